@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+
+namespace EntraAppKit.Core.Recipes
+{
+    /// <summary>Delegated (type "Scope") or application (type "Role") permission.</summary>
+    public enum PermissionType
+    {
+        Delegated,
+        Application,
+    }
+
+    /// <summary>A permission the application requires, by friendly name, e.g. Microsoft Graph / User.Read / Delegated.</summary>
+    public sealed class PermissionRequest
+    {
+        public PermissionRequest(string name, PermissionType type, string resourceAppId = MicrosoftGraph.AppId)
+        {
+            Name = name ?? throw new ArgumentNullException(nameof(name));
+            Type = type;
+            ResourceAppId = resourceAppId;
+        }
+
+        /// <summary>The permission's value, e.g. <c>User.Read</c>.</summary>
+        public string Name { get; }
+
+        public PermissionType Type { get; }
+
+        /// <summary>The appId of the API that defines the permission.</summary>
+        public string ResourceAppId { get; }
+
+        public override string ToString() => $"{Name} ({Type})";
+    }
+
+    /// <summary>A delegated permission (scope) the application exposes, like CMG's user_impersonation.</summary>
+    public sealed class ExposedScope
+    {
+        public string Value { get; set; } = "";
+
+        /// <summary>"User" (admins and users can consent) or "Admin" (admins only).</summary>
+        public string Type { get; set; } = "User";
+
+        public string AdminConsentDisplayName { get; set; } = "";
+        public string AdminConsentDescription { get; set; } = "";
+        public string? UserConsentDisplayName { get; set; }
+        public string? UserConsentDescription { get; set; }
+    }
+
+    /// <summary>Well-known values of Microsoft Graph.</summary>
+    public static class MicrosoftGraph
+    {
+        public const string AppId = "00000003-0000-0000-c000-000000000000";
+    }
+
+    /// <summary>
+    /// A recipe: the desired state of one app registration, its service principal, credential and consent.
+    /// The <see cref="RecipeEngine"/> plans the difference from the tenant and applies it, keyed by <see cref="UniqueName"/>.
+    /// </summary>
+    public sealed class AppRecipe
+    {
+        public AppRecipe(string recipeName, string displayName, string uniqueName)
+        {
+            RecipeName = recipeName;
+            DisplayName = displayName;
+            UniqueName = uniqueName;
+        }
+
+        /// <summary>Which vendor recipe this is (Rewst, CmgServer...), for messages.</summary>
+        public string RecipeName { get; }
+
+        public string DisplayName { get; }
+
+        /// <summary>The immutable alternate key the app is found and created by (graph-ground-truth §0.4).</summary>
+        public string UniqueName { get; }
+
+        /// <summary>AzureADMyOrg (single tenant) or AzureADMultipleOrgs (multitenant), etc. Always sent: Graph's default is the personal-account audience.</summary>
+        public string SignInAudience { get; set; } = "AzureADMyOrg";
+
+        /// <summary>Web redirect URIs that must be present (others the admin added are kept).</summary>
+        public IList<string> WebRedirectUris { get; } = new List<string>();
+
+        public bool EnableIdTokenIssuance { get; set; }
+
+        /// <summary>Permissions the application requires (its requiredResourceAccess, exactly).</summary>
+        public IList<PermissionRequest> Permissions { get; } = new List<PermissionRequest>();
+
+        /// <summary>Add a client secret on the first run (or on every run with <see cref="NewSecret"/>).</summary>
+        public SecretRequest? Secret { get; set; }
+
+        /// <summary>Add a new secret even when the application already has one.</summary>
+        public bool NewSecret { get; set; }
+
+        /// <summary>Permissions to grant tenant-wide admin consent for (a subset of <see cref="Permissions"/>).</summary>
+        public IList<PermissionRequest> Consent { get; } = new List<PermissionRequest>();
+    }
+
+    /// <summary>A client secret to add.</summary>
+    public sealed class SecretRequest
+    {
+        public SecretRequest(string displayName, int lifetimeMonths)
+        {
+            if (lifetimeMonths < 1 || lifetimeMonths > 24) throw new ArgumentOutOfRangeException(nameof(lifetimeMonths), "Microsoft recommends secrets of at most 24 months.");
+            DisplayName = displayName;
+            LifetimeMonths = lifetimeMonths;
+        }
+
+        public string DisplayName { get; }
+        public int LifetimeMonths { get; }
+    }
+}

@@ -1,0 +1,223 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using EntraAppKit.Core.Graph;
+using EntraAppKit.Core.Permissions;
+using Microsoft.Graph.Applications.Item.AddPassword;
+using Microsoft.Graph.Models;
+using PermissionType = EntraAppKit.Core.Recipes.PermissionType;
+
+namespace EntraAppKit.Core.Recipes
+{
+    /// <summary>
+    /// The one engine behind every recipe: reads the tenant, plans the difference from the recipe's desired state,
+    /// and applies it. Idempotent: the application is keyed by its uniqueName, and a re-run with the same input writes nothing.
+    /// </summary>
+    public sealed class RecipeEngine
+    {
+        private readonly GraphSession _session;
+
+        public RecipeEngine(GraphSession session, LagRetryPolicy? retry = null)
+        {
+            _session = session ?? throw new ArgumentNullException(nameof(session));
+            Retry = retry ?? new LagRetryPolicy();
+        }
+
+        public LagRetryPolicy Retry { get; }
+
+        /// <summary>Reads the tenant and lists every change the recipe needs. Makes no writes; fails before any write on bad input.</summary>
+        public async Task<RecipePlan> PlanAsync(AppRecipe recipe, CancellationToken cancellationToken = default)
+        {
+            var client = _session.Client;
+            var tenant = await GetTenantAsync(cancellationToken).ConfigureAwait(false);
+
+            var resources = new Dictionary<string, ServicePrincipal>(StringComparer.OrdinalIgnoreCase);
+            foreach (var appId in recipe.Permissions.Concat(recipe.Consent).Select(p => p.ResourceAppId).Distinct(StringComparer.OrdinalIgnoreCase))
+                resources[appId] = await GetResourceAsync(appId, cancellationToken).ConfigureAwait(false);
+            var resolved = recipe.Permissions.Select(p => PermissionResolver.Resolve(p, resources[p.ResourceAppId])).ToList();
+            var consent = recipe.Consent.Select(p => PermissionResolver.Resolve(p, resources[p.ResourceAppId])).ToList();
+
+            var app = await GetOrNullAsync(() => client.ApplicationsWithUniqueName(recipe.UniqueName).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            ServicePrincipal? sp = null;
+            if (app != null)
+                sp = await GetOrNullAsync(() => client.ServicePrincipalsWithAppId(app.AppId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+
+            var plan = new RecipePlan(recipe, tenant, app, sp, resources, resolved, consent);
+            if (sp != null && consent.Count > 0)
+            {
+                plan.ExistingGrants = (await client.Oauth2PermissionGrants.GetAsync(c =>
+                    c.QueryParameters.Filter = $"clientId eq '{sp.Id}' and consentType eq 'AllPrincipals'", cancellationToken).ConfigureAwait(false))?.Value ?? new List<OAuth2PermissionGrant>();
+                plan.ExistingAssignments = (await client.ServicePrincipals[sp.Id].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value ?? new List<AppRoleAssignment>();
+            }
+            plan.Build();
+            return plan;
+        }
+
+        /// <summary>Applies a plan made by <see cref="PlanAsync"/>. Only the listed changes are written.</summary>
+        public async Task<AppRegistrationResult> ApplyAsync(RecipePlan plan, CancellationToken cancellationToken = default)
+        {
+            var client = _session.Client;
+            var recipe = plan.Recipe;
+            var app = plan.ExistingApp;
+            var sp = plan.ExistingServicePrincipal;
+            var warnings = new List<string>(plan.Warnings);
+            SecureString? secret = null;
+            DateTimeOffset? secretExpires = LatestExpiry(app);
+
+            if (app == null)
+            {
+                app = await Write("Creating the application", () => client.ApplicationsWithUniqueName(recipe.UniqueName).PatchAsync(plan.DesiredApplication(),
+                    c => c.Headers.Add("Prefer", "create-if-missing"), cancellationToken)).ConfigureAwait(false)
+                    ?? await client.ApplicationsWithUniqueName(recipe.UniqueName).GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
+                    ?? throw new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.InvalidOperation, "Graph created the application but did not return it.");
+            }
+            else if (plan.ApplicationPatch != null)
+            {
+                var id = app.Id!;
+                await Retry.ExecuteAsync<object>("Updating the application", async () =>
+                {
+                    await client.Applications[id].PatchAsync(plan.ApplicationPatch, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    return id;
+                }, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (sp == null)
+            {
+                string appId = app.AppId!;
+                sp = await Retry.ExecuteAsync("Creating the service principal",
+                    () => client.ServicePrincipals.PostAsync(new ServicePrincipal { AppId = appId }, cancellationToken: cancellationToken)!,
+                    cancellationToken,
+                    () => GetOrNullAsync(() => client.ServicePrincipalsWithAppId(appId).GetAsync(cancellationToken: cancellationToken))).ConfigureAwait(false);
+            }
+
+            if (plan.AddsSecret)
+            {
+                string id = app.Id!;
+                var end = DateTimeOffset.UtcNow.AddMonths(recipe.Secret!.LifetimeMonths);
+                var credential = await Retry.ExecuteAsync("Adding the client secret", () => client.Applications[id].AddPassword.PostAsync(new AddPasswordPostRequestBody
+                {
+                    PasswordCredential = new PasswordCredential { DisplayName = recipe.Secret.DisplayName, EndDateTime = end },
+                }, cancellationToken: cancellationToken)!, cancellationToken).ConfigureAwait(false);
+                secret = ToSecureString(credential.SecretText);
+                credential.SecretText = null;
+                secretExpires = credential.EndDateTime;
+            }
+
+            await GrantConsentAsync(plan, sp!, cancellationToken).ConfigureAwait(false);
+
+            return new AppRegistrationResult
+            {
+                DisplayName = recipe.DisplayName,
+                ClientId = app.AppId!,
+                ObjectId = app.Id!,
+                ServicePrincipalId = sp!.Id,
+                TenantId = plan.Tenant.TenantId,
+                TenantName = plan.Tenant.InitialDomain,
+                UniqueName = recipe.UniqueName,
+                SignInAudience = recipe.SignInAudience,
+                ClientSecret = secret,
+                SecretExpires = secretExpires,
+                Changes = plan.Changes.Select(c => c.Description).ToList(),
+                Warnings = warnings,
+            };
+        }
+
+        /// <summary>Plans and applies in one call (no -WhatIf).</summary>
+        public async Task<AppRegistrationResult> RunAsync(AppRecipe recipe, CancellationToken cancellationToken = default) =>
+            await ApplyAsync(await PlanAsync(recipe, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+        private async Task GrantConsentAsync(RecipePlan plan, ServicePrincipal sp, CancellationToken cancellationToken)
+        {
+            var client = _session.Client;
+            string spId = sp.Id!;
+            foreach (var (resource, scopes) in plan.DelegatedConsentToApply)
+            {
+                string resourceId = resource.Id!;
+                var existing = plan.ExistingGrants.FirstOrDefault(g => string.Equals(g.ResourceId, resourceId, StringComparison.OrdinalIgnoreCase));
+                if (existing != null)
+                {
+                    string merged = string.Join(" ", SplitScopes(existing.Scope).Concat(scopes).Distinct(StringComparer.OrdinalIgnoreCase));
+                    await client.Oauth2PermissionGrants[existing.Id].PatchAsync(new OAuth2PermissionGrant { Scope = merged }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                string scope = string.Join(" ", scopes);
+                await Retry.ExecuteAsync($"Granting {resource.DisplayName} {scope}",
+                    () => client.Oauth2PermissionGrants.PostAsync(new OAuth2PermissionGrant
+                    {
+                        ClientId = spId, ConsentType = "AllPrincipals", ResourceId = resourceId, Scope = scope,
+                    }, cancellationToken: cancellationToken)!,
+                    cancellationToken,
+                    async () => (await client.Oauth2PermissionGrants.GetAsync(c => c.QueryParameters.Filter =
+                        $"clientId eq '{spId}' and consentType eq 'AllPrincipals' and resourceId eq '{resourceId}'", cancellationToken).ConfigureAwait(false))?.Value?.FirstOrDefault())
+                    .ConfigureAwait(false);
+            }
+            foreach (var role in plan.AppRolesToAssign)
+            {
+                string resourceId = role.Resource.Id!;
+                await Retry.ExecuteAsync($"Granting {role.Resource.DisplayName} {role.Request.Name}",
+                    () => client.ServicePrincipals[resourceId].AppRoleAssignedTo.PostAsync(new AppRoleAssignment
+                    {
+                        PrincipalId = Guid.Parse(spId), ResourceId = Guid.Parse(resourceId), AppRoleId = role.Id,
+                    }, cancellationToken: cancellationToken)!,
+                    cancellationToken,
+                    async () => (await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value?
+                        .FirstOrDefault(a => a.AppRoleId == role.Id && string.Equals(a.ResourceId?.ToString(), resourceId, StringComparison.OrdinalIgnoreCase)))
+                    .ConfigureAwait(false);
+            }
+        }
+
+        internal static IEnumerable<string> SplitScopes(string? scope) =>
+            (scope ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+
+        private Task<T> Write<T>(string action, Func<Task<T?>> operation) where T : class =>
+            Retry.ExecuteAsync(action, async () => (await operation().ConfigureAwait(false))!, CancellationToken.None);
+
+        /// <summary>GET /organization → tenant id, name and verified domains (§0.1).</summary>
+        public async Task<TenantFacts> GetTenantAsync(CancellationToken cancellationToken = default)
+        {
+            var orgs = await Guard("Reading the tenant", () => _session.Client.Organization.GetAsync(c =>
+                c.QueryParameters.Select = new[] { "id", "displayName", "verifiedDomains" }, cancellationToken)).ConfigureAwait(false);
+            var org = orgs?.Value?.FirstOrDefault() ?? throw new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.ObjectNotFound, "Graph returned no organization.");
+            var domains = org.VerifiedDomains ?? new List<VerifiedDomain>();
+            string initial = domains.FirstOrDefault(d => d.IsInitial == true)?.Name ?? "";
+            string @default = domains.FirstOrDefault(d => d.IsDefault == true)?.Name ?? initial;
+            return new TenantFacts(org.Id!, org.DisplayName ?? "", initial, @default, domains.Select(d => d.Name!).ToList());
+        }
+
+        private async Task<ServicePrincipal> GetResourceAsync(string appId, CancellationToken cancellationToken)
+        {
+            var sp = await GetOrNullAsync(() => _session.Client.ServicePrincipalsWithAppId(appId).GetAsync(c =>
+                c.QueryParameters.Select = new[] { "id", "appId", "displayName", "appRoles", "oauth2PermissionScopes" }, cancellationToken)).ConfigureAwait(false);
+            return sp ?? throw new EntraAppKitException(ErrorIds.UnknownResource, EntraErrorCategory.ObjectNotFound,
+                $"No service principal with appId '{appId}' exists in the tenant, so its permissions cannot be requested or granted.");
+        }
+
+        private static async Task<T?> GetOrNullAsync<T>(Func<Task<T?>> get) where T : class
+        {
+            try { return await get().ConfigureAwait(false); }
+            catch (Exception e) when (GraphErrors.IsNotFound(e)) { return null; }
+            catch (Exception e) { throw GraphErrors.Wrap(e, "Reading the tenant"); }
+        }
+
+        private static async Task<T> Guard<T>(string action, Func<Task<T>> call)
+        {
+            try { return await call().ConfigureAwait(false); }
+            catch (Exception e) { throw GraphErrors.Wrap(e, action); }
+        }
+
+        private static DateTimeOffset? LatestExpiry(Application? app) =>
+            app?.PasswordCredentials?.Where(p => p.EndDateTime.HasValue).Select(p => p.EndDateTime!.Value).DefaultIfEmpty().Max() is DateTimeOffset d && d != default ? d : (DateTimeOffset?)null;
+
+        private static SecureString? ToSecureString(string? text)
+        {
+            if (text == null) return null;
+            var s = new SecureString();
+            foreach (var c in text) s.AppendChar(c);
+            s.MakeReadOnly();
+            return s;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security;
+
+namespace EntraAppKit.Core.Recipes.Vendors
+{
+    /// <summary>Input to the Rewst "owned app registration" recipe (seed 000; graph-ground-truth §2).</summary>
+    public sealed class RewstOptions
+    {
+        public string Name { get; set; } = "Rewst Integration";
+
+        /// <summary>Overrides the derived uniqueName.</summary>
+        public string? UniqueName { get; set; }
+
+        /// <summary>Accessible from multiple tenants; Rewst's Auth Subject is then <c>common</c>.</summary>
+        public bool MultiTenant { get; set; }
+
+        /// <summary>Microsoft Graph delegated permissions Rewst's actions need, besides User.Read (always required).</summary>
+        public IList<string> DelegatedPermissions { get; } = new List<string>();
+
+        /// <summary>Grant tenant-wide admin consent now instead of at Rewst's Authorize step.</summary>
+        public bool PreConsent { get; set; }
+
+        public int SecretLifetimeMonths { get; set; } = 12;
+
+        public bool NewSecret { get; set; }
+    }
+
+    /// <summary>What Rewst's integration form asks for, plus the common facts.</summary>
+    public sealed class RewstAppRegistration
+    {
+        public string DisplayName { get; set; } = "";
+
+        /// <summary>Rewst's "Client ID".</summary>
+        public string ClientId { get; set; } = "";
+
+        /// <summary>Rewst's "Client Secret": a SecureString, or a String with -AsPlainText; null when the run added none.</summary>
+        public object? ClientSecret { get; set; }
+
+        /// <summary>Rewst's "Auth Subject": the tenant id (single tenant) or <c>common</c> (multitenant).</summary>
+        public string AuthSubject { get; set; } = "";
+
+        /// <summary>Rewst's "Tenant ID" field.</summary>
+        public string TenantId { get; set; } = "";
+
+        public string RedirectUri { get; set; } = RewstRecipe.RedirectUri;
+        public string ObjectId { get; set; } = "";
+        public string? ServicePrincipalId { get; set; }
+        public string UniqueName { get; set; } = "";
+        public string TenantName { get; set; } = "";
+        public DateTimeOffset? SecretExpires { get; set; }
+        public string[] Changes { get; set; } = Array.Empty<string>();
+        public string[] Warnings { get; set; } = Array.Empty<string>();
+    }
+
+    /// <summary>The Rewst recipe: web redirect to Rewst's callback, ID tokens on, Graph User.Read, a client secret.</summary>
+    public static class RewstRecipe
+    {
+        /// <summary>The redirect URI the seed gives (graph-ground-truth §2).</summary>
+        public const string RedirectUri = "https://engine.rewst.io/integrations/bundles/microsoft_cloud/callback";
+
+        public static AppRecipe Build(RewstOptions options)
+        {
+            if (string.IsNullOrWhiteSpace(options.Name)) throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument, "A name is required.");
+            var recipe = new AppRecipe("Rewst", options.Name, options.UniqueName ?? UniqueNames.Derive("rewst", options.Name))
+            {
+                SignInAudience = options.MultiTenant ? "AzureADMultipleOrgs" : "AzureADMyOrg",
+                EnableIdTokenIssuance = true, // AADSTS700054 otherwise (Rewst troubleshooting)
+                Secret = new SecretRequest("Rewst", options.SecretLifetimeMonths),
+                NewSecret = options.NewSecret,
+            };
+            recipe.WebRedirectUris.Add(RedirectUri);
+            // User.Read "will always be required, even for Owned App Registrations".
+            foreach (var name in new[] { "User.Read" }.Concat(options.DelegatedPermissions).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                var permission = new PermissionRequest(name, PermissionType.Delegated);
+                recipe.Permissions.Add(permission);
+                if (options.PreConsent) recipe.Consent.Add(permission);
+            }
+            return recipe;
+        }
+
+        public static RewstAppRegistration ToOutput(AppRegistrationResult result, bool asPlainText) => new RewstAppRegistration
+        {
+            DisplayName = result.DisplayName,
+            ClientId = result.ClientId,
+            ClientSecret = SecretText.Present(result.ClientSecret, asPlainText),
+            AuthSubject = result.SignInAudience == "AzureADMyOrg" ? result.TenantId : "common",
+            TenantId = result.TenantId,
+            ObjectId = result.ObjectId,
+            ServicePrincipalId = result.ServicePrincipalId,
+            UniqueName = result.UniqueName,
+            TenantName = result.TenantName,
+            SecretExpires = result.SecretExpires,
+            Changes = result.Changes.ToArray(),
+            Warnings = result.Warnings.ToArray(),
+        };
+    }
+
+    /// <summary>Derives stable uniqueNames from a recipe and the app's name.</summary>
+    public static class UniqueNames
+    {
+        public static string Derive(string recipe, string name)
+        {
+            var slug = new string(name.ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray());
+            while (slug.Contains("--")) slug = slug.Replace("--", "-");
+            return $"entraappkit-{recipe}-{slug.Trim('-')}";
+        }
+    }
+
+    /// <summary>Secrets leave the core as SecureString; plain text only when the user asks.</summary>
+    public static class SecretText
+    {
+        public static object? Present(SecureString? secret, bool asPlainText)
+        {
+            if (secret == null || !asPlainText) return secret;
+            var ptr = System.Runtime.InteropServices.Marshal.SecureStringToGlobalAllocUnicode(secret);
+            try { return System.Runtime.InteropServices.Marshal.PtrToStringUni(ptr); }
+            finally { System.Runtime.InteropServices.Marshal.ZeroFreeGlobalAllocUnicode(ptr); }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using EntraAppKit.LocalTenant;
+using EntraAppKit.LocalTenant.Http;
+using EntraAppKit.LocalTenant.Persistence;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EntraAppKit.LocalTenant.Server
+{
+    /// <summary>Serves one local tenant over HTTP on 127.0.0.1: the same engine as the in-process handler.</summary>
+    public static class Program
+    {
+        public const string Usage = @"entraappkit-localtenant: an offline Microsoft Entra tenant that speaks Microsoft Graph v1.0
+
+Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-id GUID] [--domain DOMAIN]...
+
+  --port N          port on 127.0.0.1 (0, the default, picks a free port; the base URL is printed)
+  --path FILE       persist the tenant in FILE (created if missing; a corrupt or foreign file is left untouched)
+  --name NAME       initial domain NAME.onmicrosoft.com for a new tenant (default contoso)
+  --tenant-id GUID  tenant id for a new tenant
+  --domain DOMAIN   an extra verified domain for a new tenant (repeatable)
+
+Control endpoints (not Graph): GET/DELETE /_localtenant/requests, POST /_localtenant/faults
+Ctrl+C stops the server.";
+
+        public static async Task<int> Main(string[] args)
+        {
+            ServerOptions options;
+            try { options = ServerOptions.Parse(args); }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                Console.Error.WriteLine(Usage);
+                return 2;
+            }
+            if (options.Help) { Console.WriteLine(Usage); return 0; }
+
+            LocalTenant tenant;
+            try { tenant = options.Path == null ? LocalTenant.Create(options.Tenant) : LocalTenant.Open(options.Path, options.Tenant); }
+            catch (LocalTenantStateException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 1;
+            }
+
+            var app = Build(tenant, options.Port);
+            await app.StartAsync().ConfigureAwait(false);
+            string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            Console.WriteLine($"Local tenant {tenant.TenantId} ({tenant.InitialDomain}) listening on {address}/v1.0");
+            if (tenant.Path != null) Console.WriteLine($"State is saved to {tenant.Path}");
+            Console.Out.Flush();
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+            Console.WriteLine("Stopped.");
+            return 0;
+        }
+
+        /// <summary>Builds the web application for <paramref name="tenant"/> (also used by tests).</summary>
+        public static WebApplication Build(LocalTenant tenant, int port)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+            var app = builder.Build();
+            app.Map("/_localtenant/{**rest}", (HttpContext ctx) => Control(tenant, ctx));
+            app.Run(ctx => Serve(tenant, ctx));
+            return app;
+        }
+
+        private static async Task Serve(LocalTenant tenant, HttpContext ctx)
+        {
+            var req = ctx.Request;
+            var uri = new Uri($"{req.Scheme}://{req.Host}{req.PathBase}{req.Path}{req.QueryString}");
+            var headers = req.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            using var buffer = new MemoryStream();
+            await req.Body.CopyToAsync(buffer, ctx.RequestAborted).ConfigureAwait(false);
+            var response = await tenant.HandleAsync(new GraphRequest(req.Method, uri, headers, buffer.ToArray()), ctx.RequestAborted).ConfigureAwait(false);
+            ctx.Response.StatusCode = response.Status;
+            foreach (var h in response.Headers) ctx.Response.Headers[h.Key] = h.Value;
+            if (response.Body != null) await ctx.Response.WriteAsync(response.Body, ctx.RequestAborted).ConfigureAwait(false);
+        }
+
+        private static async Task Control(LocalTenant tenant, HttpContext ctx)
+        {
+            string rest = (string?)ctx.Request.RouteValues["rest"] ?? "";
+            if (rest == "requests" && HttpMethods.IsGet(ctx.Request.Method))
+            {
+                var list = new JsonArray(tenant.RequestLog.Entries.Select(e => (JsonNode)new JsonObject
+                {
+                    ["method"] = e.Method, ["path"] = e.Path, ["status"] = e.Status,
+                    ["durationMs"] = Math.Round(e.Duration.TotalMilliseconds, 3), ["requestId"] = e.RequestId, ["inBatch"] = e.InBatch,
+                }).ToArray());
+                ctx.Response.ContentType = "application/json";
+                await ctx.Response.WriteAsync(new JsonObject { ["value"] = list }.ToJsonString()).ConfigureAwait(false);
+                return;
+            }
+            if (rest == "requests" && HttpMethods.IsDelete(ctx.Request.Method)) { tenant.RequestLog.Clear(); ctx.Response.StatusCode = 204; return; }
+            if (rest == "faults" && HttpMethods.IsPost(ctx.Request.Method))
+            {
+                var body = await JsonNode.ParseAsync(ctx.Request.Body).ConfigureAwait(false) as JsonObject ?? new JsonObject();
+                if (body["clear"] is JsonNode c && (bool)c) tenant.Faults.Clear();
+                if (body["replicationLagMs"] is JsonNode lag) tenant.Faults.ReplicationLag = TimeSpan.FromMilliseconds((double)lag);
+                if (body["latencyMs"] is JsonNode latency) tenant.Faults.Latency = TimeSpan.FromMilliseconds((double)latency);
+                if (body["throttle"] is JsonObject t)
+                    tenant.Faults.Throttle((int)t["count"]!, TimeSpan.FromSeconds((double?)t["retryAfterSeconds"] ?? 1), (string?)t["method"], (string?)t["pathContains"]);
+                if (body["fail"] is JsonObject f)
+                    tenant.Faults.Fail((int)f["count"]!, (int?)f["status"] ?? 503,
+                        f["retryAfterSeconds"] is JsonNode ra ? TimeSpan.FromSeconds((double)ra) : (TimeSpan?)null, (string?)f["method"], (string?)f["pathContains"]);
+                ctx.Response.StatusCode = 204;
+                return;
+            }
+            ctx.Response.StatusCode = 404;
+        }
+    }
+
+    /// <summary>The server's command line.</summary>
+    public sealed class ServerOptions
+    {
+        public int Port { get; private set; }
+        public string? Path { get; private set; }
+        public bool Help { get; private set; }
+        public LocalTenantOptions Tenant { get; } = new LocalTenantOptions();
+
+        public static ServerOptions Parse(IReadOnlyList<string> args)
+        {
+            var o = new ServerOptions();
+            for (int i = 0; i < args.Count; i++)
+            {
+                string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+                switch (args[i])
+                {
+                    case "--port":
+                        if (!int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+                            throw new ArgumentException("--port takes a number from 0 to 65535.");
+                        o.Port = port;
+                        break;
+                    case "--path": o.Path = Next(); break;
+                    case "--name": o.Tenant.Name = Next(); break;
+                    case "--tenant-id":
+                        if (!Guid.TryParse(Next(), out var id)) throw new ArgumentException("--tenant-id takes a GUID.");
+                        o.Tenant.TenantId = id;
+                        break;
+                    case "--domain": o.Tenant.VerifiedDomains.Add(Next()); break;
+                    case "-h":
+                    case "--help": o.Help = true; break;
+                    default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
+                }
+            }
+            return o;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using EntraAppKit.LocalTenant.Http;
+
+namespace EntraAppKit.LocalTenant
+{
+    // POST /$batch (graph-ground-truth §7, JSON batching): at most 20 requests, dependsOn ordering, 424 for a failed dependency.
+    public sealed partial class LocalTenant
+    {
+        public const int MaxBatchRequests = 20;
+
+        private async Task<GraphResponse> HandleBatchAsync(GraphRequest request, CancellationToken cancellationToken)
+        {
+            if (request.Method != "POST") throw GraphException.MethodNotAllowed();
+            JsonArray items;
+            try
+            {
+                items = (JsonNode.Parse(request.Body) as JsonObject)?["requests"] as JsonArray ?? throw new JsonException();
+            }
+            catch (JsonException)
+            {
+                throw new GraphException(400, "BadRequest", "Invalid batch payload format.");
+            }
+            if (items.Count == 0 || items.Count > MaxBatchRequests)
+                throw new GraphException(400, "BadRequest", $"Invalid batch payload format. The number of requests in a batch must be between 1 and {MaxBatchRequests}.");
+
+            var byId = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+            foreach (var node in items)
+            {
+                var item = node as JsonObject;
+                string? id = (string?)item?["id"];
+                if (item == null || id == null || (string?)item["method"] == null || (string?)item["url"] == null || byId.ContainsKey(id))
+                    throw new GraphException(400, "BadRequest", "Invalid batch payload format. Every request needs a unique id, a method and a url.");
+                byId[id] = item;
+            }
+            foreach (var item in byId.Values)
+                foreach (var dep in item["dependsOn"]?.AsArray() ?? new JsonArray())
+                    if (!byId.ContainsKey((string)dep!))
+                        throw new GraphException(400, "BadRequest", $"Invalid batch payload format. Request '{(string)item["id"]!}' depends on unknown request '{(string)dep!}'.");
+
+            var statuses = new Dictionary<string, int>(StringComparer.Ordinal);
+            var responses = new JsonArray();
+            var pending = byId.Values.ToList();
+            while (pending.Count > 0)
+            {
+                var ready = pending.FirstOrDefault(i => (i["dependsOn"]?.AsArray() ?? new JsonArray()).All(d => statuses.ContainsKey((string)d!)))
+                    ?? throw new GraphException(400, "BadRequest", "Invalid batch payload format. The dependsOn graph has a cycle.");
+                pending.Remove(ready);
+                string id = (string)ready["id"]!;
+                var failedDependency = (ready["dependsOn"]?.AsArray() ?? new JsonArray()).Select(d => (string)d!).FirstOrDefault(d => statuses[d] >= 400);
+                JsonObject response;
+                if (failedDependency != null)
+                {
+                    statuses[id] = 424;
+                    response = new JsonObject
+                    {
+                        ["id"] = id,
+                        ["status"] = 424,
+                        ["headers"] = new JsonObject { ["Content-Type"] = "application/json" },
+                        ["body"] = new JsonObject { ["error"] = new JsonObject { ["code"] = "FailedDependency", ["message"] = $"The request failed because it depended on request '{failedDependency}', which failed." } },
+                    };
+                }
+                else
+                {
+                    var inner = await HandleAsync(ToInnerRequest(request, ready), cancellationToken).ConfigureAwait(false);
+                    statuses[id] = inner.Status;
+                    var headers = new JsonObject();
+                    foreach (var h in inner.Headers) headers[h.Key] = h.Value;
+                    response = new JsonObject { ["id"] = id, ["status"] = inner.Status, ["headers"] = headers };
+                    if (inner.Body != null)
+                        response["body"] = inner.Headers.TryGetValue("Content-Type", out var ct) && ct.StartsWith("application/json", StringComparison.Ordinal)
+                            ? JsonNode.Parse(inner.Body)
+                            : JsonValue.Create(inner.Body);
+                }
+                responses.Add(response);
+            }
+            return new GraphResponse(200, new JsonObject { ["responses"] = responses }.ToJsonString());
+        }
+
+        private static GraphRequest ToInnerRequest(GraphRequest outer, JsonObject item)
+        {
+            string url = (string)item["url"]!;
+            string root = ServiceRoot(outer);
+            var uri = new Uri(root + (url.StartsWith("/", StringComparison.Ordinal) ? url : "/" + url));
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var h in item["headers"]?.AsObject() ?? new JsonObject()) headers[h.Key] = (string?)h.Value ?? "";
+            if (outer.Header("client-request-id") is string crid) headers["client-request-id"] = crid;
+            byte[]? body = item["body"] == null ? null : Encoding.UTF8.GetBytes(item["body"]!.ToJsonString());
+            return new GraphRequest((string)item["method"]!, uri, headers, body) { InBatch = true };
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json.Nodes;
+
+namespace EntraAppKit.LocalTenant.Http
+{
+    /// <summary>
+    /// An error the engine answers in Graph's form
+    /// <c>{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}</c> (graph-ground-truth §7).
+    /// </summary>
+    public sealed class GraphException : Exception
+    {
+        public GraphException(int status, string code, string message, IEnumerable<(string Code, string Message, string Target)>? details = null)
+            : base(message)
+        {
+            Status = status;
+            Code = code;
+            Details = details == null ? new List<(string, string, string)>() : new List<(string, string, string)>(details);
+        }
+
+        public int Status { get; }
+
+        public string Code { get; }
+
+        public IReadOnlyList<(string Code, string Message, string Target)> Details { get; }
+
+        /// <summary>Headers to send with the error (Retry-After for 429/503).</summary>
+        public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        public JsonObject ToJson(string requestId, string? clientRequestId, DateTimeOffset now)
+        {
+            var error = new JsonObject { ["code"] = Code, ["message"] = Message };
+            if (Details.Count > 0)
+            {
+                var arr = new JsonArray();
+                foreach (var d in Details) arr.Add(new JsonObject { ["code"] = d.Code, ["message"] = d.Message, ["target"] = d.Target });
+                error["details"] = arr;
+            }
+            error["innerError"] = new JsonObject
+            {
+                ["date"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss"),
+                ["request-id"] = requestId,
+                ["client-request-id"] = clientRequestId ?? requestId,
+            };
+            return new JsonObject { ["error"] = error };
+        }
+
+        // The errors below are Graph's own wording; each names its source in graph-ground-truth.md.
+
+        /// <summary>§7: 404 for an unknown id, or an object not yet replicated.</summary>
+        public static GraphException NotFound(string id) => new GraphException(404, "Request_ResourceNotFound",
+            $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.");
+
+        public static GraphException BadRequest(string message) => new GraphException(400, "Request_BadRequest", message);
+
+        /// <summary>Directory's wording for a write that sets a value the type does not accept.</summary>
+        public static GraphException InvalidValue(string property, string resource) =>
+            BadRequest($"Invalid value specified for property '{property}' of resource '{resource}'.");
+
+        public static GraphException UnknownProperty(string property) =>
+            BadRequest($"Property '{property}' does not exist as a declared property or extension property.");
+
+        public static GraphException ReadOnly(string property) =>
+            BadRequest($"Property '{property}' is read-only and cannot be set.");
+
+        public static GraphException UnsupportedQuery(string message) => new GraphException(400, "Request_UnsupportedQuery", message);
+
+        public static GraphException MethodNotAllowed() => new GraphException(405, "Request_BadRequest",
+            "The HTTP method is not supported for this resource.");
+
+        public static GraphException NoRoute(string path) => new GraphException(400, "BadRequest",
+            $"Resource not found for the segment '{path}'.");
+    }
+}

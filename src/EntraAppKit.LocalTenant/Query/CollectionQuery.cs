@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Http;
+using EntraAppKit.LocalTenant.Model;
+
+namespace EntraAppKit.LocalTenant.Query
+{
+    /// <summary>
+    /// OData query options on a directory collection: $filter, $select, $top (1–999), $skiptoken paging by
+    /// @odata.nextLink, and $count with ConsistencyLevel: eventual (graph-ground-truth §7, paging).
+    /// </summary>
+    internal sealed class CollectionQuery
+    {
+        /// <summary>Directory lists return 100 objects per page unless $top says otherwise (§7 paging).</summary>
+        public const int DefaultPageSize = 100;
+
+        private readonly List<KeyValuePair<string, string>> _options;
+
+        private CollectionQuery(List<KeyValuePair<string, string>> options) { _options = options; }
+
+        public FilterExpression? Filter { get; private set; }
+        public IReadOnlyList<string>? Select { get; private set; }
+        public int Top { get; private set; } = DefaultPageSize;
+        public int Skip { get; private set; }
+        public bool Count { get; private set; }
+
+        public static CollectionQuery Parse(GraphRequest request, GraphSchema schema, string typeName, string resource)
+        {
+            var options = QueryString.Parse(request.Uri.Query);
+            var q = new CollectionQuery(options);
+            bool eventual = string.Equals(request.Header("ConsistencyLevel"), "eventual", StringComparison.OrdinalIgnoreCase);
+            var filterable = new HashSet<string>(schema.Properties(typeName).Where(p => !p.Collection && !schema.HasType(p.Type)).Select(p => p.Name), StringComparer.Ordinal);
+            foreach (var kv in options)
+            {
+                switch (kv.Key)
+                {
+                    case "$filter":
+                        q.Filter = FilterExpression.Parse(kv.Value, filterable.Contains, resource);
+                        break;
+                    case "$select":
+                        q.Select = ParseSelect(kv.Value, schema, typeName);
+                        break;
+                    case "$top":
+                        if (!int.TryParse(kv.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var top) || top < 1 || top > 999)
+                            throw GraphException.BadRequest($"Invalid page size specified: '{kv.Value}'. Must be between 1 and 999 inclusive.");
+                        q.Top = top;
+                        break;
+                    case "$skiptoken":
+                        q.Skip = DecodeSkipToken(kv.Value);
+                        break;
+                    case "$count":
+                        if (!string.Equals(kv.Value, "true", StringComparison.OrdinalIgnoreCase)) break;
+                        if (!eventual)
+                            throw GraphException.UnsupportedQuery("Count (?$count=true) is not supported because the 'ConsistencyLevel:eventual' header is missing. Refer to https://aka.ms/graph-docs/advanced-queries for more information");
+                        q.Count = true;
+                        break;
+                    case "$orderby":
+                    case "$search":
+                    case "$expand":
+                    case "$skip":
+                        throw GraphException.UnsupportedQuery($"The query option '{kv.Key}' is not supported by the local tenant.");
+                }
+            }
+            return q;
+        }
+
+        public static IReadOnlyList<string> ParseSelect(string value, GraphSchema schema, string typeName)
+        {
+            var known = schema.Properties(typeName).Select(p => p.Name).Concat(schema.NavigationProperties(typeName)).ToList();
+            var result = new List<string>();
+            foreach (var raw in value.Split(','))
+            {
+                var name = raw.Trim();
+                if (name.Length == 0) continue;
+                var match = known.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
+                    ?? throw GraphException.UnsupportedQuery($"Property '{name}' does not exist as a declared property or extension property.");
+                if (!result.Contains(match)) result.Add(match);
+            }
+            return result;
+        }
+
+        /// <summary>Applies $select to one object (Graph returns only the selected properties).</summary>
+        public static JsonObject Project(JsonObject item, IReadOnlyList<string>? select)
+        {
+            if (select == null) return (JsonObject)item.DeepClone();
+            var o = new JsonObject();
+            foreach (var name in select)
+                if (item.ContainsKey(name)) o[name] = item[name]?.DeepClone();
+            return o;
+        }
+
+        /// <summary>Builds Graph's collection response: @odata.context, optional @odata.count and @odata.nextLink, value.</summary>
+        public JsonObject Page(IEnumerable<JsonObject> items, GraphRequest request, string contextUrl)
+        {
+            var matching = Filter == null ? items.ToList() : items.Where(Filter.Evaluate).ToList();
+            var page = matching.Skip(Skip).Take(Top).ToList();
+            var result = new JsonObject { ["@odata.context"] = contextUrl + (Select == null ? "" : "(" + string.Join(",", Select) + ")") };
+            if (Count) result["@odata.count"] = matching.Count;
+            if (Skip + page.Count < matching.Count)
+            {
+                var pairs = _options.Where(kv => kv.Key != "$skiptoken").ToList();
+                pairs.Add(new KeyValuePair<string, string>("$skiptoken", EncodeSkipToken(Skip + page.Count)));
+                var baseUri = request.Uri.GetLeftPart(UriPartial.Path);
+                result["@odata.nextLink"] = baseUri + "?" + QueryString.Build(pairs);
+            }
+            var value = new JsonArray();
+            foreach (var item in page) value.Add(Project(item, Select));
+            result["value"] = value;
+            return result;
+        }
+
+        // Opaque to clients, like Graph's; it only carries the offset.
+        private static string EncodeSkipToken(int offset) =>
+            "RFNwdAIAAQAAA" + Convert.ToBase64String(Encoding.UTF8.GetBytes("offset:" + offset.ToString(CultureInfo.InvariantCulture))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        private static int DecodeSkipToken(string token)
+        {
+            const string prefix = "RFNwdAIAAQAAA";
+            try
+            {
+                if (!token.StartsWith(prefix, StringComparison.Ordinal)) throw new FormatException();
+                var b64 = token.Substring(prefix.Length).Replace('-', '+').Replace('_', '/');
+                b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
+                var text = Encoding.UTF8.GetString(Convert.FromBase64String(b64));
+                if (!text.StartsWith("offset:", StringComparison.Ordinal)) throw new FormatException();
+                return int.Parse(text.Substring(7), CultureInfo.InvariantCulture);
+            }
+            catch (FormatException)
+            {
+                throw GraphException.BadRequest("The specified page token value has expired and can no longer be included in your request.");
+            }
+        }
+    }
+}

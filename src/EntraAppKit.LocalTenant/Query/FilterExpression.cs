@@ -1,0 +1,197 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Http;
+
+namespace EntraAppKit.LocalTenant.Query
+{
+    /// <summary>
+    /// The $filter subset directory objects support for our types: <c>eq</c>/<c>ne</c> on primitive properties,
+    /// <c>and</c>/<c>or</c>, parentheses, <c>not</c>, and <c>startswith(prop,'x')</c>.
+    /// </summary>
+    internal abstract class FilterExpression
+    {
+        public abstract bool Evaluate(JsonObject item);
+
+        /// <summary>Parses <paramref name="text"/>; <paramref name="isFilterable"/> says whether a property may be filtered on.</summary>
+        public static FilterExpression Parse(string text, Func<string, bool> isFilterable, string resource)
+        {
+            var p = new Parser(text, isFilterable, resource);
+            var e = p.ParseOr();
+            p.SkipWs();
+            if (!p.AtEnd) throw p.Invalid();
+            return e;
+        }
+
+        private sealed class Parser
+        {
+            private readonly string _s;
+            private readonly Func<string, bool> _isFilterable;
+            private readonly string _resource;
+            private int _i;
+
+            public Parser(string s, Func<string, bool> isFilterable, string resource) { _s = s; _isFilterable = isFilterable; _resource = resource; }
+
+            public bool AtEnd => _i >= _s.Length;
+
+            public GraphException Invalid() => new GraphException(400, "BadRequest", $"Invalid filter clause: syntax error at position {_i} in '{_s}'.");
+
+            public void SkipWs() { while (!AtEnd && char.IsWhiteSpace(_s[_i])) _i++; }
+
+            private bool TryKeyword(string kw)
+            {
+                SkipWs();
+                if (_i + kw.Length <= _s.Length && string.Compare(_s, _i, kw, 0, kw.Length, StringComparison.OrdinalIgnoreCase) == 0
+                    && (_i + kw.Length == _s.Length || !char.IsLetterOrDigit(_s[_i + kw.Length])))
+                {
+                    _i += kw.Length;
+                    return true;
+                }
+                return false;
+            }
+
+            public FilterExpression ParseOr()
+            {
+                var left = ParseAnd();
+                while (TryKeyword("or")) left = new Binary(left, ParseAnd(), false);
+                return left;
+            }
+
+            private FilterExpression ParseAnd()
+            {
+                var left = ParseUnary();
+                while (TryKeyword("and")) left = new Binary(left, ParseUnary(), true);
+                return left;
+            }
+
+            private FilterExpression ParseUnary()
+            {
+                SkipWs();
+                if (TryKeyword("not")) return new Not(ParseUnary());
+                if (!AtEnd && _s[_i] == '(')
+                {
+                    _i++;
+                    var inner = ParseOr();
+                    SkipWs();
+                    if (AtEnd || _s[_i] != ')') throw Invalid();
+                    _i++;
+                    return inner;
+                }
+                string name = Identifier();
+                SkipWs();
+                if (string.Equals(name, "startswith", StringComparison.OrdinalIgnoreCase) && !AtEnd && _s[_i] == '(')
+                {
+                    _i++;
+                    string prop = Property();
+                    SkipWs();
+                    if (AtEnd || _s[_i] != ',') throw Invalid();
+                    _i++;
+                    var lit = Literal();
+                    SkipWs();
+                    if (AtEnd || _s[_i] != ')') throw Invalid();
+                    _i++;
+                    return new StartsWith(prop, lit as string ?? throw Invalid());
+                }
+                string property = Checked(name);
+                string op = Identifier().ToLowerInvariant();
+                if (op != "eq" && op != "ne") throw GraphException.UnsupportedQuery($"Unsupported query operator '{op}'.");
+                return new Compare(property, Literal(), op == "ne");
+            }
+
+            private string Property() { SkipWs(); return Checked(Identifier()); }
+
+            private string Checked(string name)
+            {
+                if (!_isFilterable(name))
+                    throw GraphException.UnsupportedQuery($"Unsupported or invalid query filter clause specified for property '{name}' of resource '{_resource}'.");
+                return name;
+            }
+
+            private string Identifier()
+            {
+                SkipWs();
+                int start = _i;
+                while (!AtEnd && (char.IsLetterOrDigit(_s[_i]) || _s[_i] == '_')) _i++;
+                if (start == _i) throw Invalid();
+                return _s.Substring(start, _i - start);
+            }
+
+            private object? Literal()
+            {
+                SkipWs();
+                if (AtEnd) throw Invalid();
+                if (_s[_i] == '\'')
+                {
+                    var sb = new StringBuilder();
+                    _i++;
+                    while (true)
+                    {
+                        if (AtEnd) throw Invalid();
+                        if (_s[_i] == '\'')
+                        {
+                            if (_i + 1 < _s.Length && _s[_i + 1] == '\'') { sb.Append('\''); _i += 2; continue; }
+                            _i++;
+                            break;
+                        }
+                        sb.Append(_s[_i++]);
+                    }
+                    return sb.ToString();
+                }
+                int start = _i;
+                while (!AtEnd && !char.IsWhiteSpace(_s[_i]) && _s[_i] != ')') _i++;
+                string token = _s.Substring(start, _i - start);
+                if (token == "null") return null;
+                if (token == "true") return true;
+                if (token == "false") return false;
+                if (Guid.TryParse(token, out var g)) return g.ToString();
+                if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
+                throw Invalid();
+            }
+        }
+
+        private sealed class Binary : FilterExpression
+        {
+            private readonly FilterExpression _l, _r;
+            private readonly bool _and;
+            public Binary(FilterExpression l, FilterExpression r, bool and) { _l = l; _r = r; _and = and; }
+            public override bool Evaluate(JsonObject item) => _and ? _l.Evaluate(item) && _r.Evaluate(item) : _l.Evaluate(item) || _r.Evaluate(item);
+        }
+
+        private sealed class Not : FilterExpression
+        {
+            private readonly FilterExpression _e;
+            public Not(FilterExpression e) { _e = e; }
+            public override bool Evaluate(JsonObject item) => !_e.Evaluate(item);
+        }
+
+        private sealed class Compare : FilterExpression
+        {
+            private readonly string _prop;
+            private readonly object? _value;
+            private readonly bool _negate;
+            public Compare(string prop, object? value, bool negate) { _prop = prop; _value = value; _negate = negate; }
+
+            public override bool Evaluate(JsonObject item)
+            {
+                var node = item[_prop];
+                bool equal;
+                if (_value == null) equal = node == null;
+                else if (node == null) equal = false;
+                else if (_value is string s) equal = node is JsonValue v && v.TryGetValue<string>(out var actual) && string.Equals(actual, s, StringComparison.OrdinalIgnoreCase);
+                else if (_value is bool b) equal = node is JsonValue bv && bv.TryGetValue<bool>(out var ab) && ab == b;
+                else equal = node is JsonValue nv && nv.TryGetValue<double>(out var ad) && ad.Equals(_value);
+                return equal != _negate;
+            }
+        }
+
+        private sealed class StartsWith : FilterExpression
+        {
+            private readonly string _prop, _prefix;
+            public StartsWith(string prop, string prefix) { _prop = prop; _prefix = prefix; }
+            public override bool Evaluate(JsonObject item) =>
+                item[_prop] is JsonValue v && v.TryGetValue<string>(out var s) && s.StartsWith(_prefix, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+}
