@@ -1,0 +1,27 @@
+@{
+    RootModule             = 'EntraAppKit.dll'
+    ModuleVersion          = '0.1.0'
+    GUID                   = '5b8f6f3e-2a41-4c1e-9a57-0f3c7d7e9a21'
+    Author                 = 'EntraAppKit contributors'
+    CompanyName            = 'EntraAppKit'
+    Copyright              = '(c) EntraAppKit contributors. MIT License.'
+    Description            = 'Vendor app-registration recipes for Microsoft Entra ID (Rewst, ConfigMgr CMG, WriteBackExtreme, Kong Konnect DCR) as one idempotent command each, over Microsoft Graph, with an offline local tenant.'
+    CompatiblePSEditions   = @('Desktop', 'Core')
+    PowerShellVersion      = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    CmdletsToExport        = @(
+        'Connect-EntraAppKit'
+        'Disconnect-EntraAppKit'
+        'Get-EntraAppKitContext'
+        'New-RewstAppRegistration'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('Entra', 'EntraID', 'AzureAD', 'AppRegistration', 'MicrosoftGraph', 'Rewst', 'ConfigMgr', 'CMG', 'PSEdition_Desktop', 'PSEdition_Core')
+            ReleaseNotes = 'First slice: Connect-EntraAppKit -LocalTenant and New-RewstAppRegistration over Microsoft Graph.'
+        }
+    }
+}

@@ -1,0 +1,68 @@
+#Requires -Version 5.1
+<#
+.SYNOPSIS
+    Builds, packages and tests EntraAppKit. Runs on PowerShell 7 and Windows PowerShell 5.1.
+.PARAMETER Task
+    Build: restore and build. Package: Build, then assemble out/EntraAppKit/<version>/. Test: Package, then xunit and Pester.
+.PARAMETER Configuration
+    Debug or Release (default).
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Package', 'Test')]
+    [string] $Task = 'Test',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$manifest = Import-PowerShellDataFile -Path (Join-Path $root 'EntraAppKit.psd1')
+$version = $manifest.ModuleVersion
+$moduleOut = Join-Path $root "out/EntraAppKit/$version"
+
+function Invoke-Dotnet {
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Build {
+    Invoke-Dotnet restore (Join-Path $root 'EntraAppKit.sln')
+    Invoke-Dotnet build (Join-Path $root 'EntraAppKit.sln') -c $Configuration --no-restore
+}
+
+function Invoke-Package {
+    Invoke-Build
+    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    New-Item -ItemType Directory -Path $moduleOut -Force | Out-Null
+    $publish = Join-Path $root 'out/publish'
+    Invoke-Dotnet publish (Join-Path $root 'src/EntraAppKit/EntraAppKit.csproj') -c $Configuration --no-restore -o $publish
+    # The host provides System.Management.Automation; shipping it would break the import.
+    Get-ChildItem $publish -File |
+        Where-Object { $_.Name -ne 'System.Management.Automation.dll' -and $_.Extension -in '.dll', '.json' } |
+        Copy-Item -Destination $moduleOut
+    Copy-Item (Join-Path $root 'EntraAppKit.psd1') $moduleOut
+    Write-Host "Module assembled in $moduleOut"
+}
+
+function Invoke-Test {
+    Invoke-Package
+    Invoke-Dotnet test (Join-Path $root 'tests/EntraAppKit.Tests/EntraAppKit.Tests.csproj') -c $Configuration --no-build
+    if (Get-Command Invoke-Pester -ErrorAction SilentlyContinue) {
+        $env:ENTRAAPPKIT_MODULE = Join-Path $moduleOut 'EntraAppKit.psd1'
+        $result = Invoke-Pester -Path (Join-Path $root 'tests/pester') -Output Detailed -PassThru
+        if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
+    }
+    else {
+        Write-Warning 'Pester is not installed (Install-Module Pester -MinimumVersion 5.0); the Pester suite was skipped.'
+    }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Package' { Invoke-Package }
+    'Test' { Invoke-Test }
+}

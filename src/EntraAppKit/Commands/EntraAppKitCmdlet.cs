@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using EntraAppKit.Core;
+
+namespace EntraAppKit.Commands
+{
+    /// <summary>
+    /// Base of every EntraAppKit cmdlet: runs a core call, relays its Graph trace lines to -Verbose on the pipeline
+    /// thread, cancels on Ctrl+C, and turns core failures into ErrorRecords with stable ErrorIds.
+    /// </summary>
+    public abstract class EntraAppKitCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+
+        protected override void StopProcessing() => _cancel.Cancel();
+
+        /// <summary>Runs <paramref name="work"/> and waits for it, writing its trace lines as verbose output meanwhile.</summary>
+        protected T RunCore<T>(Func<CancellationToken, Task<T>> work)
+        {
+            using var lines = new BlockingCollection<string>();
+            var connection = EntraAppKitConnection.Current;
+            if (connection != null) connection.TraceSink = line => { if (!lines.IsAddingCompleted) lines.Add(line); };
+            try
+            {
+                var task = Task.Run(() => work(_cancel.Token));
+                while (!task.IsCompleted)
+                    if (lines.TryTake(out var line, 50)) WriteVerbose(line);
+                while (lines.TryTake(out var rest)) WriteVerbose(rest);
+                return task.GetAwaiter().GetResult();
+            }
+            finally
+            {
+                if (connection != null) connection.TraceSink = null;
+                lines.CompleteAdding();
+            }
+        }
+
+        /// <summary>Writes a core failure as a non-terminating error with its stable ErrorId.</summary>
+        protected void WriteCoreError(Exception e, object? target) => WriteError(ToErrorRecord(e, target));
+
+        protected void ThrowCoreError(Exception e, object? target) => ThrowTerminatingError(ToErrorRecord(e, target));
+
+        internal static ErrorRecord ToErrorRecord(Exception e, object? target)
+        {
+            if (e is AggregateException agg && agg.InnerExceptions.Count == 1) e = agg.InnerExceptions[0];
+            if (e is OperationCanceledException) return new ErrorRecord(e, "OperationStopped", ErrorCategory.OperationStopped, target);
+            if (!(e is EntraAppKitException known))
+                return new ErrorRecord(e, "UnexpectedError", ErrorCategory.NotSpecified, target);
+            var record = new ErrorRecord(known, known.ErrorId, Map(known.Category), target);
+            if (known.RequestId != null) record.ErrorDetails = new ErrorDetails(known.Message) { RecommendedAction = $"Graph request-id {known.RequestId}" };
+            return record;
+        }
+
+        private static ErrorCategory Map(EntraErrorCategory category) => category switch
+        {
+            EntraErrorCategory.InvalidArgument => ErrorCategory.InvalidArgument,
+            EntraErrorCategory.ObjectNotFound => ErrorCategory.ObjectNotFound,
+            EntraErrorCategory.PermissionDenied => ErrorCategory.PermissionDenied,
+            EntraErrorCategory.ConnectionError => ErrorCategory.ConnectionError,
+            EntraErrorCategory.OperationTimeout => ErrorCategory.OperationTimeout,
+            EntraErrorCategory.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+            _ => ErrorCategory.InvalidOperation,
+        };
+    }
+}
