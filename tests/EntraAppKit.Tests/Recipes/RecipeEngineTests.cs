@@ -1,0 +1,146 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using EntraAppKit.Core;
+using EntraAppKit.Core.Graph;
+using EntraAppKit.Core.Recipes;
+using EntraAppKit.Core.Recipes.Vendors;
+using Xunit;
+
+namespace EntraAppKit.Tests.Recipes
+{
+    /// <summary>The engine's promises: plans before writing, fails before any write on bad input, survives lag and throttling.</summary>
+    public class RecipeEngineTests
+    {
+        private readonly LocalTenant.LocalTenant _tenant = LocalTenant.LocalTenant.Create();
+
+        private RecipeEngine Engine(GraphSession session) => new RecipeEngine(session, new LagRetryPolicy
+        {
+            InitialDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(400), Budget = TimeSpan.FromSeconds(20),
+        });
+
+        [Fact]
+        public async Task Plan_lists_every_change_and_writes_nothing()
+        {
+            using var session = GraphSession.ForLocalTenant(_tenant);
+            var plan = await Engine(session).PlanAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst WhatIf", PreConsent = true }));
+            Assert.Equal(new[]
+            {
+                "Create application 'Rewst WhatIf' (uniqueName entraappkit-rewst-rewst-whatif; single tenant; web redirect URI " + RewstRecipe.RedirectUri +
+                    "; ID token issuance on; requires Microsoft Graph User.Read (Delegated))",
+                $"Create the service principal of 'Rewst WhatIf' in tenant {_tenant.InitialDomain}",
+                "Add client secret 'Rewst' to 'Rewst WhatIf', expiring in 12 months",
+                "Grant admin consent for Microsoft Graph User.Read (Delegated)",
+            }, plan.Changes.Select(c => c.Description));
+            Assert.Equal(0, _tenant.RequestLog.Entries.Count(e => e.IsWrite));
+        }
+
+        [Fact]
+        public async Task Unknown_permission_fails_before_any_write_and_suggests_real_names()
+        {
+            using var session = GraphSession.ForLocalTenant(_tenant);
+            var options = new RewstOptions { Name = "Rewst Typo" };
+            options.DelegatedPermissions.Add("User.Raed");
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => Engine(session).RunAsync(RewstRecipe.Build(options)));
+            Assert.Equal(ErrorIds.UnknownPermission, e.ErrorId);
+            Assert.Contains("Did you mean: User.Read", e.Message);
+            Assert.Equal(0, _tenant.RequestLog.Entries.Count(x => x.IsWrite));
+        }
+
+        [Fact]
+        public async Task Application_only_permission_requested_as_delegated_says_so()
+        {
+            using var session = GraphSession.ForLocalTenant(_tenant);
+            var options = new RewstOptions { Name = "Rewst Wrong Kind" };
+            options.DelegatedPermissions.Add("Application.ReadWrite.OwnedBy"); // application only (graph-ground-truth §1)
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => Engine(session).RunAsync(RewstRecipe.Build(options)));
+            Assert.Contains("exists only as an application permission", e.Message);
+        }
+
+        [Fact]
+        public async Task PreConsent_grants_all_delegated_scopes_in_one_AllPrincipals_grant_and_merges_later_ones()
+        {
+            using var session = GraphSession.ForLocalTenant(_tenant);
+            var options = new RewstOptions { Name = "Rewst Consent", PreConsent = true };
+            options.DelegatedPermissions.Add("Mail.Send");
+            var result = await Engine(session).RunAsync(RewstRecipe.Build(options));
+
+            options.DelegatedPermissions.Add("Calendars.Read");
+            var second = await Engine(session).RunAsync(RewstRecipe.Build(options));
+            Assert.Contains("Grant admin consent for Microsoft Graph Calendars.Read (Delegated)", second.Changes);
+            Assert.Contains("Require Microsoft Graph Calendars.Read (Delegated) on 'Rewst Consent'", second.Changes);
+
+            using var http = new System.Net.Http.HttpClient(_tenant.CreateHandler());
+            var grants = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(
+                $"https://graph.microsoft.com/v1.0/oauth2PermissionGrants?$filter=clientId eq '{result.ServicePrincipalId}'"))!["value"]!.AsArray();
+            var grant = Assert.Single(grants);
+            Assert.Equal("AllPrincipals", (string?)grant!["consentType"]);
+            Assert.Equal(new[] { "Calendars.Read", "Mail.Send", "User.Read" }, ((string)grant["scope"]!).Split(' ').OrderBy(s => s, StringComparer.Ordinal));
+        }
+
+        [Fact]
+        public async Task Survives_replication_lag_and_shows_the_retries_in_the_request_log()
+        {
+            // graph-ground-truth §7: new objects are invisible for a while; the engine retries with small capped backoff.
+            _tenant.Faults.ReplicationLag = TimeSpan.FromMilliseconds(600);
+            using var session = GraphSession.ForLocalTenant(_tenant);
+            var result = await Engine(session).RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst Lag", PreConsent = true }));
+
+            Assert.NotNull(result.ServicePrincipalId);
+            Assert.NotNull(result.ClientSecret);
+            var log = _tenant.RequestLog.Entries;
+            Assert.Contains(log, e => e.Method == "POST" && e.Path == "/servicePrincipals" && e.Status == 400); // NoBackingApplicationObject
+            Assert.Contains(log, e => e.Method == "POST" && e.Path == "/servicePrincipals" && e.Status == 201);
+            // The grant that answered 404 had applied; the engine looked before posting again, so there is exactly one grant.
+            Assert.Single(log, e => e.Method == "POST" && e.Path == "/oauth2PermissionGrants" && e.Status == 201 || e.Method == "POST" && e.Path == "/oauth2PermissionGrants" && e.Status == 404);
+        }
+
+        [Fact]
+        public async Task Honours_429_Retry_After_through_the_SDK_retry_handler()
+        {
+            _tenant.Faults.Throttle(2, TimeSpan.FromSeconds(0.2), "POST", "/addPassword");
+            using var session = GraphSession.ForLocalTenant(_tenant);
+            var result = await Engine(session).RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst Throttled" }));
+            Assert.NotNull(result.ClientSecret);
+            var addPassword = _tenant.RequestLog.Entries.Where(e => e.Path.EndsWith("/addPassword", StringComparison.Ordinal)).Select(e => e.Status).ToList();
+            Assert.Equal(new[] { 429, 429, 200 }, addPassword);
+        }
+
+        [Fact]
+        public async Task Round_trips_first_run_and_rerun()
+        {
+            // Recorded in README ("Graph round trips per recipe"); a change here must update that table.
+            using var session = GraphSession.ForLocalTenant(_tenant);
+            await Engine(session).RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst Count" }));
+            Assert.Equal(6, _tenant.RequestLog.RoundTrips);
+            Assert.Equal(3, _tenant.RequestLog.SuccessfulWrites);
+            _tenant.RequestLog.Clear();
+            await Engine(session).RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst Count" }));
+            Assert.Equal(4, _tenant.RequestLog.RoundTrips);
+            Assert.Equal(0, _tenant.RequestLog.SuccessfulWrites);
+        }
+
+        [Fact]
+        public async Task Trace_lines_carry_method_path_status_request_id_and_never_the_secret()
+        {
+            var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            using var session = GraphSession.ForLocalTenant(_tenant, new GraphSessionOptions { Trace = lines.Enqueue });
+            var result = await Engine(session).RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst Trace" }));
+            string secret = (string)SecretText.Present(result.ClientSecret, true)!;
+            Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l,
+                @"^Graph POST /v1\.0/applications/[0-9a-f-]{36}/addPassword -> 200 \(request-id [0-9a-f-]{36}, \d+ ms\)$"));
+            Assert.DoesNotContain(lines, l => l.Contains(secret));
+        }
+
+        [Fact]
+        public async Task Changed_input_updates_only_what_changed()
+        {
+            using var session = GraphSession.ForLocalTenant(_tenant);
+            await Engine(session).RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst Change" }));
+            _tenant.RequestLog.Clear();
+            var result = await Engine(session).RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst Change", UniqueName = "entraappkit-rewst-rewst-change", MultiTenant = true }));
+            Assert.Equal(new[] { "Change 'Rewst Change' from single tenant to multitenant" }, result.Changes);
+            Assert.Equal(new[] { "PATCH" }, _tenant.RequestLog.Entries.Where(e => e.IsWrite).Select(e => e.Method));
+        }
+    }
+}
