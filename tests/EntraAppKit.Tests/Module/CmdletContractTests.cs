@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace EntraAppKit.Tests.Module
+{
+    /// <summary>
+    /// The cmdlets' PowerShell contract, read from metadata: no PowerShell host exists here, and PowerShellStandard's
+    /// attribute stubs give wrong values through normal reflection, so the built assembly is read with MetadataLoadContext.
+    /// </summary>
+    public sealed class CmdletContractTests : IDisposable
+    {
+        private static readonly string[] WritingVerbs = { "New", "Add", "Set", "Remove", "Grant", "Revoke", "Update", "Register", "Unregister" };
+        private readonly MetadataLoadContext _context;
+        private readonly Assembly _module;
+        private readonly Assembly _sma;
+
+        public CmdletContractTests()
+        {
+            string Metadata(string key) => typeof(CmdletContractTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+            string smaPath = Path.GetFullPath(Metadata("PowerShellStandard"));
+            string bin = AppContext.BaseDirectory;
+            var paths = Directory.GetFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll")
+                .Where(p => !Path.GetFileName(p).Equals("System.Management.Automation.dll", StringComparison.OrdinalIgnoreCase))
+                .Concat(Directory.GetFiles(bin, "*.dll").Where(p => !Path.GetFileName(p).Equals("System.Management.Automation.dll", StringComparison.OrdinalIgnoreCase)))
+                .Concat(new[] { smaPath })
+                .GroupBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase).Select(g => g.Last());
+            _context = new MetadataLoadContext(new PathAssemblyResolver(paths), "System.Runtime");
+            _module = _context.LoadFromAssemblyPath(Path.Combine(bin, "EntraAppKit.dll"));
+            _sma = _context.LoadFromAssemblyName("System.Management.Automation");
+        }
+
+        public void Dispose() => _context.Dispose();
+
+        private sealed class CmdletInfo
+        {
+            public Type Type = null!;
+            public string Verb = "";
+            public string Noun = "";
+            public bool SupportsShouldProcess;
+            public string Name => Verb + "-" + Noun;
+        }
+
+        private IReadOnlyList<CmdletInfo> Cmdlets() => _module.GetTypes()
+            .Where(t => !t.IsAbstract && t.IsPublic)
+            .Select(t => (Type: t, Attr: t.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.FullName == "System.Management.Automation.CmdletAttribute")))
+            .Where(x => x.Attr != null)
+            .Select(x => new CmdletInfo
+            {
+                Type = x.Type,
+                Verb = (string)x.Attr!.ConstructorArguments[0].Value!,
+                Noun = (string)x.Attr.ConstructorArguments[1].Value!,
+                SupportsShouldProcess = x.Attr.NamedArguments.Any(n => n.MemberName == "SupportsShouldProcess" && (bool)n.TypedValue.Value!),
+            }).ToList();
+
+        [Fact]
+        public void Every_cmdlet_uses_an_approved_verb()
+        {
+            var approved = _sma.GetTypes().Where(t => t.Namespace == "System.Management.Automation" && t.Name.StartsWith("Verbs", StringComparison.Ordinal))
+                .SelectMany(t => t.GetFields()).Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToHashSet();
+            Assert.Contains("New", approved);
+            Assert.NotEmpty(Cmdlets());
+            foreach (var c in Cmdlets()) Assert.True(approved.Contains(c.Verb), $"{c.Name} does not use an approved verb");
+        }
+
+        [Fact]
+        public void Every_cmdlet_that_writes_supports_ShouldProcess()
+        {
+            foreach (var c in Cmdlets().Where(c => WritingVerbs.Contains(c.Verb)))
+                Assert.True(c.SupportsShouldProcess, $"{c.Name} writes but does not support -WhatIf/-Confirm");
+        }
+
+        [Fact]
+        public void Every_cmdlet_declares_its_output_type_and_no_output_type_leaks_a_dependency()
+        {
+            foreach (var c in Cmdlets())
+            {
+                var output = c.Type.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.OutputTypeAttribute").ToList();
+                Assert.True(output.Count > 0, $"{c.Name} has no [OutputType]");
+                foreach (var type in output.SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(v => (Type)v.Value!))
+                    foreach (var p in type.GetProperties())
+                        Assert.False(IsDependencyType(p.PropertyType), $"{type.Name}.{p.Name} exposes {p.PropertyType.FullName}");
+                foreach (var p in c.Type.GetProperties().Where(p => p.GetCustomAttributesData().Any(a => a.AttributeType.FullName == "System.Management.Automation.ParameterAttribute")))
+                    Assert.False(IsDependencyType(p.PropertyType), $"{c.Name} -{p.Name} is a {p.PropertyType.FullName}");
+            }
+        }
+
+        private static bool IsDependencyType(Type t) =>
+            new[] { "Microsoft.Graph", "Microsoft.Kiota", "Azure." }.Any(prefix => (t.FullName ?? "").StartsWith(prefix, StringComparison.Ordinal));
+
+        [Fact]
+        public void The_cmdlet_assembly_references_no_third_party_assembly()
+        {
+            var references = _module.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+            Assert.Contains("System.Management.Automation", references);
+            Assert.DoesNotContain(references, r => r.StartsWith("Microsoft.Graph", StringComparison.Ordinal) || r.StartsWith("Microsoft.Kiota", StringComparison.Ordinal) || r.StartsWith("Azure.", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void CmdletsToExport_in_the_manifest_equals_the_cmdlets_in_the_assembly()
+        {
+            string root = typeof(CmdletContractTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+            string psd1 = File.ReadAllText(Path.Combine(root, "EntraAppKit.psd1"));
+            var block = Regex.Match(psd1, @"CmdletsToExport\s*=\s*@\((?<list>[^)]*)\)").Groups["list"].Value;
+            var listed = Regex.Matches(block, @"'([^']+)'").Select(m => m.Groups[1].Value).OrderBy(n => n, StringComparer.Ordinal).ToList();
+            Assert.DoesNotContain(listed, n => n.Contains('*'));
+            Assert.Equal(Cmdlets().Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal), listed);
+        }
+
+        [Fact]
+        public void At_most_one_ValueFromPipeline_parameter_per_parameter_set()
+        {
+            foreach (var c in Cmdlets())
+            {
+                var sets = c.Type.GetProperties()
+                    .SelectMany(p => p.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.ParameterAttribute")
+                        .Select(a => (Set: (string?)a.NamedArguments.FirstOrDefault(n => n.MemberName == "ParameterSetName").TypedValue.Value ?? "__AllParameterSets",
+                                      ByValue: a.NamedArguments.Any(n => n.MemberName == "ValueFromPipeline" && (bool)n.TypedValue.Value!))))
+                    .Where(x => x.ByValue).GroupBy(x => x.Set);
+                foreach (var set in sets) Assert.True(set.Count() <= 1, $"{c.Name} has {set.Count()} ValueFromPipeline parameters in set {set.Key}");
+            }
+        }
+    }
+}
