@@ -152,7 +152,7 @@ namespace EntraAppKit.LocalTenant
 
         private GraphResponse ErrorResponse(GraphException e, string requestId, string? clientRequestId)
         {
-            var response = new GraphResponse(e.Status, e.ToJson(requestId, clientRequestId, _clock()).ToJsonString());
+            var response = new GraphResponse(e.Status, e.ToJson(requestId, clientRequestId, _clock()).ToJsonString(GraphJson.Options));
             foreach (var h in e.Headers) response.Headers[h.Key] = h.Value;
             return response;
         }
@@ -232,7 +232,7 @@ namespace EntraAppKit.LocalTenant
             }
         }
 
-        private static GraphResponse Json(int status, JsonObject body) => new GraphResponse(status, body.ToJsonString());
+        private static GraphResponse Json(int status, JsonObject body) => new GraphResponse(status, body.ToJsonString(GraphJson.Options));
 
         private static GraphResponse NoContent() => new GraphResponse(204);
 

@@ -80,7 +80,7 @@ namespace EntraAppKit.LocalTenant
                 }
                 responses.Add(response);
             }
-            return new GraphResponse(200, new JsonObject { ["responses"] = responses }.ToJsonString());
+            return new GraphResponse(200, new JsonObject { ["responses"] = responses }.ToJsonString(GraphJson.Options));
         }
 
         private static GraphRequest ToInnerRequest(GraphRequest outer, JsonObject item)
