@@ -59,6 +59,28 @@ namespace EntraAppKit.Tests.Recipes
         }
 
         [Fact]
+        public async Task Runs_through_the_HTTP_server_front_door_too()
+        {
+            var app = EntraAppKit.LocalTenant.Server.Program.Build(_tenant, 0);
+            await app.StartAsync();
+            try
+            {
+                var address = app.Urls.Single();
+                using var session = GraphSession.ForLocalTenantServer(new Uri(address), _tenant);
+                var result = await new RecipeEngine(session).RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst Over HTTP" }));
+                Assert.NotNull(result.ClientSecret);
+                // One 404: the lookup by uniqueName before the create.
+                Assert.Equal(new[] { 404 }, _tenant.RequestLog.Entries.Where(e => e.Status >= 300).Select(e => e.Status));
+                Assert.Equal(6, _tenant.RequestLog.RoundTrips);
+            }
+            finally
+            {
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+        }
+
+        [Fact]
         public async Task MultiTenant_uses_common_as_auth_subject()
         {
             var output = await RunAsync(new RewstOptions { Name = "Rewst CSP", MultiTenant = true });
