@@ -130,7 +130,7 @@ namespace EntraAppKit.LocalTenant
             sp["publisherName"] = _state.DisplayName;
             sp["displayName"] = (string?)app["displayName"];
             SyncFromApplication(sp, app);
-            Merge(sp, bodyWithoutAppId, SpType, new System.Collections.Generic.HashSet<string> { "informationalUrl", "samlSingleSignOnSettings", "verifiedPublisher" });
+            Merge(sp, bodyWithoutAppId, SpType, ServicePrincipalDefaults.Materialized);
             _state.ServicePrincipals.Add(sp, VisibleAt);
             return sp;
         }
@@ -139,7 +139,7 @@ namespace EntraAppKit.LocalTenant
         {
             Schema.Validate(SpType, body, SpResource);
             RejectReadOnly(body, SpReadOnly);
-            Merge(sp, body, SpType, new System.Collections.Generic.HashSet<string> { "informationalUrl", "samlSingleSignOnSettings", "verifiedPublisher" });
+            Merge(sp, body, SpType, ServicePrincipalDefaults.Materialized);
         }
 
         private void DeleteServicePrincipal(JsonObject sp)

@@ -79,7 +79,8 @@ namespace EntraAppKit.LocalTenant.Model
     /// <summary>What a fresh service principal and application look like before their creator's values are applied.</summary>
     internal static class ServicePrincipalDefaults
     {
-        private static readonly HashSet<string> Materialized = new HashSet<string>(StringComparer.Ordinal)
+        /// <summary>The complex properties Graph returns as objects (not null) on a service principal.</summary>
+        public static readonly HashSet<string> Materialized = new HashSet<string>(StringComparer.Ordinal)
         {
             "informationalUrl", "samlSingleSignOnSettings", "verifiedPublisher",
         };
