@@ -12,6 +12,8 @@ namespace EntraAppKit.Core
         public const string ReplicationTimeout = "ReplicationTimeout";
         public const string InvalidRecipeInput = "InvalidRecipeInput";
         public const string LocalTenantState = "LocalTenantState";
+        public const string ApplicationNotFound = "ApplicationNotFound";
+        public const string VendorInputRejected = "VendorInputRejected";
     }
 
     /// <summary>Mirrors PowerShell's ErrorCategory for the values the core uses, without referencing PowerShell.</summary>

@@ -45,6 +45,17 @@ namespace EntraAppKit.Core.Recipes
         public string? UserConsentDescription { get; set; }
     }
 
+    /// <summary>An app role the application defines (Graph appRole).</summary>
+    public sealed class AppRoleDefinition
+    {
+        public string Value { get; set; } = "";
+        public string DisplayName { get; set; } = "";
+        public string Description { get; set; } = "";
+
+        /// <summary>"User", "Application" or both.</summary>
+        public IList<string> AllowedMemberTypes { get; } = new List<string>();
+    }
+
     /// <summary>Well-known values of Microsoft Graph.</summary>
     public static class MicrosoftGraph
     {
@@ -75,10 +86,42 @@ namespace EntraAppKit.Core.Recipes
         /// <summary>AzureADMyOrg (single tenant) or AzureADMultipleOrgs (multitenant), etc. Always sent: Graph's default is the personal-account audience.</summary>
         public string SignInAudience { get; set; } = "AzureADMyOrg";
 
+        /// <summary>
+        /// Adopt the existing application with this appId instead of finding it by uniqueName (its uniqueName is set
+        /// when it has none, so later runs find it by key).
+        /// </summary>
+        public string? AdoptClientId { get; set; }
+
+        /// <summary>
+        /// Placeholders usable in URIs: <c>{tenantId}</c> (known before the create) and <c>{appId}</c> (known only after it,
+        /// so such values are written by a follow-up PATCH, graph-ground-truth §0.5).
+        /// </summary>
+        public const string TenantIdPlaceholder = "{tenantId}";
+
+        public const string AppIdPlaceholder = "{appId}";
+
         /// <summary>Web redirect URIs that must be present (others the admin added are kept).</summary>
         public IList<string> WebRedirectUris { get; } = new List<string>();
 
+        /// <summary>Single-page application redirect URIs that must be present.</summary>
+        public IList<string> SpaRedirectUris { get; } = new List<string>();
+
+        /// <summary>Public client (mobile and desktop) redirect URIs that must be present.</summary>
+        public IList<string> PublicClientRedirectUris { get; } = new List<string>();
+
+        /// <summary>Application ID URIs that must be present.</summary>
+        public IList<string> IdentifierUris { get; } = new List<string>();
+
         public bool EnableIdTokenIssuance { get; set; }
+
+        /// <summary>"Allow public client flows" (isFallbackPublicClient); null leaves it as it is.</summary>
+        public bool? AllowPublicClientFlows { get; set; }
+
+        /// <summary>Delegated permissions the application exposes (api.oauth2PermissionScopes), matched by value.</summary>
+        public IList<ExposedScope> Scopes { get; } = new List<ExposedScope>();
+
+        /// <summary>App roles the application defines, matched by value.</summary>
+        public IList<AppRoleDefinition> AppRoles { get; } = new List<AppRoleDefinition>();
 
         /// <summary>Permissions the application requires (its requiredResourceAccess, exactly).</summary>
         public IList<PermissionRequest> Permissions { get; } = new List<PermissionRequest>();

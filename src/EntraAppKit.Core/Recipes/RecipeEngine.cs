@@ -31,6 +31,18 @@ namespace EntraAppKit.Core.Recipes
         /// <summary>Reads the tenant and lists every change the recipe needs. Makes no writes; fails before any write on bad input.</summary>
         public async Task<RecipePlan> PlanAsync(AppRecipe recipe, CancellationToken cancellationToken = default)
         {
+            try
+            {
+                return await PlanCoreAsync(recipe, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                throw GraphErrors.Wrap(e, "Planning " + recipe.RecipeName);
+            }
+        }
+
+        private async Task<RecipePlan> PlanCoreAsync(AppRecipe recipe, CancellationToken cancellationToken)
+        {
             var client = _session.Client;
             var tenant = await GetTenantAsync(cancellationToken).ConfigureAwait(false);
 
@@ -40,7 +52,14 @@ namespace EntraAppKit.Core.Recipes
             var resolved = recipe.Permissions.Select(p => PermissionResolver.Resolve(p, resources[p.ResourceAppId])).ToList();
             var consent = recipe.Consent.Select(p => PermissionResolver.Resolve(p, resources[p.ResourceAppId])).ToList();
 
-            var app = await GetOrNullAsync(() => client.ApplicationsWithUniqueName(recipe.UniqueName).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            Application? app;
+            if (recipe.AdoptClientId != null)
+            {
+                app = await GetOrNullAsync(() => client.ApplicationsWithAppId(recipe.AdoptClientId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false)
+                    ?? throw new EntraAppKitException(ErrorIds.ApplicationNotFound, EntraErrorCategory.ObjectNotFound,
+                        $"No application with client id {recipe.AdoptClientId} exists in tenant {tenant.InitialDomain}.");
+            }
+            else app = await GetOrNullAsync(() => client.ApplicationsWithUniqueName(recipe.UniqueName).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
             ServicePrincipal? sp = null;
             if (app != null)
                 sp = await GetOrNullAsync(() => client.ServicePrincipalsWithAppId(app.AppId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -48,9 +67,11 @@ namespace EntraAppKit.Core.Recipes
             var plan = new RecipePlan(recipe, tenant, app, sp, resources, resolved, consent);
             if (sp != null && consent.Count > 0)
             {
-                plan.ExistingGrants = (await client.Oauth2PermissionGrants.GetAsync(c =>
-                    c.QueryParameters.Filter = $"clientId eq '{sp.Id}' and consentType eq 'AllPrincipals'", cancellationToken).ConfigureAwait(false))?.Value ?? new List<OAuth2PermissionGrant>();
-                plan.ExistingAssignments = (await client.ServicePrincipals[sp.Id].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value ?? new List<AppRoleAssignment>();
+                if (consent.Any(p => p.Request.Type == PermissionType.Delegated))
+                    plan.ExistingGrants = (await client.Oauth2PermissionGrants.GetAsync(c =>
+                        c.QueryParameters.Filter = $"clientId eq '{sp.Id}' and consentType eq 'AllPrincipals'", cancellationToken).ConfigureAwait(false))?.Value ?? new List<OAuth2PermissionGrant>();
+                if (consent.Any(p => p.Request.Type == PermissionType.Application))
+                    plan.ExistingAssignments = (await client.ServicePrincipals[sp.Id].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value ?? new List<AppRoleAssignment>();
             }
             plan.Build();
             return plan;
@@ -58,6 +79,18 @@ namespace EntraAppKit.Core.Recipes
 
         /// <summary>Applies a plan made by <see cref="PlanAsync"/>. Only the listed changes are written.</summary>
         public async Task<AppRegistrationResult> ApplyAsync(RecipePlan plan, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await ApplyCoreAsync(plan, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                throw GraphErrors.Wrap(e, "Applying " + plan.Recipe.RecipeName);
+            }
+        }
+
+        private async Task<AppRegistrationResult> ApplyCoreAsync(RecipePlan plan, CancellationToken cancellationToken)
         {
             var client = _session.Client;
             var recipe = plan.Recipe;
@@ -73,6 +106,17 @@ namespace EntraAppKit.Core.Recipes
                     c => c.Headers.Add("Prefer", "create-if-missing"), cancellationToken)).ConfigureAwait(false)
                     ?? await client.ApplicationsWithUniqueName(recipe.UniqueName).GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
                     ?? throw new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.InvalidOperation, "Graph created the application but did not return it.");
+                // Values that embed the new appId (api://{appId}, the broker redirect URI) need a second call (§0.5).
+                var followUp = plan.ComputePatch(app, app.AppId, describe: false);
+                if (followUp != null)
+                {
+                    string id = app.Id!;
+                    await Retry.ExecuteAsync<object>("Setting the values that need the appId", async () =>
+                    {
+                        await client.Applications[id].PatchAsync(followUp, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        return id;
+                    }, cancellationToken).ConfigureAwait(false);
+                }
             }
             else if (plan.ApplicationPatch != null)
             {
@@ -116,7 +160,7 @@ namespace EntraAppKit.Core.Recipes
                 ServicePrincipalId = sp!.Id,
                 TenantId = plan.Tenant.TenantId,
                 TenantName = plan.Tenant.InitialDomain,
-                UniqueName = recipe.UniqueName,
+                UniqueName = plan.UniqueName,
                 SignInAudience = recipe.SignInAudience,
                 ClientSecret = secret,
                 SecretExpires = secretExpires,

@@ -16,16 +16,23 @@ namespace EntraAppKit.Core.Recipes
         private readonly IReadOnlyList<ResolvedPermission> _permissions;
         private readonly IReadOnlyList<ResolvedPermission> _consent;
 
+        /// <summary>Ids for scopes and roles the recipe adds, fixed at plan time so -WhatIf and the run agree.</summary>
+        private readonly Dictionary<string, Guid> _newIds = new Dictionary<string, Guid>(StringComparer.Ordinal);
+
         internal RecipePlan(AppRecipe recipe, TenantFacts tenant, Application? app, ServicePrincipal? sp,
             IReadOnlyDictionary<string, ServicePrincipal> resources, IReadOnlyList<ResolvedPermission> permissions, IReadOnlyList<ResolvedPermission> consent)
         {
             Recipe = recipe; Tenant = tenant; ExistingApp = app; ExistingServicePrincipal = sp;
             _resources = resources; _permissions = permissions; _consent = consent;
+            UniqueName = app?.UniqueName ?? recipe.UniqueName;
         }
 
         public AppRecipe Recipe { get; }
 
         public TenantFacts Tenant { get; }
+
+        /// <summary>The key the application is (or will be) found by: the recipe's, or an adopted app's own.</summary>
+        public string UniqueName { get; }
 
         /// <summary>Every write, in the order it will be made. Empty when the tenant already matches the recipe.</summary>
         public IReadOnlyList<PlannedChange> Changes => _changes;
@@ -51,11 +58,25 @@ namespace EntraAppKit.Core.Recipes
         internal void Build()
         {
             if (ExistingApp == null)
-                Add(AppTarget, "Create", $"Create application '{Recipe.DisplayName}' (uniqueName {Recipe.UniqueName}; {AudienceText(Recipe.SignInAudience)}" +
-                    string.Concat(Recipe.WebRedirectUris.Select(u => $"; web redirect URI {u}")) +
-                    (Recipe.EnableIdTokenIssuance ? "; ID token issuance on" : "") +
-                    string.Concat(_permissions.Select(p => $"; requires {p.Resource.DisplayName} {p.Request.Name} ({p.Request.Type})")) + ")");
-            else BuildApplicationPatch(ExistingApp);
+            {
+                Add(AppTarget, "Create", DescribeCreate());
+                // Values that need the new appId can only be written after the create (graph-ground-truth §0.5).
+                foreach (var uri in Deferred(Recipe.IdentifierUris))
+                    Add(AppTarget, "Add identifier URI", $"Set Application ID URI {uri} on '{Recipe.DisplayName}' once its appId exists");
+                foreach (var uri in Deferred(Recipe.PublicClientRedirectUris))
+                    Add(AppTarget, "Add redirect URI", $"Add public client redirect URI {uri} to '{Recipe.DisplayName}' once its appId exists");
+                foreach (var uri in Deferred(Recipe.WebRedirectUris).Concat(Deferred(Recipe.SpaRedirectUris)))
+                    Add(AppTarget, "Add redirect URI", $"Add redirect URI {uri} to '{Recipe.DisplayName}' once its appId exists");
+            }
+            else
+            {
+                if (ExistingApp.UniqueName == null)
+                    Add(AppTarget, "Set uniqueName", $"Set uniqueName {Recipe.UniqueName} on '{ExistingApp.DisplayName}' so later runs find it");
+                else if (!string.Equals(ExistingApp.UniqueName, Recipe.UniqueName, StringComparison.OrdinalIgnoreCase))
+                    _warnings.Add($"'{ExistingApp.DisplayName}' keeps its uniqueName {ExistingApp.UniqueName} (a uniqueName is immutable once set).");
+                ApplicationPatch = ComputePatch(ExistingApp, ExistingApp.AppId, describe: true);
+                if (ExistingApp.UniqueName == null) (ApplicationPatch ??= new Application()).UniqueName = Recipe.UniqueName;
+            }
 
             if (ExistingServicePrincipal == null)
                 Add($"service principal of '{Recipe.DisplayName}'", "Create", $"Create the service principal of '{Recipe.DisplayName}' in tenant {Tenant.InitialDomain}");
@@ -98,17 +119,88 @@ namespace EntraAppKit.Core.Recipes
             _ => audience,
         };
 
-        /// <summary>The full application body for the create (graph-ground-truth §0.3: always send signInAudience).</summary>
-        internal Application DesiredApplication() => new Application
+        // ----- Placeholders -----
+
+        private string Resolve(string value, string? appId) =>
+            value.Replace(AppRecipe.TenantIdPlaceholder, Tenant.TenantId).Replace(AppRecipe.AppIdPlaceholder, appId ?? AppRecipe.AppIdPlaceholder);
+
+        private static bool NeedsAppId(string value) => value.IndexOf(AppRecipe.AppIdPlaceholder, StringComparison.Ordinal) >= 0;
+
+        private IEnumerable<string> Deferred(IEnumerable<string> values) => values.Where(NeedsAppId).Select(v => Resolve(v, null));
+
+        /// <summary>The values resolvable now: all of them when the appId is known, else those without {appId}.</summary>
+        private List<string> Resolvable(IEnumerable<string> values, string? appId) =>
+            values.Where(v => appId != null || !NeedsAppId(v)).Select(v => Resolve(v, appId)).ToList();
+
+        private string DescribeCreate()
         {
-            DisplayName = Recipe.DisplayName,
-            SignInAudience = Recipe.SignInAudience,
-            Web = new WebApplication
+            var parts = new List<string> { $"uniqueName {Recipe.UniqueName}", AudienceText(Recipe.SignInAudience) };
+            parts.AddRange(Resolvable(Recipe.WebRedirectUris, null).Select(u => $"web redirect URI {u}"));
+            parts.AddRange(Resolvable(Recipe.SpaRedirectUris, null).Select(u => $"SPA redirect URI {u}"));
+            parts.AddRange(Resolvable(Recipe.PublicClientRedirectUris, null).Select(u => $"public client redirect URI {u}"));
+            parts.AddRange(Resolvable(Recipe.IdentifierUris, null).Select(u => $"Application ID URI {u}"));
+            if (Recipe.EnableIdTokenIssuance) parts.Add("ID token issuance on");
+            if (Recipe.AllowPublicClientFlows == true) parts.Add("public client flows allowed");
+            parts.AddRange(Recipe.Scopes.Select(s => $"exposes scope {s.Value} ({(s.Type == "User" ? "admins and users" : "admins only")} consent)"));
+            parts.AddRange(Recipe.AppRoles.Select(r => $"defines app role {r.Value}"));
+            parts.AddRange(_permissions.Select(p => $"requires {p.Resource.DisplayName} {p.Request.Name} ({p.Request.Type})"));
+            return $"Create application '{Recipe.DisplayName}' ({string.Join("; ", parts)})";
+        }
+
+        // ----- Desired state -----
+
+        /// <summary>The body of the create: every value that does not need the appId (graph-ground-truth §0.3: always send signInAudience).</summary>
+        internal Application DesiredApplication()
+        {
+            var app = new Application
             {
-                RedirectUris = Recipe.WebRedirectUris.ToList(),
-                ImplicitGrantSettings = new ImplicitGrantSettings { EnableIdTokenIssuance = Recipe.EnableIdTokenIssuance, EnableAccessTokenIssuance = false },
-            },
-            RequiredResourceAccess = DesiredRequiredResourceAccess(),
+                DisplayName = Recipe.DisplayName,
+                SignInAudience = Recipe.SignInAudience,
+                Web = new WebApplication
+                {
+                    RedirectUris = Resolvable(Recipe.WebRedirectUris, null),
+                    ImplicitGrantSettings = new ImplicitGrantSettings { EnableIdTokenIssuance = Recipe.EnableIdTokenIssuance, EnableAccessTokenIssuance = false },
+                },
+                RequiredResourceAccess = DesiredRequiredResourceAccess(),
+            };
+            var spa = Resolvable(Recipe.SpaRedirectUris, null);
+            if (spa.Count > 0) app.Spa = new SpaApplication { RedirectUris = spa };
+            var publicClient = Resolvable(Recipe.PublicClientRedirectUris, null);
+            if (publicClient.Count > 0) app.PublicClient = new PublicClientApplication { RedirectUris = publicClient };
+            var identifierUris = Resolvable(Recipe.IdentifierUris, null);
+            if (identifierUris.Count > 0) app.IdentifierUris = identifierUris;
+            if (Recipe.AllowPublicClientFlows.HasValue) app.IsFallbackPublicClient = Recipe.AllowPublicClientFlows;
+            if (Recipe.Scopes.Count > 0) app.Api = new ApiApplication { Oauth2PermissionScopes = Recipe.Scopes.Select(NewScope).ToList() };
+            if (Recipe.AppRoles.Count > 0) app.AppRoles = Recipe.AppRoles.Select(NewRole).ToList();
+            return app;
+        }
+
+        private Guid NewId(string key)
+        {
+            if (!_newIds.TryGetValue(key, out var id)) _newIds[key] = id = Guid.NewGuid();
+            return id;
+        }
+
+        private PermissionScope NewScope(ExposedScope s) => new PermissionScope
+        {
+            Id = NewId("scope:" + s.Value),
+            Value = s.Value,
+            Type = s.Type,
+            IsEnabled = true,
+            AdminConsentDisplayName = s.AdminConsentDisplayName,
+            AdminConsentDescription = s.AdminConsentDescription,
+            UserConsentDisplayName = s.UserConsentDisplayName,
+            UserConsentDescription = s.UserConsentDescription,
+        };
+
+        private AppRole NewRole(AppRoleDefinition r) => new AppRole
+        {
+            Id = NewId("role:" + r.Value),
+            Value = r.Value,
+            DisplayName = r.DisplayName,
+            Description = r.Description,
+            IsEnabled = true,
+            AllowedMemberTypes = r.AllowedMemberTypes.ToList(),
         };
 
         private List<RequiredResourceAccess> DesiredRequiredResourceAccess() =>
@@ -119,32 +211,36 @@ namespace EntraAppKit.Core.Recipes
                     ResourceAccess = g.Select(p => new ResourceAccess { Id = p.Id, Type = p.GraphType }).ToList(),
                 }).ToList();
 
-        /// <summary>Only what differs goes into the PATCH; redirect URIs the admin added are kept.</summary>
-        private void BuildApplicationPatch(Application app)
+        /// <summary>
+        /// What must change on <paramref name="app"/> to match the recipe; null when nothing does. Redirect and identifier
+        /// URIs the admin added are kept; complex properties are sent whole because PATCH replaces them (§4).
+        /// With <paramref name="describe"/> the changes are added to the plan.
+        /// </summary>
+        internal Application? ComputePatch(Application app, string? appId, bool describe)
         {
             var patch = new Application();
             bool any = false;
+            void Change(string action, string description) { any = true; if (describe) Add(AppTarget, action, description); }
+
             if (app.DisplayName != Recipe.DisplayName)
             {
                 patch.DisplayName = Recipe.DisplayName;
-                Add(AppTarget, "Rename", $"Rename application '{app.DisplayName}' to '{Recipe.DisplayName}'");
-                any = true;
+                Change("Rename", $"Rename application '{app.DisplayName}' to '{Recipe.DisplayName}'");
             }
             if (app.SignInAudience != Recipe.SignInAudience)
             {
                 patch.SignInAudience = Recipe.SignInAudience;
-                Add(AppTarget, "Change audience", $"Change '{Recipe.DisplayName}' from {AudienceText(app.SignInAudience ?? "")} to {AudienceText(Recipe.SignInAudience)}");
-                any = true;
+                Change("Change audience", $"Change '{Recipe.DisplayName}' from {AudienceText(app.SignInAudience ?? "")} to {AudienceText(Recipe.SignInAudience)}");
             }
-            var uris = app.Web?.RedirectUris ?? new List<string>();
-            var missingUris = Recipe.WebRedirectUris.Where(u => !uris.Contains(u, StringComparer.Ordinal)).ToList();
+
+            var webUris = app.Web?.RedirectUris ?? new List<string>();
+            var missingWeb = Resolvable(Recipe.WebRedirectUris, appId).Where(u => !webUris.Contains(u, StringComparer.Ordinal)).ToList();
             bool idTokens = app.Web?.ImplicitGrantSettings?.EnableIdTokenIssuance == true;
-            if (missingUris.Count > 0 || (Recipe.EnableIdTokenIssuance && !idTokens))
+            if (missingWeb.Count > 0 || (Recipe.EnableIdTokenIssuance && !idTokens))
             {
-                // PATCH replaces the whole web object, so send all of it (graph-ground-truth §4).
                 patch.Web = new WebApplication
                 {
-                    RedirectUris = uris.Concat(missingUris).ToList(),
+                    RedirectUris = webUris.Concat(missingWeb).ToList(),
                     HomePageUrl = app.Web?.HomePageUrl,
                     LogoutUrl = app.Web?.LogoutUrl,
                     ImplicitGrantSettings = new ImplicitGrantSettings
@@ -153,10 +249,73 @@ namespace EntraAppKit.Core.Recipes
                         EnableAccessTokenIssuance = app.Web?.ImplicitGrantSettings?.EnableAccessTokenIssuance ?? false,
                     },
                 };
-                foreach (var u in missingUris) Add(AppTarget, "Add redirect URI", $"Add web redirect URI {u} to '{Recipe.DisplayName}'");
-                if (Recipe.EnableIdTokenIssuance && !idTokens) Add(AppTarget, "Enable ID tokens", $"Turn on ID token issuance for '{Recipe.DisplayName}'");
-                any = true;
+                foreach (var u in missingWeb) Change("Add redirect URI", $"Add web redirect URI {u} to '{Recipe.DisplayName}'");
+                if (Recipe.EnableIdTokenIssuance && !idTokens) Change("Enable ID tokens", $"Turn on ID token issuance for '{Recipe.DisplayName}'");
             }
+
+            var spaUris = app.Spa?.RedirectUris ?? new List<string>();
+            var missingSpa = Resolvable(Recipe.SpaRedirectUris, appId).Where(u => !spaUris.Contains(u, StringComparer.Ordinal)).ToList();
+            if (missingSpa.Count > 0)
+            {
+                patch.Spa = new SpaApplication { RedirectUris = spaUris.Concat(missingSpa).ToList() };
+                foreach (var u in missingSpa) Change("Add redirect URI", $"Add SPA redirect URI {u} to '{Recipe.DisplayName}'");
+            }
+
+            var publicUris = app.PublicClient?.RedirectUris ?? new List<string>();
+            var missingPublic = Resolvable(Recipe.PublicClientRedirectUris, appId).Where(u => !publicUris.Contains(u, StringComparer.Ordinal)).ToList();
+            if (missingPublic.Count > 0)
+            {
+                patch.PublicClient = new PublicClientApplication { RedirectUris = publicUris.Concat(missingPublic).ToList() };
+                foreach (var u in missingPublic) Change("Add redirect URI", $"Add public client redirect URI {u} to '{Recipe.DisplayName}'");
+            }
+
+            var idUris = app.IdentifierUris ?? new List<string>();
+            var missingIdUris = Resolvable(Recipe.IdentifierUris, appId).Where(u => !idUris.Contains(u, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (missingIdUris.Count > 0)
+            {
+                patch.IdentifierUris = idUris.Concat(missingIdUris).ToList();
+                foreach (var u in missingIdUris) Change("Add identifier URI", $"Add Application ID URI {u} to '{Recipe.DisplayName}'");
+            }
+
+            if (Recipe.AllowPublicClientFlows.HasValue && (app.IsFallbackPublicClient ?? false) != Recipe.AllowPublicClientFlows.Value)
+            {
+                patch.IsFallbackPublicClient = Recipe.AllowPublicClientFlows;
+                Change("Set public client flows", $"{(Recipe.AllowPublicClientFlows.Value ? "Allow" : "Disallow")} public client flows on '{Recipe.DisplayName}'");
+            }
+
+            var scopes = app.Api?.Oauth2PermissionScopes ?? new List<PermissionScope>();
+            var scopeChanges = Recipe.Scopes.Where(s => !scopes.Any(e => ScopeMatches(e, s))).ToList();
+            if (scopeChanges.Count > 0)
+            {
+                var merged = scopes.Where(e => !scopeChanges.Any(s => string.Equals(s.Value, e.Value, StringComparison.Ordinal))).ToList();
+                foreach (var s in scopeChanges)
+                {
+                    var existing = scopes.FirstOrDefault(e => string.Equals(e.Value, s.Value, StringComparison.Ordinal));
+                    var scope = NewScope(s);
+                    if (existing != null) scope.Id = existing.Id; // keep the id: clients and grants refer to it
+                    merged.Add(scope);
+                    Change(existing == null ? "Expose scope" : "Update scope", existing == null
+                        ? $"Expose scope {s.Value} on '{Recipe.DisplayName}'"
+                        : $"Update the consent text of scope {s.Value} on '{Recipe.DisplayName}'");
+                }
+                patch.Api = new ApiApplication
+                {
+                    AcceptMappedClaims = app.Api?.AcceptMappedClaims,
+                    KnownClientApplications = app.Api?.KnownClientApplications ?? new List<Guid?>(),
+                    PreAuthorizedApplications = app.Api?.PreAuthorizedApplications ?? new List<PreAuthorizedApplication>(),
+                    RequestedAccessTokenVersion = app.Api?.RequestedAccessTokenVersion,
+                    Oauth2PermissionScopes = merged,
+                };
+            }
+
+            var roles = app.AppRoles ?? new List<AppRole>();
+            var missingRoles = Recipe.AppRoles.Where(r => !roles.Any(e => string.Equals(e.Value, r.Value, StringComparison.Ordinal))).ToList();
+            if (missingRoles.Count > 0)
+            {
+                patch.AppRoles = roles.Concat(missingRoles.Select(NewRole)).ToList();
+                foreach (var r in missingRoles) Change("Define app role", $"Define app role {r.Value} on '{Recipe.DisplayName}'");
+            }
+
             var current = (app.RequiredResourceAccess ?? new List<RequiredResourceAccess>())
                 .SelectMany(r => (r.ResourceAccess ?? new List<ResourceAccess>()).Select(a => (App: r.ResourceAppId!.ToLowerInvariant(), Id: a.Id!.Value, Type: a.Type!))).ToList();
             var desired = _permissions.Select(p => (App: p.ResourceAppId.ToLowerInvariant(), Id: p.Id, Type: p.GraphType)).ToList();
@@ -164,13 +323,17 @@ namespace EntraAppKit.Core.Recipes
             {
                 patch.RequiredResourceAccess = DesiredRequiredResourceAccess();
                 foreach (var p in _permissions.Where(p => !current.Contains((p.ResourceAppId.ToLowerInvariant(), p.Id, p.GraphType))))
-                    Add(AppTarget, "Require permission", $"Require {p.Resource.DisplayName} {p.Request.Name} ({p.Request.Type}) on '{Recipe.DisplayName}'");
+                    Change("Require permission", $"Require {p.Resource.DisplayName} {p.Request.Name} ({p.Request.Type}) on '{Recipe.DisplayName}'");
                 foreach (var c in current.Where(c => !desired.Contains(c)))
-                    Add(AppTarget, "Remove permission", $"Remove required permission {Describe(c.App, c.Id, c.Type)} from '{Recipe.DisplayName}'");
-                any = true;
+                    Change("Remove permission", $"Remove required permission {Describe(c.App, c.Id, c.Type)} from '{Recipe.DisplayName}'");
             }
-            if (any) ApplicationPatch = patch;
+            return any ? patch : null;
         }
+
+        private static bool ScopeMatches(PermissionScope e, ExposedScope s) =>
+            string.Equals(e.Value, s.Value, StringComparison.Ordinal) && e.Type == s.Type && e.IsEnabled == true &&
+            e.AdminConsentDisplayName == s.AdminConsentDisplayName && e.AdminConsentDescription == s.AdminConsentDescription &&
+            e.UserConsentDisplayName == s.UserConsentDisplayName && e.UserConsentDescription == s.UserConsentDescription;
 
         private string Describe(string appId, Guid id, string type)
         {
