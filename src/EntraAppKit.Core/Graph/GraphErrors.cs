@@ -52,6 +52,9 @@ namespace EntraAppKit.Core.Graph
         /// <summary>Total time to keep trying; Graph publishes no SLA, and reports of 1–2 minutes are common.</summary>
         public TimeSpan Budget { get; set; } = TimeSpan.FromMinutes(2);
 
+        /// <summary>How long to wait for an API's service principal that is not visible yet before calling it unknown.</summary>
+        public TimeSpan ResourceBudget { get; set; } = TimeSpan.FromSeconds(30);
+
         internal async Task<T> ExecuteAsync<T>(string action, Func<Task<T>> operation, CancellationToken cancellationToken, Func<Task<T?>>? checkApplied = null)
             where T : class
         {

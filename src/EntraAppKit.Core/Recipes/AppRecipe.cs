@@ -132,6 +132,18 @@ namespace EntraAppKit.Core.Recipes
         /// <summary>Add a new secret even when the application already has one.</summary>
         public bool NewSecret { get; set; }
 
+        /// <summary>Verified domains the recipe's URIs use; checked against the tenant before any write.</summary>
+        public IList<string> RequiredVerifiedDomains { get; } = new List<string>();
+
+        /// <summary>Warnings the recipe itself raises (e.g. a tenant-wide permission), reported with the result.</summary>
+        public IList<string> Warnings { get; } = new List<string>();
+
+        /// <summary>
+        /// The recipe owns its app's tenant-wide consent: grants and assignments outside <see cref="Consent"/> are revoked,
+        /// so dropping a permission (e.g. -LeastPrivilege) really removes it.
+        /// </summary>
+        public bool ManagesConsent { get; set; }
+
         /// <summary>Permissions to grant tenant-wide admin consent for (a subset of <see cref="Permissions"/>).</summary>
         public IList<PermissionRequest> Consent { get; } = new List<PermissionRequest>();
     }

@@ -45,6 +45,10 @@ namespace EntraAppKit.Core.Recipes
         {
             var client = _session.Client;
             var tenant = await GetTenantAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var domain in recipe.RequiredVerifiedDomains)
+                if (!tenant.VerifiedDomains.Contains(domain, StringComparer.OrdinalIgnoreCase))
+                    throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument,
+                        $"'{domain}' is not a verified domain of tenant {tenant.InitialDomain}; Graph only accepts https Application ID URIs on verified domains. Verified domains: {string.Join(", ", tenant.VerifiedDomains)}.");
 
             var resources = new Dictionary<string, ServicePrincipal>(StringComparer.OrdinalIgnoreCase);
             foreach (var appId in recipe.Permissions.Concat(recipe.Consent).Select(p => p.ResourceAppId).Distinct(StringComparer.OrdinalIgnoreCase))
@@ -65,12 +69,12 @@ namespace EntraAppKit.Core.Recipes
                 sp = await GetOrNullAsync(() => client.ServicePrincipalsWithAppId(app.AppId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
 
             var plan = new RecipePlan(recipe, tenant, app, sp, resources, resolved, consent);
-            if (sp != null && consent.Count > 0)
+            if (sp != null && (consent.Count > 0 || recipe.ManagesConsent))
             {
-                if (consent.Any(p => p.Request.Type == PermissionType.Delegated))
+                if (recipe.ManagesConsent || consent.Any(p => p.Request.Type == PermissionType.Delegated))
                     plan.ExistingGrants = (await client.Oauth2PermissionGrants.GetAsync(c =>
                         c.QueryParameters.Filter = $"clientId eq '{sp.Id}' and consentType eq 'AllPrincipals'", cancellationToken).ConfigureAwait(false))?.Value ?? new List<OAuth2PermissionGrant>();
-                if (consent.Any(p => p.Request.Type == PermissionType.Application))
+                if (recipe.ManagesConsent || consent.Any(p => p.Request.Type == PermissionType.Application))
                     plan.ExistingAssignments = (await client.ServicePrincipals[sp.Id].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value ?? new List<AppRoleAssignment>();
             }
             plan.Build();
@@ -96,7 +100,7 @@ namespace EntraAppKit.Core.Recipes
             var recipe = plan.Recipe;
             var app = plan.ExistingApp;
             var sp = plan.ExistingServicePrincipal;
-            var warnings = new List<string>(plan.Warnings);
+            var warnings = new List<string>(recipe.Warnings.Concat(plan.Warnings));
             SecureString? secret = null;
             DateTimeOffset? secretExpires = LatestExpiry(app);
 
@@ -107,23 +111,24 @@ namespace EntraAppKit.Core.Recipes
                     ?? await client.ApplicationsWithUniqueName(recipe.UniqueName).GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
                     ?? throw new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.InvalidOperation, "Graph created the application but did not return it.");
                 // Values that embed the new appId (api://{appId}, the broker redirect URI) need a second call (§0.5).
-                var followUp = plan.ComputePatch(app, app.AppId, describe: false);
-                if (followUp != null)
+                var created = app;
+                if (plan.ComputePatch(created, created.AppId, describe: false) != null)
                 {
                     string id = app.Id!;
                     await Retry.ExecuteAsync<object>("Setting the values that need the appId", async () =>
                     {
-                        await client.Applications[id].PatchAsync(followUp, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        // A fresh body per attempt (see RecipePlan.ApplicationPatch).
+                        await client.Applications[id].PatchAsync(plan.ComputePatch(created, created.AppId, describe: false)!, cancellationToken: cancellationToken).ConfigureAwait(false);
                         return id;
                     }, cancellationToken).ConfigureAwait(false);
                 }
             }
-            else if (plan.ApplicationPatch != null)
+            else if (plan.UpdatesApplication)
             {
                 var id = app.Id!;
                 await Retry.ExecuteAsync<object>("Updating the application", async () =>
                 {
-                    await client.Applications[id].PatchAsync(plan.ApplicationPatch, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await client.Applications[id].PatchAsync(plan.ApplicationPatch(), cancellationToken: cancellationToken).ConfigureAwait(false);
                     return id;
                 }, cancellationToken).ConfigureAwait(false);
             }
@@ -177,18 +182,17 @@ namespace EntraAppKit.Core.Recipes
         {
             var client = _session.Client;
             string spId = sp.Id!;
-            foreach (var (resource, scopes) in plan.DelegatedConsentToApply)
+            foreach (var change in plan.DelegatedConsentToApply)
             {
-                string resourceId = resource.Id!;
-                var existing = plan.ExistingGrants.FirstOrDefault(g => string.Equals(g.ResourceId, resourceId, StringComparison.OrdinalIgnoreCase));
-                if (existing != null)
+                string resourceId = change.ResourceId;
+                string scope = string.Join(" ", change.Scopes);
+                if (change.Existing != null)
                 {
-                    string merged = string.Join(" ", SplitScopes(existing.Scope).Concat(scopes).Distinct(StringComparer.OrdinalIgnoreCase));
-                    await client.Oauth2PermissionGrants[existing.Id].PatchAsync(new OAuth2PermissionGrant { Scope = merged }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    if (change.Scopes.Count == 0) await client.Oauth2PermissionGrants[change.Existing.Id].DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    else await client.Oauth2PermissionGrants[change.Existing.Id].PatchAsync(new OAuth2PermissionGrant { Scope = scope }, cancellationToken: cancellationToken).ConfigureAwait(false);
                     continue;
                 }
-                string scope = string.Join(" ", scopes);
-                await Retry.ExecuteAsync($"Granting {resource.DisplayName} {scope}",
+                await Retry.ExecuteAsync($"Granting {change.ResourceName} {scope}",
                     () => client.Oauth2PermissionGrants.PostAsync(new OAuth2PermissionGrant
                     {
                         ClientId = spId, ConsentType = "AllPrincipals", ResourceId = resourceId, Scope = scope,
@@ -198,6 +202,8 @@ namespace EntraAppKit.Core.Recipes
                         $"clientId eq '{spId}' and consentType eq 'AllPrincipals' and resourceId eq '{resourceId}'", cancellationToken).ConfigureAwait(false))?.Value?.FirstOrDefault())
                     .ConfigureAwait(false);
             }
+            foreach (var assignment in plan.AssignmentsToRevoke)
+                await client.ServicePrincipals[spId].AppRoleAssignments[assignment.Id].DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             foreach (var role in plan.AppRolesToAssign)
             {
                 string resourceId = role.Resource.Id!;
@@ -233,8 +239,18 @@ namespace EntraAppKit.Core.Recipes
 
         private async Task<ServicePrincipal> GetResourceAsync(string appId, CancellationToken cancellationToken)
         {
-            var sp = await GetOrNullAsync(() => _session.Client.ServicePrincipalsWithAppId(appId).GetAsync(c =>
-                c.QueryParameters.Select = new[] { "id", "appId", "displayName", "appRoles", "oauth2PermissionScopes" }, cancellationToken)).ConfigureAwait(false);
+            Task<ServicePrincipal?> Get() => GetOrNullAsync(() => _session.Client.ServicePrincipalsWithAppId(appId).GetAsync(c =>
+                c.QueryParameters.Select = new[] { "id", "appId", "displayName", "appRoles", "oauth2PermissionScopes" }, cancellationToken));
+            var sp = await Get().ConfigureAwait(false);
+            // An API registered moments ago (the CMG server app piped into the client recipe) may not have replicated yet (§7).
+            var delay = Retry.InitialDelay;
+            var started = DateTimeOffset.UtcNow;
+            while (sp == null && !string.Equals(appId, MicrosoftGraph.AppId, StringComparison.OrdinalIgnoreCase) && DateTimeOffset.UtcNow - started + delay <= Retry.ResourceBudget)
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Retry.MaxDelay.Ticks));
+                sp = await Get().ConfigureAwait(false);
+            }
             return sp ?? throw new EntraAppKitException(ErrorIds.UnknownResource, EntraErrorCategory.ObjectNotFound,
                 $"No service principal with appId '{appId}' exists in the tenant, so its permissions cannot be requested or granted.");
         }

@@ -48,10 +48,22 @@ namespace EntraAppKit.Core.Recipes
         internal ServicePrincipal? ExistingServicePrincipal { get; }
         internal List<OAuth2PermissionGrant> ExistingGrants { get; set; } = new List<OAuth2PermissionGrant>();
         internal List<AppRoleAssignment> ExistingAssignments { get; set; } = new List<AppRoleAssignment>();
-        internal Application? ApplicationPatch { get; private set; }
+        internal bool UpdatesApplication { get; private set; }
+
+        /// <summary>
+        /// A new PATCH body for the existing application. Built afresh for every attempt: the SDK's backing store sends
+        /// only "changed" values, so a model serialized once goes out empty when a retry serializes it again.
+        /// </summary>
+        internal Application ApplicationPatch()
+        {
+            var patch = ComputePatch(ExistingApp!, ExistingApp!.AppId, describe: false) ?? new Application();
+            if (ExistingApp.UniqueName == null) patch.UniqueName = Recipe.UniqueName;
+            return patch;
+        }
         internal bool AddsSecret { get; private set; }
-        internal List<(ServicePrincipal Resource, List<string> Scopes)> DelegatedConsentToApply { get; } = new List<(ServicePrincipal, List<string>)>();
+        internal List<DelegatedGrantChange> DelegatedConsentToApply { get; } = new List<DelegatedGrantChange>();
         internal List<ResolvedPermission> AppRolesToAssign { get; } = new List<ResolvedPermission>();
+        internal List<AppRoleAssignment> AssignmentsToRevoke { get; } = new List<AppRoleAssignment>();
 
         private string AppTarget => $"application '{Recipe.DisplayName}'";
 
@@ -74,8 +86,7 @@ namespace EntraAppKit.Core.Recipes
                     Add(AppTarget, "Set uniqueName", $"Set uniqueName {Recipe.UniqueName} on '{ExistingApp.DisplayName}' so later runs find it");
                 else if (!string.Equals(ExistingApp.UniqueName, Recipe.UniqueName, StringComparison.OrdinalIgnoreCase))
                     _warnings.Add($"'{ExistingApp.DisplayName}' keeps its uniqueName {ExistingApp.UniqueName} (a uniqueName is immutable once set).");
-                ApplicationPatch = ComputePatch(ExistingApp, ExistingApp.AppId, describe: true);
-                if (ExistingApp.UniqueName == null) (ApplicationPatch ??= new Application()).UniqueName = Recipe.UniqueName;
+                UpdatesApplication = ComputePatch(ExistingApp, ExistingApp.AppId, describe: true) != null || ExistingApp.UniqueName == null;
             }
 
             if (ExistingServicePrincipal == null)
@@ -90,25 +101,60 @@ namespace EntraAppKit.Core.Recipes
             else if (Recipe.Secret != null)
                 _warnings.Add($"'{Recipe.DisplayName}' already has a client secret; Graph never returns a secret's value again. Run with -NewSecret to add another one.");
 
-            foreach (var group in _consent.Where(p => p.Request.Type == PermissionType.Delegated).GroupBy(p => p.Resource.Id))
+            PlanDelegatedConsent();
+            PlanApplicationConsent();
+        }
+
+        /// <summary>One AllPrincipals grant per resource (§0.9); with ManagesConsent its scopes become exactly the recipe's.</summary>
+        private void PlanDelegatedConsent()
+        {
+            string spTarget = $"service principal of '{Recipe.DisplayName}'";
+            var wanted = _consent.Where(p => p.Request.Type == PermissionType.Delegated)
+                .GroupBy(p => p.Resource.Id!, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => (Resource: g.First().Resource, Scopes: g.Select(p => p.Request.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList()), StringComparer.OrdinalIgnoreCase);
+            var resourceIds = wanted.Keys.Concat(Recipe.ManagesConsent ? ExistingGrants.Select(g => g.ResourceId!) : Enumerable.Empty<string>())
+                .Distinct(StringComparer.OrdinalIgnoreCase);
+            foreach (var resourceId in resourceIds)
             {
-                var resource = group.First().Resource;
-                var granted = ExistingGrants.Where(g => string.Equals(g.ResourceId, resource.Id, StringComparison.OrdinalIgnoreCase))
-                    .SelectMany(g => RecipeEngine.SplitScopes(g.Scope)).ToList();
-                var missing = group.Select(p => p.Request.Name).Where(n => !granted.Contains(n, StringComparer.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                if (missing.Count == 0) continue;
-                DelegatedConsentToApply.Add((resource, missing));
-                foreach (var name in missing)
-                    Add($"service principal of '{Recipe.DisplayName}'", "Grant admin consent", $"Grant admin consent for {resource.DisplayName} {name} (Delegated)");
+                var existing = ExistingGrants.FirstOrDefault(g => string.Equals(g.ResourceId, resourceId, StringComparison.OrdinalIgnoreCase));
+                var current = RecipeEngine.SplitScopes(existing?.Scope).ToList();
+                var desired = wanted.TryGetValue(resourceId, out var w) ? w.Scopes : new List<string>();
+                var target = Recipe.ManagesConsent ? desired : current.Concat(desired).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                var added = target.Where(t => !current.Contains(t, StringComparer.OrdinalIgnoreCase)).ToList();
+                var removed = current.Where(c => !target.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
+                if (added.Count == 0 && removed.Count == 0) continue;
+                string resourceName = w.Resource?.DisplayName ?? ResourceName(resourceId);
+                DelegatedConsentToApply.Add(new DelegatedGrantChange(resourceId, resourceName, existing, target));
+                foreach (var name in added) Add(spTarget, "Grant admin consent", $"Grant admin consent for {resourceName} {name} (Delegated)");
+                foreach (var name in removed) Add(spTarget, "Revoke admin consent", $"Revoke admin consent for {resourceName} {name} (Delegated)");
             }
+        }
+
+        private void PlanApplicationConsent()
+        {
+            string spTarget = $"service principal of '{Recipe.DisplayName}'";
             foreach (var role in _consent.Where(p => p.Request.Type == PermissionType.Application))
             {
                 bool assigned = ExistingAssignments.Any(a => a.AppRoleId == role.Id && string.Equals(a.ResourceId?.ToString(), role.Resource.Id, StringComparison.OrdinalIgnoreCase));
                 if (assigned) continue;
                 AppRolesToAssign.Add(role);
-                Add($"service principal of '{Recipe.DisplayName}'", "Grant admin consent", $"Grant admin consent for {role.Resource.DisplayName} {role.Request.Name} (Application)");
+                Add(spTarget, "Grant admin consent", $"Grant admin consent for {role.Resource.DisplayName} {role.Request.Name} (Application)");
+            }
+            if (!Recipe.ManagesConsent) return;
+            foreach (var a in ExistingAssignments)
+            {
+                bool wanted = _consent.Any(p => p.Request.Type == PermissionType.Application && p.Id == a.AppRoleId &&
+                    string.Equals(p.Resource.Id, a.ResourceId?.ToString(), StringComparison.OrdinalIgnoreCase));
+                if (wanted) continue;
+                AssignmentsToRevoke.Add(a);
+                var resource = _resources.Values.FirstOrDefault(r => string.Equals(r.Id, a.ResourceId?.ToString(), StringComparison.OrdinalIgnoreCase));
+                string role = resource?.AppRoles?.FirstOrDefault(r => r.Id == a.AppRoleId)?.Value ?? a.AppRoleId.ToString()!;
+                Add(spTarget, "Revoke admin consent", $"Revoke admin consent for {a.ResourceDisplayName ?? resource?.DisplayName} {role} (Application)");
             }
         }
+
+        private string ResourceName(string resourceId) =>
+            _resources.Values.FirstOrDefault(r => string.Equals(r.Id, resourceId, StringComparison.OrdinalIgnoreCase))?.DisplayName ?? resourceId;
 
         private void Add(string target, string action, string description) => _changes.Add(new PlannedChange(target, action, description));
 
@@ -343,5 +389,19 @@ namespace EntraAppKit.Core.Recipes
                 : sp.AppRoles?.FirstOrDefault(r => r.Id == id)?.Value;
             return $"{sp.DisplayName} {name ?? id.ToString()} ({(type == "Scope" ? "Delegated" : "Application")})";
         }
+    }
+
+    /// <summary>What one resource's AllPrincipals grant must become: created, patched to <see cref="Scopes"/>, or deleted when empty.</summary>
+    internal sealed class DelegatedGrantChange
+    {
+        public DelegatedGrantChange(string resourceId, string resourceName, OAuth2PermissionGrant? existing, List<string> scopes)
+        {
+            ResourceId = resourceId; ResourceName = resourceName; Existing = existing; Scopes = scopes;
+        }
+
+        public string ResourceId { get; }
+        public string ResourceName { get; }
+        public OAuth2PermissionGrant? Existing { get; }
+        public List<string> Scopes { get; }
     }
 }

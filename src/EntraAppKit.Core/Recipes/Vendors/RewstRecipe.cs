@@ -28,30 +28,26 @@ namespace EntraAppKit.Core.Recipes.Vendors
     }
 
     /// <summary>What Rewst's integration form asks for, plus the common facts.</summary>
-    public sealed class RewstAppRegistration
+    public sealed class RewstAppRegistration : AppRegistrationOutput
     {
-        public string DisplayName { get; set; } = "";
-
-        /// <summary>Rewst's "Client ID".</summary>
-        public string ClientId { get; set; } = "";
-
         /// <summary>Rewst's "Client Secret": a SecureString, or a String with -AsPlainText; null when the run added none.</summary>
         public object? ClientSecret { get; set; }
 
         /// <summary>Rewst's "Auth Subject": the tenant id (single tenant) or <c>common</c> (multitenant).</summary>
         public string AuthSubject { get; set; } = "";
 
-        /// <summary>Rewst's "Tenant ID" field.</summary>
-        public string TenantId { get; set; } = "";
-
         public string RedirectUri { get; set; } = RewstRecipe.RedirectUri;
-        public string ObjectId { get; set; } = "";
-        public string? ServicePrincipalId { get; set; }
-        public string UniqueName { get; set; } = "";
-        public string TenantName { get; set; } = "";
-        public DateTimeOffset? SecretExpires { get; set; }
-        public string[] Changes { get; set; } = Array.Empty<string>();
-        public string[] Warnings { get; set; } = Array.Empty<string>();
+
+        internal static RewstAppRegistration From(AppRegistrationResult result, bool asPlainText)
+        {
+            var o = new RewstAppRegistration
+            {
+                ClientSecret = SecretText.Present(result.ClientSecret, asPlainText),
+                AuthSubject = result.SignInAudience == "AzureADMyOrg" ? result.TenantId : "common",
+            };
+            o.CopyCommon(result);
+            return o;
+        }
     }
 
     /// <summary>The Rewst recipe: web redirect to Rewst's callback, ID tokens on, Graph User.Read, a client secret.</summary>
@@ -81,21 +77,7 @@ namespace EntraAppKit.Core.Recipes.Vendors
             return recipe;
         }
 
-        public static RewstAppRegistration ToOutput(AppRegistrationResult result, bool asPlainText) => new RewstAppRegistration
-        {
-            DisplayName = result.DisplayName,
-            ClientId = result.ClientId,
-            ClientSecret = SecretText.Present(result.ClientSecret, asPlainText),
-            AuthSubject = result.SignInAudience == "AzureADMyOrg" ? result.TenantId : "common",
-            TenantId = result.TenantId,
-            ObjectId = result.ObjectId,
-            ServicePrincipalId = result.ServicePrincipalId,
-            UniqueName = result.UniqueName,
-            TenantName = result.TenantName,
-            SecretExpires = result.SecretExpires,
-            Changes = result.Changes.ToArray(),
-            Warnings = result.Warnings.ToArray(),
-        };
+        public static RewstAppRegistration ToOutput(AppRegistrationResult result, bool asPlainText) => RewstAppRegistration.From(result, asPlainText);
     }
 
     /// <summary>Derives stable uniqueNames from a recipe and the app's name.</summary>

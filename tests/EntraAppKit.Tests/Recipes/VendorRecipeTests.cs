@@ -1,0 +1,236 @@
+using System;
+using System.Linq;
+using System.Net.Http;
+using System.Security;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using EntraAppKit.Core;
+using EntraAppKit.Core.Graph;
+using EntraAppKit.Core.Recipes;
+using EntraAppKit.Core.Recipes.Vendors;
+using Xunit;
+
+namespace EntraAppKit.Tests.Recipes
+{
+    /// <summary>Seeds 001 (CMG), 002 (WriteBackExtreme) and 004 (Kong Konnect DCR) against graph-ground-truth §3–§5.</summary>
+    public class VendorRecipeTests
+    {
+        private const string Graph = "00000003-0000-0000-c000-000000000000";
+        private readonly LocalTenant.LocalTenant _tenant = LocalTenant.LocalTenant.Create(new LocalTenant.LocalTenantOptions { Name = "contoso" });
+
+        private RecipeEngine Engine(GraphSession session) => new RecipeEngine(session, new LagRetryPolicy
+        {
+            InitialDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(400), Budget = TimeSpan.FromSeconds(20), ResourceBudget = TimeSpan.FromSeconds(5),
+        });
+
+        private async Task<AppRegistrationResult> RunAsync(AppRecipe recipe)
+        {
+            using var session = GraphSession.ForLocalTenant(_tenant);
+            return await Engine(session).RunAsync(recipe);
+        }
+
+        private async Task<JsonObject> GetAsync(string path)
+        {
+            using var http = new HttpClient(_tenant.CreateHandler());
+            return JsonNode.Parse(await http.GetStringAsync("https://graph.microsoft.com/v1.0" + path))!.AsObject();
+        }
+
+        private static string[] Strings(JsonNode? array) => array!.AsArray().Select(n => (string)n!).ToArray();
+
+        [Fact]
+        public async Task Cmg_server_app_matches_the_seed()
+        {
+            var options = new CmgServerOptions { Name = "CMG-ServerApp" };
+            var result = await RunAsync(CmgRecipes.BuildServer(options));
+            var output = CmgRecipes.ToServerOutput(result, CmgRecipes.ServerAppIdUri(options, result.TenantId));
+
+            // graph-ground-truth §3 step 3
+            var app = await GetAsync($"/applications/{result.ObjectId}");
+            Assert.Equal("AzureADMyOrg", (string?)app["signInAudience"]);
+            Assert.Equal(new[] { $"api://{_tenant.TenantId}/CMG-ServerApp" }, Strings(app["identifierUris"]));
+            Assert.Equal(new[] { "http://localhost" }, Strings(app["publicClient"]!["redirectUris"])); // seed: Public client/native
+            Assert.Empty(Strings(app["web"]!["redirectUris"]));
+            Assert.True((bool)app["web"]!["implicitGrantSettings"]!["enableIdTokenIssuance"]!);
+            Assert.Null(app["api"]!["requestedAccessTokenVersion"]); // v1
+            var scope = Assert.Single(app["api"]!["oauth2PermissionScopes"]!.AsArray())!;
+            Assert.Equal("user_impersonation", (string?)scope["value"]);
+            Assert.Equal("User", (string?)scope["type"]);
+            Assert.True((bool)scope["isEnabled"]!);
+            Assert.Equal("Access CMG-ServerApp", (string?)scope["adminConsentDisplayName"]);
+            Assert.Equal("Allow the application to access CMG-ServerApp on behalf of the signed-in user.", (string?)scope["adminConsentDescription"]);
+            Assert.Equal("Access CMG-ServerApp", (string?)scope["userConsentDisplayName"]);
+            Assert.Equal("Allow the application to access CMG-ServerApp on your behalf.", (string?)scope["userConsentDescription"]);
+            var rra = Assert.Single(app["requiredResourceAccess"]!.AsArray())!;
+            Assert.Equal("e1fe6dd8-ba31-4d61-89e7-88639da4683d", (string?)rra["resourceAccess"]![0]!["id"]); // User.Read
+
+            // The values ConfigMgr's import takes, with its types.
+            Assert.Equal("contoso.onmicrosoft.com", output.TenantName);
+            Assert.Equal(_tenant.TenantId, output.TenantId);
+            Assert.Equal("CMG-ServerApp", output.AppName);
+            Assert.IsType<SecureString>(output.SecretKey);
+            Assert.Equal(DateTimeKind.Utc, output.SecretKeyExpiry!.Value.Kind);
+            Assert.InRange(output.SecretKeyExpiry.Value, DateTime.UtcNow.AddMonths(12).AddMinutes(-5), DateTime.UtcNow.AddMonths(12).AddMinutes(5));
+            Assert.Equal(new Uri($"api://{_tenant.TenantId}/CMG-ServerApp"), output.AppIdUri);
+            var splat = output.ToImportParameters();
+            Assert.Equal(new[] { "AppIdUri", "AppName", "ClientId", "SecretKey", "SecretKeyExpiry", "TenantId", "TenantName" },
+                splat.Keys.Cast<string>().OrderBy(k => k, StringComparer.Ordinal));
+        }
+
+        [Fact]
+        public async Task Cmg_server_web_platform_24_months_and_user_discovery()
+        {
+            var options = new CmgServerOptions { Name = "CMG-Server2", RedirectPlatform = CmgRedirectPlatform.Web, SecretLifetimeMonths = 24, EnableUserDiscovery = true };
+            var result = await RunAsync(CmgRecipes.BuildServer(options));
+            var app = await GetAsync($"/applications/{result.ObjectId}");
+            Assert.Equal(new[] { "http://localhost" }, Strings(app["web"]!["redirectUris"]));
+            var access = app["requiredResourceAccess"]![0]!["resourceAccess"]!.AsArray();
+            var single = Assert.Single(access)!;
+            Assert.Equal("7ab1d382-f21e-4acd-a863-ba3e13f7da61", (string?)single["id"]); // Directory.Read.All, Role (§3)
+            Assert.Equal("Role", (string?)single["type"]);
+            var assignments = await GetAsync($"/servicePrincipals/{result.ServicePrincipalId}/appRoleAssignments");
+            Assert.Equal("7ab1d382-f21e-4acd-a863-ba3e13f7da61", (string?)Assert.Single(assignments["value"]!.AsArray())!["appRoleId"]);
+            Assert.InRange(result.SecretExpires!.Value, DateTimeOffset.UtcNow.AddMonths(24).AddMinutes(-5), DateTimeOffset.UtcNow.AddMonths(24).AddMinutes(5));
+        }
+
+        [Fact]
+        public async Task Cmg_server_turning_user_discovery_off_revokes_Directory_Read_All()
+        {
+            await RunAsync(CmgRecipes.BuildServer(new CmgServerOptions { EnableUserDiscovery = true }));
+            var result = await RunAsync(CmgRecipes.BuildServer(new CmgServerOptions()));
+            Assert.Contains("Revoke admin consent for Microsoft Graph Directory.Read.All (Application)", result.Changes);
+            Assert.Contains("Require Microsoft Graph User.Read (Delegated) on 'CMG-ServerApp'", result.Changes);
+            Assert.Empty((await GetAsync($"/servicePrincipals/{result.ServicePrincipalId}/appRoleAssignments"))["value"]!.AsArray());
+        }
+
+        [Fact]
+        public async Task Cmg_server_https_app_id_uri_needs_a_verified_domain_checked_before_any_write()
+        {
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => RunAsync(CmgRecipes.BuildServer(new CmgServerOptions { AppIdUriDomain = "fabrikam.com" })));
+            Assert.Equal(ErrorIds.InvalidRecipeInput, e.ErrorId);
+            Assert.Contains("contoso.onmicrosoft.com", e.Message);
+            Assert.Equal(0, _tenant.RequestLog.Entries.Count(x => x.IsWrite));
+
+            var ok = await RunAsync(CmgRecipes.BuildServer(new CmgServerOptions { AppIdUriDomain = "contoso.onmicrosoft.com" }));
+            var app = await GetAsync($"/applications/{ok.ObjectId}");
+            Assert.Equal(new[] { "https://contoso.onmicrosoft.com/CMG-ServerApp" }, Strings(app["identifierUris"]));
+        }
+
+        [Fact]
+        public async Task Cmg_client_app_matches_the_seed_and_consents_both_permissions()
+        {
+            var server = await RunAsync(CmgRecipes.BuildServer(new CmgServerOptions()));
+            var result = await RunAsync(CmgRecipes.BuildClient(new CmgClientOptions { ServerClientId = server.ClientId }));
+            var output = CmgRecipes.ToClientOutput(result, server.ClientId);
+
+            // graph-ground-truth §3 steps 7–10
+            var app = await GetAsync($"/applications/{result.ObjectId}");
+            Assert.True((bool)app["isFallbackPublicClient"]!);
+            Assert.Equal(new[] { $"ms-appx-web://Microsoft.AAD.BrokerPlugin/{result.ClientId}" }, Strings(app["publicClient"]!["redirectUris"]));
+            Assert.True((bool)app["web"]!["implicitGrantSettings"]!["enableIdTokenIssuance"]!);
+            var rra = app["requiredResourceAccess"]!.AsArray();
+            Assert.Equal(2, rra.Count);
+            var serverScopeId = (string?)(await GetAsync($"/applications/{server.ObjectId}"))["api"]!["oauth2PermissionScopes"]![0]!["id"];
+            Assert.Contains(rra, r => (string?)r!["resourceAppId"] == server.ClientId && (string?)r["resourceAccess"]![0]!["id"] == serverScopeId && (string?)r["resourceAccess"]![0]!["type"] == "Scope");
+            Assert.Contains(rra, r => (string?)r!["resourceAppId"] == Graph && (string?)r["resourceAccess"]![0]!["id"] == "e1fe6dd8-ba31-4d61-89e7-88639da4683d");
+
+            var grants = (await GetAsync($"/oauth2PermissionGrants?$filter=clientId eq '{result.ServicePrincipalId}'"))["value"]!.AsArray();
+            Assert.Equal(2, grants.Count);
+            Assert.All(grants, g => Assert.Equal("AllPrincipals", (string?)g!["consentType"]));
+            Assert.Contains(grants, g => (string?)g!["resourceId"] == server.ServicePrincipalId && (string?)g["scope"] == "user_impersonation");
+            Assert.Contains(grants, g => (string?)g!["scope"] == "User.Read");
+
+            Assert.Equal("CMG-ClientApp", output.AppName);
+            Assert.Equal(server.ClientId, output.ServerClientId);
+            Assert.Equal("contoso.onmicrosoft.com", output.TenantName);
+        }
+
+        [Fact]
+        public async Task Cmg_pair_survives_replication_lag_and_reruns_without_writes()
+        {
+            _tenant.Faults.ReplicationLag = TimeSpan.FromMilliseconds(500);
+            var server = await RunAsync(CmgRecipes.BuildServer(new CmgServerOptions()));
+            var client = await RunAsync(CmgRecipes.BuildClient(new CmgClientOptions { ServerClientId = server.ClientId }));
+            Assert.NotNull(client.ServicePrincipalId);
+            Assert.Contains(_tenant.RequestLog.Entries, e => e.Status == 404 || e.Status == 400); // the lag was met and retried
+
+            await Task.Delay(600);
+            _tenant.RequestLog.Clear();
+            await RunAsync(CmgRecipes.BuildServer(new CmgServerOptions()));
+            var again = await RunAsync(CmgRecipes.BuildClient(new CmgClientOptions { ServerClientId = server.ClientId }));
+            Assert.True(again.Changes.Count == 0, string.Join(" | ", again.Changes));
+            Assert.Equal(0, _tenant.RequestLog.Entries.Count(e => e.IsWrite));
+        }
+
+        [Fact]
+        public async Task WriteBack_has_no_redirect_and_warns_that_expiry_is_not_notified()
+        {
+            var result = await RunAsync(WriteBackRecipe.Build(new WriteBackOptions { Name = "WriteBackExtreme" }));
+            var output = WriteBackRecipe.ToOutput(result, asPlainText: true);
+            var app = await GetAsync($"/applications/{result.ObjectId}");
+            Assert.Equal("AzureADMyOrg", (string?)app["signInAudience"]);
+            Assert.Empty(Strings(app["web"]!["redirectUris"]));
+            Assert.IsType<string>(output.ClientSecret);
+            Assert.True(_tenant.VerifyClientSecret(output.ClientId, (string)output.ClientSecret!));
+            Assert.Contains(output.Warnings, w => w.Contains("does not warn before its client secret expires"));
+
+            var multi = await RunAsync(WriteBackRecipe.Build(new WriteBackOptions { Name = "WriteBack Multi", MultiTenant = true }));
+            Assert.Equal("AzureADMultipleOrgs", (string?)(await GetAsync($"/applications/{multi.ObjectId}"))["signInAudience"]);
+        }
+
+        [Fact]
+        public async Task Konnect_dcr_requests_and_consents_the_seed_permissions()
+        {
+            var result = await RunAsync(KonnectDcrRecipe.Build(new KonnectDcrOptions()));
+            var output = KonnectDcrRecipe.ToOutput(result, asPlainText: false);
+
+            // graph-ground-truth §5 step 3
+            var access = (await GetAsync($"/applications/{result.ObjectId}"))["requiredResourceAccess"]![0]!["resourceAccess"]!.AsArray()
+                .Select(a => ((string)a!["id"]!, (string)a["type"]!)).OrderBy(x => x.Item1).ToArray();
+            Assert.Equal(new[]
+            {
+                ("18a4783c-866b-4cc7-a460-3d5e5662c884", "Role"),
+                ("1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9", "Role"),
+                ("9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30", "Role"),
+                ("e1fe6dd8-ba31-4d61-89e7-88639da4683d", "Scope"),
+            }, access);
+            var assignments = (await GetAsync($"/servicePrincipals/{result.ServicePrincipalId}/appRoleAssignments"))["value"]!.AsArray();
+            Assert.Equal(3, assignments.Count);
+            var grant = Assert.Single((await GetAsync($"/oauth2PermissionGrants?$filter=clientId eq '{result.ServicePrincipalId}'"))["value"]!.AsArray())!;
+            Assert.Equal("User.Read", (string?)grant["scope"]);
+
+            Assert.Equal($"https://sts.windows.net/{_tenant.TenantId}", output.IssuerUrl);
+            Assert.Equal("appid", output.ConsumerClaim);
+            Assert.Equal(result.ClientId, output.InitialClientId);
+            Assert.IsType<SecureString>(output.InitialClientSecret);
+            Assert.Contains(output.Warnings, w => w.Contains("Application.ReadWrite.All") && w.Contains("-LeastPrivilege"));
+        }
+
+        [Fact]
+        public async Task Konnect_least_privilege_and_switching_to_it_removes_the_broad_permissions()
+        {
+            await RunAsync(KonnectDcrRecipe.Build(new KonnectDcrOptions()));
+            var result = await RunAsync(KonnectDcrRecipe.Build(new KonnectDcrOptions { LeastPrivilege = true }));
+            Assert.Contains("Remove required permission Microsoft Graph Application.ReadWrite.All (Application) from 'Konnect DCR'", result.Changes);
+            var access = (await GetAsync($"/applications/{result.ObjectId}"))["requiredResourceAccess"]![0]!["resourceAccess"]!.AsArray();
+            Assert.Equal(new[] { "18a4783c-866b-4cc7-a460-3d5e5662c884", "e1fe6dd8-ba31-4d61-89e7-88639da4683d" }, access.Select(a => (string)a!["id"]!).OrderBy(x => x));
+            Assert.DoesNotContain(result.Warnings, w => w.Contains("Application.ReadWrite.All"));
+            // Least privilege is real only if the consent goes too.
+            Assert.Contains("Revoke admin consent for Microsoft Graph Application.ReadWrite.All (Application)", result.Changes);
+            Assert.Contains("Revoke admin consent for Microsoft Graph Application.Read.All (Application)", result.Changes);
+            var assignments = (await GetAsync($"/servicePrincipals/{result.ServicePrincipalId}/appRoleAssignments"))["value"]!.AsArray();
+            Assert.Equal("18a4783c-866b-4cc7-a460-3d5e5662c884", (string?)Assert.Single(assignments)!["appRoleId"]);
+        }
+
+        [Fact]
+        public async Task Adopting_an_existing_app_by_client_id_sets_its_uniqueName()
+        {
+            using var http = new HttpClient(_tenant.CreateHandler());
+            var created = JsonNode.Parse(await (await http.PostAsync("https://graph.microsoft.com/v1.0/applications",
+                new StringContent("{\"displayName\":\"WBE by hand\",\"signInAudience\":\"AzureADMyOrg\"}", System.Text.Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync())!;
+            var result = await RunAsync(WriteBackRecipe.Build(new WriteBackOptions { Name = "WBE by hand", AdoptClientId = (string)created["appId"]! }));
+            Assert.Equal((string?)created["id"], result.ObjectId);
+            Assert.Contains("Set uniqueName entraappkit-writeback-wbe-by-hand on 'WBE by hand' so later runs find it", result.Changes);
+            Assert.Equal("entraappkit-writeback-wbe-by-hand", (string?)(await GetAsync($"/applications/{result.ObjectId}"))["uniqueName"]);
+        }
+    }
+}
