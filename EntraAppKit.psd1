@@ -13,7 +13,11 @@
         'Connect-EntraAppKit'
         'Disconnect-EntraAppKit'
         'Get-EntraAppKitContext'
+        'New-CmgClientApp'
+        'New-CmgServerApp'
+        'New-KonnectDcrApp'
         'New-RewstAppRegistration'
+        'New-WriteBackAppRegistration'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
@@ -21,7 +25,7 @@
     PrivateData            = @{
         PSData = @{
             Tags         = @('Entra', 'EntraID', 'AzureAD', 'AppRegistration', 'MicrosoftGraph', 'Rewst', 'ConfigMgr', 'CMG', 'PSEdition_Desktop', 'PSEdition_Core')
-            ReleaseNotes = 'First slice: Connect-EntraAppKit -LocalTenant and New-RewstAppRegistration over Microsoft Graph.'
+            ReleaseNotes = 'Recipes for Rewst, ConfigMgr CMG (server and client apps), WriteBackExtreme and Kong Konnect DCR over Microsoft Graph; offline local tenant.'
         }
     }
 }

@@ -125,5 +125,25 @@ namespace EntraAppKit.Tests.Module
                 foreach (var set in sets) Assert.True(set.Count() <= 1, $"{c.Name} has {set.Count()} ValueFromPipeline parameters in set {set.Key}");
             }
         }
+
+        /// <summary>Documented pipelines: the receiving parameter (or an alias) names a property of the sender's output type.</summary>
+        [Theory]
+        [InlineData("New-CmgServerApp", "New-CmgClientApp", "ServerClientId")]
+        public void Documented_pipeline_pairs_bind_by_property_name(string sender, string receiver, string parameter)
+        {
+            var from = Cmdlets().Single(c => c.Name == sender);
+            var to = Cmdlets().Single(c => c.Name == receiver);
+            var outputTypes = from.Type.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.OutputTypeAttribute")
+                .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(v => (Type)v.Value!).ToList();
+            var property = to.Type.GetProperty(parameter) ?? throw new Xunit.Sdk.XunitException($"{receiver} has no -{parameter}");
+            var attr = property.GetCustomAttributesData().Single(a => a.AttributeType.FullName == "System.Management.Automation.ParameterAttribute");
+            Assert.True(attr.NamedArguments.Any(n => n.MemberName == "ValueFromPipelineByPropertyName" && (bool)n.TypedValue.Value!), $"{receiver} -{parameter} is not ValueFromPipelineByPropertyName");
+            var names = new[] { parameter }.Concat(property.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.AliasAttribute")
+                .SelectMany(a => ((IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(v => (string)v.Value!))).ToList();
+            var match = outputTypes.SelectMany(t => t.GetProperties()).FirstOrDefault(p => names.Contains(p.Name, StringComparer.OrdinalIgnoreCase));
+            Assert.True(match != null, $"{sender}'s output has no property named {string.Join(" or ", names)}");
+            Assert.True(match!.PropertyType.FullName == property.PropertyType.FullName || property.PropertyType.FullName == "System.Object",
+                $"{sender}.{match.Name} is {match.PropertyType.FullName}, {receiver} -{parameter} takes {property.PropertyType.FullName}");
+        }
     }
 }

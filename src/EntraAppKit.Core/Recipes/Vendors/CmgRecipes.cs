@@ -51,6 +51,9 @@ namespace EntraAppKit.Core.Recipes.Vendors
         /// <summary>"App ID URI" / -AppIdUri.</summary>
         public Uri? AppIdUri { get; set; }
 
+        /// <summary>The same as <see cref="AppRegistrationOutput.ClientId"/>, named so New-CmgClientApp -ServerClientId binds to it from the pipeline.</summary>
+        public string ServerClientId => ClientId;
+
         /// <summary>Exactly the parameters of Import-CMAADServerApplication, for splatting: <c>$p = $app.ToImportParameters(); Import-CMAADServerApplication @p</c>.</summary>
         public Hashtable ToImportParameters() => new Hashtable
         {

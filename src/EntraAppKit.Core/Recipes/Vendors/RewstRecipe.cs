@@ -13,6 +13,9 @@ namespace EntraAppKit.Core.Recipes.Vendors
         /// <summary>Overrides the derived uniqueName.</summary>
         public string? UniqueName { get; set; }
 
+        /// <summary>Adopt an existing app registration by its client id.</summary>
+        public string? AdoptClientId { get; set; }
+
         /// <summary>Accessible from multiple tenants; Rewst's Auth Subject is then <c>common</c>.</summary>
         public bool MultiTenant { get; set; }
 
@@ -61,6 +64,7 @@ namespace EntraAppKit.Core.Recipes.Vendors
             if (string.IsNullOrWhiteSpace(options.Name)) throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument, "A name is required.");
             var recipe = new AppRecipe("Rewst", options.Name, options.UniqueName ?? UniqueNames.Derive("rewst", options.Name))
             {
+                AdoptClientId = options.AdoptClientId,
                 SignInAudience = options.MultiTenant ? "AzureADMultipleOrgs" : "AzureADMyOrg",
                 EnableIdTokenIssuance = true, // AADSTS700054 otherwise (Rewst troubleshooting)
                 Secret = new SecretRequest("Rewst", options.SecretLifetimeMonths),
