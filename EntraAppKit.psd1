@@ -10,14 +10,19 @@
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     CmdletsToExport        = @(
+        'Add-WriteBackRedirectUri'
         'Connect-EntraAppKit'
         'Disconnect-EntraAppKit'
         'Get-EntraAppKitContext'
+        'Get-EntraAppRegistration'
+        'Grant-AdminConsent'
         'New-CmgClientApp'
         'New-CmgServerApp'
+        'New-EntraAppRegistration'
         'New-KonnectDcrApp'
         'New-RewstAppRegistration'
         'New-WriteBackAppRegistration'
+        'Remove-EntraAppRegistration'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

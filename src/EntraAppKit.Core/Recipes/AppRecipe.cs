@@ -13,11 +13,22 @@ namespace EntraAppKit.Core.Recipes
     /// <summary>A permission the application requires, by friendly name, e.g. Microsoft Graph / User.Read / Delegated.</summary>
     public sealed class PermissionRequest
     {
-        public PermissionRequest(string name, PermissionType type, string resourceAppId = MicrosoftGraph.AppId)
+        public PermissionRequest(string name, PermissionType type, string resource = MicrosoftGraph.AppId)
         {
             Name = name ?? throw new ArgumentNullException(nameof(name));
             Type = type;
-            ResourceAppId = resourceAppId;
+            Resource = resource ?? throw new ArgumentNullException(nameof(resource));
+        }
+
+        /// <summary>Parses "Resource/Permission" (resource by display name or appId) or a bare Microsoft Graph permission name.</summary>
+        public static PermissionRequest Parse(string text, PermissionType type)
+        {
+            int slash = (text ?? throw new ArgumentNullException(nameof(text))).LastIndexOf('/');
+            if (slash < 0) return new PermissionRequest(text.Trim(), type);
+            string resource = text.Substring(0, slash).Trim(), name = text.Substring(slash + 1).Trim();
+            if (resource.Length == 0 || name.Length == 0)
+                throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument, $"'{text}' is not 'Resource/Permission' or a Microsoft Graph permission name.");
+            return new PermissionRequest(name, type, string.Equals(resource, "Microsoft Graph", StringComparison.OrdinalIgnoreCase) ? MicrosoftGraph.AppId : resource);
         }
 
         /// <summary>The permission's value, e.g. <c>User.Read</c>.</summary>
@@ -25,8 +36,8 @@ namespace EntraAppKit.Core.Recipes
 
         public PermissionType Type { get; }
 
-        /// <summary>The appId of the API that defines the permission.</summary>
-        public string ResourceAppId { get; }
+        /// <summary>The API that defines the permission: its appId, or its service principal's display name.</summary>
+        public string Resource { get; }
 
         public override string ToString() => $"{Name} ({Type})";
     }
@@ -34,6 +45,11 @@ namespace EntraAppKit.Core.Recipes
     /// <summary>A delegated permission (scope) the application exposes, like CMG's user_impersonation.</summary>
     public sealed class ExposedScope
     {
+        public ExposedScope() { }
+
+        /// <summary>A scope by value; consent text is derived from the app's name unless set. (Lets PowerShell convert a string.)</summary>
+        public ExposedScope(string value) { Value = value; }
+
         public string Value { get; set; } = "";
 
         /// <summary>"User" (admins and users can consent) or "Admin" (admins only).</summary>
@@ -48,6 +64,11 @@ namespace EntraAppKit.Core.Recipes
     /// <summary>An app role the application defines (Graph appRole).</summary>
     public sealed class AppRoleDefinition
     {
+        public AppRoleDefinition() { }
+
+        /// <summary>An app role by value, for users and applications unless set otherwise. (Lets PowerShell convert a string.)</summary>
+        public AppRoleDefinition(string value) { Value = value; }
+
         public string Value { get; set; } = "";
         public string DisplayName { get; set; } = "";
         public string Description { get; set; } = "";
@@ -91,6 +112,9 @@ namespace EntraAppKit.Core.Recipes
         /// when it has none, so later runs find it by key).
         /// </summary>
         public string? AdoptClientId { get; set; }
+
+        /// <summary>Set the recipe's uniqueName on an adopted app that has none (recipes do; Grant-AdminConsent does not).</summary>
+        public bool AssignUniqueName { get; set; } = true;
 
         /// <summary>
         /// Placeholders usable in URIs: <c>{tenantId}</c> (known before the create) and <c>{appId}</c> (known only after it,

@@ -51,10 +51,10 @@ namespace EntraAppKit.Core.Recipes
                         $"'{domain}' is not a verified domain of tenant {tenant.InitialDomain}; Graph only accepts https Application ID URIs on verified domains. Verified domains: {string.Join(", ", tenant.VerifiedDomains)}.");
 
             var resources = new Dictionary<string, ServicePrincipal>(StringComparer.OrdinalIgnoreCase);
-            foreach (var appId in recipe.Permissions.Concat(recipe.Consent).Select(p => p.ResourceAppId).Distinct(StringComparer.OrdinalIgnoreCase))
-                resources[appId] = await GetResourceAsync(appId, cancellationToken).ConfigureAwait(false);
-            var resolved = recipe.Permissions.Select(p => PermissionResolver.Resolve(p, resources[p.ResourceAppId])).ToList();
-            var consent = recipe.Consent.Select(p => PermissionResolver.Resolve(p, resources[p.ResourceAppId])).ToList();
+            foreach (var key in recipe.Permissions.Concat(recipe.Consent).Select(p => p.Resource).Distinct(StringComparer.OrdinalIgnoreCase))
+                resources[key] = await GetResourceAsync(key, cancellationToken).ConfigureAwait(false);
+            var resolved = recipe.Permissions.Select(p => PermissionResolver.Resolve(p, resources[p.Resource])).ToList();
+            var consent = recipe.Consent.Select(p => PermissionResolver.Resolve(p, resources[p.Resource])).ToList();
 
             Application? app;
             if (recipe.AdoptClientId != null)
@@ -237,10 +237,28 @@ namespace EntraAppKit.Core.Recipes
             return new TenantFacts(org.Id!, org.DisplayName ?? "", initial, @default, domains.Select(d => d.Name!).ToList());
         }
 
-        private async Task<ServicePrincipal> GetResourceAsync(string appId, CancellationToken cancellationToken)
+        private static readonly string[] ResourceProperties = { "id", "appId", "displayName", "appRoles", "oauth2PermissionScopes" };
+
+        /// <summary>A resource service principal by appId, or by display name (which must be unique in the tenant).</summary>
+        private async Task<ServicePrincipal> GetResourceAsync(string key, CancellationToken cancellationToken)
+        {
+            if (Guid.TryParse(key, out _)) return await GetResourceByAppIdAsync(key, cancellationToken).ConfigureAwait(false);
+            string escaped = key.Replace("'", "''");
+            var matches = (await _session.Client.ServicePrincipals.GetAsync(c =>
+            {
+                c.QueryParameters.Filter = $"displayName eq '{escaped}'";
+                c.QueryParameters.Select = ResourceProperties;
+            }, cancellationToken).ConfigureAwait(false))?.Value ?? new List<ServicePrincipal>();
+            if (matches.Count == 1) return matches[0];
+            throw new EntraAppKitException(ErrorIds.UnknownResource, EntraErrorCategory.ObjectNotFound, matches.Count == 0
+                ? $"No service principal named '{key}' exists in the tenant. Name the API by its appId, or as it appears under Enterprise applications."
+                : $"{matches.Count} service principals are named '{key}'. Name the API by its appId instead: {string.Join(", ", matches.Select(m => m.AppId))}.");
+        }
+
+        private async Task<ServicePrincipal> GetResourceByAppIdAsync(string appId, CancellationToken cancellationToken)
         {
             Task<ServicePrincipal?> Get() => GetOrNullAsync(() => _session.Client.ServicePrincipalsWithAppId(appId).GetAsync(c =>
-                c.QueryParameters.Select = new[] { "id", "appId", "displayName", "appRoles", "oauth2PermissionScopes" }, cancellationToken));
+                c.QueryParameters.Select = ResourceProperties, cancellationToken));
             var sp = await Get().ConfigureAwait(false);
             // An API registered moments ago (the CMG server app piped into the client recipe) may not have replicated yet (§7).
             var delay = Retry.InitialDelay;

@@ -57,12 +57,13 @@ namespace EntraAppKit.Core.Recipes
         internal Application ApplicationPatch()
         {
             var patch = ComputePatch(ExistingApp!, ExistingApp!.AppId, describe: false) ?? new Application();
-            if (ExistingApp.UniqueName == null) patch.UniqueName = Recipe.UniqueName;
+            if (ExistingApp.UniqueName == null && Recipe.AssignUniqueName) patch.UniqueName = Recipe.UniqueName;
             return patch;
         }
         internal bool AddsSecret { get; private set; }
         internal List<DelegatedGrantChange> DelegatedConsentToApply { get; } = new List<DelegatedGrantChange>();
         internal List<ResolvedPermission> AppRolesToAssign { get; } = new List<ResolvedPermission>();
+        internal IReadOnlyList<ResolvedPermission> ConsentPermissions => _consent;
         internal List<AppRoleAssignment> AssignmentsToRevoke { get; } = new List<AppRoleAssignment>();
 
         private string AppTarget => $"application '{Recipe.DisplayName}'";
@@ -82,11 +83,11 @@ namespace EntraAppKit.Core.Recipes
             }
             else
             {
-                if (ExistingApp.UniqueName == null)
+                if (ExistingApp.UniqueName == null && Recipe.AssignUniqueName)
                     Add(AppTarget, "Set uniqueName", $"Set uniqueName {Recipe.UniqueName} on '{ExistingApp.DisplayName}' so later runs find it");
-                else if (!string.Equals(ExistingApp.UniqueName, Recipe.UniqueName, StringComparison.OrdinalIgnoreCase))
+                else if (ExistingApp.UniqueName != null && !string.Equals(ExistingApp.UniqueName, Recipe.UniqueName, StringComparison.OrdinalIgnoreCase))
                     _warnings.Add($"'{ExistingApp.DisplayName}' keeps its uniqueName {ExistingApp.UniqueName} (a uniqueName is immutable once set).");
-                UpdatesApplication = ComputePatch(ExistingApp, ExistingApp.AppId, describe: true) != null || ExistingApp.UniqueName == null;
+                UpdatesApplication = ComputePatch(ExistingApp, ExistingApp.AppId, describe: true) != null || (ExistingApp.UniqueName == null && Recipe.AssignUniqueName);
             }
 
             if (ExistingServicePrincipal == null)
@@ -383,7 +384,8 @@ namespace EntraAppKit.Core.Recipes
 
         private string Describe(string appId, Guid id, string type)
         {
-            if (!_resources.TryGetValue(appId, out var sp)) return $"{appId}/{id} ({type})";
+            var sp = _resources.Values.FirstOrDefault(r => string.Equals(r.AppId, appId, StringComparison.OrdinalIgnoreCase));
+            if (sp == null) return $"{appId}/{id} ({type})";
             string? name = type == "Scope"
                 ? sp.Oauth2PermissionScopes?.FirstOrDefault(s => s.Id == id)?.Value
                 : sp.AppRoles?.FirstOrDefault(r => r.Id == id)?.Value;

@@ -69,10 +69,16 @@ namespace EntraAppKit.Tests.Module
         }
 
         [Fact]
-        public void Every_cmdlet_that_writes_supports_ShouldProcess()
+        public void Every_cmdlet_that_writes_supports_ShouldProcess_and_removal_confirms_by_default()
         {
             foreach (var c in Cmdlets().Where(c => WritingVerbs.Contains(c.Verb)))
                 Assert.True(c.SupportsShouldProcess, $"{c.Name} writes but does not support -WhatIf/-Confirm");
+            foreach (var c in Cmdlets().Where(c => c.Verb == "Remove"))
+            {
+                var attr = c.Type.GetCustomAttributesData().Single(a => a.AttributeType.FullName == "System.Management.Automation.CmdletAttribute");
+                var impact = attr.NamedArguments.FirstOrDefault(n => n.MemberName == "ConfirmImpact");
+                Assert.True(impact.MemberName != null && (int)impact.TypedValue.Value! == 3, $"{c.Name} must have ConfirmImpact High"); // ConfirmImpact.High = 3
+            }
         }
 
         [Fact]
@@ -129,6 +135,16 @@ namespace EntraAppKit.Tests.Module
         /// <summary>Documented pipelines: the receiving parameter (or an alias) names a property of the sender's output type.</summary>
         [Theory]
         [InlineData("New-CmgServerApp", "New-CmgClientApp", "ServerClientId")]
+        [InlineData("New-CmgClientApp", "Grant-AdminConsent", "ClientId")]
+        [InlineData("New-CmgServerApp", "Grant-AdminConsent", "ClientId")]
+        [InlineData("New-RewstAppRegistration", "Grant-AdminConsent", "ClientId")]
+        [InlineData("New-KonnectDcrApp", "Grant-AdminConsent", "ClientId")]
+        [InlineData("New-EntraAppRegistration", "Grant-AdminConsent", "ClientId")]
+        [InlineData("New-WriteBackAppRegistration", "Add-WriteBackRedirectUri", "ClientId")]
+        [InlineData("Get-EntraAppRegistration", "Add-WriteBackRedirectUri", "ClientId")]
+        [InlineData("Get-EntraAppRegistration", "Grant-AdminConsent", "ClientId")]
+        [InlineData("Get-EntraAppRegistration", "Remove-EntraAppRegistration", "ClientId")]
+        [InlineData("New-KonnectDcrApp", "Remove-EntraAppRegistration", "ClientId")]
         public void Documented_pipeline_pairs_bind_by_property_name(string sender, string receiver, string parameter)
         {
             var from = Cmdlets().Single(c => c.Name == sender);

@@ -1,0 +1,115 @@
+using System.Management.Automation;
+using EntraAppKit.Core.Recipes;
+using EntraAppKit.Core.Recipes.Vendors;
+
+namespace EntraAppKit.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Creates (or brings up to date) an app registration from any vendor's instructions.</para>
+    /// <para type="description">The general recipe: audience, redirect URIs per platform, Application ID URIs, exposed scopes, app roles,
+    /// required permissions by friendly name ('Resource/Permission' or bare Microsoft Graph names), public client flows, ID tokens,
+    /// a client secret and optional admin consent. Safe to re-run: keyed by uniqueName.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "EntraAppRegistration", SupportsShouldProcess = true)]
+    [OutputType(typeof(EntraAppRegistrationResult))]
+    public sealed class NewEntraAppRegistrationCommand : RecipeCmdlet
+    {
+        /// <summary>The app's display name.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        [ValidateLength(1, 120)]
+        public string Name { get; set; } = "";
+
+        /// <summary>Who can sign in. AzureADMyOrg (single tenant) by default; Graph's own default would be personal accounts too.</summary>
+        [Parameter]
+        [ValidateSet("AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount")]
+        public string SignInAudience { get; set; } = "AzureADMyOrg";
+
+        /// <summary>Web redirect URIs; {appId} and {tenantId} are replaced.</summary>
+        [Parameter]
+        public string[]? WebRedirectUri { get; set; }
+
+        /// <summary>Single-page application redirect URIs.</summary>
+        [Parameter]
+        public string[]? SpaRedirectUri { get; set; }
+
+        /// <summary>Mobile and desktop redirect URIs (e.g. ms-appx-web://Microsoft.AAD.BrokerPlugin/{appId}).</summary>
+        [Parameter]
+        public string[]? PublicClientRedirectUri { get; set; }
+
+        /// <summary>Application ID URIs (e.g. api://{appId} or api://{tenantId}/name).</summary>
+        [Parameter]
+        public string[]? IdentifierUri { get; set; }
+
+        /// <summary>Scopes to expose: names, or hashtables with Value, Type (User/Admin) and consent text.</summary>
+        [Parameter]
+        public ExposedScope[]? Scope { get; set; }
+
+        /// <summary>App roles to define: names, or hashtables with Value, DisplayName, Description, AllowedMemberTypes.</summary>
+        [Parameter]
+        public AppRoleDefinition[]? AppRole { get; set; }
+
+        /// <summary>Delegated permissions: 'Resource/Permission' or bare Microsoft Graph names.</summary>
+        [Parameter]
+        public string[]? DelegatedPermission { get; set; }
+
+        /// <summary>Application permissions: 'Resource/Permission' or bare Microsoft Graph names.</summary>
+        [Parameter]
+        public string[]? ApplicationPermission { get; set; }
+
+        /// <summary>"Allow public client flows".</summary>
+        [Parameter]
+        public SwitchParameter AllowPublicClientFlows { get; set; }
+
+        /// <summary>Issue ID tokens from the authorization endpoint (hybrid flow).</summary>
+        [Parameter]
+        public SwitchParameter EnableIdTokenIssuance { get; set; }
+
+        /// <summary>Grant tenant-wide admin consent for every requested permission.</summary>
+        [Parameter]
+        public SwitchParameter GrantAdminConsent { get; set; }
+
+        /// <summary>Client secret lifetime in months (1–24).</summary>
+        [Parameter]
+        [ValidateRange(1, 24)]
+        public int SecretLifetimeMonths { get; set; } = 12;
+
+        /// <summary>Add no client secret (public clients, SPAs, certificate-only apps).</summary>
+        [Parameter]
+        public SwitchParameter NoSecret { get; set; }
+
+        /// <summary>Add a new client secret even if the app already has one.</summary>
+        [Parameter]
+        public SwitchParameter NewSecret { get; set; }
+
+        /// <summary>Return the client secret as plain text instead of a SecureString.</summary>
+        [Parameter]
+        public SwitchParameter AsPlainText { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var o = new GeneralAppOptions
+            {
+                Name = Name, UniqueName = UniqueName, AdoptClientId = ClientId, SignInAudience = SignInAudience,
+                AllowPublicClientFlows = MyInvocation.BoundParameters.ContainsKey(nameof(AllowPublicClientFlows)) ? AllowPublicClientFlows.IsPresent : (bool?)null,
+                EnableIdTokenIssuance = EnableIdTokenIssuance, GrantAdminConsent = GrantAdminConsent,
+                SecretLifetimeMonths = NoSecret ? (int?)null : SecretLifetimeMonths, NewSecret = NewSecret,
+            };
+            Add(WebRedirectUri, o.WebRedirectUris);
+            Add(SpaRedirectUri, o.SpaRedirectUris);
+            Add(PublicClientRedirectUri, o.PublicClientRedirectUris);
+            Add(IdentifierUri, o.IdentifierUris);
+            Add(DelegatedPermission, o.DelegatedPermissions);
+            Add(ApplicationPermission, o.ApplicationPermissions);
+            Add(Scope, o.Scopes);
+            Add(AppRole, o.AppRoles);
+            var result = RunRecipe(() => GeneralRecipe.Build(o));
+            if (result != null) WriteObject(GeneralRecipe.ToOutput(result, AsPlainText));
+        }
+
+        private static void Add<T>(T[]? from, System.Collections.Generic.IList<T> to)
+        {
+            foreach (var v in from ?? new T[0]) to.Add(v);
+        }
+    }
+}
