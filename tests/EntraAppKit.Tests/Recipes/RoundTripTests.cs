@@ -1,0 +1,52 @@
+using System;
+using System.Threading.Tasks;
+using EntraAppKit.Core.Graph;
+using EntraAppKit.Core.Recipes;
+using EntraAppKit.Core.Recipes.Vendors;
+using Xunit;
+
+namespace EntraAppKit.Tests.Recipes
+{
+    /// <summary>
+    /// Graph round trips per recipe, first run and re-run, counted by the local tenant's request log. These numbers are
+    /// the README's "Graph round trips per recipe" table: a change here must update it.
+    /// </summary>
+    public class RoundTripTests
+    {
+        [Theory]
+        [InlineData("Rewst", 6, 3, 4)]
+        [InlineData("CmgServer", 6, 3, 6)]
+        [InlineData("CmgServerUserDiscovery", 7, 4, 6)]
+        [InlineData("CmgClient", 9, 5, 7)]
+        [InlineData("WriteBack", 5, 3, 3)]
+        [InlineData("KonnectDcr", 10, 7, 6)]
+        [InlineData("KonnectDcrLeastPrivilege", 8, 5, 6)]
+        public async Task First_run_and_rerun(string recipe, int firstRoundTrips, int firstWrites, int rerunRoundTrips)
+        {
+            var tenant = LocalTenant.LocalTenant.Create();
+            using var session = GraphSession.ForLocalTenant(tenant);
+            var engine = new RecipeEngine(session);
+            string? serverClientId = null;
+            if (recipe == "CmgClient") serverClientId = (await engine.RunAsync(CmgRecipes.BuildServer(new CmgServerOptions()))).ClientId;
+            AppRecipe Build() => recipe switch
+            {
+                "Rewst" => RewstRecipe.Build(new RewstOptions()),
+                "CmgServer" => CmgRecipes.BuildServer(new CmgServerOptions()),
+                "CmgServerUserDiscovery" => CmgRecipes.BuildServer(new CmgServerOptions { EnableUserDiscovery = true }),
+                "CmgClient" => CmgRecipes.BuildClient(new CmgClientOptions { ServerClientId = serverClientId! }),
+                "WriteBack" => WriteBackRecipe.Build(new WriteBackOptions()),
+                "KonnectDcr" => KonnectDcrRecipe.Build(new KonnectDcrOptions()),
+                "KonnectDcrLeastPrivilege" => KonnectDcrRecipe.Build(new KonnectDcrOptions { LeastPrivilege = true }),
+                _ => throw new ArgumentOutOfRangeException(nameof(recipe)),
+            };
+
+            tenant.RequestLog.Clear();
+            await engine.RunAsync(Build());
+            Assert.Equal((firstRoundTrips, firstWrites), (tenant.RequestLog.RoundTrips, tenant.RequestLog.SuccessfulWrites));
+
+            tenant.RequestLog.Clear();
+            await engine.RunAsync(Build());
+            Assert.Equal((rerunRoundTrips, 0), (tenant.RequestLog.RoundTrips, tenant.RequestLog.SuccessfulWrites));
+        }
+    }
+}
