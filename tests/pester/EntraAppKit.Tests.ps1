@@ -79,3 +79,73 @@ Describe 'New-RewstAppRegistration' {
         { New-RewstAppRegistration -ErrorAction Stop } | Should -Throw -ErrorId 'NotConnected,EntraAppKit.Commands.NewRewstAppRegistrationCommand'
     }
 }
+
+Describe 'CMG server and client apps' {
+    BeforeEach { Connect-EntraAppKit -LocalTenant | Out-Null }
+
+    It 'pipes the server app into the client app and into Grant-AdminConsent' {
+        $rows = New-CmgServerApp -Name 'CMG-ServerApp' | New-CmgClientApp -Name 'CMG-ClientApp' | Grant-AdminConsent
+        $rows.Count | Should -Be 2
+        $rows.Status | Should -Be @('AlreadyGranted', 'AlreadyGranted')
+    }
+
+    It 'returns what Import-CMAADServerApplication takes, with its types' {
+        $server = New-CmgServerApp -Name 'CMG-Server-Types' -SecretLifetimeMonths 24
+        $server.SecretKey | Should -BeOfType [securestring]
+        $server.SecretKeyExpiry | Should -BeOfType [datetime]
+        $server.AppIdUri | Should -BeOfType [uri]
+        $server.AppIdUri.AbsoluteUri | Should -Be "api://$($server.TenantId)/CMG-Server-Types"
+        $server.ToImportParameters().Keys | Sort-Object | Should -Be @('AppIdUri', 'AppName', 'ClientId', 'SecretKey', 'SecretKeyExpiry', 'TenantId', 'TenantName')
+    }
+
+    It 'rejects an Application ID URI domain the tenant has not verified, before any write' {
+        { New-CmgServerApp -AppIdUriDomain 'fabrikam.com' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRecipeInput,EntraAppKit.Commands.NewCmgServerAppCommand'
+        Get-EntraAppRegistration -DisplayName 'CMG-ServerApp' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'WriteBackExtreme' {
+    BeforeEach { Connect-EntraAppKit -LocalTenant | Out-Null }
+
+    It 'adds the return URLs without removing existing ones' {
+        $app = New-WriteBackAppRegistration -Name 'WriteBackExtreme' -WarningAction SilentlyContinue
+        $app | Add-WriteBackRedirectUri -Uri 'https://wbe.contoso.com/one' | Out-Null
+        $result = $app | Add-WriteBackRedirectUri -Uri 'https://wbe.contoso.com/one', 'https://wbe.contoso.com/two'
+        $result.WebRedirectUris | Should -Be @('https://wbe.contoso.com/one', 'https://wbe.contoso.com/two')
+    }
+
+    It 'refuses http return URLs other than localhost' {
+        $app = New-WriteBackAppRegistration -Name 'WBE http' -WarningAction SilentlyContinue
+        { $app | Add-WriteBackRedirectUri -Uri 'http://wbe.contoso.com/cb' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRecipeInput,EntraAppKit.Commands.AddWriteBackRedirectUriCommand'
+    }
+}
+
+Describe 'Kong Konnect DCR' {
+    BeforeEach { Connect-EntraAppKit -LocalTenant | Out-Null }
+
+    It 'returns the Dev Portal values and warns about Application.ReadWrite.All' {
+        $app = New-KonnectDcrApp -WarningVariable warnings -WarningAction SilentlyContinue
+        $app.IssuerUrl | Should -Be "https://sts.windows.net/$($app.TenantId)"
+        $app.ConsumerClaim | Should -Be 'appid'
+        $app.InitialClientSecret | Should -BeOfType [securestring]
+        ($warnings -join ' ') | Should -Match 'LeastPrivilege'
+    }
+}
+
+Describe 'General recipe, Get and Remove' {
+    BeforeEach { Connect-EntraAppKit -LocalTenant | Out-Null }
+
+    It 'creates any registration and finds it by wildcard' {
+        New-EntraAppRegistration -Name 'Contoso API' -IdentifierUri 'api://{appId}' -Scope 'access_as_user' -DelegatedPermission 'User.Read' -NoSecret | Out-Null
+        $found = Get-EntraAppRegistration 'Contoso*'
+        $found.IdentifierUris | Should -Be "api://$($found.ClientId)"
+    }
+
+    It 'removes only after confirmation-free -Confirm:$false, and -WhatIf removes nothing' {
+        $app = New-EntraAppRegistration -Name 'Temp' -NoSecret
+        $app | Remove-EntraAppRegistration -WhatIf
+        Get-EntraAppRegistration -ClientId $app.ClientId | Should -Not -BeNullOrEmpty
+        $app | Remove-EntraAppRegistration -Confirm:$false
+        Get-EntraAppRegistration -ClientId $app.ClientId -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
