@@ -71,7 +71,10 @@ namespace EntraAppKit.Core.Graph
                     // A write that failed this way may have applied anyway (§7): look before writing again.
                     if (checkApplied != null)
                     {
-                        var applied = await checkApplied().ConfigureAwait(false);
+                        // The look itself can meet the same lag; then it proves nothing either way.
+                        T? applied = null;
+                        try { applied = await checkApplied().ConfigureAwait(false); }
+                        catch (Exception check) when (GraphErrors.IsReplicationLag(check)) { }
                         if (applied != null) return applied;
                     }
                     if (DateTimeOffset.UtcNow - started + delay > Budget)

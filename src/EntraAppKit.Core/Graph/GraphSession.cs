@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -63,9 +64,12 @@ namespace EntraAppKit.Core.Graph
             options ??= new GraphSessionOptions();
             endpoint = endpoint.TrimEnd('/');
             var tracer = new RequestTracer(options.Trace);
-            // The SDK's own middleware (retry honouring Retry-After, redirect, compression...) sits in front of our tracer,
-            // so each traced line is one real round trip.
+            // The SDK's own middleware (redirect, compression...) with our throttling retry in place of its RetryHandler sits in
+            // front of the tracer, so each traced line is one real round trip.
             var handlers = GraphClientFactory.CreateDefaultHandlers();
+            int retryAt = handlers.ToList().FindIndex(h => h is Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler);
+            if (retryAt < 0) throw new InvalidOperationException("The Graph SDK's default handlers no longer include its RetryHandler; review ThrottleRetryHandler's placement.");
+            handlers[retryAt] = new ThrottleRetryHandler();
             handlers.Add(tracer.CreateHandler());
             var httpClient = GraphClientFactory.Create(handlers, "v1.0", "Global", null, finalHandler);
             httpClient.BaseAddress = new Uri(endpoint + "/v1.0/");

@@ -96,7 +96,7 @@ namespace EntraAppKit.Tests.Recipes
         }
 
         [Fact]
-        public async Task Honours_429_Retry_After_through_the_SDK_retry_handler()
+        public async Task Honours_fractional_429_Retry_After()
         {
             _tenant.Faults.Throttle(2, TimeSpan.FromSeconds(0.2), "POST", "/addPassword");
             using var session = GraphSession.ForLocalTenant(_tenant);
