@@ -1,13 +1,16 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Azure.Core;
+using Azure.Identity;
+using EntraAppKit.Core.Authentication;
 using EntraAppKit.Core.Graph;
 using EntraAppKit.Core.Recipes;
 using EntraAppKit.LocalTenant.Persistence;
 
 namespace EntraAppKit.Core
 {
-    /// <summary>The process's current connection: which tenant, how, and the Graph session to use.</summary>
+    /// <summary>The process's current connection: which tenant and cloud, how, and the Graph session to use.</summary>
     public sealed class EntraAppKitConnection : IDisposable
     {
         private static EntraAppKitConnection? _current;
@@ -20,7 +23,13 @@ namespace EntraAppKit.Core
 
         public GraphSession Session { get; private set; } = null!;
         public TenantFacts Tenant { get; private set; } = null!;
-        public string AuthenticationMethod => Session.AuthenticationMethod;
+        public ConnectMethod Method { get; private set; }
+        public CloudEnvironment Environment { get; private set; } = CloudEnvironment.Global;
+
+        /// <summary>The credential behind the session; null for the local tenant's built-in administrator.</summary>
+        public TokenCredential? Credential { get; private set; }
+
+        public string AuthenticationMethod => Method.ToString();
 
         /// <summary>Where Graph trace lines go while a command runs (the cmdlet's verbose stream).</summary>
         public Action<string>? TraceSink { get => _traceSink; set => _traceSink = value; }
@@ -31,11 +40,43 @@ namespace EntraAppKit.Core
             LocalTenant.LocalTenant tenant;
             try { tenant = path == null ? LocalTenant.LocalTenant.Create() : LocalTenant.LocalTenant.Open(path); }
             catch (LocalTenantStateException e) { throw new EntraAppKitException(ErrorIds.LocalTenantState, EntraErrorCategory.InvalidOperation, e.Message, e); }
-            var connection = new EntraAppKitConnection();
+            var connection = new EntraAppKitConnection { Method = ConnectMethod.LocalTenant };
             connection.Session = GraphSession.ForLocalTenant(tenant, new GraphSessionOptions { Trace = line => connection._traceSink?.Invoke(line) });
             connection.Tenant = await new RecipeEngine(connection.Session).GetTenantAsync(cancellationToken).ConfigureAwait(false);
             Replace(connection);
             return connection;
+        }
+
+        /// <summary>
+        /// Signs in with an Azure.Identity credential built from <paramref name="options"/>, proves it by getting a token
+        /// for Graph, and reads the tenant. Tokens stay in memory; Azure.Identity refreshes them.
+        /// </summary>
+        public static async Task<EntraAppKitConnection> ConnectAsync(ConnectOptions options, CancellationToken cancellationToken = default)
+        {
+            if (options.Method == ConnectMethod.LocalTenant) return await ConnectLocalTenantAsync(options.LocalTenantPath, cancellationToken).ConfigureAwait(false);
+            var credential = CredentialFactory.Create(options);
+            var connection = new EntraAppKitConnection { Method = options.Method, Environment = options.Environment, Credential = credential };
+            await connection.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            connection.Session = GraphSession.Create(credential, options.Environment.GraphEndpoint, new GraphSessionOptions { Trace = line => connection._traceSink?.Invoke(line) });
+            connection.Tenant = await new RecipeEngine(connection.Session).GetTenantAsync(cancellationToken).ConfigureAwait(false);
+            Replace(connection);
+            return connection;
+        }
+
+        /// <summary>The current Graph token's claims (Azure.Identity serves it from its in-memory cache or refreshes it).</summary>
+        public async Task<TokenClaims?> GetTokenClaimsAsync(CancellationToken cancellationToken = default) =>
+            Credential == null ? null : TokenClaims.Read((await GetTokenAsync(cancellationToken).ConfigureAwait(false)).Token);
+
+        private async Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await Credential!.GetTokenAsync(new TokenRequestContext(new[] { Environment.GraphEndpoint + "/.default" }), cancellationToken).ConfigureAwait(false);
+            }
+            catch (AuthenticationFailedException e)
+            {
+                throw new EntraAppKitException(ErrorIds.AuthenticationFailed, EntraErrorCategory.PermissionDenied, $"Sign-in by {Method} failed: {e.Message}", e);
+            }
         }
 
         /// <summary>Forgets the current connection.</summary>

@@ -14,6 +14,9 @@ namespace EntraAppKit.Core
         public const string LocalTenantState = "LocalTenantState";
         public const string ApplicationNotFound = "ApplicationNotFound";
         public const string VendorInputRejected = "VendorInputRejected";
+        public const string TokenExpired = "TokenExpired";
+        public const string AuthenticationFailed = "AuthenticationFailed";
+        public const string InsufficientPermissions = "InsufficientPermissions";
     }
 
     /// <summary>Mirrors PowerShell's ErrorCategory for the values the core uses, without referencing PowerShell.</summary>

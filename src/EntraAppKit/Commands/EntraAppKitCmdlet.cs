@@ -17,25 +17,39 @@ namespace EntraAppKit.Commands
 
         protected override void StopProcessing() => _cancel.Cancel();
 
-        /// <summary>Runs <paramref name="work"/> and waits for it, writing its trace lines as verbose output meanwhile.</summary>
+        private BlockingCollection<Action>? _pipelineWork;
+
+        /// <summary>
+        /// Runs <paramref name="work"/> and waits for it. Meanwhile its trace lines become verbose output, and anything it
+        /// posts with <see cref="OnPipelineThread"/> runs here: PowerShell's streams may only be written from this thread.
+        /// </summary>
         protected T RunCore<T>(Func<CancellationToken, Task<T>> work)
         {
-            using var lines = new BlockingCollection<string>();
+            using var pending = new BlockingCollection<Action>();
+            _pipelineWork = pending;
             var connection = EntraAppKitConnection.Current;
-            if (connection != null) connection.TraceSink = line => { if (!lines.IsAddingCompleted) lines.Add(line); };
+            if (connection != null) connection.TraceSink = line => OnPipelineThread(() => WriteVerbose(line));
             try
             {
                 var task = Task.Run(() => work(_cancel.Token));
                 while (!task.IsCompleted)
-                    if (lines.TryTake(out var line, 50)) WriteVerbose(line);
-                while (lines.TryTake(out var rest)) WriteVerbose(rest);
+                    if (pending.TryTake(out var action, 50)) action();
+                while (pending.TryTake(out var rest)) rest();
                 return task.GetAwaiter().GetResult();
             }
             finally
             {
                 if (connection != null) connection.TraceSink = null;
-                lines.CompleteAdding();
+                _pipelineWork = null;
+                pending.CompleteAdding();
             }
+        }
+
+        /// <summary>Queues <paramref name="action"/> to run on the pipeline thread during <see cref="RunCore{T}"/>.</summary>
+        protected void OnPipelineThread(Action action)
+        {
+            var queue = _pipelineWork;
+            if (queue != null && !queue.IsAddingCompleted) queue.Add(action);
         }
 
         /// <summary>Writes a core failure as a non-terminating error with its stable ErrorId.</summary>
