@@ -74,7 +74,9 @@ Ctrl+C stops the server.";
             builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
             var app = builder.Build();
             app.Map("/_localtenant/{**rest}", (HttpContext ctx) => Control(tenant, ctx));
-            app.Run(ctx => Serve(tenant, ctx));
+            // A fallback endpoint, not app.Run: a terminal middleware would answer before the endpoint middleware that runs
+            // the /_localtenant routes, leaving them unreachable. "{**path}" has no nonfile constraint, so /domains/x.com is served.
+            app.MapFallback("{**path}", ctx => Serve(tenant, ctx));
             return app;
         }
 
@@ -146,7 +148,12 @@ Ctrl+C stops the server.";
                         o.Port = port;
                         break;
                     case "--path": o.Path = Next(); break;
-                    case "--name": o.Tenant.Name = Next(); break;
+                    case "--name":
+                        o.Tenant.Name = Next();
+                        // Checked here so a bad name is a usage error (exit 2), not an unhandled exception from LocalTenant.Create.
+                        if (o.Tenant.Name.Length == 0 || !o.Tenant.Name.All(c => char.IsLetterOrDigit(c) || c == '-'))
+                            throw new ArgumentException("--name takes letters, digits and hyphens (it becomes NAME.onmicrosoft.com).");
+                        break;
                     case "--tenant-id":
                         if (!Guid.TryParse(Next(), out var id)) throw new ArgumentException("--tenant-id takes a GUID.");
                         o.Tenant.TenantId = id;

@@ -120,6 +120,7 @@ namespace EntraAppKit.LocalTenant
             var app = ApplicationDefaults.New(Schema);
             app["signInAudience"] = "AzureADandPersonalMicrosoftAccount"; // Graph's default when omitted (§0.3)
             Merge(app, body, AppType, ApplicationDefaults.Materialized);
+            ApplicationDefaults.Normalize(app);
             if (uniqueName != null) app["uniqueName"] = uniqueName;
             bool tokenVersionGiven = body["api"] is JsonObject api && api.ContainsKey("requestedAccessTokenVersion");
             if (!tokenVersionGiven)
@@ -146,6 +147,7 @@ namespace EntraAppKit.LocalTenant
                 throw GraphException.BadRequest("Property 'uniqueName' can be updated only if null and is immutable once set.");
             var updated = (JsonObject)app.DeepClone();
             Merge(updated, body, AppType, ApplicationDefaults.Materialized);
+            ApplicationDefaults.Normalize(updated);
             ValidateApplication(updated, app);
             foreach (var kv in updated.ToList()) { updated.Remove(kv.Key); app[kv.Key] = kv.Value; }
             SyncServicePrincipal(app);

@@ -76,7 +76,11 @@ namespace EntraAppKit.LocalTenant
             bool lagged = !_state.ServicePrincipals.IsVisible(clientId, Now) || !_state.ServicePrincipals.IsVisible(resourceId, Now);
             if (lagged)
             {
-                if (LaggedGrantWritesApply) _state.Grants.Add(grant, DateTimeOffset.MinValue);
+                if (LaggedGrantWritesApply)
+                {
+                    _state.Grants.Add(grant, DateTimeOffset.MinValue);
+                    Persist(); // the write applied although the caller sees a 404, and only 2xx answers are saved otherwise
+                }
                 throw new GraphException(404, "Directory_ObjectNotFound", "Unable to read the company information from the directory.");
             }
             _state.Grants.Add(grant, DateTimeOffset.MinValue);

@@ -124,10 +124,9 @@ namespace EntraAppKit.LocalTenant
             var sp = ServicePrincipalDefaults.New(Schema);
             sp["id"] = Guid.NewGuid().ToString();
             sp["appId"] = (string)app["appId"]!;
-            sp["createdDateTime"] = Timestamp(Now);
+            // No createdDateTime or publisherName: those are beta-only, not in the v1.0 servicePrincipal (graph-v1.0-schema.json).
             sp["servicePrincipalType"] = "Application";
             sp["appOwnerOrganizationId"] = _state.TenantId;
-            sp["publisherName"] = _state.DisplayName;
             sp["displayName"] = (string?)app["displayName"];
             SyncFromApplication(sp, app);
             Merge(sp, bodyWithoutAppId, SpType, ServicePrincipalDefaults.Materialized);

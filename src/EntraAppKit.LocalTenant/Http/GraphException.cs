@@ -38,7 +38,7 @@ namespace EntraAppKit.LocalTenant.Http
             }
             error["innerError"] = new JsonObject
             {
-                ["date"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss"),
+                ["date"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), // ':' is culture-specific otherwise
                 ["request-id"] = requestId,
                 ["client-request-id"] = clientRequestId ?? requestId,
             };

@@ -28,8 +28,8 @@ namespace EntraAppKit.LocalTenant.Model
 
         public static int ScopeCount => Data.Value["oauth2PermissionScopes"]!.AsArray().Count;
 
-        /// <summary>Builds the Microsoft Graph service principal as a tenant holds it.</summary>
-        internal static JsonObject BuildMicrosoftGraphServicePrincipal(GraphSchema schema, string id, string createdDateTime)
+        /// <summary>Builds the Microsoft Graph service principal as a tenant holds it (v1.0 has no servicePrincipal.createdDateTime).</summary>
+        internal static JsonObject BuildMicrosoftGraphServicePrincipal(GraphSchema schema, string id)
         {
             var sp = ServicePrincipalDefaults.New(schema);
             sp["id"] = id;
@@ -40,7 +40,6 @@ namespace EntraAppKit.LocalTenant.Model
             sp["appOwnerOrganizationId"] = MicrosoftServicesTenantId;
             sp["servicePrincipalType"] = "Application";
             sp["signInAudience"] = "AzureADMultipleOrgs";
-            sp["createdDateTime"] = createdDateTime;
             sp["servicePrincipalNames"] = new JsonArray(
                 "00000003-0000-0000-c000-000000000000/ags.windows.net", MicrosoftGraphAppId, "https://canary.graph.microsoft.com",
                 "https://graph.microsoft.com", "https://ags.windows.net", "https://graph.microsoft.us", "https://graph.microsoft.com/",
@@ -107,7 +106,19 @@ namespace EntraAppKit.LocalTenant.Model
         {
             var app = schema.Defaults("application", Materialized);
             app["parentalControlSettings"]!["legalAgeGroupRule"] = "Allow";
+            Normalize(app);
             return app;
+        }
+
+        /// <summary>
+        /// The implicit-grant flags are plain booleans in the directory: Graph answers false, never null, when they are not set
+        /// (graph-ground-truth §0.3, sample 201 response), also after a PATCH that replaces <c>web</c> without them.
+        /// </summary>
+        public static void Normalize(JsonObject app)
+        {
+            if (!(app["web"]?["implicitGrantSettings"] is JsonObject flags)) return;
+            foreach (var name in new[] { "enableAccessTokenIssuance", "enableIdTokenIssuance" })
+                if (flags[name] == null) flags[name] = false;
         }
     }
 }

@@ -39,7 +39,7 @@ namespace EntraAppKit.LocalTenant.Model
                 TenantId = (options.TenantId ?? Guid.NewGuid()).ToString(),
                 Name = options.Name.ToLowerInvariant(),
                 DisplayName = options.DisplayName,
-                CreatedDateTime = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+                CreatedDateTime = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
                 EnforceIdentifierUriPolicy = options.EnforceIdentifierUriPolicy,
                 MicrosoftGraphServicePrincipalId = Guid.NewGuid().ToString(),
             };
@@ -51,7 +51,7 @@ namespace EntraAppKit.LocalTenant.Model
         /// <summary>Adds the service principals every tenant has (Microsoft Graph). They are rebuilt from the catalog, not persisted.</summary>
         public void SeedBuiltIns(GraphSchema schema)
         {
-            ServicePrincipals.Add(PermissionCatalog.BuildMicrosoftGraphServicePrincipal(schema, MicrosoftGraphServicePrincipalId, CreatedDateTime), DateTimeOffset.MinValue);
+            ServicePrincipals.Add(PermissionCatalog.BuildMicrosoftGraphServicePrincipal(schema, MicrosoftGraphServicePrincipalId), DateTimeOffset.MinValue);
         }
 
         public bool IsBuiltIn(JsonObject sp) => string.Equals((string?)sp["id"], MicrosoftGraphServicePrincipalId, StringComparison.OrdinalIgnoreCase);

@@ -1,0 +1,167 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using Xunit;
+using static EntraAppKit.Tests.LocalTenantTests.GraphAssert;
+
+namespace EntraAppKit.Tests.LocalTenantTests
+{
+    /// <summary>
+    /// Client secrets through both front doors: POST /applications/{id}/addPassword and /removePassword, the one-time
+    /// secretText, the hint, the default two-year lifetime and the two-secret cap of personal audiences (graph-ground-truth §0.6).
+    /// </summary>
+    public abstract class PasswordCredentialTests : DoorTests
+    {
+        protected PasswordCredentialTests(FrontDoor door) : base(door) { }
+
+        public sealed class InProcess : PasswordCredentialTests, IClassFixture<InProcessDoor> { public InProcess(InProcessDoor door) : base(door) { } }
+
+        public sealed class Server : PasswordCredentialTests, IClassFixture<ServerDoor> { public Server(ServerDoor door) : base(door) { } }
+
+        private static DateTimeOffset Time(JsonNode? node) => DateTimeOffset.Parse((string)node!, CultureInfo.InvariantCulture);
+
+        private async Task<JsonObject> AddPasswordAsync(string id, object? credential = null) =>
+            Ok(await Door.PostAsync($"/applications/{id}/addPassword", new { passwordCredential = credential ?? new { displayName = "test" } }));
+
+        [Fact]
+        public async Task AddPassword_returns_secretText_once_and_GET_shows_only_the_hint()
+        {
+            // graph-ground-truth §0.6
+            var app = await CreateAppAsync();
+            var before = Door.Clock.Now();
+            var cred = await AddPasswordAsync((string)app["id"]!, new { displayName = "rewst" });
+
+            Assert.Equal(Root + "/$metadata#microsoft.graph.passwordCredential", (string?)cred["@odata.context"]);
+            Assert.Equal(
+                new[] { "@odata.context", "customKeyIdentifier", "displayName", "endDateTime", "hint", "keyId", "secretText", "startDateTime" },
+                cred.Select(kv => kv.Key).OrderBy(k => k, StringComparer.Ordinal));
+            string secret = (string)cred["secretText"]!;
+            Assert.InRange(secret.Length, 16, 64);
+            Assert.Equal(secret.Substring(0, 3), (string?)cred["hint"]);
+            string keyId = GuidOf(cred["keyId"]);
+            Assert.Equal("rewst", (string?)cred["displayName"]);
+            var start = Time(cred["startDateTime"]);
+            Assert.InRange(start, before.AddSeconds(-5), Door.Clock.Now().AddSeconds(5));
+            Assert.Equal(start.AddYears(2), Time(cred["endDateTime"])); // default endDateTime = start + 2 years
+
+            var fetched = await Door.GetAsync($"/applications/{app["id"]}");
+            Assert.DoesNotContain(secret, fetched.Text);
+            var stored = Assert.Single(Ok(fetched)["passwordCredentials"]!.AsArray())!;
+            Assert.Equal(keyId, (string?)stored["keyId"]);
+            Assert.Equal(secret.Substring(0, 3), (string?)stored["hint"]);
+            Assert.True(stored.AsObject().ContainsKey("secretText"));
+            Assert.Null(stored["secretText"]);
+            Assert.Equal((string?)cred["endDateTime"], (string?)stored["endDateTime"]);
+            Assert.Equal("rewst", (string?)stored["displayName"]);
+
+            Assert.True(Tenant.VerifyClientSecret((string)app["appId"]!, secret));
+            Assert.False(Tenant.VerifyClientSecret((string)app["appId"]!, secret + "x"));
+        }
+
+        [Fact]
+        public async Task AddPassword_by_appId_honours_the_requested_endDateTime()
+        {
+            // graph-ground-truth §0.6: POST /applications(appId='{appId}')/addPassword
+            var app = await CreateAppAsync();
+            var end = Door.Clock.Now().AddMonths(12);
+            string endText = end.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            var cred = Ok(await Door.PostAsync($"/applications(appId='{app["appId"]}')/addPassword",
+                new { passwordCredential = new { displayName = "CMG", endDateTime = endText } }));
+            Assert.Equal(Time(endText), Time(cred["endDateTime"]));
+            Assert.True(Tenant.VerifyClientSecret((string)app["appId"]!, (string)cred["secretText"]!));
+        }
+
+        [Fact]
+        public async Task AddPassword_on_an_unknown_application_is_404()
+        {
+            // graph-ground-truth §7
+            string id = Guid.NewGuid().ToString();
+            Error(await Door.PostAsync($"/applications/{id}/addPassword", new { passwordCredential = new { } }), 404, "Request_ResourceNotFound",
+                $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.");
+        }
+
+        [Fact]
+        public async Task AddPassword_rejects_bad_bodies()
+        {
+            var app = await CreateAppAsync();
+            string path = $"/applications/{app["id"]}/addPassword";
+            Error(await Door.PostAsync(path, new { passwordCredential = new { startDateTime = "2030-01-02T00:00:00Z", endDateTime = "2030-01-01T00:00:00Z" } }),
+                400, "Request_BadRequest", "Invalid value specified for property 'endDateTime' of resource 'PasswordCredential'.");
+            Error(await Door.PostAsync(path, new { passwordCredential = new { secretText = "mine-mine-mine-mine" } }),
+                400, "Request_BadRequest", "Property 'secretText' is read-only and cannot be set.");
+            Error(await Door.PostAsync(path, new { credential = new { } }),
+                400, "Request_BadRequest", "Property 'credential' does not exist as a declared property or extension property.");
+            Error(await Door.PostAsync(path, new { passwordCredential = new { bogus = 1 } }),
+                400, "Request_BadRequest", "Property 'bogus' does not exist as a declared property or extension property.");
+            Assert.Empty(Ok(await Door.GetAsync($"/applications/{app["id"]}"))["passwordCredentials"]!.AsArray());
+        }
+
+        [Fact]
+        public async Task RemovePassword_returns_204_and_the_secret_stops_working()
+        {
+            // graph-ground-truth §0.6
+            var app = await CreateAppAsync();
+            var keep = await AddPasswordAsync((string)app["id"]!);
+            var drop = await AddPasswordAsync((string)app["id"]!);
+            NoContent(await Door.PostAsync($"/applications/{app["id"]}/removePassword", new { keyId = (string)drop["keyId"]! }));
+
+            var creds = Ok(await Door.GetAsync($"/applications/{app["id"]}"))["passwordCredentials"]!.AsArray();
+            Assert.Equal((string?)keep["keyId"], (string?)Assert.Single(creds)!["keyId"]);
+            Assert.False(Tenant.VerifyClientSecret((string)app["appId"]!, (string)drop["secretText"]!));
+            Assert.True(Tenant.VerifyClientSecret((string)app["appId"]!, (string)keep["secretText"]!));
+        }
+
+        [Fact]
+        public async Task RemovePassword_with_an_unknown_or_malformed_keyId_is_400()
+        {
+            var app = await CreateAppAsync();
+            string unknown = Guid.NewGuid().ToString();
+            Error(await Door.PostAsync($"/applications/{app["id"]}/removePassword", new { keyId = unknown }), 400, "Request_BadRequest",
+                $"No password credential found with keyId '{unknown}'.");
+            Error(await Door.PostAsync($"/applications/{app["id"]}/removePassword", new { keyId = "nope" }), 400, "Request_BadRequest",
+                "Invalid value specified for property 'keyId' of resource 'Application'.");
+        }
+
+        [Fact]
+        public async Task Personal_audience_allows_two_secrets_and_rejects_a_third()
+        {
+            // graph-ground-truth §0.6: "Not allowed to add 3 passwords. You can only add a maximum of 2 passwords."
+            var app = Ok(await Door.PostAsync("/applications", new { displayName = Unique("personal") }), 201); // default audience
+            Assert.Equal("AzureADandPersonalMicrosoftAccount", (string?)app["signInAudience"]);
+            string path = $"/applications/{app["id"]}/addPassword";
+            var first = await AddPasswordAsync((string)app["id"]!);
+            await AddPasswordAsync((string)app["id"]!);
+            Error(await Door.PostAsync(path, new { passwordCredential = new { displayName = "third" } }), 400, "Request_BadRequest",
+                "Not allowed to add 3 passwords. You can only add a maximum of 2 passwords.");
+            Assert.Equal(2, Ok(await Door.GetAsync($"/applications/{app["id"]}"))["passwordCredentials"]!.AsArray().Count);
+
+            NoContent(await Door.PostAsync($"/applications/{app["id"]}/removePassword", new { keyId = (string)first["keyId"]! }));
+            await AddPasswordAsync((string)app["id"]!);
+        }
+
+        [Fact]
+        public async Task Work_and_school_audiences_have_no_two_secret_cap()
+        {
+            // graph-ground-truth §0.6: AzureADMyOrg and AzureADMultipleOrgs have "No limit*"
+            foreach (var audience in new[] { "AzureADMyOrg", "AzureADMultipleOrgs" })
+            {
+                var app = await CreateAppAsync(new JsonObject { ["signInAudience"] = audience });
+                for (int i = 0; i < 5; i++) await AddPasswordAsync((string)app["id"]!);
+                Assert.Equal(5, Ok(await Door.GetAsync($"/applications/{app["id"]}"))["passwordCredentials"]!.AsArray().Count);
+            }
+        }
+
+        [Fact]
+        public async Task An_expired_secret_no_longer_verifies()
+        {
+            var app = await CreateAppAsync();
+            string end = Door.Clock.Now().AddDays(1).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            var cred = await AddPasswordAsync((string)app["id"]!, new { endDateTime = end });
+            Assert.True(Tenant.VerifyClientSecret((string)app["appId"]!, (string)cred["secretText"]!));
+            Door.Clock.Advance(TimeSpan.FromDays(2));
+            Assert.False(Tenant.VerifyClientSecret((string)app["appId"]!, (string)cred["secretText"]!));
+        }
+    }
+}
