@@ -41,7 +41,7 @@ namespace EntraAppKit.LocalTenant
             org["countryLetterCode"] = "US";
             org["preferredLanguage"] = "en";
             var verified = new JsonArray();
-            string defaultDomain = _state.AllDomains.Last();
+            string defaultDomain = _state.InitialDomain; // stays the default until an admin picks another (not modelled)
             foreach (var d in _state.AllDomains)
                 verified.Add(new JsonObject
                 {
@@ -61,7 +61,7 @@ namespace EntraAppKit.LocalTenant
             d["id"] = name;
             d["authenticationType"] = "Managed";
             d["isAdminManaged"] = true;
-            d["isDefault"] = name == _state.AllDomains.Last();
+            d["isDefault"] = name == _state.InitialDomain;
             d["isInitial"] = name == _state.InitialDomain;
             d["isRoot"] = true;
             d["isVerified"] = true;

@@ -31,7 +31,8 @@ namespace EntraAppKit.Tests.LocalTenantTests
             var initial = Assert.Single(domains, d => (bool)d["isInitial"]!);
             Assert.Equal(Tenant.InitialDomain, (string?)initial["name"]);
             Assert.EndsWith(".onmicrosoft.com", (string)initial["name"]!);
-            Assert.Single(domains, d => (bool)d["isDefault"]!);
+            // A new tenant's initial domain is its default until an admin picks another.
+            Assert.Equal(Tenant.InitialDomain, (string?)Assert.Single(domains, d => (bool)d["isDefault"]!)["name"]);
             Assert.Contains(domains, d => (string?)d["name"] == FrontDoor.CustomDomain && !(bool)d["isInitial"]!);
         }
 
