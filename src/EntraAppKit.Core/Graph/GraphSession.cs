@@ -21,9 +21,11 @@ namespace EntraAppKit.Core.Graph
         public const string GlobalGraphEndpoint = "https://graph.microsoft.com";
 
         private readonly HttpClient _httpClient;
+        private readonly TokenCredential _credential;
 
-        private GraphSession(HttpClient httpClient, GraphServiceClient client, RequestTracer tracer, string endpoint, string method, LocalTenant.LocalTenant? localTenant)
+        private GraphSession(HttpClient httpClient, GraphServiceClient client, RequestTracer tracer, string endpoint, string method, LocalTenant.LocalTenant? localTenant, TokenCredential credential)
         {
+            _credential = credential;
             _httpClient = httpClient;
             Client = client;
             Tracer = tracer;
@@ -76,7 +78,18 @@ namespace EntraAppKit.Core.Graph
             var host = new Uri(endpoint).Host;
             var auth = new AzureIdentityAuthenticationProvider(credential, new[] { host }, null, false, endpoint + "/.default");
             var client = new GraphServiceClient(httpClient, auth, endpoint + "/v1.0");
-            return new GraphSession(httpClient, client, tracer, endpoint, method, tenant);
+            return new GraphSession(httpClient, client, tracer, endpoint, method, tenant, credential);
+        }
+
+        /// <summary>
+        /// The claims of the token this session calls Graph with, or null when they are not readable (an opaque token, or
+        /// the local tenant's built-in administrator, who holds every permission).
+        /// </summary>
+        public async Task<Authentication.TokenClaims?> GetCallerClaimsAsync(CancellationToken cancellationToken = default)
+        {
+            if (_credential is LocalTenantAdminCredential) return null;
+            var token = await _credential.GetTokenAsync(new TokenRequestContext(new[] { GraphEndpoint + "/.default" }), cancellationToken).ConfigureAwait(false);
+            return Authentication.TokenClaims.Read(token.Token);
         }
 
         public void Dispose() => _httpClient.Dispose();

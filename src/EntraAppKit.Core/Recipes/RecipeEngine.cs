@@ -68,7 +68,10 @@ namespace EntraAppKit.Core.Recipes
             if (app != null)
                 sp = await GetOrNullAsync(() => client.ServicePrincipalsWithAppId(app.AppId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
 
-            var plan = new RecipePlan(recipe, tenant, app, sp, resources, resolved, consent);
+            var plan = new RecipePlan(recipe, tenant, app, sp, resources, resolved, consent)
+            {
+                Caller = await _session.GetCallerClaimsAsync(cancellationToken).ConfigureAwait(false),
+            };
             if (sp != null && (consent.Count > 0 || recipe.ManagesConsent))
             {
                 if (recipe.ManagesConsent || consent.Any(p => p.Request.Type == PermissionType.Delegated))
@@ -96,6 +99,7 @@ namespace EntraAppKit.Core.Recipes
 
         private async Task<AppRegistrationResult> ApplyCoreAsync(RecipePlan plan, CancellationToken cancellationToken)
         {
+            if (plan.Caller != null) Authentication.PermissionPreflight.Check(plan.Caller, plan);
             var client = _session.Client;
             var recipe = plan.Recipe;
             var app = plan.ExistingApp;

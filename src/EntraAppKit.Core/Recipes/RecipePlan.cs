@@ -46,6 +46,9 @@ namespace EntraAppKit.Core.Recipes
 
         internal Application? ExistingApp { get; }
         internal ServicePrincipal? ExistingServicePrincipal { get; }
+
+        /// <summary>The caller's token claims when known (null for the local tenant's built-in administrator).</summary>
+        internal Authentication.TokenClaims? Caller { get; set; }
         internal List<OAuth2PermissionGrant> ExistingGrants { get; set; } = new List<OAuth2PermissionGrant>();
         internal List<AppRoleAssignment> ExistingAssignments { get; set; } = new List<AppRoleAssignment>();
         internal bool UpdatesApplication { get; private set; }
