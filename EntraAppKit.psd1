@@ -23,6 +23,7 @@
         'New-RewstAppRegistration'
         'New-WriteBackAppRegistration'
         'Remove-EntraAppRegistration'
+        'Test-EntraAppCredential'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -37,9 +37,7 @@ namespace EntraAppKit.Core
         /// <summary>Connects to the local tenant, in memory or persisted at <paramref name="path"/>, as its built-in administrator.</summary>
         public static async Task<EntraAppKitConnection> ConnectLocalTenantAsync(string? path, CancellationToken cancellationToken = default)
         {
-            LocalTenant.LocalTenant tenant;
-            try { tenant = path == null ? LocalTenant.LocalTenant.Create() : LocalTenant.LocalTenant.Open(path); }
-            catch (LocalTenantStateException e) { throw new EntraAppKitException(ErrorIds.LocalTenantState, EntraErrorCategory.InvalidOperation, e.Message, e); }
+            var tenant = OpenLocalTenant(path);
             var connection = new EntraAppKitConnection { Method = ConnectMethod.LocalTenant };
             connection.Session = GraphSession.ForLocalTenant(tenant, new GraphSessionOptions { Trace = line => connection._traceSink?.Invoke(line) });
             connection.Tenant = await new RecipeEngine(connection.Session).GetTenantAsync(cancellationToken).ConfigureAwait(false);
@@ -54,13 +52,31 @@ namespace EntraAppKit.Core
         public static async Task<EntraAppKitConnection> ConnectAsync(ConnectOptions options, CancellationToken cancellationToken = default)
         {
             if (options.Method == ConnectMethod.LocalTenant) return await ConnectLocalTenantAsync(options.LocalTenantPath, cancellationToken).ConfigureAwait(false);
+            LocalTenant.LocalTenant? tenant = null;
+            if (options.UseLocalTenant)
+            {
+                // The real Azure.Identity credential, talking to the local tenant's token endpoints in-process.
+                tenant = OpenLocalTenant(options.LocalTenantPath);
+                options.IdentityTransport = GraphSession.LocalTenantIdentityTransport(tenant);
+                options.TenantId ??= tenant.TenantId;
+                options.Environment = CloudEnvironment.Global;
+            }
             var credential = CredentialFactory.Create(options);
             var connection = new EntraAppKitConnection { Method = options.Method, Environment = options.Environment, Credential = credential };
             await connection.GetTokenAsync(cancellationToken).ConfigureAwait(false);
-            connection.Session = GraphSession.Create(credential, options.Environment.GraphEndpoint, new GraphSessionOptions { Trace = line => connection._traceSink?.Invoke(line) });
+            var sessionOptions = new GraphSessionOptions { Trace = line => connection._traceSink?.Invoke(line) };
+            connection.Session = tenant != null
+                ? GraphSession.ForLocalTenant(tenant, sessionOptions, credential)
+                : GraphSession.Create(credential, options.Environment.GraphEndpoint, sessionOptions);
             connection.Tenant = await new RecipeEngine(connection.Session).GetTenantAsync(cancellationToken).ConfigureAwait(false);
             Replace(connection);
             return connection;
+        }
+
+        private static LocalTenant.LocalTenant OpenLocalTenant(string? path)
+        {
+            try { return path == null ? LocalTenant.LocalTenant.Create() : LocalTenant.LocalTenant.Open(path); }
+            catch (LocalTenantStateException e) { throw new EntraAppKitException(ErrorIds.LocalTenantState, EntraErrorCategory.InvalidOperation, e.Message, e); }
         }
 
         /// <summary>The current Graph token's claims (Azure.Identity serves it from its in-memory cache or refreshes it).</summary>

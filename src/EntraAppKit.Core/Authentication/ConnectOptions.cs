@@ -50,6 +50,9 @@ namespace EntraAppKit.Core.Authentication
         /// <summary>Receives the device code sign-in instructions (the cmdlet writes them through the host).</summary>
         public Action<string>? DeviceCodePrompt { get; set; }
 
+        /// <summary>Sign in to the local tenant with this method's real credential (client secret, device code…) instead of the built-in admin.</summary>
+        public bool UseLocalTenant { get; set; }
+
         /// <summary>The local tenant's state file (-LocalTenant -Path).</summary>
         public string? LocalTenantPath { get; set; }
 

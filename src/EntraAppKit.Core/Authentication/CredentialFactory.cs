@@ -107,18 +107,7 @@ namespace EntraAppKit.Core.Authentication
             return options;
         }
 
-        private static X509Certificate2 FromStore(string thumbprint)
-        {
-            foreach (var location in new[] { StoreLocation.CurrentUser, StoreLocation.LocalMachine })
-            {
-                using var store = new X509Store(StoreName.My, location);
-                try { store.Open(OpenFlags.ReadOnly); }
-                catch (System.Security.Cryptography.CryptographicException) { continue; }
-                var found = store.Certificates.Find(X509FindType.FindByThumbprint, thumbprint.Replace(" ", ""), validOnly: false);
-                if (found.Count > 0) return found[0];
-            }
-            throw Invalid($"No certificate with thumbprint {thumbprint} is in the CurrentUser or LocalMachine 'My' store.");
-        }
+        private static X509Certificate2 FromStore(string thumbprint) => CertificateStore.Find(thumbprint);
 
         private static string RequireTenant(ConnectOptions o) => Require(o.TenantId, "-TenantId");
 
@@ -135,6 +124,24 @@ namespace EntraAppKit.Core.Authentication
 
         private static EntraAppKitException Invalid(string message) =>
             new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument, message);
+    }
+
+    /// <summary>Certificates in the Windows certificate store (CurrentUser, then LocalMachine 'My').</summary>
+    public static class CertificateStore
+    {
+        public static X509Certificate2 Find(string thumbprint)
+        {
+            foreach (var location in new[] { StoreLocation.CurrentUser, StoreLocation.LocalMachine })
+            {
+                using var store = new X509Store(StoreName.My, location);
+                try { store.Open(OpenFlags.ReadOnly); }
+                catch (System.Security.Cryptography.CryptographicException) { continue; }
+                var found = store.Certificates.Find(X509FindType.FindByThumbprint, thumbprint.Replace(" ", ""), validOnly: false);
+                if (found.Count > 0) return found[0];
+            }
+            throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.ObjectNotFound,
+                $"No certificate with thumbprint {thumbprint} is in the CurrentUser or LocalMachine 'My' store.");
+        }
     }
 
     /// <summary>A token used as is (-AccessToken). When it runs out, the error says when.</summary>

@@ -48,9 +48,16 @@ namespace EntraAppKit.Core.Graph
         /// <summary>The local tenant behind this session, when it is one.</summary>
         public LocalTenant.LocalTenant? LocalTenant { get; }
 
-        /// <summary>Connects to a local tenant in-process as its built-in administrator.</summary>
-        public static GraphSession ForLocalTenant(LocalTenant.LocalTenant tenant, GraphSessionOptions? options = null) =>
-            Create(new LocalTenantAdminCredential(tenant), GlobalGraphEndpoint, tenant.CreateHandler(), "LocalTenant", tenant, options);
+        /// <summary>
+        /// Connects to a local tenant in-process: as its built-in administrator, or with <paramref name="credential"/>, a real
+        /// Azure.Identity credential whose token requests also go to the tenant (see <see cref="LocalTenantIdentityTransport"/>).
+        /// </summary>
+        public static GraphSession ForLocalTenant(LocalTenant.LocalTenant tenant, GraphSessionOptions? options = null, TokenCredential? credential = null) =>
+            Create(credential ?? new LocalTenantAdminCredential(tenant), GlobalGraphEndpoint, tenant.CreateHandler(), credential == null ? "LocalTenant" : "LocalTenantCredential", tenant, options);
+
+        /// <summary>Azure.Identity's transport to a local tenant's in-process identity endpoints (no TLS, no network).</summary>
+        public static Azure.Core.Pipeline.HttpPipelineTransport LocalTenantIdentityTransport(LocalTenant.LocalTenant tenant) =>
+            new Azure.Core.Pipeline.HttpClientTransport(new HttpClient(tenant.CreateHandler()));
 
         /// <summary>Connects to a local tenant served over HTTP (the server), e.g. http://127.0.0.1:5000.</summary>
         public static GraphSession ForLocalTenantServer(Uri serverRoot, LocalTenant.LocalTenant? tenant = null, GraphSessionOptions? options = null) =>

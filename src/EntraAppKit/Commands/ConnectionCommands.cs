@@ -17,6 +17,8 @@ namespace EntraAppKit.Commands
     public sealed class ConnectEntraAppKitCommand : EntraAppKitCmdlet
     {
         private const string LocalTenantSet = "LocalTenant";
+        private const string LocalTenantSecretSet = "LocalTenantClientSecret";
+        private const string LocalTenantDeviceCodeSet = "LocalTenantDeviceCode";
         private const string InteractiveSet = "Interactive";
         private const string DeviceCodeSet = "DeviceCode";
         private const string ClientSecretSet = "ClientSecret";
@@ -29,12 +31,16 @@ namespace EntraAppKit.Commands
         private const string AzurePowerShellSet = "AzurePowerShell";
         private const string AccessTokenSet = "AccessToken";
 
-        /// <summary>Connect to the offline local tenant.</summary>
+        /// <summary>Connect to the offline local tenant: as its built-in administrator, or with -ClientId/-ClientSecret or -DeviceCode through its own token endpoints.</summary>
         [Parameter(Mandatory = true, ParameterSetName = LocalTenantSet)]
+        [Parameter(Mandatory = true, ParameterSetName = LocalTenantSecretSet)]
+        [Parameter(Mandatory = true, ParameterSetName = LocalTenantDeviceCodeSet)]
         public SwitchParameter LocalTenant { get; set; }
 
         /// <summary>A JSON file that keeps the local tenant between sessions (created if missing).</summary>
         [Parameter(ParameterSetName = LocalTenantSet)]
+        [Parameter(ParameterSetName = LocalTenantSecretSet)]
+        [Parameter(ParameterSetName = LocalTenantDeviceCodeSet)]
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
@@ -44,6 +50,7 @@ namespace EntraAppKit.Commands
 
         /// <summary>Sign in a user with a device code, shown through the host (for sessions without a browser).</summary>
         [Parameter(Mandatory = true, ParameterSetName = DeviceCodeSet)]
+        [Parameter(Mandatory = true, ParameterSetName = LocalTenantDeviceCodeSet)]
         public SwitchParameter DeviceCode { get; set; }
 
         /// <summary>The app (client) id to sign in as, a user-assigned managed identity's client id, or the public client for user sign-in.</summary>
@@ -54,11 +61,14 @@ namespace EntraAppKit.Commands
         [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
         [Parameter(ParameterSetName = ManagedIdentitySet)]
         [Parameter(ParameterSetName = WorkloadIdentitySet)]
+        [Parameter(Mandatory = true, ParameterSetName = LocalTenantSecretSet)]
+        [Parameter(ParameterSetName = LocalTenantDeviceCodeSet)]
         [ValidatePattern(@"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")]
         public string? ClientId { get; set; }
 
         /// <summary>The app's client secret.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
+        [Parameter(Mandatory = true, ParameterSetName = LocalTenantSecretSet)]
         public SecureString? ClientSecret { get; set; }
 
         /// <summary>Thumbprint of the app's certificate in the CurrentUser or LocalMachine 'My' store.</summary>
@@ -157,6 +167,7 @@ namespace EntraAppKit.Commands
                 var options = new ConnectOptions
                 {
                     Method = MethodFor(ParameterSetName),
+                    UseLocalTenant = LocalTenant.IsPresent,
                     TenantId = TenantId, ClientId = ClientId, ClientSecret = ClientSecret,
                     CertificateThumbprint = CertificateThumbprint,
                     CertificatePath = CertificatePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CertificatePath),
@@ -180,7 +191,9 @@ namespace EntraAppKit.Commands
         {
             LocalTenantSet => ConnectMethod.LocalTenant,
             DeviceCodeSet => ConnectMethod.DeviceCode,
+            LocalTenantDeviceCodeSet => ConnectMethod.DeviceCode,
             ClientSecretSet => ConnectMethod.ClientSecret,
+            LocalTenantSecretSet => ConnectMethod.ClientSecret,
             ThumbprintSet => ConnectMethod.CertificateThumbprint,
             CertificatePathSet => ConnectMethod.CertificatePath,
             ManagedIdentitySet => ConnectMethod.ManagedIdentity,

@@ -145,6 +145,11 @@ namespace EntraAppKit.Tests.Module
         [InlineData("Get-EntraAppRegistration", "Grant-AdminConsent", "ClientId")]
         [InlineData("Get-EntraAppRegistration", "Remove-EntraAppRegistration", "ClientId")]
         [InlineData("New-KonnectDcrApp", "Remove-EntraAppRegistration", "ClientId")]
+        [InlineData("New-KonnectDcrApp", "Test-EntraAppCredential", "ClientSecret")]
+        [InlineData("New-KonnectDcrApp", "Test-EntraAppCredential", "ClientId")]
+        [InlineData("New-CmgServerApp", "Test-EntraAppCredential", "ClientSecret")]
+        [InlineData("New-RewstAppRegistration", "Test-EntraAppCredential", "ClientSecret")]
+        [InlineData("New-WriteBackAppRegistration", "Test-EntraAppCredential", "TenantId")]
         public void Documented_pipeline_pairs_bind_by_property_name(string sender, string receiver, string parameter)
         {
             var from = Cmdlets().Single(c => c.Name == sender);

@@ -1,0 +1,100 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using EntraAppKit.Core;
+using EntraAppKit.Core.Authentication;
+
+namespace EntraAppKit.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Proves an app's client secret or certificate works by requesting a Microsoft Graph token with it.</para>
+    /// <para type="description">Reports success, the application permissions the token carries, and the secret's expiry. Pipe a recipe's
+    /// output straight in (New-KonnectDcrApp | Test-EntraAppCredential). Against the local tenant this runs offline.</para>
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "EntraAppCredential", DefaultParameterSetName = SecretSet)]
+    [OutputType(typeof(AppCredentialTestResult))]
+    public sealed class TestEntraAppCredentialCommand : EntraAppKitCmdlet
+    {
+        private const string SecretSet = "ClientSecret";
+        private const string PathSet = "CertificatePath";
+        private const string ThumbprintSet = "CertificateThumbprint";
+
+        /// <summary>The app's client id.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidatePattern(@"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")]
+        public string ClientId { get; set; } = "";
+
+        /// <summary>The tenant; the connected tenant's when omitted.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? TenantId { get; set; }
+
+        /// <summary>The client secret: a SecureString (or a string from -AsPlainText output). Binds from ClientSecret, SecretKey or InitialClientSecret.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SecretSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("SecretKey", "InitialClientSecret")]
+        [AllowNull]
+        public object? ClientSecret { get; set; }
+
+        /// <summary>A .pfx/.pem with the app's certificate and private key.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        public string? CertificatePath { get; set; }
+
+        /// <summary>The password of -CertificatePath.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        public SecureString? CertificatePassword { get; set; }
+
+        /// <summary>Thumbprint of the certificate in the CurrentUser or LocalMachine 'My' store.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateThumbprint { get; set; }
+
+        /// <summary>When the secret expires, shown in the result (binds from recipe output).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public DateTimeOffset? SecretExpires { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                var options = AppCredentialTestOptions.For(EntraAppKitConnection.Current, TenantId);
+                options.ClientId = ClientId;
+                options.SecretExpires = SecretExpires;
+                switch (ParameterSetName)
+                {
+                    case SecretSet:
+                        options.ClientSecret = ClientSecret switch
+                        {
+                            SecureString secure => secure,
+                            PSObject { BaseObject: SecureString wrapped } => wrapped,
+                            string text => ToSecure(text),
+                            PSObject { BaseObject: string wrappedText } => ToSecure(wrappedText),
+                            _ => throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument,
+                                "-ClientSecret is empty: a re-run of a recipe returns no secret (Graph shows it once). Pass the secret you saved, or run the recipe with -NewSecret."),
+                        };
+                        break;
+                    case PathSet:
+                        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(CertificatePath);
+                        options.Certificate = CertificatePassword == null ? new X509Certificate2(path) : new X509Certificate2(path, CertificatePassword);
+                        break;
+                    default:
+                        options.Certificate = CertificateStore.Find(CertificateThumbprint!);
+                        break;
+                }
+                var result = RunCore(ct => AppCredentialTester.TestAsync(options, ct));
+                if (!result.Success) WriteWarning($"Entra refused the credential of {ClientId}: {result.Error}");
+                WriteObject(result);
+            }
+            catch (Exception e) { WriteCoreError(e, ClientId); }
+        }
+
+        private static SecureString ToSecure(string text)
+        {
+            var s = new SecureString();
+            foreach (var c in text) s.AppendChar(c);
+            s.MakeReadOnly();
+            return s;
+        }
+    }
+}
