@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Azure.Core;
@@ -93,6 +94,27 @@ namespace EntraAppKit.Core
             {
                 throw new EntraAppKitException(ErrorIds.AuthenticationFailed, EntraErrorCategory.PermissionDenied, $"Sign-in by {Method} failed: {e.Message}", e);
             }
+        }
+
+        /// <summary>Who is connected, to which tenant and cloud, how, with which permissions (Get-EntraAppKitContext).</summary>
+        public async Task<EntraAppKitContext> GetContextAsync(CancellationToken cancellationToken = default)
+        {
+            var claims = await GetTokenClaimsAsync(cancellationToken).ConfigureAwait(false);
+            bool local = Method == ConnectMethod.LocalTenant;
+            return new EntraAppKitContext
+            {
+                Account = local ? "admin@" + Tenant.InitialDomain : claims?.UserPrincipalName ?? claims?.AppId,
+                TenantId = Tenant.TenantId,
+                TenantName = Tenant.InitialDomain,
+                TenantDisplayName = Tenant.DisplayName,
+                Environment = Session.LocalTenant != null ? "LocalTenant" : Environment.Name,
+                AuthenticationMethod = AuthenticationMethod,
+                GraphEndpoint = Session.GraphEndpoint,
+                Scopes = (claims?.Scopes ?? Array.Empty<string>()).ToArray(),
+                Roles = (claims?.Roles ?? Array.Empty<string>()).ToArray(),
+                TokenExpiresOn = claims?.ExpiresOn,
+                LocalTenantPath = Session.LocalTenant?.Path,
+            };
         }
 
         /// <summary>Forgets the current connection.</summary>

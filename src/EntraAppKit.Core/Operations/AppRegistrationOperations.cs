@@ -53,7 +53,7 @@ namespace EntraAppKit.Core.Operations
                 if (clientId != null) apps = Single(await GetOrNullAsync(() => client.ApplicationsWithAppId(clientId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false));
                 else if (uniqueName != null) apps = Single(await GetOrNullAsync(() => client.ApplicationsWithUniqueName(uniqueName).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false));
                 else apps = await ListAsync(displayName, cancellationToken).ConfigureAwait(false);
-                return apps.Select(a => EntraAppRegistration.From(a, tenant)).ToList();
+                return apps.Select(a => Recipes.Vendors.OutputMapping.ToRegistration(a, tenant)).ToList();
             }
             catch (Exception e) when (!(e is OperationCanceledException)) { throw GraphErrors.Wrap(e, "Reading app registrations"); }
         }
@@ -123,7 +123,7 @@ namespace EntraAppKit.Core.Operations
         public async Task<EntraAppRegistration> ApplyAddWebRedirectUrisAsync(AppOperationPlan plan, CancellationToken cancellationToken = default)
         {
             var app = plan.Application;
-            if (plan.NewWebRedirectUris.Count == 0) return EntraAppRegistration.From(app, plan.Tenant);
+            if (plan.NewWebRedirectUris.Count == 0) return Recipes.Vendors.OutputMapping.ToRegistration(app, plan.Tenant);
             try
             {
                 var web = app.Web;
@@ -145,7 +145,7 @@ namespace EntraAppKit.Core.Operations
                 }, cancellationToken: cancellationToken).ConfigureAwait(false);
                 app.Web ??= new WebApplication();
                 app.Web.RedirectUris = uris;
-                return EntraAppRegistration.From(app, plan.Tenant, plan.Changes.Select(c => c.Description).ToArray());
+                return Recipes.Vendors.OutputMapping.ToRegistration(app, plan.Tenant, plan.Changes.Select(c => c.Description).ToArray());
             }
             catch (Exception e) when (!(e is OperationCanceledException)) { throw GraphErrors.Wrap(e, "Adding redirect URIs"); }
         }

@@ -178,7 +178,7 @@ namespace EntraAppKit.Commands
                     // Through the host, not the console: works in the ISE, VS Code and remoting.
                     DeviceCodePrompt = message => OnPipelineThread(() => Host.UI.WriteLine(message)),
                 };
-                var context = RunCore(async ct => await EntraAppKitContext.FromAsync(await EntraAppKitConnection.ConnectAsync(options, ct).ConfigureAwait(false), ct).ConfigureAwait(false));
+                var context = RunCore(async ct => await (await EntraAppKitConnection.ConnectAsync(options, ct).ConfigureAwait(false)).GetContextAsync(ct).ConfigureAwait(false));
                 WriteObject(context);
             }
             catch (System.Exception e)
@@ -217,7 +217,7 @@ namespace EntraAppKit.Commands
         {
             var connection = EntraAppKitConnection.Current;
             if (connection == null) return;
-            try { WriteObject(RunCore(ct => EntraAppKitContext.FromAsync(connection, ct))); }
+            try { WriteObject(RunCore(ct => connection.GetContextAsync(ct))); }
             catch (System.Exception e) { WriteCoreError(e, null); }
         }
     }

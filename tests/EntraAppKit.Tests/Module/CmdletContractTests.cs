@@ -102,9 +102,31 @@ namespace EntraAppKit.Tests.Module
         [Fact]
         public void The_cmdlet_assembly_references_no_third_party_assembly()
         {
-            var references = _module.GetReferencedAssemblies().Select(a => a.Name!).ToList();
-            Assert.Contains("System.Management.Automation", references);
-            Assert.DoesNotContain(references, r => r.StartsWith("Microsoft.Graph", StringComparison.Ordinal) || r.StartsWith("Microsoft.Kiota", StringComparison.Ordinal) || r.StartsWith("Azure.", StringComparison.Ordinal));
+            // Everything else loads in the module's own load context, through EntraAppKit.Core (the bridge).
+            var references = _module.GetReferencedAssemblies().Select(a => a.Name!).OrderBy(n => n, StringComparer.Ordinal).ToList();
+            Assert.Equal(new[] { "EntraAppKit.Core", "EntraAppKit.Model", "System.Management.Automation", "netstandard" }, references);
+        }
+
+        [Fact]
+        public void Every_public_parameter_and_output_type_lives_in_the_dependency_free_model_or_the_BCL()
+        {
+            // PowerShell 7 hides types of assemblies in other load contexts; these must stay in the default one.
+            var model = _context.LoadFromAssemblyName("EntraAppKit.Model");
+            Assert.Empty(model.GetReferencedAssemblies().Where(a => a.Name != "netstandard"));
+            foreach (var c in Cmdlets())
+            {
+                var types = c.Type.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.OutputTypeAttribute")
+                    .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(v => (Type)v.Value!)
+                    .Concat(c.Type.GetProperties().Where(p => p.GetCustomAttributesData().Any(a => a.AttributeType.FullName == "System.Management.Automation.ParameterAttribute")).Select(p => p.PropertyType));
+                foreach (var type in types)
+                {
+                    var t = type.IsArray ? type.GetElementType()! : type;
+                    if (t.IsGenericType && t.GetGenericTypeDefinition().FullName == "System.Nullable`1") t = t.GetGenericArguments()[0];
+                    string assembly = t.Assembly.GetName().Name!;
+                    Assert.True(assembly == "EntraAppKit.Model" || assembly == "System.Management.Automation" || assembly == "netstandard" || assembly.StartsWith("System.", StringComparison.Ordinal) || assembly == "mscorlib",
+                        $"{c.Name} exposes {t.FullName} from {assembly}");
+                }
+            }
         }
 
         [Fact]

@@ -4,16 +4,6 @@ using System.Security;
 
 namespace EntraAppKit.Core.Recipes.Vendors
 {
-    /// <summary>Where the CMG server app's http://localhost redirect goes.</summary>
-    public enum CmgRedirectPlatform
-    {
-        /// <summary>Public client/native (mobile and desktop), as seed 001 says.</summary>
-        PublicClient,
-
-        /// <summary>Web, as Microsoft's current page says (graph-ground-truth §3).</summary>
-        Web,
-    }
-
     /// <summary>Input to the Configuration Manager CMG web (server) app recipe (seed 001; graph-ground-truth §3).</summary>
     public sealed class CmgServerOptions
     {
@@ -34,39 +24,6 @@ namespace EntraAppKit.Core.Recipes.Vendors
         public bool NewSecret { get; set; }
     }
 
-    /// <summary>
-    /// The values Configuration Manager's server-app import dialog and Import-CMAADServerApplication take, with their types.
-    /// </summary>
-    public sealed class CmgServerApp : AppRegistrationOutput
-    {
-        /// <summary>"Application Name" / -AppName.</summary>
-        public string AppName { get; set; } = "";
-
-        /// <summary>"Secret Key" / -SecretKey; null when the run added no secret (Graph never returns it again).</summary>
-        public SecureString? SecretKey { get; set; }
-
-        /// <summary>"Secret Key Expiry" / -SecretKeyExpiry.</summary>
-        public DateTime? SecretKeyExpiry { get; set; }
-
-        /// <summary>"App ID URI" / -AppIdUri.</summary>
-        public Uri? AppIdUri { get; set; }
-
-        /// <summary>The same as <see cref="AppRegistrationOutput.ClientId"/>, named so New-CmgClientApp -ServerClientId binds to it from the pipeline.</summary>
-        public string ServerClientId => ClientId;
-
-        /// <summary>Exactly the parameters of Import-CMAADServerApplication, for splatting: <c>$p = $app.ToImportParameters(); Import-CMAADServerApplication @p</c>.</summary>
-        public Hashtable ToImportParameters() => new Hashtable
-        {
-            ["TenantName"] = TenantName,
-            ["TenantId"] = TenantId,
-            ["AppName"] = AppName,
-            ["ClientId"] = ClientId,
-            ["SecretKey"] = SecretKey,
-            ["SecretKeyExpiry"] = SecretKeyExpiry,
-            ["AppIdUri"] = AppIdUri,
-        };
-    }
-
     /// <summary>Input to the CMG native (client) app recipe.</summary>
     public sealed class CmgClientOptions
     {
@@ -75,13 +32,6 @@ namespace EntraAppKit.Core.Recipes.Vendors
         public string? AdoptClientId { get; set; }
 
         /// <summary>The server app's client id (its user_impersonation scope is required and consented).</summary>
-        public string ServerClientId { get; set; } = "";
-    }
-
-    /// <summary>The values Configuration Manager's client-app import dialog and Import-CMAADClientApplication take.</summary>
-    public sealed class CmgClientApp : AppRegistrationOutput
-    {
-        public string AppName { get; set; } = "";
         public string ServerClientId { get; set; } = "";
     }
 

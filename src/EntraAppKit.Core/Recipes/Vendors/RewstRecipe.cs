@@ -30,29 +30,6 @@ namespace EntraAppKit.Core.Recipes.Vendors
         public bool NewSecret { get; set; }
     }
 
-    /// <summary>What Rewst's integration form asks for, plus the common facts.</summary>
-    public sealed class RewstAppRegistration : AppRegistrationOutput
-    {
-        /// <summary>Rewst's "Client Secret": a SecureString, or a String with -AsPlainText; null when the run added none.</summary>
-        public object? ClientSecret { get; set; }
-
-        /// <summary>Rewst's "Auth Subject": the tenant id (single tenant) or <c>common</c> (multitenant).</summary>
-        public string AuthSubject { get; set; } = "";
-
-        public string RedirectUri { get; set; } = RewstRecipe.RedirectUri;
-
-        internal static RewstAppRegistration From(AppRegistrationResult result, bool asPlainText)
-        {
-            var o = new RewstAppRegistration
-            {
-                ClientSecret = SecretText.Present(result.ClientSecret, asPlainText),
-                AuthSubject = result.SignInAudience == "AzureADMyOrg" ? result.TenantId : "common",
-            };
-            o.CopyCommon(result);
-            return o;
-        }
-    }
-
     /// <summary>The Rewst recipe: web redirect to Rewst's callback, ID tokens on, Graph User.Read, a client secret.</summary>
     public static class RewstRecipe
     {
@@ -81,7 +58,12 @@ namespace EntraAppKit.Core.Recipes.Vendors
             return recipe;
         }
 
-        public static RewstAppRegistration ToOutput(AppRegistrationResult result, bool asPlainText) => RewstAppRegistration.From(result, asPlainText);
+        public static RewstAppRegistration ToOutput(AppRegistrationResult result, bool asPlainText) => new RewstAppRegistration
+        {
+            ClientSecret = SecretText.Present(result.ClientSecret, asPlainText),
+            AuthSubject = result.SignInAudience == "AzureADMyOrg" ? result.TenantId : "common",
+            RedirectUri = RedirectUri,
+        }.CopyCommon(result);
     }
 
     /// <summary>Derives stable uniqueNames from a recipe and the app's name.</summary>

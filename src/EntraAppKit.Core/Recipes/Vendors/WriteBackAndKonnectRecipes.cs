@@ -14,13 +14,6 @@ namespace EntraAppKit.Core.Recipes.Vendors
         public bool NewSecret { get; set; }
     }
 
-    /// <summary>What the WriteBackExtreme "+ OAuth Configuration" form asks for.</summary>
-    public sealed class WriteBackAppRegistration : AppRegistrationOutput
-    {
-        /// <summary>A SecureString, or a String with -AsPlainText; null when the run added none.</summary>
-        public object? ClientSecret { get; set; }
-    }
-
     /// <summary>Input to the Kong Konnect Dev Portal DCR recipe (seed 004; graph-ground-truth §5).</summary>
     public sealed class KonnectDcrOptions
     {
@@ -33,22 +26,6 @@ namespace EntraAppKit.Core.Recipes.Vendors
 
         public int SecretLifetimeMonths { get; set; } = 12;
         public bool NewSecret { get; set; }
-    }
-
-    /// <summary>The values Konnect's Dev Portal "Application Setup" asks for.</summary>
-    public sealed class KonnectDcrApp : AppRegistrationOutput
-    {
-        /// <summary>"Issuer URL": https://sts.windows.net/{tenantId}, with no trailing slash.</summary>
-        public string IssuerUrl { get; set; } = "";
-
-        /// <summary>"Consumer claims".</summary>
-        public string ConsumerClaim { get; set; } = "appid";
-
-        /// <summary>"Initial Client ID".</summary>
-        public string InitialClientId { get; set; } = "";
-
-        /// <summary>"Initial Client Secret": a SecureString, or a String with -AsPlainText; null when the run added none.</summary>
-        public object? InitialClientSecret { get; set; }
     }
 
     public static class WriteBackRecipe

@@ -1,6 +1,9 @@
+// Public types PowerShell sees: cmdlet parameters and outputs. This assembly has no dependencies and stays in PowerShell's
+// default load context, so users can name these types; the engine and its dependencies load in the module's own context.
 using System;
-using System.Linq;
-using Microsoft.Graph.Models;
+using System.Collections;
+using System.Collections.Generic;
+using System.Security;
 
 namespace EntraAppKit.Core.Operations
 {
@@ -30,29 +33,6 @@ namespace EntraAppKit.Core.Operations
         /// <summary>What the command that returned this object changed.</summary>
         public string[] Changes { get; set; } = Array.Empty<string>();
 
-        internal static EntraAppRegistration From(Application app, Recipes.TenantFacts tenant, string[]? changes = null)
-        {
-            var now = DateTimeOffset.UtcNow;
-            var secrets = app.PasswordCredentials ?? new System.Collections.Generic.List<PasswordCredential>();
-            return new EntraAppRegistration
-            {
-                DisplayName = app.DisplayName ?? "",
-                ClientId = app.AppId ?? "",
-                ObjectId = app.Id ?? "",
-                UniqueName = app.UniqueName,
-                SignInAudience = app.SignInAudience ?? "",
-                TenantId = tenant.TenantId,
-                TenantName = tenant.InitialDomain,
-                WebRedirectUris = app.Web?.RedirectUris?.ToArray() ?? Array.Empty<string>(),
-                SpaRedirectUris = app.Spa?.RedirectUris?.ToArray() ?? Array.Empty<string>(),
-                PublicClientRedirectUris = app.PublicClient?.RedirectUris?.ToArray() ?? Array.Empty<string>(),
-                IdentifierUris = app.IdentifierUris?.ToArray() ?? Array.Empty<string>(),
-                SecretCount = secrets.Count,
-                NextSecretExpiry = secrets.Where(p => p.EndDateTime > now).Select(p => p.EndDateTime).OrderBy(d => d).FirstOrDefault(),
-                CreatedDateTime = app.CreatedDateTime,
-                Changes = changes ?? Array.Empty<string>(),
-            };
-        }
     }
 
     /// <summary>One permission Grant-AdminConsent handled.</summary>

@@ -1,0 +1,35 @@
+// Public types PowerShell sees: cmdlet parameters and outputs. This assembly has no dependencies and stays in PowerShell's
+// default load context, so users can name these types; the engine and its dependencies load in the module's own context.
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Security;
+
+namespace EntraAppKit.Core
+{
+    /// <summary>Who is connected, to which tenant and cloud, how, with which permissions (Get-EntraAppKitContext).</summary>
+    public sealed class EntraAppKitContext
+    {
+        /// <summary>The signed-in user's UPN, or the app id of an app-only sign-in.</summary>
+        public string? Account { get; set; }
+
+        public string TenantId { get; set; } = "";
+        public string TenantName { get; set; } = "";
+        public string TenantDisplayName { get; set; } = "";
+        public string Environment { get; set; } = "";
+        public string AuthenticationMethod { get; set; } = "";
+        public string GraphEndpoint { get; set; } = "";
+
+        /// <summary>Delegated permissions in the token (scp).</summary>
+        public string[] Scopes { get; set; } = Array.Empty<string>();
+
+        /// <summary>Application permissions in the token (roles).</summary>
+        public string[] Roles { get; set; } = Array.Empty<string>();
+
+        public DateTimeOffset? TokenExpiresOn { get; set; }
+
+        /// <summary>The local tenant's state file, when connected to a persisted local tenant.</summary>
+        public string? LocalTenantPath { get; set; }
+
+    }
+}
