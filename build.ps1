@@ -35,22 +35,17 @@ function Invoke-Build {
 }
 
 function Invoke-Package {
+    # Building src/EntraAppKit assembles the module (its PackageModule target): out/EntraAppKit/<version>/ with the
+    # engine and every dependency under Dependencies/, and out/EntraAppKit.zip for Azure Automation.
     Invoke-Build
-    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
-    New-Item -ItemType Directory -Path $moduleOut -Force | Out-Null
-    $publish = Join-Path $root 'out/publish'
-    Invoke-Dotnet publish (Join-Path $root 'src/EntraAppKit/EntraAppKit.csproj') -c $Configuration --no-restore -o $publish
-    # The host provides System.Management.Automation; shipping it would break the import.
-    Get-ChildItem $publish -File |
-        Where-Object { $_.Name -ne 'System.Management.Automation.dll' -and $_.Extension -in '.dll', '.json' } |
-        Copy-Item -Destination $moduleOut
-    Copy-Item (Join-Path $root 'EntraAppKit.psd1') $moduleOut
-    Write-Host "Module assembled in $moduleOut"
+    $zip = Join-Path $root 'out/EntraAppKit.zip'
+    if (-not (Test-Path (Join-Path $moduleOut 'EntraAppKit.psd1')) -or -not (Test-Path $zip)) { throw "The build did not assemble $moduleOut and $zip." }
+    Write-Host "Module assembled in $moduleOut; Azure Automation package: $zip ($([math]::Round((Get-Item $zip).Length / 1MB, 1)) MB)"
 }
 
 function Invoke-Test {
     Invoke-Package
-    Invoke-Dotnet test (Join-Path $root 'tests/EntraAppKit.Tests/EntraAppKit.Tests.csproj') -c $Configuration --no-build
+    Invoke-Dotnet test (Join-Path $root 'EntraAppKit.sln') -c $Configuration --no-build
     if (Get-Command Invoke-Pester -ErrorAction SilentlyContinue) {
         $env:ENTRAAPPKIT_MODULE = Join-Path $moduleOut 'EntraAppKit.psd1'
         $result = Invoke-Pester -Path (Join-Path $root 'tests/pester') -Output Detailed -PassThru

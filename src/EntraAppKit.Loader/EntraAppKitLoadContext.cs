@@ -1,0 +1,75 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace EntraAppKit.Loader
+{
+    /// <summary>
+    /// The load context of EntraAppKit's engine and its third-party dependencies (Microsoft.Graph, Kiota, Azure.Core,
+    /// Azure.Identity, MSAL, System.Text.Json…), all from the module's Dependencies folder, so any other module's versions
+    /// of them (Az.Accounts, Microsoft.Graph.Authentication) in the same session neither break nor are broken by ours.
+    /// </summary>
+    public sealed class EntraAppKitLoadContext : AssemblyLoadContext
+    {
+        private readonly string _dependencies;
+        private readonly Dictionary<string, Version> _platform;
+
+        public EntraAppKitLoadContext(string dependenciesDirectory) : base("EntraAppKit", isCollectible: false)
+        {
+            _dependencies = dependenciesDirectory;
+            // The runtime's own assemblies: share them when they are new enough, so netstandard facades such as
+            // System.Memory are not loaded twice (two ReadOnlyMemory<T> types would not be the same type).
+            _platform = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "")
+                .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => { try { return AssemblyName.GetAssemblyName(p); } catch (BadImageFormatException) { return null; } })
+                .Where(n => n?.Name != null && n.Version != null)
+                .GroupBy(n => n!.Name!, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => g.Max(n => n!.Version!)!, StringComparer.OrdinalIgnoreCase);
+        }
+
+        /// <summary>The folder this context loads from.</summary>
+        public string DependenciesDirectory => _dependencies;
+
+        protected override Assembly? Load(AssemblyName name)
+        {
+            string simple = name.Name ?? "";
+            // PowerShell's own assemblies and the public model types stay shared with the default context.
+            if (simple == "System.Management.Automation" || simple.StartsWith("Microsoft.PowerShell.", StringComparison.Ordinal) ||
+                simple == "EntraAppKit" || simple == "EntraAppKit.Model")
+                return null;
+            if (_platform.TryGetValue(simple, out var platformVersion) && (name.Version == null || platformVersion >= name.Version))
+                return null;
+            string path = Path.Combine(_dependencies, simple + ".dll");
+            return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        }
+    }
+
+    /// <summary>Installs the context: the default context asks it for the engine, and only for the engine.</summary>
+    public static class LoadContextInitializer
+    {
+        private static EntraAppKitLoadContext? s_context;
+        private static Func<AssemblyLoadContext, AssemblyName, Assembly?>? s_handler;
+
+        /// <summary>The names the cmdlet assembly references that live in the context (the bridge into it).</summary>
+        public static readonly IReadOnlyCollection<string> Bridge = new[] { "EntraAppKit.Core" };
+
+        public static EntraAppKitLoadContext Initialize(string dependenciesDirectory)
+        {
+            if (s_context != null) return s_context;
+            s_context = new EntraAppKitLoadContext(dependenciesDirectory);
+            s_handler = (context, name) => Bridge.Contains(name.Name) ? s_context.LoadFromAssemblyName(name) : null;
+            AssemblyLoadContext.Default.Resolving += s_handler;
+            return s_context;
+        }
+
+        /// <summary>Unhooks the handler (Remove-Module). The context stays: a loaded assembly cannot be unloaded from it.</summary>
+        public static void Cleanup()
+        {
+            if (s_handler != null) AssemblyLoadContext.Default.Resolving -= s_handler;
+            s_handler = null;
+        }
+    }
+}
