@@ -11,16 +11,39 @@ using EntraAppKit.LocalTenant.Persistence;
 
 namespace EntraAppKit.Core
 {
-    /// <summary>The process's current connection: which tenant and cloud, how, and the Graph session to use.</summary>
+    /// <summary>
+    /// A connection: which tenant and cloud, how, and the Graph session to use. Connections are kept per scope (the cmdlets
+    /// use their runspace): Azure Automation runs several jobs in one sandbox process, and one job's Connect-EntraAppKit
+    /// must never redirect another's writes to a different tenant.
+    /// </summary>
     public sealed class EntraAppKitConnection : IDisposable
     {
-        private static EntraAppKitConnection? _current;
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, Holder> Scopes =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<object, Holder>();
+
+        /// <summary>The scope of callers that name none: the process.</summary>
+        public static readonly object ProcessScope = new object();
+
+        private sealed class Holder { public EntraAppKitConnection? Connection; }
+
         private Action<string>? _traceSink;
 
         private EntraAppKitConnection() { }
 
-        /// <summary>The connection cmdlets use; null until Connect-EntraAppKit.</summary>
-        public static EntraAppKitConnection? Current => _current;
+        /// <summary>The connection of <paramref name="scope"/>; null until a connect in that scope.</summary>
+        public static EntraAppKitConnection? Get(object scope) => Scopes.TryGetValue(scope, out var h) ? h.Connection : null;
+
+        /// <summary>Makes <paramref name="connection"/> the scope's connection (disposing the one it replaces).</summary>
+        public static void Set(object scope, EntraAppKitConnection? connection)
+        {
+            var holder = Scopes.GetValue(scope, _ => new Holder());
+            var old = Interlocked.Exchange(ref holder.Connection, connection);
+            if (!ReferenceEquals(old, connection)) old?.Dispose();
+        }
+
+        /// <summary>The scope's connection, or a clear error when there is none.</summary>
+        public static EntraAppKitConnection Require(object scope) => Get(scope) ?? throw new EntraAppKitException(ErrorIds.NotConnected, EntraErrorCategory.ConnectionError,
+            "Not connected. Run Connect-EntraAppKit first (Connect-EntraAppKit -LocalTenant works offline).");
 
         public GraphSession Session { get; private set; } = null!;
         public TenantFacts Tenant { get; private set; } = null!;
@@ -35,14 +58,13 @@ namespace EntraAppKit.Core
         /// <summary>Where Graph trace lines go while a command runs (the cmdlet's verbose stream).</summary>
         public Action<string>? TraceSink { get => _traceSink; set => _traceSink = value; }
 
-        /// <summary>Connects to the local tenant, in memory or persisted at <paramref name="path"/>, as its built-in administrator.</summary>
+        /// <summary>Connects to the local tenant, in memory or persisted at <paramref name="path"/>, as its built-in administrator. The caller keeps the connection (see <see cref="Set"/>).</summary>
         public static async Task<EntraAppKitConnection> ConnectLocalTenantAsync(string? path, CancellationToken cancellationToken = default)
         {
             var tenant = OpenLocalTenant(path);
             var connection = new EntraAppKitConnection { Method = ConnectMethod.LocalTenant };
             connection.Session = GraphSession.ForLocalTenant(tenant, new GraphSessionOptions { Trace = line => connection._traceSink?.Invoke(line) });
             connection.Tenant = await new RecipeEngine(connection.Session).GetTenantAsync(cancellationToken).ConfigureAwait(false);
-            Replace(connection);
             return connection;
         }
 
@@ -70,7 +92,6 @@ namespace EntraAppKit.Core
                 ? GraphSession.ForLocalTenant(tenant, sessionOptions, credential)
                 : GraphSession.Create(credential, options.Environment.GraphEndpoint, sessionOptions);
             connection.Tenant = await new RecipeEngine(connection.Session).GetTenantAsync(cancellationToken).ConfigureAwait(false);
-            Replace(connection);
             return connection;
         }
 
@@ -117,18 +138,8 @@ namespace EntraAppKit.Core
             };
         }
 
-        /// <summary>Forgets the current connection.</summary>
-        public static void Disconnect() => Replace(null);
-
-        /// <summary>The current connection, or a clear error when there is none.</summary>
-        public static EntraAppKitConnection Require() => _current ?? throw new EntraAppKitException(ErrorIds.NotConnected, EntraErrorCategory.ConnectionError,
-            "Not connected. Run Connect-EntraAppKit first (Connect-EntraAppKit -LocalTenant works offline).");
-
-        private static void Replace(EntraAppKitConnection? connection)
-        {
-            var old = Interlocked.Exchange(ref _current, connection);
-            old?.Dispose();
-        }
+        /// <summary>Forgets the scope's connection and its in-memory tokens.</summary>
+        public static void Disconnect(object scope) => Set(scope, null);
 
         public void Dispose() => Session?.Dispose();
     }

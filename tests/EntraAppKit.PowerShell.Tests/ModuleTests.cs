@@ -91,6 +91,20 @@ namespace EntraAppKit.PowerShell.Tests
         }
 
         [Fact]
+        public void Each_runspace_keeps_its_own_connection_as_jobs_sharing_an_Automation_sandbox_need()
+        {
+            using var a = new ModuleSession();
+            using var b = new ModuleSession();
+            string tenantA = (string)a.RunClean("(Connect-EntraAppKit -LocalTenant).TenantId").Single().BaseObject;
+            string tenantB = (string)b.RunClean("(Connect-EntraAppKit -LocalTenant).TenantId").Single().BaseObject;
+            Assert.NotEqual(tenantA, tenantB);
+            Assert.Equal(tenantA, a.RunClean("(Get-EntraAppKitContext).TenantId").Single().BaseObject);
+            b.RunClean("Disconnect-EntraAppKit");
+            Assert.Empty(b.RunClean("Get-EntraAppKitContext"));
+            Assert.Equal(tenantA, a.RunClean("(Get-EntraAppKitContext).TenantId").Single().BaseObject);
+        }
+
+        [Fact]
         public void Errors_carry_stable_ids_and_categories()
         {
             using var s = new ModuleSession();

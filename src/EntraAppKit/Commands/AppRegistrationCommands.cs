@@ -9,7 +9,7 @@ namespace EntraAppKit.Commands
     /// <summary>Cmdlets that act on one existing app, found by the ClientId they take from the pipeline.</summary>
     public abstract class AppOperationCmdlet : EntraAppKitCmdlet
     {
-        protected AppRegistrationOperations Operations() => new AppRegistrationOperations(EntraAppKitConnection.Require().Session);
+        protected AppRegistrationOperations Operations() => new AppRegistrationOperations(RequireConnection().Session);
 
         /// <summary>Asks ShouldProcess for every planned change; true when all are approved and there is at least one.</summary>
         protected bool Approve(AppOperationPlan plan) =>

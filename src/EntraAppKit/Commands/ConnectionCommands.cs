@@ -178,8 +178,9 @@ namespace EntraAppKit.Commands
                     // Through the host, not the console: works in the ISE, VS Code and remoting.
                     DeviceCodePrompt = message => OnPipelineThread(() => Host.UI.WriteLine(message)),
                 };
-                var context = RunCore(async ct => await (await EntraAppKitConnection.ConnectAsync(options, ct).ConfigureAwait(false)).GetContextAsync(ct).ConfigureAwait(false));
-                WriteObject(context);
+                var connection = RunCore(ct => EntraAppKitConnection.ConnectAsync(options, ct));
+                EntraAppKitConnection.Set(ConnectionScope, connection);
+                WriteObject(RunCore(ct => connection.GetContextAsync(ct)));
             }
             catch (System.Exception e)
             {
@@ -215,7 +216,7 @@ namespace EntraAppKit.Commands
     {
         protected override void EndProcessing()
         {
-            var connection = EntraAppKitConnection.Current;
+            var connection = Connection;
             if (connection == null) return;
             try { WriteObject(RunCore(ct => connection.GetContextAsync(ct))); }
             catch (System.Exception e) { WriteCoreError(e, null); }
@@ -229,6 +230,6 @@ namespace EntraAppKit.Commands
     [OutputType(typeof(void))]
     public sealed class DisconnectEntraAppKitCommand : EntraAppKitCmdlet
     {
-        protected override void EndProcessing() => EntraAppKitConnection.Disconnect();
+        protected override void EndProcessing() => EntraAppKitConnection.Disconnect(ConnectionScope);
     }
 }

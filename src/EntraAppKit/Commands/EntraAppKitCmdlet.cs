@@ -17,6 +17,15 @@ namespace EntraAppKit.Commands
 
         protected override void StopProcessing() => _cancel.Cancel();
 
+        /// <summary>Connections are kept per runspace: jobs sharing a process (Azure Automation) never share one.</summary>
+        protected object ConnectionScope => (object?)System.Management.Automation.Runspaces.Runspace.DefaultRunspace ?? EntraAppKitConnection.ProcessScope;
+
+        /// <summary>This runspace's connection, or null.</summary>
+        protected EntraAppKitConnection? Connection => EntraAppKitConnection.Get(ConnectionScope);
+
+        /// <summary>This runspace's connection, or the NotConnected error.</summary>
+        protected EntraAppKitConnection RequireConnection() => EntraAppKitConnection.Require(ConnectionScope);
+
         private BlockingCollection<Action>? _pipelineWork;
 
         /// <summary>
@@ -27,7 +36,7 @@ namespace EntraAppKit.Commands
         {
             using var pending = new BlockingCollection<Action>();
             _pipelineWork = pending;
-            var connection = EntraAppKitConnection.Current;
+            var connection = Connection;
             if (connection != null) connection.TraceSink = line => OnPipelineThread(() => WriteVerbose(line));
             try
             {

@@ -24,7 +24,7 @@ namespace EntraAppKit.Commands
         {
             try
             {
-                var connection = EntraAppKitConnection.Require();
+                var connection = RequireConnection();
                 var recipe = build();
                 var engine = new RecipeEngine(connection.Session);
                 string activity = $"{recipe.RecipeName}: {recipe.DisplayName}";

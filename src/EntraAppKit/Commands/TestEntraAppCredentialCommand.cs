@@ -58,7 +58,7 @@ namespace EntraAppKit.Commands
         {
             try
             {
-                var options = AppCredentialTestOptions.For(EntraAppKitConnection.Current, TenantId);
+                var options = AppCredentialTestOptions.For(Connection, TenantId);
                 options.ClientId = ClientId;
                 options.SecretExpires = SecretExpires;
                 switch (ParameterSetName)
