@@ -40,7 +40,7 @@ function Invoke-Package {
     Invoke-Build
     $zip = Join-Path $root 'out/EntraAppKit.zip'
     if (-not (Test-Path (Join-Path $moduleOut 'EntraAppKit.psd1')) -or -not (Test-Path $zip)) { throw "The build did not assemble $moduleOut and $zip." }
-    Write-Host "Module assembled in $moduleOut; Azure Automation package: $zip ($([math]::Round((Get-Item $zip).Length / 1MB, 1)) MB)"
+    Write-Host "Module assembled in $moduleOut; Azure Automation package: $zip ($([math]::Round((Get-Item $zip).Length / 1048576, 1)) MB)"
 }
 
 function Invoke-Test {
