@@ -25,6 +25,7 @@
         'Remove-EntraAppRegistration'
         'Test-EntraAppCredential'
     )
+    FormatsToProcess       = @('EntraAppKit.format.ps1xml')
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()

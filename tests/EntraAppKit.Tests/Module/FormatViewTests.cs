@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Xml.Linq;
+using Xunit;
+
+namespace EntraAppKit.Tests.Module
+{
+    /// <summary>EntraAppKit.format.ps1xml: a table and a list view per output type, real properties only, secrets always (hidden).</summary>
+    public class FormatViewTests
+    {
+        private static readonly string Root = typeof(FormatViewTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+
+        private static readonly Type[] OutputTypes =
+        {
+            typeof(Core.Recipes.Vendors.RewstAppRegistration), typeof(Core.Recipes.Vendors.CmgServerApp), typeof(Core.Recipes.Vendors.CmgClientApp),
+            typeof(Core.Recipes.Vendors.WriteBackAppRegistration), typeof(Core.Recipes.Vendors.KonnectDcrApp), typeof(Core.Recipes.Vendors.EntraAppRegistrationResult),
+            typeof(Core.Operations.EntraAppRegistration), typeof(Core.Operations.AdminConsentResult), typeof(Core.EntraAppKitContext),
+            typeof(Core.Authentication.AppCredentialTestResult),
+        };
+
+        private static readonly string[] Secrets = { "ClientSecret", "SecretKey", "InitialClientSecret" };
+
+        private static IEnumerable<XElement> Views() => XDocument.Load(Path.Combine(Root, "EntraAppKit.format.ps1xml")).Descendants("View");
+
+        [Fact]
+        public void The_manifest_loads_the_format_file()
+        {
+            Assert.Contains("FormatsToProcess       = @('EntraAppKit.format.ps1xml')", File.ReadAllText(Path.Combine(Root, "EntraAppKit.psd1")));
+        }
+
+        [Fact]
+        public void Every_output_type_has_a_table_and_a_list_view()
+        {
+            foreach (var type in OutputTypes)
+            {
+                var views = Views().Where(v => (string?)v.Element("ViewSelectedBy")?.Element("TypeName") == type.FullName).ToList();
+                Assert.True(views.Any(v => v.Element("TableControl") != null), $"{type.Name} has no table view");
+                Assert.True(views.Any(v => v.Element("ListControl") != null), $"{type.Name} has no list view");
+            }
+            // Every output type of the model assembly is covered.
+            var modelOutputs = typeof(Core.EntraAppKitContext).Assembly.GetTypes().Where(t => t.IsPublic && !t.IsAbstract && t.IsClass && !t.Name.EndsWith("Scope") && t.Name != "AppRoleDefinition");
+            Assert.Empty(modelOutputs.Except(OutputTypes));
+        }
+
+        [Fact]
+        public void Views_name_real_properties_and_never_show_a_secret()
+        {
+            foreach (var view in Views())
+            {
+                var type = OutputTypes.Single(t => t.FullName == (string)view.Element("ViewSelectedBy")!.Element("TypeName")!);
+                foreach (var name in view.Descendants("PropertyName").Select(p => p.Value))
+                {
+                    Assert.NotNull(type.GetProperty(name));
+                    Assert.DoesNotContain(name, Secrets);
+                }
+                foreach (var script in view.Descendants("ScriptBlock").Select(s => s.Value))
+                    Assert.Matches(@"^if \(\$null -ne \$_\.(ClientSecret|SecretKey|InitialClientSecret)\) \{ '\(hidden\)' \}$", script);
+                foreach (var secret in Secrets.Where(s => type.GetProperty(s) != null))
+                    Assert.Contains(view.Descendants("ScriptBlock"), s => s.Value.Contains("$_." + secret));
+            }
+        }
+
+        [Fact]
+        public void List_views_put_the_vendor_fields_before_the_common_ones()
+        {
+            var list = Views().Single(v => v.Element("Name")!.Value == "CmgServerAppList").Descendants("ListItem")
+                .Select(i => (string?)i.Element("PropertyName") ?? (string)i.Element("Label")!).ToList();
+            Assert.Equal(new[] { "TenantName", "TenantId", "AppName", "ClientId", "SecretKey", "SecretKeyExpiry", "AppIdUri" }, list.Take(7));
+            var konnect = Views().Single(v => v.Element("Name")!.Value == "KonnectDcrAppList").Descendants("ListItem").Select(i => (string?)i.Element("PropertyName") ?? (string)i.Element("Label")!).ToList();
+            Assert.Equal(new[] { "IssuerUrl", "ConsumerClaim", "InitialClientId", "InitialClientSecret" }, konnect.Take(4));
+        }
+    }
+}
