@@ -107,6 +107,7 @@ namespace EntraAppKit.Commands
         /// <summary>Only these permissions, as 'Permission' or 'Resource/Permission'.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.PermissionNameCompleter))]
         public string[]? Permission { get; set; }
 
         protected override void ProcessRecord()

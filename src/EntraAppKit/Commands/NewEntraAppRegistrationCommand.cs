@@ -51,10 +51,12 @@ namespace EntraAppKit.Commands
 
         /// <summary>Delegated permissions: 'Resource/Permission' or bare Microsoft Graph names.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(Completion.PermissionNameCompleter))]
         public string[]? DelegatedPermission { get; set; }
 
         /// <summary>Application permissions: 'Resource/Permission' or bare Microsoft Graph names.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(Completion.PermissionNameCompleter))]
         public string[]? ApplicationPermission { get; set; }
 
         /// <summary>"Allow public client flows".</summary>

@@ -28,6 +28,7 @@ namespace EntraAppKit.Commands
         /// <summary>Extra Microsoft Graph delegated permissions Rewst's actions need (User.Read is always included).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.PermissionNameCompleter))]
         public string[]? DelegatedPermission { get; set; }
 
         /// <summary>Grant tenant-wide admin consent now instead of at Rewst's Authorize step.</summary>

@@ -33,6 +33,7 @@ namespace EntraAppKit.Commands
         /// <summary>Use https://{domain}/{name} as Application ID URI; the domain must be verified in the tenant.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.VerifiedDomainCompleter))]
         public string? AppIdUriDomain { get; set; }
 
         /// <summary>For Entra user discovery: application permission Directory.Read.All (admin-consented) instead of User.Read.</summary>
