@@ -72,6 +72,8 @@ namespace EntraAppKit.Core.Recipes
             {
                 Caller = await _session.GetCallerClaimsAsync(cancellationToken).ConfigureAwait(false),
             };
+            if (tenant.InitialDomain.Length == 0)
+                plan.AddWarning("The connection may not read the organization (an app needs Organization.Read.All or Directory.Read.All for GET /organization), so the tenant's domain names are unknown.");
             if (sp != null && (consent.Count > 0 || recipe.ManagesConsent))
             {
                 if (recipe.ManagesConsent || consent.Any(p => p.Request.Type == PermissionType.Delegated))
@@ -229,11 +231,24 @@ namespace EntraAppKit.Core.Recipes
         private Task<T> Write<T>(string action, Func<Task<T?>> operation) where T : class =>
             Retry.ExecuteAsync(action, async () => (await operation().ConfigureAwait(false))!, CancellationToken.None);
 
-        /// <summary>GET /organization → tenant id, name and verified domains (§0.1).</summary>
+        /// <summary>
+        /// GET /organization → tenant id, name and verified domains (§0.1). An app that holds only Application.ReadWrite.OwnedBy
+        /// may not read the organization; then the tenant id comes from its token and the domains stay unknown.
+        /// </summary>
         public async Task<TenantFacts> GetTenantAsync(CancellationToken cancellationToken = default)
         {
-            var orgs = await Guard("Reading the tenant", () => _session.Client.Organization.GetAsync(c =>
-                c.QueryParameters.Select = new[] { "id", "displayName", "verifiedDomains" }, cancellationToken)).ConfigureAwait(false);
+            Microsoft.Graph.Models.OrganizationCollectionResponse? orgs;
+            try
+            {
+                orgs = await _session.Client.Organization.GetAsync(c => c.QueryParameters.Select = new[] { "id", "displayName", "verifiedDomains" }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Microsoft.Graph.Models.ODataErrors.ODataError e) when (e.ResponseStatusCode == 403)
+            {
+                var claims = await _session.GetCallerClaimsAsync(cancellationToken).ConfigureAwait(false);
+                if (claims?.TenantId == null) throw GraphErrors.Wrap(e, "Reading the tenant");
+                return new TenantFacts(claims.TenantId, "", "", "", new List<string>());
+            }
+            catch (Exception e) when (!(e is OperationCanceledException)) { throw GraphErrors.Wrap(e, "Reading the tenant"); }
             var org = orgs?.Value?.FirstOrDefault() ?? throw new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.ObjectNotFound, "Graph returned no organization.");
             var domains = org.VerifiedDomains ?? new List<VerifiedDomain>();
             string initial = domains.FirstOrDefault(d => d.IsInitial == true)?.Name ?? "";
@@ -282,12 +297,6 @@ namespace EntraAppKit.Core.Recipes
             try { return await get().ConfigureAwait(false); }
             catch (Exception e) when (GraphErrors.IsNotFound(e)) { return null; }
             catch (Exception e) { throw GraphErrors.Wrap(e, "Reading the tenant"); }
-        }
-
-        private static async Task<T> Guard<T>(string action, Func<Task<T>> call)
-        {
-            try { return await call().ConfigureAwait(false); }
-            catch (Exception e) { throw GraphErrors.Wrap(e, action); }
         }
 
         private static DateTimeOffset? LatestExpiry(Application? app) =>

@@ -160,6 +160,8 @@ namespace EntraAppKit.Core.Recipes
         private string ResourceName(string resourceId) =>
             _resources.Values.FirstOrDefault(r => string.Equals(r.Id, resourceId, StringComparison.OrdinalIgnoreCase))?.DisplayName ?? resourceId;
 
+        internal void AddWarning(string warning) => _warnings.Add(warning);
+
         private void Add(string target, string action, string description) => _changes.Add(new PlannedChange(target, action, description));
 
         private static string AudienceText(string audience) => audience switch
