@@ -14,6 +14,31 @@ Describe 'Module' {
     }
 }
 
+Describe 'Import beside other modules that ship Azure.Core and MSAL' {
+    # Each case runs in a fresh process: load order matters and a loaded assembly cannot be unloaded.
+    BeforeDiscovery {
+        $others = @('Az.Accounts', 'Microsoft.Graph.Authentication') | ForEach-Object {
+            @{ Name = $_; Present = [bool](Get-Module -ListAvailable -Name $_) }
+        }
+    }
+
+    It 'works after <Name> is imported first' -ForEach $others {
+        if (-not $Present) { Set-ItResult -Skipped -Because "$Name is not installed on this machine"; return }
+        $script = "Import-Module $Name; Import-Module '$modulePath'; Connect-EntraAppKit -LocalTenant | Out-Null; (New-WriteBackAppRegistration -Name Isolation -WarningAction SilentlyContinue).ClientId"
+        $clientId = & ([Diagnostics.Process]::GetCurrentProcess().Path) -NoProfile -Command $script
+        $LASTEXITCODE | Should -Be 0
+        $clientId | Should -Match '^[0-9a-f-]{36}$'
+    }
+
+    It 'works when <Name> is imported after it' -ForEach $others {
+        if (-not $Present) { Set-ItResult -Skipped -Because "$Name is not installed on this machine"; return }
+        $script = "Import-Module '$modulePath'; Import-Module $Name; Connect-EntraAppKit -LocalTenant | Out-Null; (New-WriteBackAppRegistration -Name Isolation -WarningAction SilentlyContinue).ClientId"
+        $clientId = & ([Diagnostics.Process]::GetCurrentProcess().Path) -NoProfile -Command $script
+        $LASTEXITCODE | Should -Be 0
+        $clientId | Should -Match '^[0-9a-f-]{36}$'
+    }
+}
+
 Describe 'Connect-EntraAppKit -LocalTenant' {
     It 'connects to an in-memory tenant' {
         $context = Connect-EntraAppKit -LocalTenant
