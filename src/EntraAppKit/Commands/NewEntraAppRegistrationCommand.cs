@@ -12,7 +12,7 @@ namespace EntraAppKit.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "EntraAppRegistration", SupportsShouldProcess = true)]
     [OutputType(typeof(EntraAppRegistrationResult))]
-    public sealed class NewEntraAppRegistrationCommand : RecipeCmdlet
+    public sealed class NewEntraAppRegistrationCommand : SecretRecipeCmdlet
     {
         /// <summary>The app's display name.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -71,22 +71,9 @@ namespace EntraAppKit.Commands
         [Parameter]
         public SwitchParameter GrantAdminConsent { get; set; }
 
-        /// <summary>Client secret lifetime in months (1–24).</summary>
-        [Parameter]
-        [ValidateRange(1, 24)]
-        public int SecretLifetimeMonths { get; set; } = 12;
-
         /// <summary>Add no client secret (public clients, SPAs, certificate-only apps).</summary>
         [Parameter]
         public SwitchParameter NoSecret { get; set; }
-
-        /// <summary>Add a new client secret even if the app already has one.</summary>
-        [Parameter]
-        public SwitchParameter NewSecret { get; set; }
-
-        /// <summary>Return the client secret as plain text instead of a SecureString.</summary>
-        [Parameter]
-        public SwitchParameter AsPlainText { get; set; }
 
         protected override void ProcessRecord()
         {
