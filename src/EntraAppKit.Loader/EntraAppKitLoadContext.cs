@@ -15,19 +15,19 @@ namespace EntraAppKit.Loader
     public sealed class EntraAppKitLoadContext : AssemblyLoadContext
     {
         private readonly string _dependencies;
-        private readonly Dictionary<string, Version> _platform;
+        private readonly Dictionary<string, string> _platform;
+        private readonly Dictionary<string, Version?> _platformVersions = new Dictionary<string, Version?>(StringComparer.OrdinalIgnoreCase);
 
         public EntraAppKitLoadContext(string dependenciesDirectory) : base("EntraAppKit", isCollectible: false)
         {
             _dependencies = dependenciesDirectory;
             // The runtime's own assemblies: share them when they are new enough, so netstandard facades such as
             // System.Memory are not loaded twice (two ReadOnlyMemory<T> types would not be the same type).
+            // Names from file names now; versions read only for the few names asked for (import stays fast).
             _platform = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "")
                 .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-                .Select(p => { try { return AssemblyName.GetAssemblyName(p); } catch (BadImageFormatException) { return null; } })
-                .Where(n => n?.Name != null && n.Version != null)
-                .GroupBy(n => n!.Name!, StringComparer.OrdinalIgnoreCase)
-                .ToDictionary(g => g.Key, g => g.Max(n => n!.Version!)!, StringComparer.OrdinalIgnoreCase);
+                .GroupBy(p => Path.GetFileNameWithoutExtension(p), StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         }
 
         /// <summary>The folder this context loads from.</summary>
@@ -40,10 +40,26 @@ namespace EntraAppKit.Loader
             if (simple == "System.Management.Automation" || simple.StartsWith("Microsoft.PowerShell.", StringComparison.Ordinal) ||
                 simple == "EntraAppKit" || simple == "EntraAppKit.Model")
                 return null;
-            if (_platform.TryGetValue(simple, out var platformVersion) && (name.Version == null || platformVersion >= name.Version))
+            var platformVersion = PlatformVersion(simple);
+            if (platformVersion != null && (name.Version == null || platformVersion >= name.Version))
                 return null;
             string path = Path.Combine(_dependencies, simple + ".dll");
             return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        }
+
+        private Version? PlatformVersion(string simpleName)
+        {
+            lock (_platformVersions)
+            {
+                if (_platformVersions.TryGetValue(simpleName, out var known)) return known;
+                Version? version = null;
+                if (_platform.TryGetValue(simpleName, out var path))
+                {
+                    try { version = AssemblyName.GetAssemblyName(path).Version; }
+                    catch (BadImageFormatException) { }
+                }
+                return _platformVersions[simpleName] = version;
+            }
         }
     }
 
