@@ -105,6 +105,40 @@ namespace EntraAppKit.PowerShell.Tests
         }
 
         [Fact]
+        public void Hashtables_convert_to_scopes_and_app_roles()
+        {
+            using var s = new ModuleSession();
+            var app = s.RunClean(@"Connect-EntraAppKit -LocalTenant | Out-Null
+                New-EntraAppRegistration -Name 'Contoso API' -NoSecret -IdentifierUri 'api://{appId}' `
+                    -Scope @{ Value = 'access_as_user'; Type = 'Admin' } -AppRole @{ Value = 'Reader'; AllowedMemberTypes = 'User' }, 'Writer'").Single();
+            Assert.Contains("Create application 'Contoso API'", ((string[])app.Properties["Changes"].Value)[0]);
+            var changes = string.Join(" ", (string[])app.Properties["Changes"].Value);
+            Assert.Contains("exposes scope access_as_user (admins only consent)", changes);
+            Assert.Contains("defines app role Reader", changes);
+            Assert.Contains("defines app role Writer", changes);
+        }
+
+        [Fact]
+        public void A_stopped_pipeline_is_not_reported_as_an_error()
+        {
+            using var s = new ModuleSession();
+            s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null; New-WriteBackAppRegistration -Name 'A' -WarningAction SilentlyContinue | Out-Null; New-WriteBackAppRegistration -Name 'B' -WarningAction SilentlyContinue | Out-Null");
+            // The downstream command stops the pipeline while Get-EntraAppRegistration is still writing.
+            var thrown = Assert.Throws<RuntimeException>(() => s.Run("Get-EntraAppRegistration | ForEach-Object { throw 'stop here' }"));
+            Assert.Equal("stop here", thrown.Message); // the script's own error, not one of ours wrapped around it
+            Assert.DoesNotContain(s.Errors, e => e.FullyQualifiedErrorId.StartsWith("UnexpectedError", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void NoSecret_cannot_be_combined_with_secret_options()
+        {
+            using var s = new ModuleSession();
+            s.Run("Connect-EntraAppKit -LocalTenant | Out-Null; New-EntraAppRegistration -Name 'Conflict' -NoSecret -SecretLifetimeMonths 6");
+            Assert.Equal("InvalidRecipeInput,EntraAppKit.Commands.NewEntraAppRegistrationCommand", Assert.Single(s.Errors).FullyQualifiedErrorId);
+            Assert.Empty(s.RunClean("Get-EntraAppRegistration -DisplayName Conflict -ErrorAction SilentlyContinue"));
+        }
+
+        [Fact]
         public void Errors_carry_stable_ids_and_categories()
         {
             using var s = new ModuleSession();

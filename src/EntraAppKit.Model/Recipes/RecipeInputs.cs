@@ -38,7 +38,7 @@ namespace EntraAppKit.Core.Recipes
         public string DisplayName { get; set; } = "";
         public string Description { get; set; } = "";
 
-        /// <summary>"User", "Application" or both.</summary>
-        public IList<string> AllowedMemberTypes { get; } = new List<string>();
+        /// <summary>"User", "Application" or both (settable, so a hashtable converts: @{ Value = 'Reader'; AllowedMemberTypes = 'User' }).</summary>
+        public string[] AllowedMemberTypes { get; set; } = new string[0];
     }
 }

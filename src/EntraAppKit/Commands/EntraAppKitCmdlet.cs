@@ -62,9 +62,26 @@ namespace EntraAppKit.Commands
         }
 
         /// <summary>Writes a core failure as a non-terminating error with its stable ErrorId.</summary>
-        protected void WriteCoreError(Exception e, object? target) => WriteError(ToErrorRecord(e, target));
+        protected void WriteCoreError(Exception e, object? target)
+        {
+            RethrowPipelineStop(e);
+            WriteError(ToErrorRecord(e, target));
+        }
 
-        protected void ThrowCoreError(Exception e, object? target) => ThrowTerminatingError(ToErrorRecord(e, target));
+        protected void ThrowCoreError(Exception e, object? target)
+        {
+            RethrowPipelineStop(e);
+            ThrowTerminatingError(ToErrorRecord(e, target));
+        }
+
+        /// <summary>
+        /// What PowerShell itself raises (a stopped pipeline, Select-Object -First, Ctrl+C, a downstream -ErrorAction Stop or
+        /// throw surfacing through WriteObject) is not our error: let it through unchanged.
+        /// </summary>
+        private static void RethrowPipelineStop(Exception e)
+        {
+            if (e is RuntimeException) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
+        }
 
         internal static ErrorRecord ToErrorRecord(Exception e, object? target)
         {

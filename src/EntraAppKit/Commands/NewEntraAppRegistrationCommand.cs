@@ -77,6 +77,12 @@ namespace EntraAppKit.Commands
 
         protected override void ProcessRecord()
         {
+            if (NoSecret && (NewSecret || MyInvocation.BoundParameters.ContainsKey(nameof(SecretLifetimeMonths))))
+            {
+                WriteError(new ErrorRecord(new System.ArgumentException("-NoSecret cannot be combined with -NewSecret or -SecretLifetimeMonths."),
+                    Core.ErrorIds.InvalidRecipeInput, ErrorCategory.InvalidArgument, Name));
+                return;
+            }
             var o = new GeneralAppOptions
             {
                 Name = Name, UniqueName = UniqueName, AdoptClientId = ClientId, SignInAudience = SignInAudience,

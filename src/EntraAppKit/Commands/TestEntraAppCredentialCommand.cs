@@ -50,6 +50,11 @@ namespace EntraAppKit.Commands
         [ValidateNotNullOrEmpty]
         public string? CertificateThumbprint { get; set; }
 
+        /// <summary>The national cloud to test against when not connected (Global, USGov, USGovDoD, China); the connection's otherwise.</summary>
+        [Parameter]
+        [ValidateSet("Global", "USGov", "USGovDoD", "China")]
+        public string? Environment { get; set; }
+
         /// <summary>When the secret expires, shown in the result (binds from recipe output).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public DateTimeOffset? SecretExpires { get; set; }
@@ -61,6 +66,7 @@ namespace EntraAppKit.Commands
                 var options = AppCredentialTestOptions.For(Connection, TenantId);
                 options.ClientId = ClientId;
                 options.SecretExpires = SecretExpires;
+                if (Environment != null) options.Environment = CloudEnvironment.FromName(Environment);
                 switch (ParameterSetName)
                 {
                     case SecretSet:

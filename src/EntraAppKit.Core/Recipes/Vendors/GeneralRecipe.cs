@@ -67,9 +67,11 @@ namespace EntraAppKit.Core.Recipes.Vendors
             foreach (var r in o.AppRoles)
             {
                 if (string.IsNullOrWhiteSpace(r.Value)) throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument, "Every app role needs a Value.");
-                var role = new AppRoleDefinition { Value = r.Value, DisplayName = Or(r.DisplayName, r.Value), Description = Or(r.Description, r.Value) };
-                foreach (var t in r.AllowedMemberTypes.Count > 0 ? r.AllowedMemberTypes : new[] { "User", "Application" }) role.AllowedMemberTypes.Add(t);
-                recipe.AppRoles.Add(role);
+                recipe.AppRoles.Add(new AppRoleDefinition
+                {
+                    Value = r.Value, DisplayName = Or(r.DisplayName, r.Value), Description = Or(r.Description, r.Value),
+                    AllowedMemberTypes = r.AllowedMemberTypes.Length > 0 ? r.AllowedMemberTypes : new[] { "User", "Application" },
+                });
             }
             foreach (var (names, type) in new[] { (o.DelegatedPermissions, PermissionType.Delegated), (o.ApplicationPermissions, PermissionType.Application) })
                 foreach (var name in names)
