@@ -105,6 +105,15 @@ namespace EntraAppKit.PowerShell.Tests
         }
 
         [Fact]
+        public void The_about_topic_answers_Get_Help()
+        {
+            using var s = new ModuleSession();
+            string text = string.Join("\n", s.RunClean("Get-Help about_EntraAppKit").Select(o => o.ToString()));
+            Assert.Contains("uniqueName", text);
+            Assert.Contains("service principal", text);
+        }
+
+        [Fact]
         public void Hashtables_convert_to_scopes_and_app_roles()
         {
             using var s = new ModuleSession();

@@ -141,6 +141,19 @@ namespace EntraAppKit.Tests.Module
         }
 
         [Fact]
+        public void The_manifest_binds_no_assembly_before_the_module_initializer_runs()
+        {
+            // RequiredAssemblies and NestedModules load before RootModule, into the default context (powershell-module.md §2).
+            string root = typeof(CmdletContractTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+            string psd1 = File.ReadAllText(Path.Combine(root, "EntraAppKit.psd1"));
+            Assert.DoesNotMatch(@"(?m)^\s*(RequiredAssemblies|NestedModules)\s*=", psd1);
+            Assert.Matches(@"RootModule\s*=\s*'EntraAppKit\.dll'", psd1);
+            Assert.Matches(@"CompatiblePSEditions\s*=\s*@\('Desktop', 'Core'\)", psd1);
+            Assert.Matches(@"PowerShellVersion\s*=\s*'5\.1'", psd1);
+            Assert.Matches(@"DotNetFrameworkVersion\s*=\s*'4\.7\.2'", psd1);
+        }
+
+        [Fact]
         public void At_most_one_ValueFromPipeline_parameter_per_parameter_set()
         {
             foreach (var c in Cmdlets())
