@@ -79,7 +79,7 @@ namespace EntraAppKit.Core
             if (options.UseLocalTenant)
             {
                 // The real Azure.Identity credential, talking to the local tenant's token endpoints in-process.
-                tenant = OpenLocalTenant(options.LocalTenantPath);
+                tenant = options.LocalTenantInstance ?? OpenLocalTenant(options.LocalTenantPath);
                 options.IdentityTransport = GraphSession.LocalTenantIdentityTransport(tenant);
                 options.TenantId ??= tenant.TenantId;
                 options.Environment = CloudEnvironment.Global;
@@ -113,7 +113,9 @@ namespace EntraAppKit.Core
             }
             catch (AuthenticationFailedException e)
             {
-                throw new EntraAppKitException(ErrorIds.AuthenticationFailed, EntraErrorCategory.PermissionDenied, $"Sign-in by {Method} failed: {e.Message}", e);
+                // Entra's own answer (AADSTS code and text) is in the inner MSAL exception; it never contains the secret.
+                throw new EntraAppKitException(ErrorIds.AuthenticationFailed, EntraErrorCategory.PermissionDenied,
+                    $"Sign-in by {Method} failed: {e.InnerException?.Message ?? e.Message}", e);
             }
         }
 

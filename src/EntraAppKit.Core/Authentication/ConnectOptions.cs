@@ -56,6 +56,9 @@ namespace EntraAppKit.Core.Authentication
         /// <summary>The local tenant's state file (-LocalTenant -Path).</summary>
         public string? LocalTenantPath { get; set; }
 
+        /// <summary>A local tenant already open in this process (C# callers and tests); wins over <see cref="LocalTenantPath"/>.</summary>
+        public LocalTenant.LocalTenant? LocalTenantInstance { get; set; }
+
         /// <summary>Sends Azure.Identity's token requests through this transport (the local tenant's in-process handler).</summary>
         public HttpPipelineTransport? IdentityTransport { get; set; }
     }
