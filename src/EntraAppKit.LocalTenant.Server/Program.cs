@@ -25,12 +25,20 @@ namespace EntraAppKit.LocalTenant.Server
         public const string Usage = @"entraappkit-localtenant: an offline Microsoft Entra tenant that speaks Microsoft Graph v1.0
 
 Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-id GUID] [--domain DOMAIN]...
+                               [--no-auth] [--print-admin-token]
 
-  --port N          port on 127.0.0.1 (0, the default, picks a free port; the base URL is printed)
-  --path FILE       persist the tenant in FILE (created if missing; a corrupt or foreign file is left untouched)
-  --name NAME       initial domain NAME.onmicrosoft.com for a new tenant (default contoso)
-  --tenant-id GUID  tenant id for a new tenant
-  --domain DOMAIN   an extra verified domain for a new tenant (repeatable)
+  --port N             port on 127.0.0.1 (0, the default, picks a free port; the base URL is printed)
+  --path FILE          persist the tenant in FILE (created if missing; a corrupt or foreign file is left untouched)
+  --name NAME          initial domain NAME.onmicrosoft.com for a new tenant (default contoso)
+  --tenant-id GUID     tenant id for a new tenant
+  --domain DOMAIN      an extra verified domain for a new tenant (repeatable)
+  --no-auth            Graph requests need no token: every request acts as the built-in admin (for quick experiments)
+  --print-admin-token  print a 24-hour token of the built-in admin (Global Administrator) and keep serving
+
+Graph requests need a bearer token the tenant issued (Graph's 401 without one), unless --no-auth.
+Tokens: POST /{tenant}/oauth2/v2.0/token (client credentials, device code, refresh token), v1 /{tenant}/oauth2/token,
+OpenID discovery at /{tenant}/v2.0/.well-known/openid-configuration. Managed identity (App Service protocol):
+IDENTITY_ENDPOINT=<base URL>/msi/token and IDENTITY_HEADER=<printed at start-up>.
 
 Control endpoints (not Graph): GET/DELETE /_localtenant/requests, POST /_localtenant/faults
 Ctrl+C stops the server.";
@@ -55,18 +63,33 @@ Ctrl+C stops the server.";
                 return 1;
             }
 
+            tenant.RequireAuthentication = !options.NoAuth;
             var app = Build(tenant, options.Port);
             await app.StartAsync().ConfigureAwait(false);
             string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            Console.WriteLine($"Local tenant {tenant.TenantId} ({tenant.InitialDomain}) listening on {address}/v1.0");
-            if (tenant.Path != null) Console.WriteLine($"State is saved to {tenant.Path}");
+            foreach (var line in StartupLines(tenant, address, options)) Console.WriteLine(line);
             Console.Out.Flush();
             await app.WaitForShutdownAsync().ConfigureAwait(false);
             Console.WriteLine("Stopped.");
             return 0;
         }
 
-        /// <summary>Builds the web application for <paramref name="tenant"/> (also used by tests).</summary>
+        /// <summary>What the server prints once it listens: where Graph and the identity endpoints are, and how to authenticate.</summary>
+        public static IEnumerable<string> StartupLines(LocalTenant tenant, string address, ServerOptions options)
+        {
+            yield return $"Local tenant {tenant.TenantId} ({tenant.InitialDomain}) listening on {address}/v1.0";
+            if (tenant.Path != null) yield return $"State is saved to {tenant.Path}";
+            yield return $"Identity provider: {address}/{tenant.TenantId}/v2.0/.well-known/openid-configuration";
+            yield return $"Managed identity: IDENTITY_ENDPOINT={address}{LocalTenant.ManagedIdentityPath} IDENTITY_HEADER={tenant.IdentityHeader}";
+            if (options.NoAuth)
+                yield return $"Authentication is off (--no-auth): every Graph request acts as the built-in admin {tenant.AdministratorUserPrincipalName}.";
+            else if (!options.PrintAdminToken)
+                yield return "Graph requests need a bearer token (401 without one). Start with --print-admin-token for an admin token, or --no-auth to need none.";
+            if (options.PrintAdminToken)
+                yield return $"Admin token ({tenant.AdministratorUserPrincipalName}, Global Administrator, valid 24 hours): {tenant.IssueAdminToken(TimeSpan.FromHours(24))}";
+        }
+
+        /// <summary>Builds the web application for <paramref name="tenant"/> (also used by tests). Authentication follows <see cref="LocalTenant.RequireAuthentication"/>.</summary>
         public static WebApplication Build(LocalTenant tenant, int port)
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -132,6 +155,12 @@ Ctrl+C stops the server.";
         public int Port { get; private set; }
         public string? Path { get; private set; }
         public bool Help { get; private set; }
+
+        /// <summary>--no-auth: Graph requests without a token act as the built-in admin.</summary>
+        public bool NoAuth { get; private set; }
+
+        /// <summary>--print-admin-token: print an admin token at start-up.</summary>
+        public bool PrintAdminToken { get; private set; }
         public LocalTenantOptions Tenant { get; } = new LocalTenantOptions();
 
         public static ServerOptions Parse(IReadOnlyList<string> args)
@@ -159,6 +188,8 @@ Ctrl+C stops the server.";
                         o.Tenant.TenantId = id;
                         break;
                     case "--domain": o.Tenant.VerifiedDomains.Add(Next()); break;
+                    case "--no-auth": o.NoAuth = true; break;
+                    case "--print-admin-token": o.PrintAdminToken = true; break;
                     case "-h":
                     case "--help": o.Help = true; break;
                     default: throw new ArgumentException($"Unknown argument '{args[i]}'.");

@@ -13,6 +13,7 @@ using System.Threading.Tasks;
 using EntraAppKit.LocalTenant.Diagnostics;
 using EntraAppKit.LocalTenant.Faults;
 using EntraAppKit.LocalTenant.Http;
+using EntraAppKit.LocalTenant.Identity;
 using EntraAppKit.LocalTenant.Model;
 using EntraAppKit.LocalTenant.Persistence;
 
@@ -21,7 +22,9 @@ namespace EntraAppKit.LocalTenant
     /// <summary>
     /// An offline Microsoft Entra tenant that answers Microsoft Graph v1.0 requests for app registrations the way the
     /// real service does (graph-ground-truth.md): same URLs, JSON, status codes, error codes and messages, limits and
-    /// replication lag. Serve it in-process with <see cref="CreateHandler"/> or over HTTP with the server.
+    /// replication lag. It is also the tenant's identity provider (OpenID discovery, token endpoints, managed identity
+    /// endpoint) and authorises Graph calls from the claims of the tokens it issues. Serve it in-process with
+    /// <see cref="CreateHandler"/> or over HTTP with the server.
     /// </summary>
     public sealed partial class LocalTenant
     {
@@ -30,18 +33,20 @@ namespace EntraAppKit.LocalTenant
         private readonly Func<DateTimeOffset> _clock;
         private readonly string? _path;
 
-        private LocalTenant(TenantState state, Func<DateTimeOffset> clock, string? path)
+        private LocalTenant(TenantState state, LocalTenantOptions options, string? path)
         {
             _state = state;
-            _clock = clock;
+            _clock = options.Clock;
             _path = path;
+            RequireAuthentication = options.RequireAuthentication;
+            DeviceCodeIntervalSeconds = options.DeviceCodeIntervalSeconds;
         }
 
         /// <summary>A new, empty tenant held in memory.</summary>
         public static LocalTenant Create(LocalTenantOptions? options = null)
         {
             options ??= new LocalTenantOptions();
-            return new LocalTenant(TenantState.New(options, GraphSchema.V1, options.Clock()), options.Clock, null);
+            return new LocalTenant(TenantState.New(options, GraphSchema.V1, options.Clock()), options, null);
         }
 
         /// <summary>
@@ -51,11 +56,12 @@ namespace EntraAppKit.LocalTenant
         public static LocalTenant Open(string path, LocalTenantOptions? options = null)
         {
             options ??= new LocalTenantOptions();
+            bool upgraded = false;
             var state = StateFile.Exists(path)
-                ? StateFile.Load(path, GraphSchema.V1)
+                ? StateFile.Load(path, GraphSchema.V1, out upgraded)
                 : TenantState.New(options, GraphSchema.V1, options.Clock());
-            var tenant = new LocalTenant(state, options.Clock, path);
-            if (!StateFile.Exists(path)) StateFile.Save(path, state);
+            var tenant = new LocalTenant(state, options, path);
+            if (!StateFile.Exists(path) || upgraded) StateFile.Save(path, state);
             return tenant;
         }
 
@@ -96,18 +102,7 @@ namespace EntraAppKit.LocalTenant
             try
             {
                 var app = _state.Applications.All.FirstOrDefault(a => string.Equals((string?)a["appId"], appId, StringComparison.OrdinalIgnoreCase));
-                if (app == null) return false;
-                var now = _clock();
-                foreach (var cred in app["passwordCredentials"]!.AsArray())
-                {
-                    var keyId = (string)cred!["keyId"]!;
-                    if (!_state.Secrets.TryGetValue(keyId, out var stored)) continue;
-                    var end = DateTimeOffset.Parse((string)cred["endDateTime"]!, System.Globalization.CultureInfo.InvariantCulture);
-                    var start = DateTimeOffset.Parse((string)cred["startDateTime"]!, System.Globalization.CultureInfo.InvariantCulture);
-                    if (now < start || now >= end) continue;
-                    if (stored.Matches(secret)) return true;
-                }
-                return false;
+                return app != null && CheckSecret(app, secret) == SecretCheck.Valid;
             }
             finally { _gate.Release(); }
         }
@@ -115,9 +110,15 @@ namespace EntraAppKit.LocalTenant
         /// <summary>An <see cref="HttpMessageHandler"/> that answers requests in-process, for the Graph SDK or any HttpClient.</summary>
         public HttpMessageHandler CreateHandler() => new LocalTenantHandler(this);
 
-        /// <summary>Answers one Graph request.</summary>
+        /// <summary>
+        /// Answers one request: Microsoft Graph under /v1.0 (and /beta, refused), or one of the identity endpoints
+        /// (<c>/{tenant}/oauth2/…</c>, discovery, <see cref="ManagedIdentityPath"/>). The host is ignored.
+        /// </summary>
         public async Task<GraphResponse> HandleAsync(GraphRequest request, CancellationToken cancellationToken = default)
         {
+            var identityRoute = IdentityRoute.Match(request.Uri);
+            if (identityRoute != null) return await HandleIdentityAsync(request, identityRoute, cancellationToken).ConfigureAwait(false);
+
             var watch = Stopwatch.StartNew();
             string requestId = Guid.NewGuid().ToString();
             string relative = RelativePath(request.Uri);
@@ -126,6 +127,8 @@ namespace EntraAppKit.LocalTenant
             GraphResponse response;
             try
             {
+                // Graph authenticates before anything else; a $batch's items are authorised one by one with its token.
+                request.Caller = Authenticate(request);
                 var fault = Faults.Take(request.Method, relative);
                 if (fault != null) throw fault;
                 if (IsBatch(relative)) response = await HandleBatchAsync(request, cancellationToken).ConfigureAwait(false);

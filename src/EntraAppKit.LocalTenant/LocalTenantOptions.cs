@@ -3,7 +3,10 @@ using System.Collections.Generic;
 
 namespace EntraAppKit.LocalTenant
 {
-    /// <summary>How a new local tenant is set up. Ignored for a tenant loaded from an existing state file.</summary>
+    /// <summary>
+    /// How a new local tenant is set up; ignored for a tenant loaded from an existing state file, except the runtime settings
+    /// (<see cref="RequireAuthentication"/>, <see cref="DeviceCodeIntervalSeconds"/>, <see cref="Clock"/>).
+    /// </summary>
     public sealed class LocalTenantOptions
     {
         /// <summary>The tenant id; a new GUID when null.</summary>
@@ -22,6 +25,15 @@ namespace EntraAppKit.LocalTenant
         /// contain a verified domain, the tenant id or the app id. On by default, as in most tenants today.
         /// </summary>
         public bool EnforceIdentifierUriPolicy { get; set; } = true;
+
+        /// <summary>
+        /// Whether a Graph request without a bearer token gets Graph's 401 (as the server does unless --no-auth). When false
+        /// (the in-process default) such a request acts as the built-in administrator. A runtime setting: applies to loaded tenants too.
+        /// </summary>
+        public bool RequireAuthentication { get; set; }
+
+        /// <summary>The device code flow's polling interval in seconds (Entra answers 5). A runtime setting.</summary>
+        public int DeviceCodeIntervalSeconds { get; set; } = 5;
 
         /// <summary>The clock; tests move it to check expiry and lag.</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;

@@ -29,7 +29,10 @@ namespace EntraAppKit.LocalTenant.Diagnostics
         public override string ToString() => $"{Method} {Path} {Status} {Duration.TotalMilliseconds:0}ms{(InBatch ? " (in batch)" : "")}";
     }
 
-    /// <summary>Every request the tenant answered, so tests and benchmarks can count round trips.</summary>
+    /// <summary>
+    /// Every Graph request the tenant answered, so tests and benchmarks can count round trips. Token and discovery requests
+    /// are not Graph calls and are not logged (nor throttled or failed by <see cref="Faults.FaultInjection"/>).
+    /// </summary>
     public sealed class RequestLog
     {
         private readonly object _gate = new object();

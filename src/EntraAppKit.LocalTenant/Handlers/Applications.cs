@@ -22,6 +22,7 @@ namespace EntraAppKit.LocalTenant
         private GraphResponse Applications(GraphRequest request, string? keyName, string? keyValue, string[] rest)
         {
             string context = ServiceRoot(request) + "/$metadata#applications";
+            Demand(request, ReadApplications); // every write permission also reads
             if (keyName == null)
             {
                 if (rest.Length == 1 && rest[0] == "$count") return Count(request, _state.Applications);
@@ -29,7 +30,8 @@ namespace EntraAppKit.LocalTenant
                 RequireMethod(request, "GET", "POST");
                 if (request.Method == "GET")
                     return Json(200, CollectionQuery.Parse(request, Schema, AppType, AppResource).Page(_state.Applications.Visible(Now), request, context));
-                return Json(201, Entity(CreateApplication(ParseBody(request), null), context, request, Schema, AppType));
+                Demand(request, WriteApplications);
+                return Json(201, Entity(CreateApplication(ParseBody(request), null, CallerOf(request)), context, request, Schema, AppType));
             }
 
             if (keyName == "uniqueName" && request.Method == "PATCH" && rest.Length == 0)
@@ -42,9 +44,11 @@ namespace EntraAppKit.LocalTenant
                 {
                     case "addPassword":
                     case "microsoft.graph.addPassword":
+                        DemandApplicationWrite(request, app);
                         return Json(200, AddPassword(app, ParseBody(request), ServiceRoot(request)));
                     case "removePassword":
                     case "microsoft.graph.removePassword":
+                        DemandApplicationWrite(request, app);
                         RemovePassword(app, ParseBody(request));
                         return NoContent();
                 }
@@ -55,9 +59,11 @@ namespace EntraAppKit.LocalTenant
             {
                 case "GET": return Json(200, Entity(app, context, request, Schema, AppType));
                 case "PATCH":
+                    DemandApplicationWrite(request, app);
                     UpdateApplication(app, ParseBody(request));
                     return NoContent();
                 default:
+                    DemandApplicationWrite(request, app);
                     DeleteApplication(app);
                     return NoContent();
             }
@@ -93,11 +99,13 @@ namespace EntraAppKit.LocalTenant
         /// <summary>PATCH /applications(uniqueName='…'): 201 with the object when created (Prefer: create-if-missing), 204 when updated, 404 otherwise (§0.4).</summary>
         private GraphResponse UpsertApplication(GraphRequest request, string uniqueName, string context)
         {
+            Demand(request, WriteApplications);
             var body = ParseBody(request);
             var existing = _state.Applications.All.FirstOrDefault(a => Eq(a["uniqueName"], uniqueName));
             if (existing != null)
             {
                 if (!_state.Applications.IsVisible((string)existing["id"]!, Now)) throw GraphException.NotFound(uniqueName);
+                DemandApplicationWrite(request, existing);
                 UpdateApplication(existing, body);
                 return NoContent();
             }
@@ -105,10 +113,11 @@ namespace EntraAppKit.LocalTenant
             if (!createIfMissing) throw GraphException.NotFound(uniqueName);
             if (body.ContainsKey("uniqueName") && !Eq(body["uniqueName"], uniqueName))
                 throw GraphException.InvalidValue("uniqueName", AppResource);
-            return Json(201, Entity(CreateApplication(body, uniqueName), context, request, Schema, AppType));
+            return Json(201, Entity(CreateApplication(body, uniqueName, CallerOf(request)), context, request, Schema, AppType));
         }
 
-        private JsonObject CreateApplication(JsonObject body, string? uniqueName)
+        /// <summary>Creates an application owned by <paramref name="creator"/> (an app-only creator must own it to change it with OwnedBy).</summary>
+        private JsonObject CreateApplication(JsonObject body, string? uniqueName, Identity.Caller creator)
         {
             Schema.Validate(AppType, body, AppResource);
             RejectReadOnly(body, "id", "appId", "createdDateTime", "publisherDomain", "deletedDateTime", "createdByAppId");
@@ -132,8 +141,10 @@ namespace EntraAppKit.LocalTenant
             app["appId"] = appId;
             app["createdDateTime"] = Timestamp(Now);
             app["publisherDomain"] = _state.InitialDomain;
+            Identity.KeyCredentials.Normalize(app);
             ValidateApplication(app, null);
             _state.Applications.Add(app, VisibleAt);
+            AddOwner(app, creator);
             return app;
         }
 
@@ -148,6 +159,7 @@ namespace EntraAppKit.LocalTenant
             var updated = (JsonObject)app.DeepClone();
             Merge(updated, body, AppType, ApplicationDefaults.Materialized);
             ApplicationDefaults.Normalize(updated);
+            Identity.KeyCredentials.Normalize(updated);
             ValidateApplication(updated, app);
             foreach (var kv in updated.ToList()) { updated.Remove(kv.Key); app[kv.Key] = kv.Value; }
             SyncServicePrincipal(app);
@@ -157,6 +169,7 @@ namespace EntraAppKit.LocalTenant
         {
             string id = (string)app["id"]!;
             _state.Applications.Remove(id);
+            _state.Owners.Remove(id);
             foreach (var keyId in _state.Secrets.Where(kv => kv.Value.ApplicationId == id).Select(kv => kv.Key).ToList()) _state.Secrets.Remove(keyId);
             // Deleting the application deletes its service principal in the home tenant (§6).
             var sp = _state.ServicePrincipals.All.FirstOrDefault(s => Eq(s["appId"], (string)app["appId"]!));

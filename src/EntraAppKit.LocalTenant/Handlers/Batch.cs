@@ -91,6 +91,9 @@ namespace EntraAppKit.LocalTenant
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var h in item["headers"]?.AsObject() ?? new JsonObject()) headers[h.Key] = (string?)h.Value ?? "";
             if (outer.Header("client-request-id") is string crid) headers["client-request-id"] = crid;
+            // Every item runs with the batch's own token, whatever the item's headers say.
+            headers.Remove("Authorization");
+            if (outer.Header("Authorization") is string authorization) headers["Authorization"] = authorization;
             byte[]? body = item["body"] == null ? null : Encoding.UTF8.GetBytes(item["body"]!.ToJsonString());
             return new GraphRequest((string)item["method"]!, uri, headers, body) { InBatch = true };
         }

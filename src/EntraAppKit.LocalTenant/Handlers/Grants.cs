@@ -18,6 +18,7 @@ namespace EntraAppKit.LocalTenant
         private GraphResponse Grants(GraphRequest request, string? keyName, string? keyValue, string[] rest)
         {
             string context = ServiceRoot(request) + "/$metadata#oauth2PermissionGrants";
+            Demand(request, request.Method == "GET" ? ReadGrants : WriteGrants);
             if (rest.Length > 0) throw GraphException.NoRoute(rest[0]);
             if (keyName == null)
             {

@@ -11,10 +11,16 @@ namespace EntraAppKit.LocalTenant
     {
         private GraphResponse Organization(GraphRequest request, string? keyName, string? keyValue, string[] rest)
         {
+            var caller = CallerOf(request);
+            bool full = caller.HasAny(ReadOrganization);
+            // §0.1: "Applications granted the User.Read permission are able to read only the id, displayName, and verifiedDomains properties."
+            if (!full && (caller.IsAppOnly || !caller.Has("User.Read"))) throw Denied();
             RequireMethod(request, "GET");
             if (rest.Length > 0) throw GraphException.NoRoute(rest[0]);
             string context = ServiceRoot(request) + "/$metadata#organization";
             var org = BuildOrganization();
+            if (!full)
+                foreach (var name in org.Select(kv => kv.Key).Where(k => k != "id" && k != "displayName" && k != "verifiedDomains").ToList()) org.Remove(name);
             if (keyName == null) return Json(200, CollectionQuery.Parse(request, Schema, "organization", "Organization").Page(new[] { org }, request, context));
             if (!Eq(org["id"], keyValue!)) throw GraphException.NotFound(keyValue!);
             return Json(200, Entity(org, context, request, Schema, "organization"));
@@ -22,6 +28,7 @@ namespace EntraAppKit.LocalTenant
 
         private GraphResponse Domains(GraphRequest request, string? keyName, string? keyValue, string[] rest)
         {
+            Demand(request, ReadDomains);
             RequireMethod(request, "GET");
             if (rest.Length > 0) throw GraphException.NoRoute(rest[0]);
             string context = ServiceRoot(request) + "/$metadata#domains";

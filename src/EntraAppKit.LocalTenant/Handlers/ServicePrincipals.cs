@@ -23,6 +23,7 @@ namespace EntraAppKit.LocalTenant
         {
             string root = ServiceRoot(request);
             string context = root + "/$metadata#servicePrincipals";
+            Demand(request, ReadApplications); // every write permission also reads
             if (keyName == null)
             {
                 if (rest.Length == 1 && rest[0] == "$count") return Count(request, _state.ServicePrincipals);
@@ -30,20 +31,22 @@ namespace EntraAppKit.LocalTenant
                 RequireMethod(request, "GET", "POST");
                 if (request.Method == "GET")
                     return Json(200, CollectionQuery.Parse(request, Schema, SpType, SpResource).Page(_state.ServicePrincipals.Visible(Now), request, context));
-                return Json(201, Entity(CreateServicePrincipal(ParseBody(request), null), context, request, Schema, SpType));
+                return Json(201, Entity(CreateServicePrincipal(ParseBody(request), null, CallerOf(request)), context, request, Schema, SpType));
             }
 
             if (keyName == "appId" && request.Method == "PATCH" && rest.Length == 0)
             {
+                Demand(request, WriteApplications);
                 var body = ParseBody(request);
                 var existing = _state.ServicePrincipals.All.FirstOrDefault(s => Eq(s["appId"], keyValue!));
                 if (existing == null)
                 {
                     bool create = (request.Header("Prefer") ?? "").IndexOf("create-if-missing", StringComparison.OrdinalIgnoreCase) >= 0;
                     if (!create) throw GraphException.NotFound(keyValue!);
-                    return Json(201, Entity(CreateServicePrincipal(body, keyValue), context, request, Schema, SpType));
+                    return Json(201, Entity(CreateServicePrincipal(body, keyValue, CallerOf(request)), context, request, Schema, SpType));
                 }
                 if (!_state.ServicePrincipals.IsVisible((string)existing["id"]!, Now)) throw GraphException.NotFound(keyValue!);
+                DemandServicePrincipalWrite(request, existing);
                 UpdateServicePrincipal(existing, body);
                 return NoContent();
             }
@@ -60,6 +63,7 @@ namespace EntraAppKit.LocalTenant
                     RequireMethod(request, assignedTo ? new[] { "GET", "POST" } : new[] { "GET" });
                     if (request.Method == "GET")
                         return Json(200, CollectionQuery.Parse(request, Schema, AssignmentType, "AppRoleAssignment").Page(_state.Assignments.All.Where(belongs), request, navContext));
+                    Demand(request, WriteAssignments);
                     return Json(201, Entity(CreateAssignment(sp, ParseBody(request)), navContext, request, Schema, AssignmentType));
                 }
                 if (rest.Length == 2)
@@ -68,6 +72,7 @@ namespace EntraAppKit.LocalTenant
                     if (assignment == null || !belongs(assignment)) throw GraphException.NotFound(rest[1]);
                     RequireMethod(request, "GET", "DELETE");
                     if (request.Method == "GET") return Json(200, Entity(assignment, navContext, request, Schema, AssignmentType));
+                    Demand(request, WriteAssignments);
                     _state.Assignments.Remove(rest[1]);
                     return NoContent();
                 }
@@ -78,10 +83,12 @@ namespace EntraAppKit.LocalTenant
             {
                 case "GET": return Json(200, Entity(sp, context, request, Schema, SpType));
                 case "PATCH":
+                    DemandServicePrincipalWrite(request, sp);
                     UpdateServicePrincipal(sp, ParseBody(request));
                     return NoContent();
                 default:
-                    if (_state.IsBuiltIn(sp)) throw new GraphException(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+                    if (_state.IsBuiltIn(sp)) throw Denied();
+                    DemandServicePrincipalWrite(request, sp);
                     DeleteServicePrincipal(sp);
                     return NoContent();
             }
@@ -104,9 +111,14 @@ namespace EntraAppKit.LocalTenant
             return sp;
         }
 
-        /// <summary>POST /servicePrincipals {"appId"}: the backing application must exist and be replicated (§0.7, §7).</summary>
-        private JsonObject CreateServicePrincipal(JsonObject body, string? appIdFromKey)
+        /// <summary>
+        /// POST /servicePrincipals {"appId"}: the backing application must exist and be replicated (§0.7, §7). With
+        /// Application.ReadWrite.OwnedBy only, the caller must own that application.
+        /// </summary>
+        private JsonObject CreateServicePrincipal(JsonObject body, string? appIdFromKey, Identity.Caller caller)
         {
+            if (!caller.HasAny(WriteApplications)) throw Denied();
+            bool ownedByOnly = !caller.Has("Application.ReadWrite.All");
             Schema.Validate(SpType, body, SpResource);
             string? appId = appIdFromKey ?? (string?)body["appId"];
             if (appIdFromKey != null && body.ContainsKey("appId") && !Eq(body["appId"], appIdFromKey)) throw GraphException.InvalidValue("appId", SpResource);
@@ -118,8 +130,13 @@ namespace EntraAppKit.LocalTenant
                 throw new GraphException(409, "Request_MultipleObjectsWithSameKeyValue", "Another object with the same value for property servicePrincipalNames already exists.");
             var app = _state.Applications.All.FirstOrDefault(a => Eq(a["appId"], appId));
             if (app == null || !_state.Applications.IsVisible((string)app["id"]!, Now))
+            {
+                // §7: with OwnedBy, a missing (or not yet replicated) backing application is this 403, not the 400 below.
+                if (ownedByOnly) throw Denied("When using this permission, the backing application of the service principal being created must in the local tenant");
                 throw new GraphException(400, "Request_BadRequest", $"The appId '{appId}' of the service principal does not reference a valid application object.",
                     new[] { ("NoBackingApplicationObject", $"The appId '{appId}' of the service principal does not reference a valid application object.", "appId") });
+            }
+            if (ownedByOnly && !Owns(caller, app)) throw Denied();
 
             var sp = ServicePrincipalDefaults.New(Schema);
             sp["id"] = Guid.NewGuid().ToString();

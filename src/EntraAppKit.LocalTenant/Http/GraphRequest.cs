@@ -28,6 +28,9 @@ namespace EntraAppKit.LocalTenant.Http
 
         /// <summary>Whether this request came from inside a $batch (logged, not counted as a round trip).</summary>
         public bool InBatch { get; set; }
+
+        /// <summary>Who is calling, once the engine has authenticated the request.</summary>
+        internal Identity.Caller? Caller { get; set; }
     }
 
     /// <summary>A transport-neutral Graph response.</summary>

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Identity;
 
 namespace EntraAppKit.LocalTenant.Model
 {
@@ -26,6 +27,18 @@ namespace EntraAppKit.LocalTenant.Model
         /// <summary>Client secrets by keyId: only a salted hash is kept, never the secret text.</summary>
         public Dictionary<string, StoredSecret> Secrets { get; } = new Dictionary<string, StoredSecret>(StringComparer.OrdinalIgnoreCase);
 
+        /// <summary>Owners of each application (by application object id): the principals that created it.</summary>
+        public Dictionary<string, List<string>> Owners { get; } = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Signs every token the tenant issues.</summary>
+        public SigningKey SigningKey { get; set; } = null!;
+
+        /// <summary>The managed identity endpoint's shared secret (IDENTITY_HEADER).</summary>
+        public string IdentityHeader { get; set; } = "";
+
+        /// <summary>The object id of the built-in administrator (admin@{initial domain}).</summary>
+        public string AdministratorId { get; set; } = "";
+
         public string InitialDomain => Name + ".onmicrosoft.com";
 
         public IReadOnlyList<string> AllDomains => new[] { InitialDomain }.Concat(CustomDomains).ToList();
@@ -43,6 +56,7 @@ namespace EntraAppKit.LocalTenant.Model
                 EnforceIdentifierUriPolicy = options.EnforceIdentifierUriPolicy,
                 MicrosoftGraphServicePrincipalId = Guid.NewGuid().ToString(),
             };
+            state.CreateIdentity();
             state.CustomDomains.AddRange(options.VerifiedDomains.Select(d => d.ToLowerInvariant()));
             state.SeedBuiltIns(schema);
             return state;
@@ -52,6 +66,21 @@ namespace EntraAppKit.LocalTenant.Model
         public void SeedBuiltIns(GraphSchema schema)
         {
             ServicePrincipals.Add(PermissionCatalog.BuildMicrosoftGraphServicePrincipal(schema, MicrosoftGraphServicePrincipalId), DateTimeOffset.MinValue);
+        }
+
+        /// <summary>The identity-provider half of a tenant: a signing key, the managed identity secret and the administrator.</summary>
+        public void CreateIdentity()
+        {
+            SigningKey = SigningKey.Create();
+            IdentityHeader = NewSecret();
+            AdministratorId = Guid.NewGuid().ToString();
+        }
+
+        private static string NewSecret()
+        {
+            var bytes = new byte[32];
+            using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
+            return Base64Url.Encode(bytes);
         }
 
         public bool IsBuiltIn(JsonObject sp) => string.Equals((string?)sp["id"], MicrosoftGraphServicePrincipalId, StringComparison.OrdinalIgnoreCase);

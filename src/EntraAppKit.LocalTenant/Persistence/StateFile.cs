@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Identity;
 using EntraAppKit.LocalTenant.Model;
 
 namespace EntraAppKit.LocalTenant.Persistence
@@ -29,13 +30,19 @@ namespace EntraAppKit.LocalTenant.Persistence
                     ["enforceIdentifierUriPolicy"] = state.EnforceIdentifierUriPolicy,
                     ["customDomains"] = new JsonArray(state.CustomDomains.Select(d => (JsonNode?)d).ToArray()),
                     ["microsoftGraphServicePrincipalId"] = state.MicrosoftGraphServicePrincipalId,
+                    ["administratorId"] = state.AdministratorId,
+                    ["identityHeader"] = state.IdentityHeader,
                 },
+                // The tenant's own token-signing key (not a client credential): tokens issued before a reopen must still validate.
+                ["signingKey"] = state.SigningKey.ToPrivateJwk(),
                 ["applications"] = Array(state.Applications.All),
                 ["servicePrincipals"] = Array(state.ServicePrincipals.All.Where(sp => !state.IsBuiltIn(sp))),
                 ["oauth2PermissionGrants"] = Array(state.Grants.All),
                 ["appRoleAssignments"] = Array(state.Assignments.All),
                 ["secrets"] = new JsonObject(state.Secrets.Select(kv => new System.Collections.Generic.KeyValuePair<string, JsonNode?>(kv.Key,
                     new JsonObject { ["applicationId"] = kv.Value.ApplicationId, ["salt"] = kv.Value.Salt, ["sha256"] = kv.Value.Hash }))),
+                ["owners"] = new JsonObject(state.Owners.Select(kv => new System.Collections.Generic.KeyValuePair<string, JsonNode?>(kv.Key,
+                    new JsonArray(kv.Value.Select(o => (JsonNode?)o).ToArray())))),
             };
             string full = System.IO.Path.GetFullPath(path);
             string dir = System.IO.Path.GetDirectoryName(full)!;
@@ -49,8 +56,13 @@ namespace EntraAppKit.LocalTenant.Persistence
         private static JsonArray Array(System.Collections.Generic.IEnumerable<JsonObject> items) =>
             new JsonArray(items.Select(i => (JsonNode?)i.DeepClone()).ToArray());
 
-        public static TenantState Load(string path, GraphSchema schema)
+        /// <summary>
+        /// Loads a tenant. <paramref name="upgraded"/> is true when the file predates the identity provider (no signing key):
+        /// one is created, and the caller saves the file so the key is kept.
+        /// </summary>
+        public static TenantState Load(string path, GraphSchema schema, out bool upgraded)
         {
+            upgraded = false;
             JsonObject doc;
             try
             {
@@ -82,9 +94,22 @@ namespace EntraAppKit.LocalTenant.Persistence
                 Fill(state.Assignments, doc["appRoleAssignments"]);
                 foreach (var kv in doc["secrets"]!.AsObject())
                     state.Secrets[kv.Key] = new StoredSecret((string)kv.Value!["applicationId"]!, (string)kv.Value["salt"]!, (string)kv.Value["sha256"]!);
+                foreach (var kv in doc["owners"]?.AsObject() ?? new JsonObject())
+                    state.Owners[kv.Key] = kv.Value!.AsArray().Select(o => (string)o!).ToList();
+                if (doc["signingKey"] is JsonObject key)
+                {
+                    state.SigningKey = SigningKey.FromPrivateJwk(key);
+                    state.IdentityHeader = (string?)t["identityHeader"] ?? throw new FormatException("identityHeader is missing");
+                    state.AdministratorId = (string?)t["administratorId"] ?? throw new FormatException("administratorId is missing");
+                }
+                else
+                {
+                    state.CreateIdentity();
+                    upgraded = true;
+                }
                 return state;
             }
-            catch (Exception e) when (e is NullReferenceException || e is InvalidOperationException || e is FormatException)
+            catch (Exception e) when (e is NullReferenceException || e is InvalidOperationException || e is FormatException || e is System.Security.Cryptography.CryptographicException)
             {
                 throw new LocalTenantStateException($"The local tenant file '{path}' is incomplete or damaged ({e.Message}). It was left untouched.");
             }

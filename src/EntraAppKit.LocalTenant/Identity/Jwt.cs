@@ -1,0 +1,91 @@
+using System;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Http;
+
+namespace EntraAppKit.LocalTenant.Identity
+{
+    /// <summary>base64url without padding (RFC 7515 §2), the encoding of every JWT part.</summary>
+    internal static class Base64Url
+    {
+        public static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        public static string Encode(string text) => Encode(Encoding.UTF8.GetBytes(text));
+
+        /// <summary>Decodes base64url; throws <see cref="FormatException"/> for anything else.</summary>
+        public static byte[] Decode(string text)
+        {
+            string b64 = text.Replace('-', '+').Replace('_', '/');
+            switch (b64.Length % 4)
+            {
+                case 0: break;
+                case 2: b64 += "=="; break;
+                case 3: b64 += "="; break;
+                default: throw new FormatException("Not base64url.");
+            }
+            return Convert.FromBase64String(b64);
+        }
+    }
+
+    /// <summary>A compact JWS (header.payload.signature) split into its parts. Parsing checks the shape, never the signature.</summary>
+    internal sealed class Jwt
+    {
+        private Jwt(JsonObject header, JsonObject payload, byte[] signingInput, byte[] signature)
+        {
+            Header = header; Payload = payload; SigningInput = signingInput; Signature = signature;
+        }
+
+        public JsonObject Header { get; }
+
+        public JsonObject Payload { get; }
+
+        /// <summary>The ASCII bytes of "header.payload", what the signature covers.</summary>
+        public byte[] SigningInput { get; }
+
+        public byte[] Signature { get; }
+
+        public string? HeaderString(string name) => Header[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+        public string? Claim(string name) => Payload[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+        /// <summary>A NumericDate claim (exp, nbf, iat) as an instant. MSAL writes its assertions' as strings of digits, which Entra accepts too.</summary>
+        public DateTimeOffset? Time(string name)
+        {
+            if (!(Payload[name] is JsonValue v)) return null;
+            if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var seconds)) return DateTimeOffset.FromUnixTimeSeconds((long)seconds);
+            if (v.TryGetValue<string>(out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var fromText))
+                return DateTimeOffset.FromUnixTimeSeconds(fromText);
+            return null;
+        }
+
+        public static bool TryParse(string token, out Jwt jwt)
+        {
+            jwt = null!;
+            var parts = token.Split('.');
+            if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0) return false;
+            try
+            {
+                if (!(JsonNode.Parse(Base64Url.Decode(parts[0])) is JsonObject header)) return false;
+                if (!(JsonNode.Parse(Base64Url.Decode(parts[1])) is JsonObject payload)) return false;
+                jwt = new Jwt(header, payload, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url.Decode(parts[2]));
+                return true;
+            }
+            catch (Exception e) when (e is FormatException || e is JsonException || e is ArgumentException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>Serializes and signs a JWT with <paramref name="sign"/> (which sees the signing input).</summary>
+        public static string Create(JsonObject header, JsonObject payload, Func<byte[], byte[]> sign)
+        {
+            string input = Base64Url.Encode(header.ToJsonString(GraphJson.Options)) + "." + Base64Url.Encode(payload.ToJsonString(GraphJson.Options));
+            return input + "." + Base64Url.Encode(sign(Encoding.ASCII.GetBytes(input)));
+        }
+
+        /// <summary>Seconds since the Unix epoch, as JWT NumericDate claims carry them.</summary>
+        public static long Seconds(DateTimeOffset t) => t.ToUnixTimeSeconds();
+    }
+}
