@@ -104,13 +104,12 @@ namespace EntraAppKit.Tests.Authentication
             }
         }
 
-        [Fact]
-        public async Task Certificate_sign_in_with_a_pfx_file()
+        /// <summary>A self-signed certificate whose public key is uploaded to the app's keyCredentials (§0.3 keyCredential).</summary>
+        private async Task<X509Certificate2> UploadCertificateAsync(string objectId)
         {
-            var app = await AutomationAppAsync("Cert automation", "Application.Read.All");
             using var rsa = RSA.Create(2048);
             var request = new CertificateRequest("CN=EntraAppKit test", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+            var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
             using (var http = new HttpClient(_tenant.CreateHandler()))
             {
                 var body = new JsonObject
@@ -121,9 +120,17 @@ namespace EntraAppKit.Tests.Authentication
                         ["displayName"] = "CN=EntraAppKit test",
                     }),
                 };
-                var response = await http.PatchAsync($"https://graph.microsoft.com/v1.0/applications/{app.ObjectId}", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+                var response = await http.PatchAsync($"https://graph.microsoft.com/v1.0/applications/{objectId}", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
                 Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
             }
+            return certificate;
+        }
+
+        [Fact]
+        public async Task Certificate_sign_in_with_a_pfx_file()
+        {
+            var app = await AutomationAppAsync("Cert automation", "Application.Read.All");
+            using var certificate = await UploadCertificateAsync(app.ObjectId);
             string pfx = Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".pfx");
             File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, "pw"));
             try
@@ -132,6 +139,24 @@ namespace EntraAppKit.Tests.Authentication
                 Assert.Equal(new[] { "Application.Read.All" }, (await connection.GetContextAsync()).Roles);
             }
             finally { File.Delete(pfx); }
+        }
+
+        [Fact]
+        public async Task Certificate_sign_in_by_thumbprint_from_the_certificate_store()
+        {
+            var app = await AutomationAppAsync("Store automation", "Application.Read.All");
+            using var created = await UploadCertificateAsync(app.ObjectId);
+            // The private key must be persistable for the store (.NET on Linux keeps CurrentUser\My under the user's profile).
+            using var certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx, "pw"), "pw", X509KeyStorageFlags.Exportable | X509KeyStorageFlags.PersistKeySet);
+            using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+            store.Open(OpenFlags.ReadWrite);
+            store.Add(certificate);
+            try
+            {
+                using var connection = await ConnectAsync(new ConnectOptions { Method = ConnectMethod.CertificateThumbprint, ClientId = app.ClientId, CertificateThumbprint = certificate.Thumbprint });
+                Assert.Equal(new[] { "Application.Read.All" }, (await connection.GetContextAsync()).Roles);
+            }
+            finally { store.Remove(certificate); }
         }
 
         [Fact]
