@@ -156,7 +156,7 @@ namespace EntraAppKit.Core.Recipes
                 {
                     PasswordCredential = new PasswordCredential { DisplayName = recipe.Secret.DisplayName, EndDateTime = end },
                 }, cancellationToken: cancellationToken)!, cancellationToken).ConfigureAwait(false);
-                secret = ToSecureString(credential.SecretText);
+                secret = Vendors.SecretText.ToSecureString(credential.SecretText);
                 credential.SecretText = null;
                 secretExpires = credential.EndDateTime;
             }
@@ -301,14 +301,5 @@ namespace EntraAppKit.Core.Recipes
 
         private static DateTimeOffset? LatestExpiry(Application? app) =>
             app?.PasswordCredentials?.Where(p => p.EndDateTime.HasValue).Select(p => p.EndDateTime!.Value).DefaultIfEmpty().Max() is DateTimeOffset d && d != default ? d : (DateTimeOffset?)null;
-
-        private static SecureString? ToSecureString(string? text)
-        {
-            if (text == null) return null;
-            var s = new SecureString();
-            foreach (var c in text) s.AppendChar(c);
-            s.MakeReadOnly();
-            return s;
-        }
     }
 }

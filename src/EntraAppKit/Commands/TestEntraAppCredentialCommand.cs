@@ -74,8 +74,8 @@ namespace EntraAppKit.Commands
                         {
                             SecureString secure => secure,
                             PSObject { BaseObject: SecureString wrapped } => wrapped,
-                            string text => ToSecure(text),
-                            PSObject { BaseObject: string wrappedText } => ToSecure(wrappedText),
+                            string text => Core.Recipes.Vendors.SecretText.ToSecureString(text),
+                            PSObject { BaseObject: string wrappedText } => Core.Recipes.Vendors.SecretText.ToSecureString(wrappedText),
                             _ => throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument,
                                 "-ClientSecret is empty: a re-run of a recipe returns no secret (Graph shows it once). Pass the secret you saved, or run the recipe with -NewSecret."),
                         };
@@ -93,14 +93,6 @@ namespace EntraAppKit.Commands
                 WriteObject(result);
             }
             catch (Exception e) { WriteCoreError(e, ClientId); }
-        }
-
-        private static SecureString ToSecure(string text)
-        {
-            var s = new SecureString();
-            foreach (var c in text) s.AppendChar(c);
-            s.MakeReadOnly();
-            return s;
         }
     }
 }

@@ -185,6 +185,9 @@ namespace EntraAppKit.Tests.Authentication
         [Fact]
         public async Task Managed_identity_through_the_automation_endpoint()
         {
+            // A user-assigned identity with its own client id: MSAL caches managed identity tokens process-wide by identity,
+            // not by tenant, so a system-assigned one could be served another test tenant's cached token.
+            _tenant.CreateManagedIdentity("system-assigned");
             var (miAppId, miSpId) = _tenant.CreateManagedIdentity("automation-account");
             using (var admin = new HttpClient(_tenant.CreateHandler()))
             {
@@ -194,7 +197,7 @@ namespace EntraAppKit.Tests.Authentication
                 (await admin.PostAsync($"https://graph.microsoft.com/v1.0/servicePrincipals/{(string)graph["id"]!}/appRoleAssignedTo", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
             }
             using var variables = new EnvironmentVariables(("IDENTITY_ENDPOINT", "http://localhost" + LocalTenant.LocalTenant.ManagedIdentityPath), ("IDENTITY_HEADER", _tenant.IdentityHeader));
-            using var connection = await ConnectAsync(new ConnectOptions { Method = ConnectMethod.ManagedIdentity });
+            using var connection = await ConnectAsync(new ConnectOptions { Method = ConnectMethod.ManagedIdentity, ClientId = miAppId });
             var context = await connection.GetContextAsync();
             Assert.Equal(miAppId, context.Account);
             Assert.Equal(new[] { "Application.ReadWrite.All" }, context.Roles);

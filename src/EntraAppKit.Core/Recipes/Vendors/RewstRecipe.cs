@@ -80,6 +80,16 @@ namespace EntraAppKit.Core.Recipes.Vendors
     /// <summary>Secrets leave the core as SecureString; plain text only when the user asks.</summary>
     public static class SecretText
     {
+        /// <summary>A read-only SecureString of <paramref name="text"/>; null for null.</summary>
+        public static System.Security.SecureString? ToSecureString(string? text)
+        {
+            if (text == null) return null;
+            var secure = new System.Security.SecureString();
+            foreach (var c in text) secure.AppendChar(c);
+            secure.MakeReadOnly();
+            return secure;
+        }
+
         public static object? Present(SecureString? secret, bool asPlainText)
         {
             if (secret == null || !asPlainText) return secret;
