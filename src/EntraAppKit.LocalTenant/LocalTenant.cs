@@ -263,7 +263,7 @@ namespace EntraAppKit.LocalTenant
         {
             var bytes = new byte[32];
             using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
-            return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            return Identity.Base64Url.Encode(bytes);
         }
 
         private static void RequireMethod(GraphRequest request, params string[] allowed)

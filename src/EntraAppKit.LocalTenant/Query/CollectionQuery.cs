@@ -113,19 +113,18 @@ namespace EntraAppKit.LocalTenant.Query
             return result;
         }
 
+        private const string SkipTokenPrefix = "RFNwdAIAAQAAA";
+
         // Opaque to clients, like Graph's; it only carries the offset.
         private static string EncodeSkipToken(int offset) =>
-            "RFNwdAIAAQAAA" + Convert.ToBase64String(Encoding.UTF8.GetBytes("offset:" + offset.ToString(CultureInfo.InvariantCulture))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            SkipTokenPrefix + Identity.Base64Url.Encode("offset:" + offset.ToString(CultureInfo.InvariantCulture));
 
         private static int DecodeSkipToken(string token)
         {
-            const string prefix = "RFNwdAIAAQAAA";
             try
             {
-                if (!token.StartsWith(prefix, StringComparison.Ordinal)) throw new FormatException();
-                var b64 = token.Substring(prefix.Length).Replace('-', '+').Replace('_', '/');
-                b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-                var text = Encoding.UTF8.GetString(Convert.FromBase64String(b64));
+                if (!token.StartsWith(SkipTokenPrefix, StringComparison.Ordinal)) throw new FormatException();
+                var text = Encoding.UTF8.GetString(Identity.Base64Url.Decode(token.Substring(SkipTokenPrefix.Length)));
                 if (!text.StartsWith("offset:", StringComparison.Ordinal)) throw new FormatException();
                 return int.Parse(text.Substring(7), CultureInfo.InvariantCulture);
             }
