@@ -11,6 +11,14 @@ namespace EntraAppKit.Core.Graph
     {
         public static bool IsNotFound(Exception e) => e is ODataError o && o.ResponseStatusCode == 404;
 
+        /// <summary>Runs a read; Graph's 404 becomes null, any other failure a wrapped error naming <paramref name="action"/>.</summary>
+        public static async Task<T?> NullWhenNotFound<T>(Func<Task<T?>> get, string action = "Reading from Microsoft Graph") where T : class
+        {
+            try { return await get().ConfigureAwait(false); }
+            catch (Exception e) when (IsNotFound(e)) { return null; }
+            catch (Exception e) when (!(e is OperationCanceledException)) { throw Wrap(e, action); }
+        }
+
         /// <summary>The errors Graph documents for objects that have not replicated yet (§7).</summary>
         public static bool IsReplicationLag(Exception e)
         {

@@ -50,8 +50,8 @@ namespace EntraAppKit.Core.Operations
                 var tenant = await _engine.GetTenantAsync(cancellationToken).ConfigureAwait(false);
                 var client = _session.Client;
                 IEnumerable<Application> apps;
-                if (clientId != null) apps = Single(await GetOrNullAsync(() => client.ApplicationsWithAppId(clientId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false));
-                else if (uniqueName != null) apps = Single(await GetOrNullAsync(() => client.ApplicationsWithUniqueName(uniqueName).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false));
+                if (clientId != null) apps = Single(await GraphErrors.NullWhenNotFound(() => client.ApplicationsWithAppId(clientId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false));
+                else if (uniqueName != null) apps = Single(await GraphErrors.NullWhenNotFound(() => client.ApplicationsWithUniqueName(uniqueName).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false));
                 else apps = await ListAsync(displayName, cancellationToken).ConfigureAwait(false);
                 return apps.Select(a => Recipes.Vendors.OutputMapping.ToRegistration(a, tenant)).ToList();
             }
@@ -87,7 +87,7 @@ namespace EntraAppKit.Core.Operations
         private async Task<(Application App, TenantFacts Tenant)> RequireAppAsync(string clientId, CancellationToken cancellationToken)
         {
             var tenant = await _engine.GetTenantAsync(cancellationToken).ConfigureAwait(false);
-            var app = await GetOrNullAsync(() => _session.Client.ApplicationsWithAppId(clientId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false)
+            var app = await GraphErrors.NullWhenNotFound(() => _session.Client.ApplicationsWithAppId(clientId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false)
                 ?? throw new EntraAppKitException(ErrorIds.ApplicationNotFound, EntraErrorCategory.ObjectNotFound, $"No application with client id {clientId} exists in tenant {tenant.InitialDomain}.");
             return (app, tenant);
         }
@@ -199,7 +199,7 @@ namespace EntraAppKit.Core.Operations
             var result = new List<PermissionRequest>();
             foreach (var rra in app.RequiredResourceAccess ?? new List<RequiredResourceAccess>())
             {
-                var sp = await GetOrNullAsync(() => _session.Client.ServicePrincipalsWithAppId(rra.ResourceAppId).GetAsync(c =>
+                var sp = await GraphErrors.NullWhenNotFound(() => _session.Client.ServicePrincipalsWithAppId(rra.ResourceAppId).GetAsync(c =>
                     c.QueryParameters.Select = new[] { "id", "appId", "displayName", "appRoles", "oauth2PermissionScopes" }, cancellationToken)).ConfigureAwait(false)
                     ?? throw new EntraAppKitException(ErrorIds.UnknownResource, EntraErrorCategory.ObjectNotFound,
                         $"'{app.DisplayName}' requires permissions of API {rra.ResourceAppId}, which has no service principal in this tenant.");
@@ -262,12 +262,6 @@ namespace EntraAppKit.Core.Operations
                 await _session.Client.Applications[plan.Application.Id].DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!(e is OperationCanceledException)) { throw GraphErrors.Wrap(e, "Removing the app registration"); }
-        }
-
-        private static async Task<T?> GetOrNullAsync<T>(Func<Task<T?>> get) where T : class
-        {
-            try { return await get().ConfigureAwait(false); }
-            catch (Exception e) when (GraphErrors.IsNotFound(e)) { return null; }
         }
     }
 }

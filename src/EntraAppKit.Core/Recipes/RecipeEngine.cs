@@ -59,14 +59,14 @@ namespace EntraAppKit.Core.Recipes
             Application? app;
             if (recipe.AdoptClientId != null)
             {
-                app = await GetOrNullAsync(() => client.ApplicationsWithAppId(recipe.AdoptClientId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false)
+                app = await GraphErrors.NullWhenNotFound(() => client.ApplicationsWithAppId(recipe.AdoptClientId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false)
                     ?? throw new EntraAppKitException(ErrorIds.ApplicationNotFound, EntraErrorCategory.ObjectNotFound,
                         $"No application with client id {recipe.AdoptClientId} exists in tenant {tenant.InitialDomain}.");
             }
-            else app = await GetOrNullAsync(() => client.ApplicationsWithUniqueName(recipe.UniqueName).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            else app = await GraphErrors.NullWhenNotFound(() => client.ApplicationsWithUniqueName(recipe.UniqueName).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
             ServicePrincipal? sp = null;
             if (app != null)
-                sp = await GetOrNullAsync(() => client.ServicePrincipalsWithAppId(app.AppId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+                sp = await GraphErrors.NullWhenNotFound(() => client.ServicePrincipalsWithAppId(app.AppId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
 
             var plan = new RecipePlan(recipe, tenant, app, sp, resources, resolved, consent)
             {
@@ -145,7 +145,7 @@ namespace EntraAppKit.Core.Recipes
                 sp = await Retry.ExecuteAsync("Creating the service principal",
                     () => client.ServicePrincipals.PostAsync(new ServicePrincipal { AppId = appId }, cancellationToken: cancellationToken)!,
                     cancellationToken,
-                    () => GetOrNullAsync(() => client.ServicePrincipalsWithAppId(appId).GetAsync(cancellationToken: cancellationToken))).ConfigureAwait(false);
+                    () => GraphErrors.NullWhenNotFound(() => client.ServicePrincipalsWithAppId(appId).GetAsync(cancellationToken: cancellationToken))).ConfigureAwait(false);
             }
 
             if (plan.AddsSecret)
@@ -276,7 +276,7 @@ namespace EntraAppKit.Core.Recipes
 
         private async Task<ServicePrincipal> GetResourceByAppIdAsync(string appId, CancellationToken cancellationToken)
         {
-            Task<ServicePrincipal?> Get() => GetOrNullAsync(() => _session.Client.ServicePrincipalsWithAppId(appId).GetAsync(c =>
+            Task<ServicePrincipal?> Get() => GraphErrors.NullWhenNotFound(() => _session.Client.ServicePrincipalsWithAppId(appId).GetAsync(c =>
                 c.QueryParameters.Select = ResourceProperties, cancellationToken));
             var sp = await Get().ConfigureAwait(false);
             // An API registered moments ago (the CMG server app piped into the client recipe) may not have replicated yet (§7).
@@ -290,13 +290,6 @@ namespace EntraAppKit.Core.Recipes
             }
             return sp ?? throw new EntraAppKitException(ErrorIds.UnknownResource, EntraErrorCategory.ObjectNotFound,
                 $"No service principal with appId '{appId}' exists in the tenant, so its permissions cannot be requested or granted.");
-        }
-
-        private static async Task<T?> GetOrNullAsync<T>(Func<Task<T?>> get) where T : class
-        {
-            try { return await get().ConfigureAwait(false); }
-            catch (Exception e) when (GraphErrors.IsNotFound(e)) { return null; }
-            catch (Exception e) { throw GraphErrors.Wrap(e, "Reading the tenant"); }
         }
 
         private static DateTimeOffset? LatestExpiry(Application? app) =>
