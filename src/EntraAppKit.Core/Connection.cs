@@ -75,7 +75,7 @@ namespace EntraAppKit.Core
         public static async Task<EntraAppKitConnection> ConnectAsync(ConnectOptions options, CancellationToken cancellationToken = default)
         {
             if (options.Method == ConnectMethod.LocalTenant) return await ConnectLocalTenantAsync(options.LocalTenantPath, cancellationToken).ConfigureAwait(false);
-            LocalTenant.LocalTenant? tenant = null;
+            LocalTenant.LocalTenantEngine? tenant = null;
             if (options.UseLocalTenant)
             {
                 // The real Azure.Identity credential, talking to the local tenant's token endpoints in-process.
@@ -95,9 +95,9 @@ namespace EntraAppKit.Core
             return connection;
         }
 
-        private static LocalTenant.LocalTenant OpenLocalTenant(string? path)
+        private static LocalTenant.LocalTenantEngine OpenLocalTenant(string? path)
         {
-            try { return path == null ? LocalTenant.LocalTenant.Create() : LocalTenant.LocalTenant.Open(path); }
+            try { return path == null ? LocalTenant.LocalTenantEngine.Create() : LocalTenant.LocalTenantEngine.Open(path); }
             catch (LocalTenantStateException e) { throw new EntraAppKitException(ErrorIds.LocalTenantState, EntraErrorCategory.InvalidOperation, e.Message, e); }
         }
 

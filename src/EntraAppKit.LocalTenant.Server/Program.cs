@@ -55,8 +55,8 @@ Ctrl+C stops the server.";
             }
             if (options.Help) { Console.WriteLine(Usage); return 0; }
 
-            LocalTenant tenant;
-            try { tenant = options.Path == null ? LocalTenant.Create(options.Tenant) : LocalTenant.Open(options.Path, options.Tenant); }
+            LocalTenantEngine tenant;
+            try { tenant = options.Path == null ? LocalTenantEngine.Create(options.Tenant) : LocalTenantEngine.Open(options.Path, options.Tenant); }
             catch (LocalTenantStateException e)
             {
                 Console.Error.WriteLine(e.Message);
@@ -75,12 +75,12 @@ Ctrl+C stops the server.";
         }
 
         /// <summary>What the server prints once it listens: where Graph and the identity endpoints are, and how to authenticate.</summary>
-        public static IEnumerable<string> StartupLines(LocalTenant tenant, string address, ServerOptions options)
+        public static IEnumerable<string> StartupLines(LocalTenantEngine tenant, string address, ServerOptions options)
         {
             yield return $"Local tenant {tenant.TenantId} ({tenant.InitialDomain}) listening on {address}/v1.0";
             if (tenant.Path != null) yield return $"State is saved to {tenant.Path}";
             yield return $"Identity provider: {address}/{tenant.TenantId}/v2.0/.well-known/openid-configuration";
-            yield return $"Managed identity: IDENTITY_ENDPOINT={address}{LocalTenant.ManagedIdentityPath} IDENTITY_HEADER={tenant.IdentityHeader}";
+            yield return $"Managed identity: IDENTITY_ENDPOINT={address}{LocalTenantEngine.ManagedIdentityPath} IDENTITY_HEADER={tenant.IdentityHeader}";
             if (options.NoAuth)
                 yield return $"Authentication is off (--no-auth): every Graph request acts as the built-in admin {tenant.AdministratorUserPrincipalName}.";
             else if (!options.PrintAdminToken)
@@ -89,8 +89,8 @@ Ctrl+C stops the server.";
                 yield return $"Admin token ({tenant.AdministratorUserPrincipalName}, Global Administrator, valid 24 hours): {tenant.IssueAdminToken(TimeSpan.FromHours(24))}";
         }
 
-        /// <summary>Builds the web application for <paramref name="tenant"/> (also used by tests). Authentication follows <see cref="LocalTenant.RequireAuthentication"/>.</summary>
-        public static WebApplication Build(LocalTenant tenant, int port)
+        /// <summary>Builds the web application for <paramref name="tenant"/> (also used by tests). Authentication follows <see cref="LocalTenantEngine.RequireAuthentication"/>.</summary>
+        public static WebApplication Build(LocalTenantEngine tenant, int port)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
@@ -103,7 +103,7 @@ Ctrl+C stops the server.";
             return app;
         }
 
-        private static async Task Serve(LocalTenant tenant, HttpContext ctx)
+        private static async Task Serve(LocalTenantEngine tenant, HttpContext ctx)
         {
             var req = ctx.Request;
             var uri = new Uri($"{req.Scheme}://{req.Host}{req.PathBase}{req.Path}{req.QueryString}");
@@ -116,7 +116,7 @@ Ctrl+C stops the server.";
             if (response.Body != null) await ctx.Response.WriteAsync(response.Body, ctx.RequestAborted).ConfigureAwait(false);
         }
 
-        private static async Task Control(LocalTenant tenant, HttpContext ctx)
+        private static async Task Control(LocalTenantEngine tenant, HttpContext ctx)
         {
             string rest = (string?)ctx.Request.RouteValues["rest"] ?? "";
             if (rest == "requests" && HttpMethods.IsGet(ctx.Request.Method))
@@ -179,7 +179,7 @@ Ctrl+C stops the server.";
                     case "--path": o.Path = Next(); break;
                     case "--name":
                         o.Tenant.Name = Next();
-                        // Checked here so a bad name is a usage error (exit 2), not an unhandled exception from LocalTenant.Create.
+                        // Checked here so a bad name is a usage error (exit 2), not an unhandled exception from LocalTenantEngine.Create.
                         if (o.Tenant.Name.Length == 0 || !o.Tenant.Name.All(c => char.IsLetterOrDigit(c) || c == '-'))
                             throw new ArgumentException("--name takes letters, digits and hyphens (it becomes NAME.onmicrosoft.com).");
                         break;

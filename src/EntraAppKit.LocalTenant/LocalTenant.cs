@@ -26,14 +26,14 @@ namespace EntraAppKit.LocalTenant
     /// endpoint) and authorises Graph calls from the claims of the tokens it issues. Serve it in-process with
     /// <see cref="CreateHandler"/> or over HTTP with the server.
     /// </summary>
-    public sealed partial class LocalTenant
+    public sealed partial class LocalTenantEngine
     {
         private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
         private readonly TenantState _state;
         private readonly Func<DateTimeOffset> _clock;
         private readonly string? _path;
 
-        private LocalTenant(TenantState state, LocalTenantOptions options, string? path)
+        private LocalTenantEngine(TenantState state, LocalTenantOptions options, string? path)
         {
             _state = state;
             _clock = options.Clock;
@@ -43,24 +43,24 @@ namespace EntraAppKit.LocalTenant
         }
 
         /// <summary>A new, empty tenant held in memory.</summary>
-        public static LocalTenant Create(LocalTenantOptions? options = null)
+        public static LocalTenantEngine Create(LocalTenantOptions? options = null)
         {
             options ??= new LocalTenantOptions();
-            return new LocalTenant(TenantState.New(options, GraphSchema.V1, options.Clock()), options, null);
+            return new LocalTenantEngine(TenantState.New(options, GraphSchema.V1, options.Clock()), options, null);
         }
 
         /// <summary>
         /// Opens the tenant persisted at <paramref name="path"/>, or creates it there. Every successful write is saved
         /// atomically. A corrupt or foreign file raises <see cref="LocalTenantStateException"/> and is left untouched.
         /// </summary>
-        public static LocalTenant Open(string path, LocalTenantOptions? options = null)
+        public static LocalTenantEngine Open(string path, LocalTenantOptions? options = null)
         {
             options ??= new LocalTenantOptions();
             bool upgraded = false;
             var state = StateFile.Exists(path)
                 ? StateFile.Load(path, GraphSchema.V1, out upgraded)
                 : TenantState.New(options, GraphSchema.V1, options.Clock());
-            var tenant = new LocalTenant(state, options, path);
+            var tenant = new LocalTenantEngine(state, options, path);
             if (!StateFile.Exists(path) || upgraded) StateFile.Save(path, state);
             return tenant;
         }

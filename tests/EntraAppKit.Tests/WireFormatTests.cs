@@ -11,7 +11,7 @@ namespace EntraAppKit.Tests
         [Fact]
         public async Task Error_messages_keep_apostrophes_literal()
         {
-            var tenant = LocalTenant.LocalTenant.Create();
+            var tenant = LocalTenant.LocalTenantEngine.Create();
             using var http = new HttpClient(tenant.CreateHandler());
             var response = await http.PostAsync("https://graph.microsoft.com/v1.0/applications",
                 new StringContent("{\"displayName\":\"x\",\"foo\":1}", Encoding.UTF8, "application/json"));

@@ -57,7 +57,7 @@ namespace EntraAppKit.Core.Authentication
         public string? LocalTenantPath { get; set; }
 
         /// <summary>A local tenant already open in this process (C# callers and tests); wins over <see cref="LocalTenantPath"/>.</summary>
-        public LocalTenant.LocalTenant? LocalTenantInstance { get; set; }
+        public LocalTenant.LocalTenantEngine? LocalTenantInstance { get; set; }
 
         /// <summary>Sends Azure.Identity's token requests through this transport (the local tenant's in-process handler).</summary>
         public HttpPipelineTransport? IdentityTransport { get; set; }

@@ -23,7 +23,7 @@ namespace EntraAppKit.Core.Graph
         private readonly HttpClient _httpClient;
         private readonly TokenCredential _credential;
 
-        private GraphSession(HttpClient httpClient, GraphServiceClient client, RequestTracer tracer, string endpoint, string method, LocalTenant.LocalTenant? localTenant, TokenCredential credential)
+        private GraphSession(HttpClient httpClient, GraphServiceClient client, RequestTracer tracer, string endpoint, string method, LocalTenant.LocalTenantEngine? localTenant, TokenCredential credential)
         {
             _credential = credential;
             _httpClient = httpClient;
@@ -46,21 +46,21 @@ namespace EntraAppKit.Core.Graph
         public string AuthenticationMethod { get; }
 
         /// <summary>The local tenant behind this session, when it is one.</summary>
-        public LocalTenant.LocalTenant? LocalTenant { get; }
+        public LocalTenant.LocalTenantEngine? LocalTenant { get; }
 
         /// <summary>
         /// Connects to a local tenant in-process: as its built-in administrator, or with <paramref name="credential"/>, a real
         /// Azure.Identity credential whose token requests also go to the tenant (see <see cref="LocalTenantIdentityTransport"/>).
         /// </summary>
-        public static GraphSession ForLocalTenant(LocalTenant.LocalTenant tenant, GraphSessionOptions? options = null, TokenCredential? credential = null) =>
+        public static GraphSession ForLocalTenant(LocalTenant.LocalTenantEngine tenant, GraphSessionOptions? options = null, TokenCredential? credential = null) =>
             Create(credential ?? new LocalTenantAdminCredential(tenant), GlobalGraphEndpoint, tenant.CreateHandler(), credential == null ? "LocalTenant" : "LocalTenantCredential", tenant, options);
 
         /// <summary>Azure.Identity's transport to a local tenant's in-process identity endpoints (no TLS, no network).</summary>
-        public static Azure.Core.Pipeline.HttpPipelineTransport LocalTenantIdentityTransport(LocalTenant.LocalTenant tenant) =>
+        public static Azure.Core.Pipeline.HttpPipelineTransport LocalTenantIdentityTransport(LocalTenant.LocalTenantEngine tenant) =>
             new Azure.Core.Pipeline.HttpClientTransport(new HttpClient(tenant.CreateHandler()));
 
         /// <summary>Connects to a local tenant served over HTTP (the server), e.g. http://127.0.0.1:5000.</summary>
-        public static GraphSession ForLocalTenantServer(Uri serverRoot, LocalTenant.LocalTenant? tenant = null, GraphSessionOptions? options = null) =>
+        public static GraphSession ForLocalTenantServer(Uri serverRoot, LocalTenant.LocalTenantEngine? tenant = null, GraphSessionOptions? options = null) =>
             Create(new LocalTenantAdminCredential(tenant), serverRoot.GetLeftPart(UriPartial.Authority), new HttpClientHandler(), "LocalTenantServer", tenant, options);
 
         /// <summary>Connects with any Azure.Core credential to a Graph endpoint (https://graph.microsoft.com by default).</summary>
@@ -68,7 +68,7 @@ namespace EntraAppKit.Core.Graph
             Create(credential, graphEndpoint ?? GlobalGraphEndpoint, new HttpClientHandler(), "TokenCredential", null, options);
 
         private static GraphSession Create(TokenCredential credential, string endpoint, HttpMessageHandler finalHandler, string method,
-            LocalTenant.LocalTenant? tenant, GraphSessionOptions? options)
+            LocalTenant.LocalTenantEngine? tenant, GraphSessionOptions? options)
         {
             options ??= new GraphSessionOptions();
             endpoint = endpoint.TrimEnd('/');
@@ -117,7 +117,7 @@ namespace EntraAppKit.Core.Graph
     {
         private readonly string _tenantId;
 
-        public LocalTenantAdminCredential(LocalTenant.LocalTenant? tenant) { _tenantId = tenant?.TenantId ?? "local"; }
+        public LocalTenantAdminCredential(LocalTenant.LocalTenantEngine? tenant) { _tenantId = tenant?.TenantId ?? "local"; }
 
         public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
             new AccessToken("localtenant-admin." + _tenantId, DateTimeOffset.UtcNow.AddHours(1));

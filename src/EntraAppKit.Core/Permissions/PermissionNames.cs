@@ -10,7 +10,7 @@ namespace EntraAppKit.Core.Permissions
     {
         private static readonly Lazy<(string[] Delegated, string[] Application)> Names = new Lazy<(string[], string[])>(() =>
         {
-            using var stream = typeof(LocalTenant.LocalTenant).Assembly.GetManifestResourceStream("EntraAppKit.LocalTenant.Data.microsoft-graph-permissions.json")!;
+            using var stream = typeof(LocalTenant.LocalTenantEngine).Assembly.GetManifestResourceStream("EntraAppKit.LocalTenant.Data.microsoft-graph-permissions.json")!;
             var catalog = JsonNode.Parse(stream)!;
             string[] Values(string list) => catalog[list]!.AsArray().Where(p => (bool?)p!["isEnabled"] != false)
                 .Select(p => (string)p!["value"]!).Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(v => v, StringComparer.OrdinalIgnoreCase).ToArray();

@@ -11,7 +11,7 @@ using EntraAppKit.LocalTenant.Query;
 namespace EntraAppKit.LocalTenant
 {
     // /applications: create, read, update, upsert by uniqueName, delete, addPassword, removePassword (graph-ground-truth §0.3–§0.6).
-    public sealed partial class LocalTenant
+    public sealed partial class LocalTenantEngine
     {
         private const string AppType = "application";
         private const string AppResource = "Application";

@@ -11,7 +11,7 @@ using EntraAppKit.LocalTenant.Http;
 namespace EntraAppKit.LocalTenant
 {
     // POST /$batch (graph-ground-truth §7, JSON batching): at most 20 requests, dependsOn ordering, 424 for a failed dependency.
-    public sealed partial class LocalTenant
+    public sealed partial class LocalTenantEngine
     {
         public const int MaxBatchRequests = 20;
 

@@ -7,7 +7,7 @@ using EntraAppKit.LocalTenant.Query;
 namespace EntraAppKit.LocalTenant
 {
     // /oauth2PermissionGrants: delegated admin consent (graph-ground-truth §0.9, §7).
-    public sealed partial class LocalTenant
+    public sealed partial class LocalTenantEngine
     {
         private const string GrantType = "oAuth2PermissionGrant";
         private const string GrantResource = "OAuth2PermissionGrant";

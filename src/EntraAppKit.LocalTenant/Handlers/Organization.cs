@@ -7,7 +7,7 @@ using EntraAppKit.LocalTenant.Query;
 namespace EntraAppKit.LocalTenant
 {
     // /organization and /domains (graph-ground-truth §0.1).
-    public sealed partial class LocalTenant
+    public sealed partial class LocalTenantEngine
     {
         private GraphResponse Organization(GraphRequest request, string? keyName, string? keyValue, string[] rest)
         {

@@ -8,7 +8,7 @@ using EntraAppKit.LocalTenant.Query;
 namespace EntraAppKit.LocalTenant
 {
     // /servicePrincipals and their app role assignments (graph-ground-truth §0.2, §0.7, §0.8).
-    public sealed partial class LocalTenant
+    public sealed partial class LocalTenantEngine
     {
         private const string SpType = "servicePrincipal";
         private const string SpResource = "ServicePrincipal";

@@ -11,9 +11,9 @@ namespace EntraAppKit.LocalTenant.Http
     /// <summary>The in-process front door: answers HttpClient requests from the local tenant, with no socket or TLS.</summary>
     public sealed class LocalTenantHandler : HttpMessageHandler
     {
-        private readonly LocalTenant _tenant;
+        private readonly LocalTenantEngine _tenant;
 
-        public LocalTenantHandler(LocalTenant tenant) { _tenant = tenant; }
+        public LocalTenantHandler(LocalTenantEngine tenant) { _tenant = tenant; }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {

@@ -12,7 +12,7 @@ namespace EntraAppKit.LocalTenant
     // (learn.microsoft.com/entra/identity-platform/access-token-claims-reference): iss https://sts.windows.net/{tid}/, appid,
     // idtyp, oid, roles (app-only) or scp (delegated), tid, ver "1.0". All are RS256 JWTs signed with the tenant's key. Each
     // answer reads the clock once and passes the instant in, so its expires_on and its tokens' exp agree.
-    public sealed partial class LocalTenant
+    public sealed partial class LocalTenantEngine
     {
         private static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(1);
 

@@ -9,7 +9,7 @@ namespace EntraAppKit.LocalTenant
 {
     // Graph's side of a request: the bearer token is validated (signature with the tenant's key, audience, issuer, lifetime)
     // and becomes the caller. Failures are Graph's 401 InvalidAuthenticationToken with its messages as seen from the service.
-    public sealed partial class LocalTenant
+    public sealed partial class LocalTenantEngine
     {
         /// <summary>
         /// What EntraAppKit's in-process admin credential sends: "localtenant-admin.{tenant id}", or ".local" when it does not know

@@ -10,7 +10,7 @@ namespace EntraAppKit.LocalTenant
     // Graph authorises each request from the token: app-only callers by their roles, delegated callers by their scp (the
     // built-in administrator is a Global Administrator, so its role never narrows its scopes). Each list below is the
     // permissions table of the API's reference page, least privileged first (graph-ground-truth §0.1–§0.9, §9).
-    public sealed partial class LocalTenant
+    public sealed partial class LocalTenantEngine
     {
         /// <summary>GET /applications, /servicePrincipals and their items (application-list, serviceprincipal-list).</summary>
         private static readonly string[] ReadApplications =

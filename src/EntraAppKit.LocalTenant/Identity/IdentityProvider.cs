@@ -15,7 +15,7 @@ namespace EntraAppKit.LocalTenant
     // JWKS, the v2.0 and v1 token endpoints, device code, and App Service's managed identity endpoint (learn.microsoft.com:
     // entra/identity-platform/v2-protocols-oidc, v2-oauth2-client-creds-grant-flow, v2-oauth2-device-code,
     // app-service/overview-managed-identity "REST endpoint reference").
-    public sealed partial class LocalTenant
+    public sealed partial class LocalTenantEngine
     {
         /// <summary>The managed identity endpoint's path (App Service protocol 2019-08-01): IDENTITY_ENDPOINT is the server's base URL plus this.</summary>
         public const string ManagedIdentityPath = "/msi/token";

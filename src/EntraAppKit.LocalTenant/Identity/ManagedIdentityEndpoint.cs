@@ -11,7 +11,7 @@ namespace EntraAppKit.LocalTenant
     // "REST endpoint reference", api-version 2019-08-01): GET {IDENTITY_ENDPOINT}?resource=…&api-version=2019-08-01
     // [&client_id=…|&mi_res_id=…|&principal_id=…] with X-IDENTITY-HEADER: {IDENTITY_HEADER}. Plain HTTP by design: the
     // endpoint is local to the host.
-    public sealed partial class LocalTenant
+    public sealed partial class LocalTenantEngine
     {
         private const string ManagedIdentityApiVersion = "2019-08-01";
 

@@ -15,7 +15,7 @@ namespace EntraAppKit.LocalTenant
     // device authorization endpoint. Grants: client_credentials with a secret or a certificate assertion
     // (v2-oauth2-client-creds-grant-flow), device_code (v2-oauth2-device-code) with the built-in administrator as the user
     // who signs in, and refresh_token (v2-oauth2-auth-code-flow "Refresh the access token").
-    public sealed partial class LocalTenant
+    public sealed partial class LocalTenantEngine
     {
         private const string DeviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
 

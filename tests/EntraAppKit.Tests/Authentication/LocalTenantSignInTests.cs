@@ -24,7 +24,7 @@ namespace EntraAppKit.Tests.Authentication
     [Collection(LocalTenantTests.EnvironmentVariablesCollection.Name)]
     public class LocalTenantSignInTests
     {
-        private readonly LocalTenant.LocalTenant _tenant = LocalTenant.LocalTenant.Create();
+        private readonly LocalTenant.LocalTenantEngine _tenant = LocalTenant.LocalTenantEngine.Create();
 
         private static SecureString Secure(string s)
         {
@@ -196,7 +196,7 @@ namespace EntraAppKit.Tests.Authentication
                 var body = new JsonObject { ["principalId"] = miSpId, ["resourceId"] = (string)graph["id"]!, ["appRoleId"] = roleId };
                 (await admin.PostAsync($"https://graph.microsoft.com/v1.0/servicePrincipals/{(string)graph["id"]!}/appRoleAssignedTo", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
             }
-            using var variables = new EnvironmentVariables(("IDENTITY_ENDPOINT", "http://localhost" + LocalTenant.LocalTenant.ManagedIdentityPath), ("IDENTITY_HEADER", _tenant.IdentityHeader));
+            using var variables = new EnvironmentVariables(("IDENTITY_ENDPOINT", "http://localhost" + LocalTenant.LocalTenantEngine.ManagedIdentityPath), ("IDENTITY_HEADER", _tenant.IdentityHeader));
             using var connection = await ConnectAsync(new ConnectOptions { Method = ConnectMethod.ManagedIdentity, ClientId = miAppId });
             var context = await connection.GetContextAsync();
             Assert.Equal(miAppId, context.Account);

@@ -18,7 +18,7 @@ namespace EntraAppKit.Tests.Authentication
 
         private static async Task<RecipePlan> PlanAsync(AppRecipe recipe)
         {
-            var tenant = LocalTenant.LocalTenant.Create();
+            var tenant = LocalTenant.LocalTenantEngine.Create();
             using var session = GraphSession.ForLocalTenant(tenant);
             return await new RecipeEngine(session).PlanAsync(recipe);
         }

@@ -368,7 +368,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             {
                 Assert.Equal(".", System.Globalization.CultureInfo.CurrentCulture.DateTimeFormat.TimeSeparator);
                 Error(await Door.GetAsync($"/applications/{Guid.NewGuid()}"), 404, "Request_ResourceNotFound"); // checks innerError.date's shape
-                var tenant = EntraAppKit.LocalTenant.LocalTenant.Create();
+                var tenant = EntraAppKit.LocalTenant.LocalTenantEngine.Create();
                 var door = await FrontDoor.OpenAsync(Door.Name, tenant);
                 try
                 {

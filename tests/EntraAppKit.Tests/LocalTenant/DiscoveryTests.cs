@@ -141,7 +141,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             {
                 ValidIssuer = v1.Issuer, ValidAudience = "https://graph.microsoft.com", IssuerSigningKeys = v1.SigningKeys,
             })).IsValid);
-            string foreign = EntraAppKit.LocalTenant.LocalTenant.Create().IssueAdminToken();
+            string foreign = EntraAppKit.LocalTenant.LocalTenantEngine.Create().IssueAdminToken();
             Assert.False((await handler.ValidateTokenAsync(foreign, new TokenValidationParameters
             {
                 ValidateIssuer = false, ValidAudience = "https://graph.microsoft.com", IssuerSigningKeys = v1.SigningKeys,

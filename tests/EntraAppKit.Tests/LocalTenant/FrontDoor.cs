@@ -14,10 +14,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
-using Tenant = EntraAppKit.LocalTenant.LocalTenant;
+using Tenant = EntraAppKit.LocalTenant.LocalTenantEngine;
 
 // The namespace is not "EntraAppKit.Tests.LocalTenant": that would shadow the EntraAppKit.LocalTenant namespace for
-// every other test folder (EntraAppKit.Tests.Recipes resolves "LocalTenant.LocalTenant" through EntraAppKit).
+// every other test folder (EntraAppKit.Tests.Recipes resolves "LocalTenant.LocalTenantEngine" through EntraAppKit).
 namespace EntraAppKit.Tests.LocalTenantTests
 {
     /// <summary>Real time plus an offset that tests move forward, so replication lag and expiry need no real waits.</summary>

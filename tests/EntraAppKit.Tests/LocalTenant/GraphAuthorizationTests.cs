@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Xunit;
 using static EntraAppKit.Tests.LocalTenantTests.GraphAssert;
-using Tenant = EntraAppKit.LocalTenant.LocalTenant;
+using Tenant = EntraAppKit.LocalTenant.LocalTenantEngine;
 
 namespace EntraAppKit.Tests.LocalTenantTests
 {

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using EntraAppKit.LocalTenant.Persistence;
 using Xunit;
 using static EntraAppKit.Tests.LocalTenantTests.GraphAssert;
-using Tenant = EntraAppKit.LocalTenant.LocalTenant;
+using Tenant = EntraAppKit.LocalTenant.LocalTenantEngine;
 
 namespace EntraAppKit.Tests.LocalTenantTests
 {

@@ -13,7 +13,7 @@ using Azure.Core.Pipeline;
 using Azure.Identity;
 using EntraAppKit.LocalTenant;
 using Xunit;
-using Tenant = EntraAppKit.LocalTenant.LocalTenant;
+using Tenant = EntraAppKit.LocalTenant.LocalTenantEngine;
 
 namespace EntraAppKit.Tests.LocalTenantTests
 {

@@ -37,7 +37,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         {
             _server = (ServerDoor)await FrontDoor.OpenAsync("Server", _kit.Tenant);
             foreach (var v in Variables) Environment.SetEnvironmentVariable(v, null);
-            Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", _server.Address + EntraAppKit.LocalTenant.LocalTenant.ManagedIdentityPath);
+            Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", _server.Address + EntraAppKit.LocalTenant.LocalTenantEngine.ManagedIdentityPath);
             Environment.SetEnvironmentVariable("IDENTITY_HEADER", _kit.Tenant.IdentityHeader);
         }
 

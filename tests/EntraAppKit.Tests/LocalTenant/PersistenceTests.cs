@@ -9,12 +9,12 @@ using EntraAppKit.LocalTenant;
 using EntraAppKit.LocalTenant.Persistence;
 using Xunit;
 using static EntraAppKit.Tests.LocalTenantTests.GraphAssert;
-using Tenant = EntraAppKit.LocalTenant.LocalTenant;
+using Tenant = EntraAppKit.LocalTenant.LocalTenantEngine;
 
 namespace EntraAppKit.Tests.LocalTenantTests
 {
     /// <summary>
-    /// LocalTenant.Open(path), driven through both front doors: state survives a reopen, secrets are stored only as salted
+    /// LocalTenantEngine.Open(path), driven through both front doors: state survives a reopen, secrets are stored only as salted
     /// hashes, corrupt or foreign files are refused and left byte-for-byte untouched, and writes are atomic.
     /// </summary>
     public sealed class PersistenceTests : IDisposable

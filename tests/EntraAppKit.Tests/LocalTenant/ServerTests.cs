@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using EntraAppKit.LocalTenant.Server;
 using Xunit;
 using static EntraAppKit.Tests.LocalTenantTests.GraphAssert;
-using Tenant = EntraAppKit.LocalTenant.LocalTenant;
+using Tenant = EntraAppKit.LocalTenant.LocalTenantEngine;
 
 namespace EntraAppKit.Tests.LocalTenantTests
 {

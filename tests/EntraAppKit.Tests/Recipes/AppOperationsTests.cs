@@ -15,7 +15,7 @@ namespace EntraAppKit.Tests.Recipes
     /// <summary>Get, Add-WriteBackRedirectUri, Grant-AdminConsent, Remove and the general recipe (seed 003), through the core API.</summary>
     public class AppOperationsTests : IDisposable
     {
-        private readonly LocalTenant.LocalTenant _tenant = LocalTenant.LocalTenant.Create();
+        private readonly LocalTenant.LocalTenantEngine _tenant = LocalTenant.LocalTenantEngine.Create();
         private readonly GraphSession _session;
         private readonly AppRegistrationOperations _ops;
         private readonly RecipeEngine _engine;

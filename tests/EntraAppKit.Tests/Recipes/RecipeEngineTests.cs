@@ -12,7 +12,7 @@ namespace EntraAppKit.Tests.Recipes
     /// <summary>The engine's promises: plans before writing, fails before any write on bad input, survives lag and throttling.</summary>
     public class RecipeEngineTests
     {
-        private readonly LocalTenant.LocalTenant _tenant = LocalTenant.LocalTenant.Create();
+        private readonly LocalTenant.LocalTenantEngine _tenant = LocalTenant.LocalTenantEngine.Create();
 
         private RecipeEngine Engine(GraphSession session) => new RecipeEngine(session, new LagRetryPolicy
         {

@@ -42,7 +42,7 @@ namespace EntraAppKit.Tests.Recipes
         [MemberData(nameof(Recipes))]
         public async Task Completes_under_replication_lag_and_throttling(string recipe)
         {
-            var tenant = LocalTenant.LocalTenant.Create();
+            var tenant = LocalTenant.LocalTenantEngine.Create();
             using var session = GraphSession.ForLocalTenant(tenant);
             var engine = Engine(session);
             var built = await BuildAsync(recipe, engine);
@@ -72,7 +72,7 @@ namespace EntraAppKit.Tests.Recipes
         [MemberData(nameof(Recipes))]
         public async Task Planning_lists_changes_and_writes_nothing(string recipe)
         {
-            var tenant = LocalTenant.LocalTenant.Create();
+            var tenant = LocalTenant.LocalTenantEngine.Create();
             using var session = GraphSession.ForLocalTenant(tenant);
             var engine = Engine(session);
             var built = await BuildAsync(recipe, engine);

@@ -15,7 +15,7 @@ namespace EntraAppKit.Tests.Recipes
     /// <summary>Seed 000 (Rewst) end to end over the real Graph SDK and the in-process local tenant (graph-ground-truth §2).</summary>
     public class RewstRecipeTests
     {
-        private readonly LocalTenant.LocalTenant _tenant = LocalTenant.LocalTenant.Create();
+        private readonly LocalTenant.LocalTenantEngine _tenant = LocalTenant.LocalTenantEngine.Create();
 
         private async Task<JsonObject> GetAsync(string path)
         {

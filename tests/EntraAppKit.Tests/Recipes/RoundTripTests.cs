@@ -23,7 +23,7 @@ namespace EntraAppKit.Tests.Recipes
         [InlineData("KonnectDcrLeastPrivilege", 8, 5, 6)]
         public async Task First_run_and_rerun(string recipe, int firstRoundTrips, int firstWrites, int rerunRoundTrips)
         {
-            var tenant = LocalTenant.LocalTenant.Create();
+            var tenant = LocalTenant.LocalTenantEngine.Create();
             using var session = GraphSession.ForLocalTenant(tenant);
             var engine = new RecipeEngine(session);
             string? serverClientId = null;

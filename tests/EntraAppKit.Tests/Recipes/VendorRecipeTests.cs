@@ -16,7 +16,7 @@ namespace EntraAppKit.Tests.Recipes
     public class VendorRecipeTests
     {
         private const string Graph = "00000003-0000-0000-c000-000000000000";
-        private readonly LocalTenant.LocalTenant _tenant = LocalTenant.LocalTenant.Create(new LocalTenant.LocalTenantOptions { Name = "contoso" });
+        private readonly LocalTenant.LocalTenantEngine _tenant = LocalTenant.LocalTenantEngine.Create(new LocalTenant.LocalTenantOptions { Name = "contoso" });
 
         private RecipeEngine Engine(GraphSession session) => new RecipeEngine(session, new LagRetryPolicy
         {
