@@ -2,35 +2,6 @@ using System;
 
 namespace EntraAppKit.Core
 {
-    /// <summary>Stable error ids: the cmdlets put them in ErrorRecord.FullyQualifiedErrorId.</summary>
-    public static class ErrorIds
-    {
-        public const string NotConnected = "NotConnected";
-        public const string UnknownPermission = "UnknownPermission";
-        public const string UnknownResource = "UnknownResource";
-        public const string GraphRequestFailed = "GraphRequestFailed";
-        public const string ReplicationTimeout = "ReplicationTimeout";
-        public const string InvalidRecipeInput = "InvalidRecipeInput";
-        public const string LocalTenantState = "LocalTenantState";
-        public const string ApplicationNotFound = "ApplicationNotFound";
-        public const string VendorInputRejected = "VendorInputRejected";
-        public const string TokenExpired = "TokenExpired";
-        public const string AuthenticationFailed = "AuthenticationFailed";
-        public const string InsufficientPermissions = "InsufficientPermissions";
-    }
-
-    /// <summary>Mirrors PowerShell's ErrorCategory for the values the core uses, without referencing PowerShell.</summary>
-    public enum EntraErrorCategory
-    {
-        InvalidArgument,
-        ObjectNotFound,
-        PermissionDenied,
-        ConnectionError,
-        OperationTimeout,
-        InvalidOperation,
-        ResourceUnavailable,
-    }
-
     /// <summary>A failure the core reports with a stable id and category.</summary>
     public sealed class EntraAppKitException : Exception
     {
@@ -50,5 +21,9 @@ namespace EntraAppKit.Core
         public string? GraphCode { get; }
 
         public string? RequestId { get; }
+
+        /// <summary>The user's input is wrong: refused before any write.</summary>
+        public static EntraAppKitException InvalidInput(string message) =>
+            new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument, message);
     }
 }

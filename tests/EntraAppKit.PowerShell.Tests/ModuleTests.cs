@@ -42,7 +42,7 @@ namespace EntraAppKit.PowerShell.Tests
         {
             using var s = new ModuleSession();
             var app = s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null; New-RewstAppRegistration -Name 'Rewst Integration'").Single();
-            Assert.Equal("EntraAppKit.Core.Recipes.Vendors.RewstAppRegistration", app.BaseObject.GetType().FullName);
+            Assert.Equal("EntraAppKit.Model.Recipes.RewstAppRegistration", app.BaseObject.GetType().FullName);
             Assert.IsType<SecureString>(app.Properties["ClientSecret"].Value);
             Assert.Equal(s.RunClean("(Get-EntraAppKitContext).TenantId").Single().BaseObject, app.Properties["AuthSubject"].Value);
 

@@ -1,13 +1,14 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using Azure.Core;
 using Azure.Identity;
+using EntraAppKit.Core.Connections;
+using EntraAppKit.Core.Secrets;
 
 namespace EntraAppKit.Core.Authentication
 {
@@ -22,12 +23,12 @@ namespace EntraAppKit.Core.Authentication
 
         public static TokenCredential Create(ConnectOptions o)
         {
-            string tenant = o.TenantId ?? "organizations";
+            string tenant = TenantOf(o) ?? "organizations";
             switch (o.Method)
             {
-                case ConnectMethod.Interactive:
+                case SignInMethod.Interactive:
                     return new InteractiveBrowserCredential(InteractiveOptions(o));
-                case ConnectMethod.DeviceCode:
+                case SignInMethod.DeviceCode:
                     return new DeviceCodeCredential(With(new DeviceCodeCredentialOptions
                     {
                         TenantId = tenant,
@@ -38,13 +39,13 @@ namespace EntraAppKit.Core.Authentication
                             return Task.CompletedTask;
                         },
                     }, o));
-                case ConnectMethod.ClientSecret:
+                case SignInMethod.ClientSecret:
                     return new ClientSecretCredential(RequireTenant(o), Require(o.ClientId, "-ClientId"), Plain(o.ClientSecret, "-ClientSecret"),
                         With(new ClientSecretCredentialOptions(), o));
-                case ConnectMethod.CertificateThumbprint:
+                case SignInMethod.CertificateThumbprint:
                     return new ClientCertificateCredential(RequireTenant(o), Require(o.ClientId, "-ClientId"), FromStore(Require(o.CertificateThumbprint, "-CertificateThumbprint")),
                         With(new ClientCertificateCredentialOptions(), o));
-                case ConnectMethod.CertificatePath:
+                case SignInMethod.CertificatePath:
                     string path = Require(o.CertificatePath, "-CertificatePath");
                     if (!File.Exists(path)) throw Invalid($"The certificate file '{path}' does not exist.");
                     var certificate = o.CertificatePassword == null
@@ -52,30 +53,30 @@ namespace EntraAppKit.Core.Authentication
                         : new X509Certificate2(path, o.CertificatePassword);
                     if (!certificate.HasPrivateKey) throw Invalid($"'{path}' has no private key; Entra needs the key to sign the client assertion.");
                     return new ClientCertificateCredential(RequireTenant(o), Require(o.ClientId, "-ClientId"), certificate, With(new ClientCertificateCredentialOptions(), o));
-                case ConnectMethod.ManagedIdentity:
+                case SignInMethod.ManagedIdentity:
                     // Azure Automation, App Service and Functions expose IDENTITY_ENDPOINT/IDENTITY_HEADER; Azure.Identity finds them.
                     var id = o.ManagedIdentityResourceId != null ? ManagedIdentityId.FromUserAssignedResourceId(new ResourceIdentifier(o.ManagedIdentityResourceId))
                         : o.ClientId != null ? ManagedIdentityId.FromUserAssignedClientId(o.ClientId)
                         : ManagedIdentityId.SystemAssigned;
                     var miOptions = new ManagedIdentityCredentialOptions(id);
-                    if (o.IdentityTransport != null) miOptions.Transport = o.IdentityTransport;
+                    if (o.Target.IdentityTransport != null) miOptions.Transport = o.Target.IdentityTransport;
                     return new ManagedIdentityCredential(miOptions);
-                case ConnectMethod.WorkloadIdentity:
+                case SignInMethod.WorkloadIdentity:
                     // GitHub Actions and Kubernetes workload identity set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE.
                     var wi = With(new WorkloadIdentityCredentialOptions
                     {
                         ClientId = o.ClientId ?? System.Environment.GetEnvironmentVariable("AZURE_CLIENT_ID"),
-                        TenantId = o.TenantId ?? System.Environment.GetEnvironmentVariable("AZURE_TENANT_ID"),
+                        TenantId = TenantOf(o) ?? System.Environment.GetEnvironmentVariable("AZURE_TENANT_ID"),
                         TokenFilePath = o.FederatedTokenFile ?? System.Environment.GetEnvironmentVariable("AZURE_FEDERATED_TOKEN_FILE"),
                     }, o);
                     if (wi.ClientId == null || wi.TenantId == null || wi.TokenFilePath == null)
                         throw Invalid("Workload identity needs -ClientId, -TenantId and -FederatedTokenFile, or AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE.");
                     return new WorkloadIdentityCredential(wi);
-                case ConnectMethod.AzureCli:
+                case SignInMethod.AzureCli:
                     return new AzureCliCredential(new AzureCliCredentialOptions { TenantId = o.TenantId });
-                case ConnectMethod.AzurePowerShell:
+                case SignInMethod.AzurePowerShell:
                     return new AzurePowerShellCredential(new AzurePowerShellCredentialOptions { TenantId = o.TenantId });
-                case ConnectMethod.AccessToken:
+                case SignInMethod.AccessToken:
                     return new StaticTokenCredential(Plain(o.AccessToken, "-AccessToken"));
                 default:
                     throw Invalid($"{o.Method} is not a credential method.");
@@ -85,7 +86,7 @@ namespace EntraAppKit.Core.Authentication
         /// <summary>The browser sign-in's options (unit-tested: no browser runs in CI).</summary>
         internal static InteractiveBrowserCredentialOptions InteractiveOptions(ConnectOptions o) => With(new InteractiveBrowserCredentialOptions
         {
-            TenantId = o.TenantId ?? "organizations",
+            TenantId = TenantOf(o) ?? "organizations",
             ClientId = o.ClientId ?? DefaultPublicClientId,
             // MSAL listens on a loopback port for the browser's redirect.
             RedirectUri = new Uri("http://localhost"),
@@ -93,78 +94,33 @@ namespace EntraAppKit.Core.Authentication
 
         private static T With<T>(T options, ConnectOptions o) where T : TokenCredentialOptions
         {
-            options.AuthorityHost = o.Environment.AuthorityHost;
-            if (o.IdentityTransport != null) options.Transport = o.IdentityTransport;
+            options.AuthorityHost = o.Target.Environment.AuthorityHost;
+            if (o.Target.IdentityTransport != null) options.Transport = o.Target.IdentityTransport;
             switch (options)
             {
                 // The local tenant is not a Microsoft cloud: skip the instance discovery call MSAL would make.
-                case InteractiveBrowserCredentialOptions x: x.DisableInstanceDiscovery = o.IdentityTransport != null; break;
-                case DeviceCodeCredentialOptions x: x.DisableInstanceDiscovery = o.IdentityTransport != null; break;
-                case ClientSecretCredentialOptions x: x.DisableInstanceDiscovery = o.IdentityTransport != null; break;
-                case ClientCertificateCredentialOptions x: x.DisableInstanceDiscovery = o.IdentityTransport != null; break;
-                case WorkloadIdentityCredentialOptions x: x.DisableInstanceDiscovery = o.IdentityTransport != null; break;
+                case InteractiveBrowserCredentialOptions x: x.DisableInstanceDiscovery = o.Target.DisableInstanceDiscovery; break;
+                case DeviceCodeCredentialOptions x: x.DisableInstanceDiscovery = o.Target.DisableInstanceDiscovery; break;
+                case ClientSecretCredentialOptions x: x.DisableInstanceDiscovery = o.Target.DisableInstanceDiscovery; break;
+                case ClientCertificateCredentialOptions x: x.DisableInstanceDiscovery = o.Target.DisableInstanceDiscovery; break;
+                case WorkloadIdentityCredentialOptions x: x.DisableInstanceDiscovery = o.Target.DisableInstanceDiscovery; break;
             }
             return options;
         }
 
         private static X509Certificate2 FromStore(string thumbprint) => CertificateStore.Find(thumbprint);
 
-        private static string RequireTenant(ConnectOptions o) => Require(o.TenantId, "-TenantId");
+        /// <summary>The tenant to sign in to: the one named, or the target's own (a local tenant's).</summary>
+        private static string? TenantOf(ConnectOptions o) => o.TenantId ?? o.Target.TenantId;
+
+        private static string RequireTenant(ConnectOptions o) => Require(TenantOf(o), "-TenantId");
 
         private static string Require(string? value, string parameter) =>
             string.IsNullOrWhiteSpace(value) ? throw Invalid($"{parameter} is required for this sign-in method.") : value!;
 
-        internal static string Plain(SecureString? secret, string parameter)
-        {
-            if (secret == null) throw Invalid($"{parameter} is required for this sign-in method.");
-            var ptr = Marshal.SecureStringToGlobalAllocUnicode(secret);
-            try { return Marshal.PtrToStringUni(ptr)!; }
-            finally { Marshal.ZeroFreeGlobalAllocUnicode(ptr); }
-        }
+        internal static string Plain(SecureString? secret, string parameter) =>
+            secret == null ? throw Invalid($"{parameter} is required for this sign-in method.") : SecretText.ToPlainText(secret);
 
-        private static EntraAppKitException Invalid(string message) =>
-            new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument, message);
-    }
-
-    /// <summary>Certificates in the Windows certificate store (CurrentUser, then LocalMachine 'My').</summary>
-    public static class CertificateStore
-    {
-        public static X509Certificate2 Find(string thumbprint)
-        {
-            foreach (var location in new[] { StoreLocation.CurrentUser, StoreLocation.LocalMachine })
-            {
-                using var store = new X509Store(StoreName.My, location);
-                try { store.Open(OpenFlags.ReadOnly); }
-                catch (System.Security.Cryptography.CryptographicException) { continue; }
-                var found = store.Certificates.Find(X509FindType.FindByThumbprint, thumbprint.Replace(" ", ""), validOnly: false);
-                if (found.Count > 0) return found[0];
-            }
-            throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.ObjectNotFound,
-                $"No certificate with thumbprint {thumbprint} is in the CurrentUser or LocalMachine 'My' store.");
-        }
-    }
-
-    /// <summary>A token used as is (-AccessToken). When it runs out, the error says when.</summary>
-    public sealed class StaticTokenCredential : TokenCredential
-    {
-        private readonly string _token;
-        private readonly DateTimeOffset _expiresOn;
-
-        public StaticTokenCredential(string token)
-        {
-            _token = token;
-            _expiresOn = TokenClaims.Read(token)?.ExpiresOn ?? DateTimeOffset.MaxValue;
-        }
-
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-        {
-            if (DateTimeOffset.UtcNow >= _expiresOn)
-                throw new EntraAppKitException(ErrorIds.TokenExpired, EntraErrorCategory.PermissionDenied,
-                    $"The access token given to Connect-EntraAppKit -AccessToken expired at {_expiresOn.UtcDateTime:u}. Get a new one and connect again.");
-            return new AccessToken(_token, _expiresOn);
-        }
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new ValueTask<AccessToken>(GetToken(requestContext, cancellationToken));
+        private static EntraAppKitException Invalid(string message) => EntraAppKitException.InvalidInput(message);
     }
 }

@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 namespace EntraAppKit.Core.Graph
 {
     /// <summary>
-    /// Retries 429 and 503/504 as Graph's throttling guidance says (graph-ground-truth §7): wait exactly Retry-After,
+    /// Retries 429 and 503/504 as Graph's throttling guidance says (learn.microsoft.com/graph/throttling): wait exactly Retry-After,
     /// which may be fractional seconds ("2.128") or an HTTP date; without it, back off exponentially from a small start.
     /// Replaces the SDK's retry handler, which reads only whole seconds and otherwise waits a fixed 3 s.
     /// </summary>

@@ -4,59 +4,45 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using EntraAppKit.Core.Authentication;
+using EntraAppKit.Core.Consent;
 using EntraAppKit.Core.Graph;
-using EntraAppKit.Core.Recipes;
+using EntraAppKit.Core.Permissions;
+using EntraAppKit.Core.Planning;
+using EntraAppKit.Core.Tenants;
+using EntraAppKit.Model.Operations;
 using Microsoft.Graph.Models;
-using PermissionType = EntraAppKit.Core.Recipes.PermissionType;
+using PermissionType = EntraAppKit.Core.Permissions.PermissionType;
 
 namespace EntraAppKit.Core.Operations
 {
-    /// <summary>A write on an existing app registration, planned before it is made (for -WhatIf).</summary>
-    public sealed class AppOperationPlan
-    {
-        internal AppOperationPlan(Application app, TenantFacts tenant, IReadOnlyList<PlannedChange> changes)
-        {
-            Application = app; Tenant = tenant; Changes = changes;
-        }
-
-        internal Application Application { get; }
-        internal TenantFacts Tenant { get; }
-        internal List<string> NewWebRedirectUris { get; } = new List<string>();
-        internal RecipePlan? ConsentPlan { get; set; }
-
-        public string DisplayName => Application.DisplayName ?? "";
-        public string ClientId => Application.AppId ?? "";
-        public IReadOnlyList<PlannedChange> Changes { get; }
-    }
-
     /// <summary>Operations on existing app registrations: find, add redirect URIs, grant admin consent, remove.</summary>
     public sealed class AppRegistrationOperations
     {
         private readonly GraphSession _session;
-        private readonly RecipeEngine _engine;
+        private readonly TenantReader _reader;
+        private readonly ConsentReconciler _consent;
 
         public AppRegistrationOperations(GraphSession session, LagRetryPolicy? retry = null)
         {
             _session = session ?? throw new ArgumentNullException(nameof(session));
-            _engine = new RecipeEngine(session, retry);
+            retry ??= new LagRetryPolicy();
+            _reader = new TenantReader(session, retry);
+            _consent = new ConsentReconciler(session, retry);
         }
 
         /// <summary>Finds apps by client id, uniqueName, or display name (wildcards * and ?); all apps when none is given.</summary>
-        public async Task<IReadOnlyList<EntraAppRegistration>> FindAsync(string? clientId = null, string? uniqueName = null, string? displayName = null,
-            CancellationToken cancellationToken = default)
-        {
-            try
+        public Task<IReadOnlyList<EntraAppRegistration>> FindAsync(string? clientId = null, string? uniqueName = null, string? displayName = null,
+            CancellationToken cancellationToken = default) =>
+            GraphErrors.Guard("Reading app registrations", async () =>
             {
-                var tenant = await _engine.GetTenantAsync(cancellationToken).ConfigureAwait(false);
-                var client = _session.Client;
+                var tenant = await _reader.ReadTenantAsync(cancellationToken).ConfigureAwait(false);
                 IEnumerable<Application> apps;
-                if (clientId != null) apps = Single(await GraphErrors.NullWhenNotFound(() => client.ApplicationsWithAppId(clientId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false));
-                else if (uniqueName != null) apps = Single(await GraphErrors.NullWhenNotFound(() => client.ApplicationsWithUniqueName(uniqueName).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false));
+                if (clientId != null) apps = Single(await _reader.FindApplicationByClientIdAsync(clientId, cancellationToken).ConfigureAwait(false));
+                else if (uniqueName != null) apps = Single(await _reader.FindApplicationByUniqueNameAsync(uniqueName, cancellationToken).ConfigureAwait(false));
                 else apps = await ListAsync(displayName, cancellationToken).ConfigureAwait(false);
-                return apps.Select(a => Recipes.Vendors.OutputMapping.ToRegistration(a, tenant)).ToList();
-            }
-            catch (Exception e) when (!(e is OperationCanceledException)) { throw GraphErrors.Wrap(e, "Reading app registrations"); }
-        }
+                return (IReadOnlyList<EntraAppRegistration>)apps.Select(a => RegistrationMapping.ToRegistration(a, tenant)).ToList();
+            });
 
         private static IEnumerable<Application> Single(Application? app) => app == null ? Enumerable.Empty<Application>() : new[] { app };
 
@@ -86,17 +72,15 @@ namespace EntraAppKit.Core.Operations
 
         private async Task<(Application App, TenantFacts Tenant)> RequireAppAsync(string clientId, CancellationToken cancellationToken)
         {
-            var tenant = await _engine.GetTenantAsync(cancellationToken).ConfigureAwait(false);
-            var app = await GraphErrors.NullWhenNotFound(() => _session.Client.ApplicationsWithAppId(clientId).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false)
-                ?? throw new EntraAppKitException(ErrorIds.ApplicationNotFound, EntraErrorCategory.ObjectNotFound, $"No application with client id {clientId} exists in tenant {tenant.InitialDomain}.");
-            return (app, tenant);
+            var tenant = await _reader.ReadTenantAsync(cancellationToken).ConfigureAwait(false);
+            return (await _reader.RequireApplicationAsync(clientId, tenant, cancellationToken).ConfigureAwait(false), tenant);
         }
 
         // ----- Web redirect URIs (WriteBackExtreme return URLs) -----
 
         /// <summary>
-        /// Plans adding web redirect URIs without removing any (graph-ground-truth §4). https is required except for localhost;
-        /// URIs already present are no-ops. Invalid input fails before any write.
+        /// Plans adding web redirect URIs without removing any. https is required except for localhost
+        /// (learn.microsoft.com/entra/identity-platform/reply-url); URIs already present are no-ops. Invalid input fails before any write.
         /// </summary>
         public async Task<AppOperationPlan> PlanAddWebRedirectUrisAsync(string clientId, IEnumerable<string> uris, CancellationToken cancellationToken = default)
         {
@@ -104,10 +88,9 @@ namespace EntraAppKit.Core.Operations
             foreach (var uri in list)
             {
                 if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || !(parsed.Scheme == "https" || (parsed.Scheme == "http" && parsed.IsLoopback)))
-                    throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument,
-                        $"'{uri}' is not a valid web redirect URI: Entra requires https (http only for localhost).");
+                    throw EntraAppKitException.InvalidInput($"'{uri}' is not a valid web redirect URI: Entra requires https (http only for localhost).");
             }
-            try
+            return await GraphErrors.Guard("Reading the app registration", async () =>
             {
                 var (app, tenant) = await RequireAppAsync(clientId, cancellationToken).ConfigureAwait(false);
                 var existing = app.Web?.RedirectUris ?? new List<string>();
@@ -116,19 +99,18 @@ namespace EntraAppKit.Core.Operations
                     $"Add web redirect URI {u} to '{app.DisplayName}'")).ToList());
                 plan.NewWebRedirectUris.AddRange(missing);
                 return plan;
-            }
-            catch (Exception e) when (!(e is OperationCanceledException)) { throw GraphErrors.Wrap(e, "Reading the app registration"); }
+            }).ConfigureAwait(false);
         }
 
         public async Task<EntraAppRegistration> ApplyAddWebRedirectUrisAsync(AppOperationPlan plan, CancellationToken cancellationToken = default)
         {
             var app = plan.Application;
-            if (plan.NewWebRedirectUris.Count == 0) return Recipes.Vendors.OutputMapping.ToRegistration(app, plan.Tenant);
-            try
+            if (plan.NewWebRedirectUris.Count == 0) return RegistrationMapping.ToRegistration(app, plan.Tenant);
+            return await GraphErrors.Guard("Adding redirect URIs", async () =>
             {
                 var web = app.Web;
                 var uris = (web?.RedirectUris ?? new List<string>()).Concat(plan.NewWebRedirectUris).ToList();
-                // PATCH replaces redirectUris (and, as the local tenant models it, the whole web object): send all of it.
+                // A PATCH replaces the web object it names (learn.microsoft.com/graph/api/application-update): send all of it.
                 await _session.Client.Applications[app.Id].PatchAsync(new Application
                 {
                     Web = new WebApplication
@@ -145,64 +127,55 @@ namespace EntraAppKit.Core.Operations
                 }, cancellationToken: cancellationToken).ConfigureAwait(false);
                 app.Web ??= new WebApplication();
                 app.Web.RedirectUris = uris;
-                return Recipes.Vendors.OutputMapping.ToRegistration(app, plan.Tenant, plan.Changes.Select(c => c.Description).ToArray());
-            }
-            catch (Exception e) when (!(e is OperationCanceledException)) { throw GraphErrors.Wrap(e, "Adding redirect URIs"); }
+                return RegistrationMapping.ToRegistration(app, plan.Tenant, plan.Changes.Select(c => c.Description).ToArray());
+            }).ConfigureAwait(false);
         }
 
         // ----- Admin consent -----
 
         /// <summary>
         /// Plans tenant-wide admin consent for the permissions the app requires (all, or those named in <paramref name="only"/>):
-        /// app role assignments for application permissions, one AllPrincipals grant per API for delegated ones (§0.8, §0.9).
+        /// app role assignments for application permissions, one AllPrincipals grant per API for delegated ones, and the service
+        /// principal if it has none. Only the consent reconciler plans: nothing here can write the application object.
         /// </summary>
-        public async Task<AppOperationPlan> PlanAdminConsentAsync(string clientId, IReadOnlyCollection<string>? only = null, CancellationToken cancellationToken = default)
-        {
-            try
+        public Task<AdminConsentPlan> PlanAdminConsentAsync(string clientId, IReadOnlyCollection<string>? only = null, CancellationToken cancellationToken = default) =>
+            GraphErrors.Guard("Planning admin consent", async () =>
             {
                 var (app, tenant) = await RequireAppAsync(clientId, cancellationToken).ConfigureAwait(false);
-                var recipe = new AppRecipe("AdminConsent", app.DisplayName ?? "", app.UniqueName ?? "")
-                {
-                    AdoptClientId = clientId,
-                    AssignUniqueName = false,
-                    SignInAudience = app.SignInAudience ?? "AzureADMyOrg",
-                };
-                var required = await RequiredPermissionsAsync(app, cancellationToken).ConfigureAwait(false);
-                foreach (var p in required) recipe.Permissions.Add(p);
+                var (required, resources) = await RequiredPermissionsAsync(app, cancellationToken).ConfigureAwait(false);
                 var selected = only == null || only.Count == 0 ? required : SelectPermissions(app, required, only);
-                foreach (var p in selected) recipe.Consent.Add(p);
-                var consentPlan = await _engine.PlanAsync(recipe, cancellationToken).ConfigureAwait(false);
-                return new AppOperationPlan(app, tenant, consentPlan.Changes) { ConsentPlan = consentPlan };
-            }
-            catch (Exception e) when (!(e is OperationCanceledException)) { throw GraphErrors.Wrap(e, "Planning admin consent"); }
-        }
+                var sp = await _reader.FindServicePrincipalAsync(app.AppId!, cancellationToken).ConfigureAwait(false);
+                var consent = await _consent.PlanAsync(app.DisplayName ?? "", tenant, sp, selected, managesConsent: false, resources, cancellationToken).ConfigureAwait(false);
+                return new AdminConsentPlan(app, consent, await _reader.ReadCallerAsync(cancellationToken).ConfigureAwait(false));
+            });
 
-        private static List<PermissionRequest> SelectPermissions(Application app, List<PermissionRequest> required, IReadOnlyCollection<string> only)
+        private static List<ResolvedPermission> SelectPermissions(Application app, List<ResolvedPermission> required, IReadOnlyCollection<string> only)
         {
-            var selected = new List<PermissionRequest>();
+            var selected = new List<ResolvedPermission>();
             foreach (var name in only)
             {
                 var request = PermissionRequest.Parse(name, PermissionType.Delegated);
-                var matches = required.Where(r => string.Equals(r.Name, request.Name, StringComparison.OrdinalIgnoreCase) &&
-                    (!name.Contains("/") || string.Equals(r.Resource, request.Resource, StringComparison.OrdinalIgnoreCase))).ToList();
+                var matches = required.Where(r => string.Equals(r.Request.Name, request.Name, StringComparison.OrdinalIgnoreCase) &&
+                    (!name.Contains("/") || string.Equals(r.Request.Resource, request.Resource, StringComparison.OrdinalIgnoreCase))).ToList();
                 if (matches.Count == 0)
                     throw new EntraAppKitException(ErrorIds.UnknownPermission, EntraErrorCategory.InvalidArgument,
-                        $"'{app.DisplayName}' does not require '{name}', so it cannot be consented. It requires: {string.Join(", ", required.Select(r => r.Name).Distinct())}.");
+                        $"'{app.DisplayName}' does not require '{name}', so it cannot be consented. It requires: {string.Join(", ", required.Select(r => r.Request.Name).Distinct())}.");
                 selected.AddRange(matches);
             }
             return selected.Distinct().ToList();
         }
 
         /// <summary>The app's requiredResourceAccess as named permissions, read from each API's service principal.</summary>
-        private async Task<List<PermissionRequest>> RequiredPermissionsAsync(Application app, CancellationToken cancellationToken)
+        private async Task<(List<ResolvedPermission> Required, IReadOnlyDictionary<string, ServicePrincipal> Resources)> RequiredPermissionsAsync(Application app, CancellationToken cancellationToken)
         {
-            var result = new List<PermissionRequest>();
+            var result = new List<ResolvedPermission>();
+            var resources = new Dictionary<string, ServicePrincipal>(StringComparer.OrdinalIgnoreCase);
             foreach (var rra in app.RequiredResourceAccess ?? new List<RequiredResourceAccess>())
             {
-                var sp = await GraphErrors.NullWhenNotFound(() => _session.Client.ServicePrincipalsWithAppId(rra.ResourceAppId).GetAsync(c =>
-                    c.QueryParameters.Select = new[] { "id", "appId", "displayName", "appRoles", "oauth2PermissionScopes" }, cancellationToken)).ConfigureAwait(false)
+                var sp = await _reader.FindResourceByAppIdAsync(rra.ResourceAppId!, cancellationToken).ConfigureAwait(false)
                     ?? throw new EntraAppKitException(ErrorIds.UnknownResource, EntraErrorCategory.ObjectNotFound,
                         $"'{app.DisplayName}' requires permissions of API {rra.ResourceAppId}, which has no service principal in this tenant.");
+                resources[sp.AppId!] = sp;
                 foreach (var access in rra.ResourceAccess ?? new List<ResourceAccess>())
                 {
                     bool delegated = access.Type == "Scope";
@@ -212,38 +185,36 @@ namespace EntraAppKit.Core.Operations
                     if (name == null)
                         throw new EntraAppKitException(ErrorIds.UnknownPermission, EntraErrorCategory.InvalidOperation,
                             $"'{app.DisplayName}' requires {access.Type} {access.Id} of {sp.DisplayName}, which {sp.DisplayName} does not define.");
-                    result.Add(new PermissionRequest(name, delegated ? PermissionType.Delegated : PermissionType.Application, sp.AppId!));
+                    var request = new PermissionRequest(name, delegated ? PermissionType.Delegated : PermissionType.Application, sp.AppId!);
+                    result.Add(PermissionResolver.Resolve(request, sp));
                 }
             }
-            return result;
+            return (result, resources);
         }
 
-        public async Task<IReadOnlyList<AdminConsentResult>> ApplyAdminConsentAsync(AppOperationPlan plan, CancellationToken cancellationToken = default)
-        {
-            var consent = plan.ConsentPlan ?? throw new ArgumentException("Not an admin consent plan.", nameof(plan));
-            var granted = consent.AppRolesToAssign.Select(r => (r.Resource.Id, r.Request.Name, "Application"))
-                .Concat(consent.DelegatedConsentToApply.SelectMany(c => c.Scopes
-                    .Where(s => !RecipeEngine.SplitScopes(c.Existing?.Scope).Contains(s, StringComparer.OrdinalIgnoreCase))
-                    .Select(s => ((string?)c.ResourceId, s, "Delegated"))))
-                .ToList();
-            await _engine.ApplyAsync(consent, cancellationToken).ConfigureAwait(false);
-            return consent.ConsentPermissions.Select(p => new AdminConsentResult
+        /// <summary>Grants what the plan lists; one row per permission, Granted by this run or AlreadyGranted.</summary>
+        public Task<IReadOnlyList<AdminConsentResult>> ApplyAdminConsentAsync(AdminConsentPlan plan, CancellationToken cancellationToken = default) =>
+            GraphErrors.Guard("Granting admin consent", async () =>
             {
-                ClientId = plan.ClientId,
-                AppName = plan.DisplayName,
-                Resource = p.Resource.DisplayName ?? p.ResourceAppId,
-                Permission = p.Request.Name,
-                Type = p.Request.Type.ToString(),
-                Status = granted.Any(g => string.Equals(g.Item1, p.Resource.Id, StringComparison.OrdinalIgnoreCase) &&
-                    string.Equals(g.Item2, p.Request.Name, StringComparison.OrdinalIgnoreCase) && g.Item3 == p.Request.Type.ToString()) ? "Granted" : "AlreadyGranted",
-            }).ToList();
-        }
+                var consent = plan.Consent;
+                if (plan.Caller != null) PermissionPreflight.Check(plan.Caller, null, consent);
+                var sp = await _consent.EnsureServicePrincipalAsync(consent, plan.ClientId, cancellationToken).ConfigureAwait(false);
+                await _consent.ApplyAsync(consent, sp, cancellationToken).ConfigureAwait(false);
+                return (IReadOnlyList<AdminConsentResult>)consent.Consent.Select(p => new AdminConsentResult
+                {
+                    ClientId = plan.ClientId,
+                    AppName = plan.DisplayName,
+                    Resource = p.Resource.DisplayName ?? p.ResourceAppId,
+                    Permission = p.Request.Name,
+                    Type = p.Request.Type.ToString(),
+                    Status = consent.Grants(p) ? "Granted" : "AlreadyGranted",
+                }).ToList();
+            });
 
         // ----- Removal -----
 
-        public async Task<AppOperationPlan> PlanRemoveAsync(string clientId, CancellationToken cancellationToken = default)
-        {
-            try
+        public Task<AppOperationPlan> PlanRemoveAsync(string clientId, CancellationToken cancellationToken = default) =>
+            GraphErrors.Guard("Reading the app registration", async () =>
             {
                 var (app, tenant) = await RequireAppAsync(clientId, cancellationToken).ConfigureAwait(false);
                 return new AppOperationPlan(app, tenant, new[]
@@ -251,17 +222,13 @@ namespace EntraAppKit.Core.Operations
                     new PlannedChange($"application '{app.DisplayName}'", "Remove",
                         $"Remove application '{app.DisplayName}' (client id {app.AppId}) and its service principal, grants and assignments from {tenant.InitialDomain}"),
                 });
-            }
-            catch (Exception e) when (!(e is OperationCanceledException)) { throw GraphErrors.Wrap(e, "Reading the app registration"); }
-        }
+            });
 
-        public async Task ApplyRemoveAsync(AppOperationPlan plan, CancellationToken cancellationToken = default)
-        {
-            try
+        public Task ApplyRemoveAsync(AppOperationPlan plan, CancellationToken cancellationToken = default) =>
+            GraphErrors.Guard<object?>("Removing the app registration", async () =>
             {
                 await _session.Client.Applications[plan.Application.Id].DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (!(e is OperationCanceledException)) { throw GraphErrors.Wrap(e, "Removing the app registration"); }
-        }
+                return null;
+            });
     }
 }

@@ -1,29 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using EntraAppKit.Core.Recipes;
 using Microsoft.Graph.Models;
-using PermissionType = EntraAppKit.Core.Recipes.PermissionType;
 
 namespace EntraAppKit.Core.Permissions
 {
-    /// <summary>A permission resolved against the resource's service principal in the tenant.</summary>
-    internal sealed class ResolvedPermission
-    {
-        public ResolvedPermission(PermissionRequest request, ServicePrincipal resource, Guid id)
-        {
-            Request = request; Resource = resource; Id = id;
-        }
-
-        public PermissionRequest Request { get; }
-        public ServicePrincipal Resource { get; }
-        public Guid Id { get; }
-        public string ResourceAppId => Resource.AppId!;
-        public string GraphType => Request.Type == PermissionType.Delegated ? "Scope" : "Role";
-    }
-
     /// <summary>
-    /// Resolves friendly permission names against the tenant's own resource service principals (graph-ground-truth §0.2),
+    /// Resolves friendly permission names against the tenant's own resource service principals (learn.microsoft.com/graph/permissions-grant-via-msgraph),
     /// so an unknown name fails before any write, with the closest real names suggested.
     /// </summary>
     internal static class PermissionResolver

@@ -1,53 +1,9 @@
-using System;
 using System.Collections.Generic;
+using EntraAppKit.Core.Permissions;
+using EntraAppKit.Model.Recipes;
 
 namespace EntraAppKit.Core.Recipes
 {
-    /// <summary>Delegated (type "Scope") or application (type "Role") permission.</summary>
-    public enum PermissionType
-    {
-        Delegated,
-        Application,
-    }
-
-    /// <summary>A permission the application requires, by friendly name, e.g. Microsoft Graph / User.Read / Delegated.</summary>
-    public sealed class PermissionRequest
-    {
-        public PermissionRequest(string name, PermissionType type, string resource = MicrosoftGraph.AppId)
-        {
-            Name = name ?? throw new ArgumentNullException(nameof(name));
-            Type = type;
-            Resource = resource ?? throw new ArgumentNullException(nameof(resource));
-        }
-
-        /// <summary>Parses "Resource/Permission" (resource by display name or appId) or a bare Microsoft Graph permission name.</summary>
-        public static PermissionRequest Parse(string text, PermissionType type)
-        {
-            int slash = (text ?? throw new ArgumentNullException(nameof(text))).LastIndexOf('/');
-            if (slash < 0) return new PermissionRequest(text.Trim(), type);
-            string resource = text.Substring(0, slash).Trim(), name = text.Substring(slash + 1).Trim();
-            if (resource.Length == 0 || name.Length == 0)
-                throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument, $"'{text}' is not 'Resource/Permission' or a Microsoft Graph permission name.");
-            return new PermissionRequest(name, type, string.Equals(resource, "Microsoft Graph", StringComparison.OrdinalIgnoreCase) ? MicrosoftGraph.AppId : resource);
-        }
-
-        /// <summary>The permission's value, e.g. <c>User.Read</c>.</summary>
-        public string Name { get; }
-
-        public PermissionType Type { get; }
-
-        /// <summary>The API that defines the permission: its appId, or its service principal's display name.</summary>
-        public string Resource { get; }
-
-        public override string ToString() => $"{Name} ({Type})";
-    }
-
-    /// <summary>Well-known values of Microsoft Graph.</summary>
-    public static class MicrosoftGraph
-    {
-        public const string AppId = "00000003-0000-0000-c000-000000000000";
-    }
-
     /// <summary>
     /// A recipe: the desired state of one app registration, its service principal, credential and consent.
     /// The <see cref="RecipeEngine"/> plans the difference from the tenant and applies it, keyed by <see cref="UniqueName"/>.
@@ -66,7 +22,7 @@ namespace EntraAppKit.Core.Recipes
 
         public string DisplayName { get; }
 
-        /// <summary>The immutable alternate key the app is found and created by (graph-ground-truth §0.4).</summary>
+        /// <summary>The immutable alternate key the app is found and created by (learn.microsoft.com/graph/api/application-upsert).</summary>
         public string UniqueName { get; }
 
         /// <summary>AzureADMyOrg (single tenant) or AzureADMultipleOrgs (multitenant), etc. Always sent: Graph's default is the personal-account audience.</summary>
@@ -78,12 +34,9 @@ namespace EntraAppKit.Core.Recipes
         /// </summary>
         public string? AdoptClientId { get; set; }
 
-        /// <summary>Set the recipe's uniqueName on an adopted app that has none (recipes do; Grant-AdminConsent does not).</summary>
-        public bool AssignUniqueName { get; set; } = true;
-
         /// <summary>
         /// Placeholders usable in URIs: <c>{tenantId}</c> (known before the create) and <c>{appId}</c> (known only after it,
-        /// so such values are written by a follow-up PATCH, graph-ground-truth §0.5).
+        /// so such values are written by a follow-up PATCH).
         /// </summary>
         public const string TenantIdPlaceholder = "{tenantId}";
 
@@ -135,19 +88,5 @@ namespace EntraAppKit.Core.Recipes
 
         /// <summary>Permissions to grant tenant-wide admin consent for (a subset of <see cref="Permissions"/>).</summary>
         public IList<PermissionRequest> Consent { get; } = new List<PermissionRequest>();
-    }
-
-    /// <summary>A client secret to add.</summary>
-    public sealed class SecretRequest
-    {
-        public SecretRequest(string displayName, int lifetimeMonths)
-        {
-            if (lifetimeMonths < 1 || lifetimeMonths > 24) throw new ArgumentOutOfRangeException(nameof(lifetimeMonths), "Microsoft recommends secrets of at most 24 months.");
-            DisplayName = displayName;
-            LifetimeMonths = lifetimeMonths;
-        }
-
-        public string DisplayName { get; }
-        public int LifetimeMonths { get; }
     }
 }

@@ -1,21 +1,52 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using EntraAppKit.Core;
+using EntraAppKit.Core.Connections;
+using EntraAppKit.Core.Planning;
 
 namespace EntraAppKit.Commands
 {
     /// <summary>
-    /// Base of every EntraAppKit cmdlet: runs a core call, relays its Graph trace lines to -Verbose on the pipeline
-    /// thread, cancels on Ctrl+C, and turns core failures into ErrorRecords with stable ErrorIds.
+    /// Base of every EntraAppKit cmdlet. One error boundary (<see cref="ProcessRecord"/> around <see cref="ExecuteCmdlet"/>, as
+    /// Az's AzurePSCmdlet does) turns core failures into ErrorRecords with stable ErrorIds; <see cref="RunCore{T}"/> runs a core
+    /// call, relays its Graph trace lines to -Verbose on the pipeline thread and cancels on Ctrl+C; <see cref="Execute{TPlan, TResult}"/>
+    /// is the one plan → ShouldProcess per change → apply template of every command that writes.
     /// </summary>
     public abstract class EntraAppKitCmdlet : PSCmdlet
     {
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+        private BlockingCollection<Action>? _pipelineWork;
 
         protected override void StopProcessing() => _cancel.Cancel();
+
+        /// <summary>The command's work, inside the error boundary.</summary>
+        protected abstract void ExecuteCmdlet();
+
+        /// <summary>What an error record names as its target.</summary>
+        protected virtual object? ErrorTarget => null;
+
+        /// <summary>Whether a failure stops the pipeline (Connect-EntraAppKit) rather than being written as a non-terminating error.</summary>
+        protected virtual bool FailureTerminates => false;
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                ExecuteCmdlet();
+            }
+            catch (Exception e)
+            {
+                RethrowPipelineStop(e);
+                var record = ToErrorRecord(e, ErrorTarget);
+                if (FailureTerminates) ThrowTerminatingError(record);
+                else WriteError(record);
+            }
+        }
 
         /// <summary>Connections are kept per runspace: jobs sharing a process (Azure Automation) never share one.</summary>
         protected object ConnectionScope => (object?)System.Management.Automation.Runspaces.Runspace.DefaultRunspace ?? EntraAppKitConnection.ProcessScope;
@@ -26,7 +57,34 @@ namespace EntraAppKit.Commands
         /// <summary>This runspace's connection, or the NotConnected error.</summary>
         protected EntraAppKitConnection RequireConnection() => EntraAppKitConnection.Require(ConnectionScope);
 
-        private BlockingCollection<Action>? _pipelineWork;
+        /// <summary>
+        /// Plans, asks ShouldProcess for every change (so -WhatIf lists them all), then applies all of them or none, shapes the
+        /// result and writes it. A plan without changes is still applied: it writes nothing and returns what exists.
+        /// </summary>
+        /// <param name="activity">The progress activity, e.g. "New-RewstAppRegistration: Rewst Integration".</param>
+        /// <param name="plan">Reads the tenant; makes no write.</param>
+        /// <param name="changesOf">The plan's changes (its <see cref="IChangePlan.Changes"/>).</param>
+        /// <param name="apply">Makes the planned writes and shapes the output.</param>
+        /// <param name="write">Writes the output to the pipeline.</param>
+        /// <param name="unchanged">What -Verbose says when the plan has no change; nothing when null.</param>
+        /// <remarks>
+        /// The changes are passed, not constrained (where TPlan : IChangePlan): a generic constraint naming a Core type makes
+        /// this type need EntraAppKit.Core to load, and PowerShell lists the cmdlet types before the module's load context exists.
+        /// </remarks>
+        protected void Execute<TPlan, TResult>(string activity, Func<CancellationToken, Task<TPlan>> plan, Func<TPlan, IReadOnlyList<PlannedChange>> changesOf,
+            Func<TPlan, CancellationToken, Task<TResult>> apply, Action<TResult> write, Func<TPlan, string>? unchanged = null)
+        {
+            WriteProgress(new ProgressRecord(1, activity, "Reading the tenant"));
+            var planned = RunCore(plan);
+            var changes = changesOf(planned);
+            if (changes.Count == 0 && unchanged != null) WriteVerbose(unchanged(planned));
+            bool approved = changes.Aggregate(true, (ok, change) => ShouldProcess(change.Description, change.Description + "?", change.Action) && ok);
+            if (!approved) return;
+            WriteProgress(new ProgressRecord(1, activity, $"Applying {changes.Count} change(s)"));
+            var result = RunCore(ct => apply(planned, ct));
+            WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            write(result);
+        }
 
         /// <summary>
         /// Runs <paramref name="work"/> and waits for it. Meanwhile its trace lines become verbose output, and anything it
@@ -59,19 +117,6 @@ namespace EntraAppKit.Commands
         {
             var queue = _pipelineWork;
             if (queue != null && !queue.IsAddingCompleted) queue.Add(action);
-        }
-
-        /// <summary>Writes a core failure as a non-terminating error with its stable ErrorId.</summary>
-        protected void WriteCoreError(Exception e, object? target)
-        {
-            RethrowPipelineStop(e);
-            WriteError(ToErrorRecord(e, target));
-        }
-
-        protected void ThrowCoreError(Exception e, object? target)
-        {
-            RethrowPipelineStop(e);
-            ThrowTerminatingError(ToErrorRecord(e, target));
         }
 
         /// <summary>

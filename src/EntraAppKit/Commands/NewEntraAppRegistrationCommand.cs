@@ -1,6 +1,8 @@
+using System.Collections.Generic;
 using System.Management.Automation;
-using EntraAppKit.Core.Recipes;
+using EntraAppKit.Core;
 using EntraAppKit.Core.Recipes.Vendors;
+using EntraAppKit.Model.Recipes;
 
 namespace EntraAppKit.Commands
 {
@@ -12,7 +14,7 @@ namespace EntraAppKit.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "EntraAppRegistration", SupportsShouldProcess = true)]
     [OutputType(typeof(EntraAppRegistrationResult))]
-    public sealed class NewEntraAppRegistrationCommand : SecretRecipeCmdlet
+    public sealed class NewEntraAppRegistrationCommand : SecretRecipeCmdlet<EntraAppRegistrationResult>
     {
         /// <summary>The app's display name.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -75,34 +77,35 @@ namespace EntraAppKit.Commands
         [Parameter]
         public SwitchParameter NoSecret { get; set; }
 
-        protected override void ProcessRecord()
+        protected override string AppName => Name;
+
+        protected override object? ErrorTarget => Name;
+
+        protected override int? SecretLifetime => NoSecret ? (int?)null : SecretLifetimeMonths;
+
+        protected override void ExecuteCmdlet()
         {
             if (NoSecret && (NewSecret || MyInvocation.BoundParameters.ContainsKey(nameof(SecretLifetimeMonths))))
+                throw EntraAppKitException.InvalidInput("-NoSecret cannot be combined with -NewSecret or -SecretLifetimeMonths.");
+            var recipe = new General
             {
-                WriteError(new ErrorRecord(new System.ArgumentException("-NoSecret cannot be combined with -NewSecret or -SecretLifetimeMonths."),
-                    Core.ErrorIds.InvalidRecipeInput, ErrorCategory.InvalidArgument, Name));
-                return;
-            }
-            var o = new GeneralAppOptions
-            {
-                Name = Name, UniqueName = UniqueName, AdoptClientId = ClientId, SignInAudience = SignInAudience,
+                SignInAudience = SignInAudience,
                 AllowPublicClientFlows = MyInvocation.BoundParameters.ContainsKey(nameof(AllowPublicClientFlows)) ? AllowPublicClientFlows.IsPresent : (bool?)null,
-                EnableIdTokenIssuance = EnableIdTokenIssuance, GrantAdminConsent = GrantAdminConsent,
-                SecretLifetimeMonths = NoSecret ? (int?)null : SecretLifetimeMonths, NewSecret = NewSecret,
+                EnableIdTokenIssuance = EnableIdTokenIssuance,
+                GrantAdminConsent = GrantAdminConsent,
             };
-            Add(WebRedirectUri, o.WebRedirectUris);
-            Add(SpaRedirectUri, o.SpaRedirectUris);
-            Add(PublicClientRedirectUri, o.PublicClientRedirectUris);
-            Add(IdentifierUri, o.IdentifierUris);
-            Add(DelegatedPermission, o.DelegatedPermissions);
-            Add(ApplicationPermission, o.ApplicationPermissions);
-            Add(Scope, o.Scopes);
-            Add(AppRole, o.AppRoles);
-            var result = RunRecipe(() => GeneralRecipe.Build(o));
-            if (result != null) WriteObject(GeneralRecipe.ToOutput(result, AsPlainText));
+            Add(WebRedirectUri, recipe.WebRedirectUris);
+            Add(SpaRedirectUri, recipe.SpaRedirectUris);
+            Add(PublicClientRedirectUri, recipe.PublicClientRedirectUris);
+            Add(IdentifierUri, recipe.IdentifierUris);
+            Add(DelegatedPermission, recipe.DelegatedPermissions);
+            Add(ApplicationPermission, recipe.ApplicationPermissions);
+            Add(Scope, recipe.Scopes);
+            Add(AppRole, recipe.AppRoles);
+            Run(recipe);
         }
 
-        private static void Add<T>(T[]? from, System.Collections.Generic.IList<T> to)
+        private static void Add<T>(T[]? from, IList<T> to)
         {
             foreach (var v in from ?? new T[0]) to.Add(v);
         }

@@ -1,8 +1,6 @@
-using System.Linq;
 using System.Management.Automation;
-using EntraAppKit.Core;
-using EntraAppKit.Core.Recipes;
 using EntraAppKit.Core.Recipes.Vendors;
+using EntraAppKit.Model.Recipes;
 
 namespace EntraAppKit.Commands
 {
@@ -13,13 +11,13 @@ namespace EntraAppKit.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "RewstAppRegistration", SupportsShouldProcess = true)]
     [OutputType(typeof(RewstAppRegistration))]
-    public sealed class NewRewstAppRegistrationCommand : SecretRecipeCmdlet
+    public sealed class NewRewstAppRegistrationCommand : SecretRecipeCmdlet<RewstAppRegistration>
     {
         /// <summary>The app registration's display name.</summary>
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
         [ValidateLength(1, 120)]
-        public string Name { get; set; } = "Rewst Integration";
+        public string Name { get; set; } = Rewst.DefaultName;
 
         /// <summary>Accounts in any organizational directory; Rewst's Auth Subject becomes 'common'.</summary>
         [Parameter]
@@ -35,16 +33,13 @@ namespace EntraAppKit.Commands
         [Parameter]
         public SwitchParameter PreConsent { get; set; }
 
-        protected override void ProcessRecord()
+        protected override string AppName => Name;
+
+        protected override void ExecuteCmdlet()
         {
-            var options = new RewstOptions
-            {
-                Name = Name, UniqueName = UniqueName, AdoptClientId = ClientId, MultiTenant = MultiTenant, PreConsent = PreConsent,
-                SecretLifetimeMonths = SecretLifetimeMonths, NewSecret = NewSecret,
-            };
-            foreach (var p in DelegatedPermission ?? new string[0]) options.DelegatedPermissions.Add(p);
-            var result = RunRecipe(() => RewstRecipe.Build(options));
-            if (result != null) WriteObject(RewstRecipe.ToOutput(result, AsPlainText));
+            var rewst = new Rewst { MultiTenant = MultiTenant, PreConsent = PreConsent };
+            foreach (var p in DelegatedPermission ?? new string[0]) rewst.DelegatedPermissions.Add(p);
+            Run(rewst);
         }
     }
 }

@@ -1,13 +1,21 @@
-using System;
-using System.Linq;
 using System.Management.Automation;
-using EntraAppKit.Core;
 using EntraAppKit.Core.Recipes;
+using EntraAppKit.Model.Recipes;
+using EntraAppKit.Validation;
 
 namespace EntraAppKit.Commands
 {
-    /// <summary>Shared flow of recipe cmdlets: plan, confirm each change (-WhatIf/-Confirm), apply.</summary>
-    public abstract class RecipeCmdlet : EntraAppKitCmdlet
+    /// <summary>
+    /// A vendor recipe's cmdlet: it turns its own parameters into the vendor's recipe and calls <see cref="Run"/>; the common
+    /// parameters become a <see cref="RecipeInput"/>. The engine plans, each change is confirmed, the engine applies, and the
+    /// vendor shapes the output, whose warnings are also written to the warning stream.
+    /// </summary>
+    /// <remarks>
+    /// PowerShell lists a module's cmdlet types before the module's load context can serve EntraAppKit.Core, so the base types
+    /// and the virtual members of a cmdlet may name Model and PowerShell types only; Core types appear in method bodies and
+    /// non-virtual signatures (a test loads the cmdlet assembly without the engine).
+    /// </remarks>
+    public abstract class RecipeCmdlet<TOutput> : EntraAppKitCmdlet where TOutput : AppRegistrationOutput
     {
         /// <summary>The immutable key the app is found by on re-runs; derived from the recipe and -Name by default.</summary>
         [Parameter]
@@ -16,52 +24,39 @@ namespace EntraAppKit.Commands
 
         /// <summary>Adopt an existing app registration by its client id (its uniqueName is set if it has none).</summary>
         [Parameter]
-        [ValidatePattern(@"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")]
+        [ValidateClientId]
         public string? ClientId { get; set; }
 
-        /// <summary>Plans the recipe, asks ShouldProcess for each change, applies. Null when declined, -WhatIf, or failed (error written).</summary>
-        protected AppRegistrationResult? RunRecipe(Func<AppRecipe> build)
+        /// <summary>The app's display name, from the cmdlet's -Name.</summary>
+        protected abstract string AppName { get; }
+
+        /// <summary>The client secret's lifetime in months; null: the recipe adds no secret.</summary>
+        protected virtual int? SecretLifetime => null;
+
+        /// <summary>-NewSecret: add a secret even when the app has one.</summary>
+        protected virtual bool AddNewSecret => false;
+
+        /// <summary>-AsPlainText: return the secret as a string.</summary>
+        protected virtual bool SecretAsPlainText => false;
+
+        /// <summary>Plans, confirms and applies <paramref name="recipe"/> with the common inputs, and writes the vendor's output.</summary>
+        protected void Run(IVendorRecipe<TOutput> recipe)
         {
-            try
+            var input = new RecipeInput
             {
-                var connection = RequireConnection();
-                var recipe = build();
-                var engine = new RecipeEngine(connection.Session);
-                string activity = $"{recipe.RecipeName}: {recipe.DisplayName}";
-                WriteProgress(new ProgressRecord(1, activity, "Reading the tenant"));
-                var plan = RunCore(ct => engine.PlanAsync(recipe, ct));
-                // Ask for every change (so -WhatIf lists them all), then apply all or nothing.
-                bool approved = plan.Changes.Aggregate(true, (ok, change) =>
-                    ShouldProcess(change.Description, change.Description + "?", change.Action) && ok);
-                if (!approved) return null;
-                WriteProgress(new ProgressRecord(1, activity, $"Applying {plan.Changes.Count} change(s)"));
-                var result = RunCore(ct => engine.ApplyAsync(plan, ct));
-                WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
-                foreach (var warning in result.Warnings) WriteWarning(warning);
-                return result;
-            }
-            catch (Exception e)
-            {
-                WriteCoreError(e, null);
-                return null;
-            }
+                Name = AppName, UniqueName = UniqueName, AdoptClientId = ClientId,
+                SecretLifetimeMonths = SecretLifetime, NewSecret = AddNewSecret, AsPlainText = SecretAsPlainText,
+            };
+            var engine = new RecipeEngine(RequireConnection().Session);
+            Execute($"{MyInvocation.MyCommand.Name}: {AppName}",
+                ct => engine.PlanAsync(recipe.Build(input), ct),
+                plan => plan.Changes,
+                async (plan, ct) => recipe.Shape(await engine.ApplyAsync(plan, ct).ConfigureAwait(false), input),
+                output =>
+                {
+                    foreach (var warning in output.Warnings) WriteWarning(warning);
+                    WriteObject(output);
+                });
         }
-    }
-
-    /// <summary>Recipe cmdlets whose app gets a client secret.</summary>
-    public abstract class SecretRecipeCmdlet : RecipeCmdlet
-    {
-        /// <summary>Client secret lifetime in months (1–24; Microsoft recommends less than 12).</summary>
-        [Parameter]
-        [ValidateRange(1, 24)]
-        public int SecretLifetimeMonths { get; set; } = 12;
-
-        /// <summary>Add a new client secret even if the app already has one (existing secrets are kept).</summary>
-        [Parameter]
-        public SwitchParameter NewSecret { get; set; }
-
-        /// <summary>Return the client secret as plain text instead of a SecureString.</summary>
-        [Parameter]
-        public SwitchParameter AsPlainText { get; set; }
     }
 }

@@ -4,6 +4,10 @@ using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using EntraAppKit.Core;
 using EntraAppKit.Core.Authentication;
+using EntraAppKit.Core.Connections;
+using EntraAppKit.Core.Secrets;
+using EntraAppKit.Model.Authentication;
+using EntraAppKit.Validation;
 
 namespace EntraAppKit.Commands
 {
@@ -22,7 +26,7 @@ namespace EntraAppKit.Commands
 
         /// <summary>The app's client id.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern(@"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")]
+        [ValidateClientId]
         public string ClientId { get; set; } = "";
 
         /// <summary>The tenant; the connected tenant's when omitted.</summary>
@@ -59,40 +63,38 @@ namespace EntraAppKit.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public DateTimeOffset? SecretExpires { get; set; }
 
-        protected override void ProcessRecord()
+        protected override object? ErrorTarget => ClientId;
+
+        protected override void ExecuteCmdlet()
         {
-            try
+            var options = AppCredentialTestOptions.For(Connection, TenantId);
+            options.ClientId = ClientId;
+            options.SecretExpires = SecretExpires;
+            if (Environment != null) options.Target = ConnectionTarget.Cloud(CloudEnvironment.FromName(Environment));
+            switch (ParameterSetName)
             {
-                var options = AppCredentialTestOptions.For(Connection, TenantId);
-                options.ClientId = ClientId;
-                options.SecretExpires = SecretExpires;
-                if (Environment != null) options.Environment = CloudEnvironment.FromName(Environment);
-                switch (ParameterSetName)
-                {
-                    case SecretSet:
-                        options.ClientSecret = ClientSecret switch
-                        {
-                            SecureString secure => secure,
-                            PSObject { BaseObject: SecureString wrapped } => wrapped,
-                            string text => Core.Recipes.Vendors.SecretText.ToSecureString(text),
-                            PSObject { BaseObject: string wrappedText } => Core.Recipes.Vendors.SecretText.ToSecureString(wrappedText),
-                            _ => throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument,
-                                "-ClientSecret is empty: a re-run of a recipe returns no secret (Graph shows it once). Pass the secret you saved, or run the recipe with -NewSecret."),
-                        };
-                        break;
-                    case PathSet:
-                        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(CertificatePath);
-                        options.Certificate = CertificatePassword == null ? new X509Certificate2(path) : new X509Certificate2(path, CertificatePassword);
-                        break;
-                    default:
-                        options.Certificate = CertificateStore.Find(CertificateThumbprint!);
-                        break;
-                }
-                var result = RunCore(ct => AppCredentialTester.TestAsync(options, ct));
-                if (!result.Success) WriteWarning($"Entra refused the credential of {ClientId}: {result.Error}");
-                WriteObject(result);
+                case SecretSet:
+                    options.ClientSecret = ClientSecret switch
+                    {
+                        SecureString secure => secure,
+                        PSObject { BaseObject: SecureString wrapped } => wrapped,
+                        string text => SecretText.ToSecureString(text),
+                        PSObject { BaseObject: string wrappedText } => SecretText.ToSecureString(wrappedText),
+                        _ => throw EntraAppKitException.InvalidInput(
+                            "-ClientSecret is empty: a re-run of a recipe returns no secret (Graph shows it once). Pass the secret you saved, or run the recipe with -NewSecret."),
+                    };
+                    break;
+                case PathSet:
+                    string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(CertificatePath);
+                    options.Certificate = CertificatePassword == null ? new X509Certificate2(path) : new X509Certificate2(path, CertificatePassword);
+                    break;
+                default:
+                    options.Certificate = CertificateStore.Find(CertificateThumbprint!);
+                    break;
             }
-            catch (Exception e) { WriteCoreError(e, ClientId); }
+            var result = RunCore(ct => AppCredentialTester.TestAsync(options, ct));
+            if (!result.Success) WriteWarning($"Entra refused the credential of {ClientId}: {result.Error}");
+            WriteObject(result);
         }
     }
 }

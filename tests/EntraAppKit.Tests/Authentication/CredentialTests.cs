@@ -6,6 +6,7 @@ using Azure.Core;
 using Azure.Identity;
 using EntraAppKit.Core;
 using EntraAppKit.Core.Authentication;
+using EntraAppKit.Core.Connections;
 using Xunit;
 
 namespace EntraAppKit.Tests.Authentication
@@ -54,7 +55,7 @@ namespace EntraAppKit.Tests.Authentication
         [Fact]
         public void Interactive_browser_options()
         {
-            var o = CredentialFactory.InteractiveOptions(new ConnectOptions { Environment = CloudEnvironment.China, TenantId = "contoso.partner.onmschina.cn" });
+            var o = CredentialFactory.InteractiveOptions(new ConnectOptions { Target = ConnectionTarget.Cloud(CloudEnvironment.China), TenantId = "contoso.partner.onmschina.cn" });
             Assert.Equal("contoso.partner.onmschina.cn", o.TenantId);
             Assert.Equal(CredentialFactory.DefaultPublicClientId, o.ClientId);
             Assert.Equal(new Uri("http://localhost"), o.RedirectUri);
@@ -64,15 +65,15 @@ namespace EntraAppKit.Tests.Authentication
         }
 
         [Theory]
-        [InlineData(ConnectMethod.Interactive, typeof(InteractiveBrowserCredential))]
-        [InlineData(ConnectMethod.DeviceCode, typeof(DeviceCodeCredential))]
-        [InlineData(ConnectMethod.ClientSecret, typeof(ClientSecretCredential))]
-        [InlineData(ConnectMethod.ManagedIdentity, typeof(ManagedIdentityCredential))]
-        [InlineData(ConnectMethod.WorkloadIdentity, typeof(WorkloadIdentityCredential))]
-        [InlineData(ConnectMethod.AzureCli, typeof(AzureCliCredential))]
-        [InlineData(ConnectMethod.AzurePowerShell, typeof(AzurePowerShellCredential))]
-        [InlineData(ConnectMethod.AccessToken, typeof(StaticTokenCredential))]
-        public void Each_method_is_an_Azure_Identity_credential(ConnectMethod method, Type expected)
+        [InlineData(SignInMethod.Interactive, typeof(InteractiveBrowserCredential))]
+        [InlineData(SignInMethod.DeviceCode, typeof(DeviceCodeCredential))]
+        [InlineData(SignInMethod.ClientSecret, typeof(ClientSecretCredential))]
+        [InlineData(SignInMethod.ManagedIdentity, typeof(ManagedIdentityCredential))]
+        [InlineData(SignInMethod.WorkloadIdentity, typeof(WorkloadIdentityCredential))]
+        [InlineData(SignInMethod.AzureCli, typeof(AzureCliCredential))]
+        [InlineData(SignInMethod.AzurePowerShell, typeof(AzurePowerShellCredential))]
+        [InlineData(SignInMethod.AccessToken, typeof(StaticTokenCredential))]
+        public void Each_method_is_an_Azure_Identity_credential(SignInMethod method, Type expected)
         {
             var credential = CredentialFactory.Create(new ConnectOptions
             {
@@ -83,11 +84,11 @@ namespace EntraAppKit.Tests.Authentication
         }
 
         [Theory]
-        [InlineData(ConnectMethod.ClientSecret, "-TenantId")]
-        [InlineData(ConnectMethod.CertificatePath, "-CertificatePath")]
-        [InlineData(ConnectMethod.CertificateThumbprint, "-TenantId")]
-        [InlineData(ConnectMethod.AccessToken, "-AccessToken")]
-        public void Missing_inputs_are_named(ConnectMethod method, string parameter)
+        [InlineData(SignInMethod.ClientSecret, "-TenantId")]
+        [InlineData(SignInMethod.CertificatePath, "-CertificatePath")]
+        [InlineData(SignInMethod.CertificateThumbprint, "-TenantId")]
+        [InlineData(SignInMethod.AccessToken, "-AccessToken")]
+        public void Missing_inputs_are_named(SignInMethod method, string parameter)
         {
             var e = Assert.Throws<EntraAppKitException>(() => CredentialFactory.Create(new ConnectOptions { Method = method, ClientId = Guid.NewGuid().ToString() }));
             Assert.Contains(parameter, e.Message);

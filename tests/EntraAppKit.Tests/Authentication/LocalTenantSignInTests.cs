@@ -13,13 +13,16 @@ using EntraAppKit.Core.Authentication;
 using EntraAppKit.Core.Graph;
 using EntraAppKit.Core.Recipes;
 using EntraAppKit.Core.Recipes.Vendors;
+using EntraAppKit.Core.Connections;
+using EntraAppKit.Core.Secrets;
+using EntraAppKit.Tests.Support;
 using Xunit;
 
 namespace EntraAppKit.Tests.Authentication
 {
     /// <summary>
     /// Connect-EntraAppKit's sign-in methods end to end: the real Azure.Identity credentials against the local tenant's token
-    /// endpoints in-process, then recipes authorised from the token's claims (graph-ground-truth §0.8, §0.9, §9).
+    /// endpoints in-process, then recipes authorised from the token's claims (learn.microsoft.com/graph/permissions-reference).
     /// </summary>
     [Collection(LocalTenantTests.EnvironmentVariablesCollection.Name)]
     public class LocalTenantSignInTests
@@ -36,17 +39,16 @@ namespace EntraAppKit.Tests.Authentication
         /// <summary>An automation app with the given Graph application permissions, admin-consented, and its secret.</summary>
         private async Task<(string ClientId, string ObjectId, string Secret)> AutomationAppAsync(string name, params string[] roles)
         {
-            using var admin = GraphSession.ForLocalTenant(_tenant);
-            var o = new GeneralAppOptions { Name = name, GrantAdminConsent = true };
+            using var admin = _tenant.Session();
+            var o = new General { GrantAdminConsent = true };
             foreach (var r in roles) o.ApplicationPermissions.Add(r);
-            var result = await new RecipeEngine(admin).RunAsync(GeneralRecipe.Build(o));
+            var result = await new RecipeEngine(admin).RunAsync(o.For(name));
             return (result.ClientId, result.ObjectId, (string)SecretText.Present(result.ClientSecret, true)!);
         }
 
         private Task<EntraAppKitConnection> ConnectAsync(ConnectOptions options)
         {
-            options.UseLocalTenant = true;
-            options.LocalTenantInstance = _tenant;
+            options.Target = LocalTenantAdapter.For(_tenant);
             return EntraAppKitConnection.ConnectAsync(options);
         }
 
@@ -54,7 +56,7 @@ namespace EntraAppKit.Tests.Authentication
         public async Task Client_secret_sign_in_carries_the_roles_the_app_really_holds()
         {
             var app = await AutomationAppAsync("Automation", "Application.ReadWrite.OwnedBy");
-            using var connection = await ConnectAsync(new ConnectOptions { Method = ConnectMethod.ClientSecret, ClientId = app.ClientId, ClientSecret = Secure(app.Secret) });
+            using var connection = await ConnectAsync(new ConnectOptions { Method = SignInMethod.ClientSecret, ClientId = app.ClientId, ClientSecret = Secure(app.Secret) });
             var context = await connection.GetContextAsync();
             Assert.Equal(app.ClientId, context.Account);
             Assert.Equal(new[] { "Application.ReadWrite.OwnedBy" }, context.Roles);
@@ -66,7 +68,7 @@ namespace EntraAppKit.Tests.Authentication
         public async Task A_wrong_secret_is_refused_with_Entras_code()
         {
             var app = await AutomationAppAsync("Automation");
-            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => ConnectAsync(new ConnectOptions { Method = ConnectMethod.ClientSecret, ClientId = app.ClientId, ClientSecret = Secure("not-the-secret") }));
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => ConnectAsync(new ConnectOptions { Method = SignInMethod.ClientSecret, ClientId = app.ClientId, ClientSecret = Secure("not-the-secret") }));
             Assert.Equal(ErrorIds.AuthenticationFailed, e.ErrorId);
             Assert.Contains("AADSTS7000215", e.Message);
             Assert.DoesNotContain("not-the-secret", e.Message);
@@ -76,35 +78,34 @@ namespace EntraAppKit.Tests.Authentication
         public async Task Least_privilege_app_creates_its_app_but_consent_fails_early_until_granted()
         {
             var automation = await AutomationAppAsync("Automation", "Application.ReadWrite.OwnedBy");
-            using (var connection = await ConnectAsync(new ConnectOptions { Method = ConnectMethod.ClientSecret, ClientId = automation.ClientId, ClientSecret = Secure(automation.Secret) }))
+            using (var connection = await ConnectAsync(new ConnectOptions { Method = SignInMethod.ClientSecret, ClientId = automation.ClientId, ClientSecret = Secure(automation.Secret) }))
             {
                 var engine = new RecipeEngine(connection.Session);
-                var wbe = await engine.RunAsync(WriteBackRecipe.Build(new WriteBackOptions()));
+                var wbe = await engine.RunAsync(new WriteBack().For(WriteBack.DefaultName));
                 Assert.NotNull(wbe.ServicePrincipalId); // OwnedBy: it may create and credential apps it owns
 
                 int writesBefore = _tenant.RequestLog.SuccessfulWrites;
-                var e = await Assert.ThrowsAsync<EntraAppKitException>(() => engine.RunAsync(KonnectDcrRecipe.Build(new KonnectDcrOptions { LeastPrivilege = true })));
+                var e = await Assert.ThrowsAsync<EntraAppKitException>(() => engine.RunAsync(new KonnectDcr { LeastPrivilege = true }.For(KonnectDcr.DefaultName)));
                 Assert.Equal(ErrorIds.InsufficientPermissions, e.ErrorId);
                 Assert.Contains("AppRoleAssignment.ReadWrite.All", e.Message);
                 Assert.Equal(writesBefore, _tenant.RequestLog.SuccessfulWrites); // failed before any write
             }
 
             // The admin grants what the message named; a new sign-in carries it.
-            using (var admin = GraphSession.ForLocalTenant(_tenant))
+            using (var admin = _tenant.Session())
             {
-                var ops = new Core.Operations.AppRegistrationOperations(admin);
-                var o = new GeneralAppOptions { Name = "Automation", AdoptClientId = automation.ClientId, GrantAdminConsent = true, SecretLifetimeMonths = null };
+                var o = new General { GrantAdminConsent = true };
                 foreach (var r in new[] { "Application.ReadWrite.OwnedBy", "AppRoleAssignment.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All" }) o.ApplicationPermissions.Add(r);
-                await new RecipeEngine(admin).RunAsync(GeneralRecipe.Build(o));
+                await new RecipeEngine(admin).RunAsync(o.For("Automation", adoptClientId: automation.ClientId, secretLifetimeMonths: null));
             }
-            using (var connection = await ConnectAsync(new ConnectOptions { Method = ConnectMethod.ClientSecret, ClientId = automation.ClientId, ClientSecret = Secure(automation.Secret) }))
+            using (var connection = await ConnectAsync(new ConnectOptions { Method = SignInMethod.ClientSecret, ClientId = automation.ClientId, ClientSecret = Secure(automation.Secret) }))
             {
-                var konnect = await new RecipeEngine(connection.Session).RunAsync(KonnectDcrRecipe.Build(new KonnectDcrOptions { LeastPrivilege = true }));
+                var konnect = await new RecipeEngine(connection.Session).RunAsync(new KonnectDcr { LeastPrivilege = true }.For(KonnectDcr.DefaultName));
                 Assert.Contains("Grant admin consent for Microsoft Graph Application.ReadWrite.OwnedBy (Application)", konnect.Changes);
             }
         }
 
-        /// <summary>A self-signed certificate whose public key is uploaded to the app's keyCredentials (§0.3 keyCredential).</summary>
+        /// <summary>A self-signed certificate whose public key is uploaded to the app's keyCredentials (learn.microsoft.com/graph/api/resources/keycredential).</summary>
         private async Task<X509Certificate2> UploadCertificateAsync(string objectId)
         {
             using var rsa = RSA.Create(2048);
@@ -135,7 +136,7 @@ namespace EntraAppKit.Tests.Authentication
             File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, "pw"));
             try
             {
-                using var connection = await ConnectAsync(new ConnectOptions { Method = ConnectMethod.CertificatePath, ClientId = app.ClientId, CertificatePath = pfx, CertificatePassword = Secure("pw") });
+                using var connection = await ConnectAsync(new ConnectOptions { Method = SignInMethod.CertificatePath, ClientId = app.ClientId, CertificatePath = pfx, CertificatePassword = Secure("pw") });
                 Assert.Equal(new[] { "Application.Read.All" }, (await connection.GetContextAsync()).Roles);
             }
             finally { File.Delete(pfx); }
@@ -153,7 +154,7 @@ namespace EntraAppKit.Tests.Authentication
             store.Add(certificate);
             try
             {
-                using var connection = await ConnectAsync(new ConnectOptions { Method = ConnectMethod.CertificateThumbprint, ClientId = app.ClientId, CertificateThumbprint = certificate.Thumbprint });
+                using var connection = await ConnectAsync(new ConnectOptions { Method = SignInMethod.CertificateThumbprint, ClientId = app.ClientId, CertificateThumbprint = certificate.Thumbprint });
                 Assert.Equal(new[] { "Application.Read.All" }, (await connection.GetContextAsync()).Roles);
             }
             finally { store.Remove(certificate); }
@@ -164,21 +165,21 @@ namespace EntraAppKit.Tests.Authentication
         {
             _tenant.DeviceCodeIntervalSeconds = 1;
             string? prompt = null;
-            using var connection = await ConnectAsync(new ConnectOptions { Method = ConnectMethod.DeviceCode, DeviceCodePrompt = m => prompt = m });
+            using var connection = await ConnectAsync(new ConnectOptions { Method = SignInMethod.DeviceCode, DeviceCodePrompt = m => prompt = m });
             Assert.Contains("enter the code", prompt);
             var context = await connection.GetContextAsync();
             Assert.Equal("admin@" + _tenant.InitialDomain, context.Account);
             Assert.Contains("Application.ReadWrite.All", context.Scopes);
-            var result = await new RecipeEngine(connection.Session).RunAsync(CmgRecipes.BuildServer(new CmgServerOptions { EnableUserDiscovery = true }));
+            var result = await new RecipeEngine(connection.Session).RunAsync(new CmgServer { EnableUserDiscovery = true }.For(CmgServer.DefaultName));
             Assert.NotNull(result.ServicePrincipalId);
         }
 
         [Fact]
         public async Task Access_token_is_used_as_is()
         {
-            using var connection = await ConnectAsync(new ConnectOptions { Method = ConnectMethod.AccessToken, AccessToken = Secure(_tenant.IssueAdminToken()) });
+            using var connection = await ConnectAsync(new ConnectOptions { Method = SignInMethod.AccessToken, AccessToken = Secure(_tenant.IssueAdminToken()) });
             Assert.Equal("admin@" + _tenant.InitialDomain, (await connection.GetContextAsync()).Account);
-            var result = await new RecipeEngine(connection.Session).RunAsync(WriteBackRecipe.Build(new WriteBackOptions()));
+            var result = await new RecipeEngine(connection.Session).RunAsync(new WriteBack().For(WriteBack.DefaultName));
             Assert.NotNull(result.ClientSecret);
         }
 
@@ -197,18 +198,18 @@ namespace EntraAppKit.Tests.Authentication
                 (await admin.PostAsync($"https://graph.microsoft.com/v1.0/servicePrincipals/{(string)graph["id"]!}/appRoleAssignedTo", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
             }
             using var variables = new EnvironmentVariables(("IDENTITY_ENDPOINT", "http://localhost" + LocalTenant.LocalTenantEngine.ManagedIdentityPath), ("IDENTITY_HEADER", _tenant.IdentityHeader));
-            using var connection = await ConnectAsync(new ConnectOptions { Method = ConnectMethod.ManagedIdentity, ClientId = miAppId });
+            using var connection = await ConnectAsync(new ConnectOptions { Method = SignInMethod.ManagedIdentity, ClientId = miAppId });
             var context = await connection.GetContextAsync();
             Assert.Equal(miAppId, context.Account);
             Assert.Equal(new[] { "Application.ReadWrite.All" }, context.Roles);
-            Assert.NotNull((await new RecipeEngine(connection.Session).RunAsync(WriteBackRecipe.Build(new WriteBackOptions()))).ServicePrincipalId);
+            Assert.NotNull((await new RecipeEngine(connection.Session).RunAsync(new WriteBack().For(WriteBack.DefaultName))).ServicePrincipalId);
         }
 
         [Fact]
         public async Task Test_EntraAppCredential_proves_a_secret_and_reports_refusals()
         {
             var app = await AutomationAppAsync("Konnect-like", "Application.ReadWrite.OwnedBy");
-            var options = new AppCredentialTestOptions { TenantId = _tenant.TenantId, ClientId = app.ClientId, ClientSecret = Secure(app.Secret), Transport = GraphSession.LocalTenantIdentityTransport(_tenant) };
+            var options = new AppCredentialTestOptions { TenantId = _tenant.TenantId, ClientId = app.ClientId, ClientSecret = Secure(app.Secret), Target = LocalTenantAdapter.For(_tenant) };
             var ok = await AppCredentialTester.TestAsync(options);
             Assert.True(ok.Success, ok.Error);
             Assert.Equal(new[] { "Application.ReadWrite.OwnedBy" }, ok.Roles);

@@ -15,10 +15,10 @@ namespace EntraAppKit.Tests.Module
 
         private static readonly Type[] OutputTypes =
         {
-            typeof(Core.Recipes.Vendors.RewstAppRegistration), typeof(Core.Recipes.Vendors.CmgServerApp), typeof(Core.Recipes.Vendors.CmgClientApp),
-            typeof(Core.Recipes.Vendors.WriteBackAppRegistration), typeof(Core.Recipes.Vendors.KonnectDcrApp), typeof(Core.Recipes.Vendors.EntraAppRegistrationResult),
-            typeof(Core.Operations.EntraAppRegistration), typeof(Core.Operations.AdminConsentResult), typeof(Core.EntraAppKitContext),
-            typeof(Core.Authentication.AppCredentialTestResult),
+            typeof(Model.Recipes.RewstAppRegistration), typeof(Model.Recipes.CmgServerApp), typeof(Model.Recipes.CmgClientApp),
+            typeof(Model.Recipes.WriteBackAppRegistration), typeof(Model.Recipes.KonnectDcrApp), typeof(Model.Recipes.EntraAppRegistrationResult),
+            typeof(Model.Operations.EntraAppRegistration), typeof(Model.Operations.AdminConsentResult), typeof(Model.EntraAppKitContext),
+            typeof(Model.Authentication.AppCredentialTestResult),
         };
 
         private static readonly string[] Secrets = { "ClientSecret", "SecretKey", "InitialClientSecret" };
@@ -41,7 +41,7 @@ namespace EntraAppKit.Tests.Module
                 Assert.True(views.Any(v => v.Element("ListControl") != null), $"{type.Name} has no list view");
             }
             // Every output type of the model assembly is covered.
-            var modelOutputs = typeof(Core.EntraAppKitContext).Assembly.GetTypes().Where(t => t.IsPublic && !t.IsAbstract && t.IsClass && !t.Name.EndsWith("Scope") && t.Name != "AppRoleDefinition");
+            var modelOutputs = typeof(Model.EntraAppKitContext).Assembly.GetTypes().Where(t => t.IsPublic && !t.IsAbstract && t.IsClass && !t.Name.EndsWith("Scope") && t.Name != "AppRoleDefinition");
             Assert.Empty(modelOutputs.Except(OutputTypes));
         }
 

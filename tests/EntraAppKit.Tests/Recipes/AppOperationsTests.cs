@@ -8,11 +8,13 @@ using EntraAppKit.Core.Graph;
 using EntraAppKit.Core.Operations;
 using EntraAppKit.Core.Recipes;
 using EntraAppKit.Core.Recipes.Vendors;
+using EntraAppKit.Model.Recipes;
+using EntraAppKit.Tests.Support;
 using Xunit;
 
 namespace EntraAppKit.Tests.Recipes
 {
-    /// <summary>Get, Add-WriteBackRedirectUri, Grant-AdminConsent, Remove and the general recipe (seed 003), through the core API.</summary>
+    /// <summary>Get, Add-WriteBackRedirectUri, Grant-AdminConsent, Remove and the general recipe (any vendor's instructions), through the core API.</summary>
     public class AppOperationsTests : IDisposable
     {
         private readonly LocalTenant.LocalTenantEngine _tenant = LocalTenant.LocalTenantEngine.Create();
@@ -22,7 +24,7 @@ namespace EntraAppKit.Tests.Recipes
 
         public AppOperationsTests()
         {
-            _session = GraphSession.ForLocalTenant(_tenant);
+            _session = _tenant.Session();
             var retry = new LagRetryPolicy { InitialDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(400), Budget = TimeSpan.FromSeconds(20) };
             _ops = new AppRegistrationOperations(_session, retry);
             _engine = new RecipeEngine(_session, retry);
@@ -39,7 +41,7 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Add_redirect_uris_keeps_existing_ones_ignores_duplicates_and_requires_https()
         {
-            var wbe = await _engine.RunAsync(WriteBackRecipe.Build(new WriteBackOptions()));
+            var wbe = await _engine.RunAsync(new WriteBack().For(WriteBack.DefaultName));
             var plan = await _ops.PlanAddWebRedirectUrisAsync(wbe.ClientId, new[] { "https://wbe.contoso.com/backend/oauth/callback", "https://wbe.contoso.com/oauth/return" });
             Assert.Equal(2, plan.Changes.Count);
             var app = await _ops.ApplyAddWebRedirectUrisAsync(plan);
@@ -60,11 +62,11 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Grant_admin_consent_grants_what_the_app_requires_and_is_idempotent()
         {
-            var options = new GeneralAppOptions { Name = "Vendor App" };
-            options.DelegatedPermissions.Add("User.Read");
-            options.DelegatedPermissions.Add("Microsoft Graph/Mail.Send");
-            options.ApplicationPermissions.Add("User.Read.All");
-            var app = await _engine.RunAsync(GeneralRecipe.Build(options));
+            var general = new General();
+            general.DelegatedPermissions.Add("User.Read");
+            general.DelegatedPermissions.Add("Microsoft Graph/Mail.Send");
+            general.ApplicationPermissions.Add("User.Read.All");
+            var app = await _engine.RunAsync(general.For("Vendor App"));
 
             var plan = await _ops.PlanAdminConsentAsync(app.ClientId);
             var rows = await _ops.ApplyAdminConsentAsync(plan);
@@ -104,9 +106,9 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Find_by_client_id_unique_name_and_wildcards_and_report_the_next_secret_expiry()
         {
-            var a = await _engine.RunAsync(WriteBackRecipe.Build(new WriteBackOptions { Name = "WBE Prod" }));
-            await _engine.RunAsync(WriteBackRecipe.Build(new WriteBackOptions { Name = "WBE Test" }));
-            await _engine.RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst" }));
+            var a = await _engine.RunAsync(new WriteBack().For("WBE Prod"));
+            await _engine.RunAsync(new WriteBack().For("WBE Test"));
+            await _engine.RunAsync(new Rewst().For("Rewst"));
 
             var byId = Assert.Single(await _ops.FindAsync(clientId: a.ClientId));
             Assert.Equal("WBE Prod", byId.DisplayName);
@@ -122,7 +124,7 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Remove_deletes_the_app_and_its_service_principal()
         {
-            var app = await _engine.RunAsync(KonnectDcrRecipe.Build(new KonnectDcrOptions()));
+            var app = await _engine.RunAsync(new KonnectDcr().For(KonnectDcr.DefaultName));
             var plan = await _ops.PlanRemoveAsync(app.ClientId);
             Assert.StartsWith("Remove application 'Konnect DCR'", Assert.Single(plan.Changes).Description);
             await _ops.ApplyRemoveAsync(plan);
@@ -133,9 +135,9 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task General_recipe_builds_any_vendor_registration()
         {
-            var o = new GeneralAppOptions
+            var o = new General
             {
-                Name = "Contoso API", SignInAudience = "AzureADMultipleOrgs", AllowPublicClientFlows = true, EnableIdTokenIssuance = true, GrantAdminConsent = true,
+                SignInAudience = "AzureADMultipleOrgs", AllowPublicClientFlows = true, EnableIdTokenIssuance = true, GrantAdminConsent = true,
             };
             o.WebRedirectUris.Add("https://app.contoso.com/signin-oidc");
             o.SpaRedirectUris.Add("https://spa.contoso.com");
@@ -144,7 +146,7 @@ namespace EntraAppKit.Tests.Recipes
             o.Scopes.Add(new ExposedScope("access_as_user"));
             o.AppRoles.Add(new AppRoleDefinition("Reader"));
             o.DelegatedPermissions.Add("User.Read");
-            var result = await _engine.RunAsync(GeneralRecipe.Build(o));
+            var result = await _engine.RunAsync(o.For("Contoso API"));
 
             var app = await GetAsync($"/applications/{result.ObjectId}");
             Assert.Equal($"api://{result.ClientId}", (string?)app["identifierUris"]![0]);
@@ -157,7 +159,7 @@ namespace EntraAppKit.Tests.Recipes
             Assert.Contains("Set Application ID URI api://{appId} on 'Contoso API' once its appId exists", result.Changes);
 
             _tenant.RequestLog.Clear();
-            var again = await _engine.RunAsync(GeneralRecipe.Build(o));
+            var again = await _engine.RunAsync(o.For("Contoso API"));
             Assert.Empty(again.Changes);
             Assert.Equal(0, _tenant.RequestLog.Entries.Count(e => e.IsWrite));
         }
@@ -165,16 +167,16 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Permission_on_an_api_named_by_display_name()
         {
-            var server = await _engine.RunAsync(CmgRecipes.BuildServer(new CmgServerOptions { Name = "CMG-ServerApp" }));
-            var o = new GeneralAppOptions { Name = "Custom client", SecretLifetimeMonths = null };
+            var server = await _engine.RunAsync(new CmgServer().For("CMG-ServerApp"));
+            var o = new General();
             o.DelegatedPermissions.Add("CMG-ServerApp/user_impersonation");
-            var result = await _engine.RunAsync(GeneralRecipe.Build(o));
+            var result = await _engine.RunAsync(o.For("Custom client", secretLifetimeMonths: null));
             var rra = (await GetAsync($"/applications/{result.ObjectId}"))["requiredResourceAccess"]!.AsArray();
             Assert.Equal(server.ClientId, (string?)Assert.Single(rra)!["resourceAppId"]);
 
-            var bad = new GeneralAppOptions { Name = "Bad" };
+            var bad = new General();
             bad.DelegatedPermissions.Add("No Such API/read");
-            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => _engine.RunAsync(GeneralRecipe.Build(bad)));
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => _engine.RunAsync(bad.For("Bad")));
             Assert.Equal(ErrorIds.UnknownResource, e.ErrorId);
         }
     }

@@ -5,6 +5,8 @@ using EntraAppKit.Core;
 using EntraAppKit.Core.Graph;
 using EntraAppKit.Core.Recipes;
 using EntraAppKit.Core.Recipes.Vendors;
+using EntraAppKit.Core.Secrets;
+using EntraAppKit.Tests.Support;
 using Xunit;
 
 namespace EntraAppKit.Tests.Recipes
@@ -22,11 +24,11 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Plan_lists_every_change_and_writes_nothing()
         {
-            using var session = GraphSession.ForLocalTenant(_tenant);
-            var plan = await Engine(session).PlanAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst WhatIf", PreConsent = true }));
+            using var session = _tenant.Session();
+            var plan = await Engine(session).PlanAsync(new Rewst { PreConsent = true }.For("Rewst WhatIf"));
             Assert.Equal(new[]
             {
-                "Create application 'Rewst WhatIf' (uniqueName entraappkit-rewst-rewst-whatif; single tenant; web redirect URI " + RewstRecipe.RedirectUri +
+                "Create application 'Rewst WhatIf' (uniqueName entraappkit-rewst-rewst-whatif; single tenant; web redirect URI " + Rewst.RedirectUri +
                     "; ID token issuance on; requires Microsoft Graph User.Read (Delegated))",
                 $"Create the service principal of 'Rewst WhatIf' in tenant {_tenant.InitialDomain}",
                 "Add client secret 'Rewst' to 'Rewst WhatIf', expiring in 12 months",
@@ -38,10 +40,10 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Unknown_permission_fails_before_any_write_and_suggests_real_names()
         {
-            using var session = GraphSession.ForLocalTenant(_tenant);
-            var options = new RewstOptions { Name = "Rewst Typo" };
-            options.DelegatedPermissions.Add("User.Raed");
-            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => Engine(session).RunAsync(RewstRecipe.Build(options)));
+            using var session = _tenant.Session();
+            var rewst = new Rewst();
+            rewst.DelegatedPermissions.Add("User.Raed");
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => Engine(session).RunAsync(rewst.For("Rewst Typo")));
             Assert.Equal(ErrorIds.UnknownPermission, e.ErrorId);
             Assert.Contains("Did you mean: User.Read", e.Message);
             Assert.Equal(0, _tenant.RequestLog.Entries.Count(x => x.IsWrite));
@@ -50,23 +52,23 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Application_only_permission_requested_as_delegated_says_so()
         {
-            using var session = GraphSession.ForLocalTenant(_tenant);
-            var options = new RewstOptions { Name = "Rewst Wrong Kind" };
-            options.DelegatedPermissions.Add("Application.ReadWrite.OwnedBy"); // application only (graph-ground-truth §1)
-            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => Engine(session).RunAsync(RewstRecipe.Build(options)));
+            using var session = _tenant.Session();
+            var rewst = new Rewst();
+            rewst.DelegatedPermissions.Add("Application.ReadWrite.OwnedBy"); // application only (learn.microsoft.com/graph/permissions-reference)
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => Engine(session).RunAsync(rewst.For("Rewst Wrong Kind")));
             Assert.Contains("exists only as an application permission", e.Message);
         }
 
         [Fact]
         public async Task PreConsent_grants_all_delegated_scopes_in_one_AllPrincipals_grant_and_merges_later_ones()
         {
-            using var session = GraphSession.ForLocalTenant(_tenant);
-            var options = new RewstOptions { Name = "Rewst Consent", PreConsent = true };
-            options.DelegatedPermissions.Add("Mail.Send");
-            var result = await Engine(session).RunAsync(RewstRecipe.Build(options));
+            using var session = _tenant.Session();
+            var rewst = new Rewst { PreConsent = true };
+            rewst.DelegatedPermissions.Add("Mail.Send");
+            var result = await Engine(session).RunAsync(rewst.For("Rewst Consent"));
 
-            options.DelegatedPermissions.Add("Calendars.Read");
-            var second = await Engine(session).RunAsync(RewstRecipe.Build(options));
+            rewst.DelegatedPermissions.Add("Calendars.Read");
+            var second = await Engine(session).RunAsync(rewst.For("Rewst Consent"));
             Assert.Contains("Grant admin consent for Microsoft Graph Calendars.Read (Delegated)", second.Changes);
             Assert.Contains("Require Microsoft Graph Calendars.Read (Delegated) on 'Rewst Consent'", second.Changes);
 
@@ -81,10 +83,10 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Survives_replication_lag_and_shows_the_retries_in_the_request_log()
         {
-            // graph-ground-truth §7: new objects are invisible for a while; the engine retries with small capped backoff.
+            // New objects are invisible for a while (learn.microsoft.com/graph/errors, github.com/Azure/azure-cli/issues/21674); the engine retries with small capped backoff.
             _tenant.Faults.ReplicationLag = TimeSpan.FromMilliseconds(600);
-            using var session = GraphSession.ForLocalTenant(_tenant);
-            var result = await Engine(session).RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst Lag", PreConsent = true }));
+            using var session = _tenant.Session();
+            var result = await Engine(session).RunAsync(new Rewst { PreConsent = true }.For("Rewst Lag"));
 
             Assert.NotNull(result.ServicePrincipalId);
             Assert.NotNull(result.ClientSecret);
@@ -99,8 +101,8 @@ namespace EntraAppKit.Tests.Recipes
         public async Task Honours_fractional_429_Retry_After()
         {
             _tenant.Faults.Throttle(2, TimeSpan.FromSeconds(0.2), "POST", "/addPassword");
-            using var session = GraphSession.ForLocalTenant(_tenant);
-            var result = await Engine(session).RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst Throttled" }));
+            using var session = _tenant.Session();
+            var result = await Engine(session).RunAsync(new Rewst().For("Rewst Throttled"));
             Assert.NotNull(result.ClientSecret);
             var addPassword = _tenant.RequestLog.Entries.Where(e => e.Path.EndsWith("/addPassword", StringComparison.Ordinal)).Select(e => e.Status).ToList();
             Assert.Equal(new[] { 429, 429, 200 }, addPassword);
@@ -110,8 +112,8 @@ namespace EntraAppKit.Tests.Recipes
         public async Task Trace_lines_carry_method_path_status_request_id_and_never_the_secret()
         {
             var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-            using var session = GraphSession.ForLocalTenant(_tenant, new GraphSessionOptions { Trace = lines.Enqueue });
-            var result = await Engine(session).RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst Trace" }));
+            using var session = _tenant.Session(new GraphSessionOptions { Trace = lines.Enqueue });
+            var result = await Engine(session).RunAsync(new Rewst().For("Rewst Trace"));
             string secret = (string)SecretText.Present(result.ClientSecret, true)!;
             Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l,
                 @"^Graph POST /v1\.0/applications/[0-9a-f-]{36}/addPassword -> 200 \(request-id [0-9a-f-]{36}, \d+ ms\)$"));
@@ -121,10 +123,10 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Changed_input_updates_only_what_changed()
         {
-            using var session = GraphSession.ForLocalTenant(_tenant);
-            await Engine(session).RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst Change" }));
+            using var session = _tenant.Session();
+            await Engine(session).RunAsync(new Rewst().For("Rewst Change"));
             _tenant.RequestLog.Clear();
-            var result = await Engine(session).RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst Change", UniqueName = "entraappkit-rewst-rewst-change", MultiTenant = true }));
+            var result = await Engine(session).RunAsync(new Rewst { MultiTenant = true }.For("Rewst Change", uniqueName: "entraappkit-rewst-rewst-change"));
             Assert.Equal(new[] { "Change 'Rewst Change' from single tenant to multitenant" }, result.Changes);
             Assert.Equal(new[] { "PATCH" }, _tenant.RequestLog.Entries.Where(e => e.IsWrite).Select(e => e.Method));
         }

@@ -4,11 +4,12 @@ using System.Threading.Tasks;
 using EntraAppKit.Core.Graph;
 using EntraAppKit.Core.Recipes;
 using EntraAppKit.Core.Recipes.Vendors;
+using EntraAppKit.Tests.Support;
 using Xunit;
 
 namespace EntraAppKit.Tests.Recipes
 {
-    /// <summary>Every recipe completes under replication lag and throttling (graph-ground-truth §7), and planning (-WhatIf) writes nothing.</summary>
+    /// <summary>Every recipe completes under replication lag and throttling (learn.microsoft.com/graph/throttling; replication lag: learn.microsoft.com/graph/errors), and planning (-WhatIf) writes nothing.</summary>
     public class ResilienceTests
     {
         public static TheoryData<string> Recipes => new TheoryData<string> { "Rewst", "CmgServer", "CmgClient", "WriteBack", "KonnectDcr", "General" };
@@ -17,19 +18,19 @@ namespace EntraAppKit.Tests.Recipes
         {
             switch (recipe)
             {
-                case "Rewst": return RewstRecipe.Build(new RewstOptions { PreConsent = true });
-                case "CmgServer": return CmgRecipes.BuildServer(new CmgServerOptions { EnableUserDiscovery = true });
+                case "Rewst": return new Rewst { PreConsent = true }.For(Rewst.DefaultName);
+                case "CmgServer": return new CmgServer { EnableUserDiscovery = true }.For(CmgServer.DefaultName);
                 case "CmgClient":
-                    var server = await engine.RunAsync(CmgRecipes.BuildServer(new CmgServerOptions()));
-                    return CmgRecipes.BuildClient(new CmgClientOptions { ServerClientId = server.ClientId });
-                case "WriteBack": return WriteBackRecipe.Build(new WriteBackOptions());
-                case "KonnectDcr": return KonnectDcrRecipe.Build(new KonnectDcrOptions());
+                    var server = await engine.RunAsync(new CmgServer().For(CmgServer.DefaultName));
+                    return new CmgClient { ServerClientId = server.ClientId }.For(CmgClient.DefaultName);
+                case "WriteBack": return new WriteBack().For(WriteBack.DefaultName);
+                case "KonnectDcr": return new KonnectDcr().For(KonnectDcr.DefaultName);
                 default:
-                    var o = new GeneralAppOptions { Name = "General", GrantAdminConsent = true };
+                    var o = new General { GrantAdminConsent = true };
                     o.IdentifierUris.Add("api://{appId}");
                     o.DelegatedPermissions.Add("User.Read");
                     o.ApplicationPermissions.Add("User.Read.All");
-                    return GeneralRecipe.Build(o);
+                    return o.For("General");
             }
         }
 
@@ -43,7 +44,7 @@ namespace EntraAppKit.Tests.Recipes
         public async Task Completes_under_replication_lag_and_throttling(string recipe)
         {
             var tenant = LocalTenant.LocalTenantEngine.Create();
-            using var session = GraphSession.ForLocalTenant(tenant);
+            using var session = tenant.Session();
             var engine = Engine(session);
             var built = await BuildAsync(recipe, engine);
             tenant.RequestLog.Clear();
@@ -73,7 +74,7 @@ namespace EntraAppKit.Tests.Recipes
         public async Task Planning_lists_changes_and_writes_nothing(string recipe)
         {
             var tenant = LocalTenant.LocalTenantEngine.Create();
-            using var session = GraphSession.ForLocalTenant(tenant);
+            using var session = tenant.Session();
             var engine = Engine(session);
             var built = await BuildAsync(recipe, engine);
             tenant.RequestLog.Clear();

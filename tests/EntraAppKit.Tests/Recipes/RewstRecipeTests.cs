@@ -8,11 +8,16 @@ using EntraAppKit.Core.Graph;
 using EntraAppKit.Core.Recipes;
 using EntraAppKit.Core.Recipes.Vendors;
 using EntraAppKit.LocalTenant;
+using EntraAppKit.Core.Authentication;
+using EntraAppKit.Core.Connections;
+using EntraAppKit.Core.Secrets;
+using EntraAppKit.Model.Recipes;
+using EntraAppKit.Tests.Support;
 using Xunit;
 
 namespace EntraAppKit.Tests.Recipes
 {
-    /// <summary>Seed 000 (Rewst) end to end over the real Graph SDK and the in-process local tenant (graph-ground-truth §2).</summary>
+    /// <summary>Rewst's owned app registration (docs.rewst.help …/owned-app-registration) end to end over the real Graph SDK and the in-process local tenant.</summary>
     public class RewstRecipeTests
     {
         private readonly LocalTenant.LocalTenantEngine _tenant = LocalTenant.LocalTenantEngine.Create();
@@ -24,27 +29,28 @@ namespace EntraAppKit.Tests.Recipes
             return JsonNode.Parse(text)!.AsObject();
         }
 
-        private async Task<RewstAppRegistration> RunAsync(RewstOptions options, bool plain = false)
+        private async Task<RewstAppRegistration> RunAsync(string name, Rewst? rewst = null)
         {
-            using var session = GraphSession.ForLocalTenant(_tenant);
-            var result = await new RecipeEngine(session).RunAsync(RewstRecipe.Build(options));
-            return RewstRecipe.ToOutput(result, plain);
+            rewst ??= new Rewst();
+            using var session = _tenant.Session();
+            var result = await new RecipeEngine(session).RunAsync(rewst.For(name));
+            return rewst.Shape(result);
         }
 
         [Fact]
         public async Task SingleTenant_creates_the_registration_the_seed_describes()
         {
-            var output = await RunAsync(new RewstOptions { Name = "Rewst Integration" });
+            var output = await RunAsync("Rewst Integration");
 
             var app = await GetAsync($"/applications(appId='{output.ClientId}')");
             Assert.Equal("Rewst Integration", (string?)app["displayName"]);
             Assert.Equal("AzureADMyOrg", (string?)app["signInAudience"]);
-            Assert.Equal(new[] { RewstRecipe.RedirectUri }, app["web"]!["redirectUris"]!.AsArray().Select(u => (string)u!));
+            Assert.Equal(new[] { Rewst.RedirectUri }, app["web"]!["redirectUris"]!.AsArray().Select(u => (string)u!));
             Assert.True((bool)app["web"]!["implicitGrantSettings"]!["enableIdTokenIssuance"]!);
             var rra = Assert.Single(app["requiredResourceAccess"]!.AsArray());
             Assert.Equal("00000003-0000-0000-c000-000000000000", (string?)rra!["resourceAppId"]);
             var access = Assert.Single(rra["resourceAccess"]!.AsArray());
-            Assert.Equal("e1fe6dd8-ba31-4d61-89e7-88639da4683d", (string?)access!["id"]); // User.Read, §1
+            Assert.Equal("e1fe6dd8-ba31-4d61-89e7-88639da4683d", (string?)access!["id"]); // User.Read (learn.microsoft.com/graph/permissions-reference)
             Assert.Equal("Scope", (string?)access["type"]);
             Assert.Single(app["passwordCredentials"]!.AsArray());
 
@@ -66,8 +72,10 @@ namespace EntraAppKit.Tests.Recipes
             try
             {
                 var address = app.Urls.Single();
-                using var session = GraphSession.ForLocalTenantServer(new Uri(address), _tenant);
-                var result = await new RecipeEngine(session).RunAsync(RewstRecipe.Build(new RewstOptions { Name = "Rewst Over HTTP" }));
+                // The server front door without a token check: the built-in administrator's token stands for "no token".
+                var target = new ConnectionTarget("LocalTenantServer", CloudEnvironment.Global.WithGraphEndpoint(address), builtInAdministrator: new StaticTokenCredential("localtenant-admin." + _tenant.TenantId));
+                using var session = GraphSession.Create(target);
+                var result = await new RecipeEngine(session).RunAsync(new Rewst().For("Rewst Over HTTP"));
                 Assert.NotNull(result.ClientSecret);
                 // One 404: the lookup by uniqueName before the create.
                 Assert.Equal(new[] { 404 }, _tenant.RequestLog.Entries.Where(e => e.Status >= 300).Select(e => e.Status));
@@ -83,7 +91,7 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task MultiTenant_uses_common_as_auth_subject()
         {
-            var output = await RunAsync(new RewstOptions { Name = "Rewst CSP", MultiTenant = true });
+            var output = await RunAsync("Rewst CSP", new Rewst { MultiTenant = true });
             var app = await GetAsync($"/applications/{output.ObjectId}");
             Assert.Equal("AzureADMultipleOrgs", (string?)app["signInAudience"]);
             Assert.Equal("common", output.AuthSubject);
@@ -92,9 +100,9 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Rerun_makes_zero_writes_and_returns_the_same_app()
         {
-            var first = await RunAsync(new RewstOptions { Name = "Rewst Integration" });
+            var first = await RunAsync("Rewst Integration");
             _tenant.RequestLog.Clear();
-            var second = await RunAsync(new RewstOptions { Name = "Rewst Integration" });
+            var second = await RunAsync("Rewst Integration");
             Assert.Equal(first.ClientId, second.ClientId);
             Assert.Equal(0, _tenant.RequestLog.Entries.Count(e => e.IsWrite));
             Assert.Null(second.ClientSecret);

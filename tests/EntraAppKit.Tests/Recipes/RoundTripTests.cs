@@ -3,6 +3,7 @@ using System.Threading.Tasks;
 using EntraAppKit.Core.Graph;
 using EntraAppKit.Core.Recipes;
 using EntraAppKit.Core.Recipes.Vendors;
+using EntraAppKit.Tests.Support;
 using Xunit;
 
 namespace EntraAppKit.Tests.Recipes
@@ -24,19 +25,19 @@ namespace EntraAppKit.Tests.Recipes
         public async Task First_run_and_rerun(string recipe, int firstRoundTrips, int firstWrites, int rerunRoundTrips)
         {
             var tenant = LocalTenant.LocalTenantEngine.Create();
-            using var session = GraphSession.ForLocalTenant(tenant);
+            using var session = tenant.Session();
             var engine = new RecipeEngine(session);
             string? serverClientId = null;
-            if (recipe == "CmgClient") serverClientId = (await engine.RunAsync(CmgRecipes.BuildServer(new CmgServerOptions()))).ClientId;
+            if (recipe == "CmgClient") serverClientId = (await engine.RunAsync(new CmgServer().For(CmgServer.DefaultName))).ClientId;
             AppRecipe Build() => recipe switch
             {
-                "Rewst" => RewstRecipe.Build(new RewstOptions()),
-                "CmgServer" => CmgRecipes.BuildServer(new CmgServerOptions()),
-                "CmgServerUserDiscovery" => CmgRecipes.BuildServer(new CmgServerOptions { EnableUserDiscovery = true }),
-                "CmgClient" => CmgRecipes.BuildClient(new CmgClientOptions { ServerClientId = serverClientId! }),
-                "WriteBack" => WriteBackRecipe.Build(new WriteBackOptions()),
-                "KonnectDcr" => KonnectDcrRecipe.Build(new KonnectDcrOptions()),
-                "KonnectDcrLeastPrivilege" => KonnectDcrRecipe.Build(new KonnectDcrOptions { LeastPrivilege = true }),
+                "Rewst" => new Rewst().For(Rewst.DefaultName),
+                "CmgServer" => new CmgServer().For(CmgServer.DefaultName),
+                "CmgServerUserDiscovery" => new CmgServer { EnableUserDiscovery = true }.For(CmgServer.DefaultName),
+                "CmgClient" => new CmgClient { ServerClientId = serverClientId! }.For(CmgClient.DefaultName),
+                "WriteBack" => new WriteBack().For(WriteBack.DefaultName),
+                "KonnectDcr" => new KonnectDcr().For(KonnectDcr.DefaultName),
+                "KonnectDcrLeastPrivilege" => new KonnectDcr { LeastPrivilege = true }.For(KonnectDcr.DefaultName),
                 _ => throw new ArgumentOutOfRangeException(nameof(recipe)),
             };
 

@@ -8,11 +8,16 @@ using EntraAppKit.Core;
 using EntraAppKit.Core.Graph;
 using EntraAppKit.Core.Recipes;
 using EntraAppKit.Core.Recipes.Vendors;
+using EntraAppKit.Model.Recipes;
+using EntraAppKit.Tests.Support;
 using Xunit;
 
 namespace EntraAppKit.Tests.Recipes
 {
-    /// <summary>Seeds 001 (CMG), 002 (WriteBackExtreme) and 004 (Kong Konnect DCR) against graph-ground-truth §3–§5.</summary>
+    /// <summary>
+    /// The CMG apps (learn.microsoft.com/mem/configmgr/core/clients/manage/cmg/manually-register-azure-ad-apps), WriteBackExtreme's OAuth app
+    /// (docs.infotopics.com …/oauth-setup/microsoft-entra) and Kong Konnect DCR (developer.konghq.com/how-to/azure-ad-dcr/) as their pages describe them.
+    /// </summary>
     public class VendorRecipeTests
     {
         private const string Graph = "00000003-0000-0000-c000-000000000000";
@@ -25,7 +30,7 @@ namespace EntraAppKit.Tests.Recipes
 
         private async Task<AppRegistrationResult> RunAsync(AppRecipe recipe)
         {
-            using var session = GraphSession.ForLocalTenant(_tenant);
+            using var session = _tenant.Session();
             return await Engine(session).RunAsync(recipe);
         }
 
@@ -40,15 +45,15 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Cmg_server_app_matches_the_seed()
         {
-            var options = new CmgServerOptions { Name = "CMG-ServerApp" };
-            var result = await RunAsync(CmgRecipes.BuildServer(options));
-            var output = CmgRecipes.ToServerOutput(result, CmgRecipes.ServerAppIdUri(options, result.TenantId));
+            var cmg = new CmgServer();
+            var result = await RunAsync(cmg.For("CMG-ServerApp"));
+            var output = cmg.Shape(result);
 
-            // graph-ground-truth §3 step 3
+            // The page's step 3 (the server app)
             var app = await GetAsync($"/applications/{result.ObjectId}");
             Assert.Equal("AzureADMyOrg", (string?)app["signInAudience"]);
             Assert.Equal(new[] { $"api://{_tenant.TenantId}/CMG-ServerApp" }, Strings(app["identifierUris"]));
-            Assert.Equal(new[] { "http://localhost" }, Strings(app["publicClient"]!["redirectUris"])); // seed: Public client/native
+            Assert.Equal(new[] { "http://localhost" }, Strings(app["publicClient"]!["redirectUris"])); // the page: Public client/native
             Assert.Empty(Strings(app["web"]!["redirectUris"]));
             Assert.True((bool)app["web"]!["implicitGrantSettings"]!["enableIdTokenIssuance"]!);
             Assert.Null(app["api"]!["requestedAccessTokenVersion"]); // v1
@@ -79,13 +84,13 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Cmg_server_web_platform_24_months_and_user_discovery()
         {
-            var options = new CmgServerOptions { Name = "CMG-Server2", RedirectPlatform = CmgRedirectPlatform.Web, SecretLifetimeMonths = 24, EnableUserDiscovery = true };
-            var result = await RunAsync(CmgRecipes.BuildServer(options));
+            var cmg = new CmgServer { RedirectPlatform = CmgRedirectPlatform.Web, EnableUserDiscovery = true };
+            var result = await RunAsync(cmg.For("CMG-Server2", secretLifetimeMonths: 24));
             var app = await GetAsync($"/applications/{result.ObjectId}");
             Assert.Equal(new[] { "http://localhost" }, Strings(app["web"]!["redirectUris"]));
             var access = app["requiredResourceAccess"]![0]!["resourceAccess"]!.AsArray();
             var single = Assert.Single(access)!;
-            Assert.Equal("7ab1d382-f21e-4acd-a863-ba3e13f7da61", (string?)single["id"]); // Directory.Read.All, Role (§3)
+            Assert.Equal("7ab1d382-f21e-4acd-a863-ba3e13f7da61", (string?)single["id"]); // Directory.Read.All, Role (learn.microsoft.com/graph/permissions-reference)
             Assert.Equal("Role", (string?)single["type"]);
             var assignments = await GetAsync($"/servicePrincipals/{result.ServicePrincipalId}/appRoleAssignments");
             Assert.Equal("7ab1d382-f21e-4acd-a863-ba3e13f7da61", (string?)Assert.Single(assignments["value"]!.AsArray())!["appRoleId"]);
@@ -95,8 +100,8 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Cmg_server_turning_user_discovery_off_revokes_Directory_Read_All()
         {
-            await RunAsync(CmgRecipes.BuildServer(new CmgServerOptions { EnableUserDiscovery = true }));
-            var result = await RunAsync(CmgRecipes.BuildServer(new CmgServerOptions()));
+            await RunAsync(new CmgServer { EnableUserDiscovery = true }.For(CmgServer.DefaultName));
+            var result = await RunAsync(new CmgServer().For(CmgServer.DefaultName));
             Assert.Contains("Revoke admin consent for Microsoft Graph Directory.Read.All (Application)", result.Changes);
             Assert.Contains("Require Microsoft Graph User.Read (Delegated) on 'CMG-ServerApp'", result.Changes);
             Assert.Empty((await GetAsync($"/servicePrincipals/{result.ServicePrincipalId}/appRoleAssignments"))["value"]!.AsArray());
@@ -105,12 +110,12 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Cmg_server_https_app_id_uri_needs_a_verified_domain_checked_before_any_write()
         {
-            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => RunAsync(CmgRecipes.BuildServer(new CmgServerOptions { AppIdUriDomain = "fabrikam.com" })));
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => RunAsync(new CmgServer { AppIdUriDomain = "fabrikam.com" }.For(CmgServer.DefaultName)));
             Assert.Equal(ErrorIds.InvalidRecipeInput, e.ErrorId);
             Assert.Contains("contoso.onmicrosoft.com", e.Message);
             Assert.Equal(0, _tenant.RequestLog.Entries.Count(x => x.IsWrite));
 
-            var ok = await RunAsync(CmgRecipes.BuildServer(new CmgServerOptions { AppIdUriDomain = "contoso.onmicrosoft.com" }));
+            var ok = await RunAsync(new CmgServer { AppIdUriDomain = "contoso.onmicrosoft.com" }.For(CmgServer.DefaultName));
             var app = await GetAsync($"/applications/{ok.ObjectId}");
             Assert.Equal(new[] { "https://contoso.onmicrosoft.com/CMG-ServerApp" }, Strings(app["identifierUris"]));
         }
@@ -118,11 +123,11 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Cmg_client_app_matches_the_seed_and_consents_both_permissions()
         {
-            var server = await RunAsync(CmgRecipes.BuildServer(new CmgServerOptions()));
-            var result = await RunAsync(CmgRecipes.BuildClient(new CmgClientOptions { ServerClientId = server.ClientId }));
-            var output = CmgRecipes.ToClientOutput(result, server.ClientId);
+            var server = await RunAsync(new CmgServer().For(CmgServer.DefaultName));
+            var result = await RunAsync(new CmgClient { ServerClientId = server.ClientId }.For(CmgClient.DefaultName));
+            var output = new CmgClient { ServerClientId = server.ClientId }.Shape(result);
 
-            // graph-ground-truth §3 steps 7–10
+            // The page's steps for the client app
             var app = await GetAsync($"/applications/{result.ObjectId}");
             Assert.True((bool)app["isFallbackPublicClient"]!);
             Assert.Equal(new[] { $"ms-appx-web://Microsoft.AAD.BrokerPlugin/{result.ClientId}" }, Strings(app["publicClient"]!["redirectUris"]));
@@ -148,15 +153,15 @@ namespace EntraAppKit.Tests.Recipes
         public async Task Cmg_pair_survives_replication_lag_and_reruns_without_writes()
         {
             _tenant.Faults.ReplicationLag = TimeSpan.FromMilliseconds(500);
-            var server = await RunAsync(CmgRecipes.BuildServer(new CmgServerOptions()));
-            var client = await RunAsync(CmgRecipes.BuildClient(new CmgClientOptions { ServerClientId = server.ClientId }));
+            var server = await RunAsync(new CmgServer().For(CmgServer.DefaultName));
+            var client = await RunAsync(new CmgClient { ServerClientId = server.ClientId }.For(CmgClient.DefaultName));
             Assert.NotNull(client.ServicePrincipalId);
             Assert.Contains(_tenant.RequestLog.Entries, e => e.Status == 404 || e.Status == 400); // the lag was met and retried
 
             await Task.Delay(600);
             _tenant.RequestLog.Clear();
-            await RunAsync(CmgRecipes.BuildServer(new CmgServerOptions()));
-            var again = await RunAsync(CmgRecipes.BuildClient(new CmgClientOptions { ServerClientId = server.ClientId }));
+            await RunAsync(new CmgServer().For(CmgServer.DefaultName));
+            var again = await RunAsync(new CmgClient { ServerClientId = server.ClientId }.For(CmgClient.DefaultName));
             Assert.True(again.Changes.Count == 0, string.Join(" | ", again.Changes));
             Assert.Equal(0, _tenant.RequestLog.Entries.Count(e => e.IsWrite));
         }
@@ -164,8 +169,8 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task WriteBack_has_no_redirect_and_warns_that_expiry_is_not_notified()
         {
-            var result = await RunAsync(WriteBackRecipe.Build(new WriteBackOptions { Name = "WriteBackExtreme" }));
-            var output = WriteBackRecipe.ToOutput(result, asPlainText: true);
+            var result = await RunAsync(new WriteBack().For("WriteBackExtreme"));
+            var output = new WriteBack().Shape(result, asPlainText: true);
             var app = await GetAsync($"/applications/{result.ObjectId}");
             Assert.Equal("AzureADMyOrg", (string?)app["signInAudience"]);
             Assert.Empty(Strings(app["web"]!["redirectUris"]));
@@ -173,17 +178,17 @@ namespace EntraAppKit.Tests.Recipes
             Assert.True(_tenant.VerifyClientSecret(output.ClientId, (string)output.ClientSecret!));
             Assert.Contains(output.Warnings, w => w.Contains("does not warn before its client secret expires"));
 
-            var multi = await RunAsync(WriteBackRecipe.Build(new WriteBackOptions { Name = "WriteBack Multi", MultiTenant = true }));
+            var multi = await RunAsync(new WriteBack { MultiTenant = true }.For("WriteBack Multi"));
             Assert.Equal("AzureADMultipleOrgs", (string?)(await GetAsync($"/applications/{multi.ObjectId}"))["signInAudience"]);
         }
 
         [Fact]
         public async Task Konnect_dcr_requests_and_consents_the_seed_permissions()
         {
-            var result = await RunAsync(KonnectDcrRecipe.Build(new KonnectDcrOptions()));
-            var output = KonnectDcrRecipe.ToOutput(result, asPlainText: false);
+            var result = await RunAsync(new KonnectDcr().For(KonnectDcr.DefaultName));
+            var output = new KonnectDcr().Shape(result, asPlainText: false);
 
-            // graph-ground-truth §5 step 3
+            // The permissions Kong's original page lists
             var access = (await GetAsync($"/applications/{result.ObjectId}"))["requiredResourceAccess"]![0]!["resourceAccess"]!.AsArray()
                 .Select(a => ((string)a!["id"]!, (string)a["type"]!)).OrderBy(x => x.Item1).ToArray();
             Assert.Equal(new[]
@@ -208,8 +213,8 @@ namespace EntraAppKit.Tests.Recipes
         [Fact]
         public async Task Konnect_least_privilege_and_switching_to_it_removes_the_broad_permissions()
         {
-            await RunAsync(KonnectDcrRecipe.Build(new KonnectDcrOptions()));
-            var result = await RunAsync(KonnectDcrRecipe.Build(new KonnectDcrOptions { LeastPrivilege = true }));
+            await RunAsync(new KonnectDcr().For(KonnectDcr.DefaultName));
+            var result = await RunAsync(new KonnectDcr { LeastPrivilege = true }.For(KonnectDcr.DefaultName));
             Assert.Contains("Remove required permission Microsoft Graph Application.ReadWrite.All (Application) from 'Konnect DCR'", result.Changes);
             var access = (await GetAsync($"/applications/{result.ObjectId}"))["requiredResourceAccess"]![0]!["resourceAccess"]!.AsArray();
             Assert.Equal(new[] { "18a4783c-866b-4cc7-a460-3d5e5662c884", "e1fe6dd8-ba31-4d61-89e7-88639da4683d" }, access.Select(a => (string)a!["id"]!).OrderBy(x => x));
@@ -227,7 +232,7 @@ namespace EntraAppKit.Tests.Recipes
             using var http = new HttpClient(_tenant.CreateHandler());
             var created = JsonNode.Parse(await (await http.PostAsync("https://graph.microsoft.com/v1.0/applications",
                 new StringContent("{\"displayName\":\"WBE by hand\",\"signInAudience\":\"AzureADMyOrg\"}", System.Text.Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync())!;
-            var result = await RunAsync(WriteBackRecipe.Build(new WriteBackOptions { Name = "WBE by hand", AdoptClientId = (string)created["appId"]! }));
+            var result = await RunAsync(new WriteBack().For("WBE by hand", adoptClientId: (string)created["appId"]!));
             Assert.Equal((string?)created["id"], result.ObjectId);
             Assert.Contains("Set uniqueName entraappkit-writeback-wbe-by-hand on 'WBE by hand' so later runs find it", result.Changes);
             Assert.Equal("entraappkit-writeback-wbe-by-hand", (string?)(await GetAsync($"/applications/{result.ObjectId}"))["uniqueName"]);

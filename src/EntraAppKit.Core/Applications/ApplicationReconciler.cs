@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using EntraAppKit.Core.Graph;
+using EntraAppKit.Core.Permissions;
+using EntraAppKit.Core.Recipes;
+using EntraAppKit.Core.Secrets;
+using EntraAppKit.Core.Tenants;
+using Microsoft.Graph.Applications.Item.AddPassword;
+using Microsoft.Graph.Models;
+
+namespace EntraAppKit.Core.Applications
+{
+    /// <summary>
+    /// Brings an application object to a recipe's desired state: plans the difference (pure), then creates it by its uniqueName
+    /// (learn.microsoft.com/graph/api/application-upsert) or patches only what differs, and adds the client secret.
+    /// It writes the application object only; service principals and consent are <see cref="Consent.ConsentReconciler"/>'s.
+    /// </summary>
+    internal sealed class ApplicationReconciler
+    {
+        private readonly GraphSession _session;
+        private readonly LagRetryPolicy _retry;
+
+        public ApplicationReconciler(GraphSession session, LagRetryPolicy retry)
+        {
+            _session = session;
+            _retry = retry;
+        }
+
+        public ApplicationPlan Plan(AppRecipe recipe, TenantFacts tenant, Application? existing, IReadOnlyList<ResolvedPermission> permissions,
+            IReadOnlyDictionary<string, ServicePrincipal> resources) =>
+            new ApplicationPlan(recipe, tenant, existing, permissions, resources);
+
+        /// <summary>Creates or updates the application as planned and returns it (its id and appId are what later steps need).</summary>
+        public async Task<Application> ApplyAsync(ApplicationPlan plan, CancellationToken cancellationToken)
+        {
+            var client = _session.Client;
+            var app = plan.Existing;
+            if (app == null)
+            {
+                string uniqueName = plan.Recipe.UniqueName;
+                app = await _retry.ExecuteAsync("Creating the application", async () =>
+                        (await client.ApplicationsWithUniqueName(uniqueName).PatchAsync(plan.DesiredApplication(),
+                            c => c.Headers.Add("Prefer", "create-if-missing"), cancellationToken).ConfigureAwait(false))!,
+                        cancellationToken).ConfigureAwait(false)
+                    // 204 instead of 201: another run created it in the meantime; read it.
+                    ?? await client.ApplicationsWithUniqueName(uniqueName).GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
+                    ?? throw new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.InvalidOperation, "Graph created the application but did not return it.");
+                // Values that embed the new appId (api://{appId}, the broker redirect URI) need a second call.
+                var created = app;
+                if (plan.ComputePatch(created, created.AppId, describe: false) != null)
+                {
+                    string id = created.Id!;
+                    await _retry.ExecuteAsync<object>("Setting the values that need the appId", async () =>
+                    {
+                        // A fresh body per attempt (see ApplicationPlan.PatchForExisting).
+                        await client.Applications[id].PatchAsync(plan.ComputePatch(created, created.AppId, describe: false)!, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        return id;
+                    }, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else if (plan.Updates)
+            {
+                string id = app.Id!;
+                await _retry.ExecuteAsync<object>("Updating the application", async () =>
+                {
+                    await client.Applications[id].PatchAsync(plan.PatchForExisting(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                    return id;
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            return app;
+        }
+
+        /// <summary>Adds the planned client secret; Graph returns its value only in this answer (learn.microsoft.com/graph/api/application-addpassword).</summary>
+        public async Task<(SecureString? Secret, DateTimeOffset? Expires)> AddSecretAsync(ApplicationPlan plan, Application app, CancellationToken cancellationToken)
+        {
+            if (!plan.AddsSecret) return (null, LatestExpiry(app));
+            string id = app.Id!;
+            var secret = plan.Recipe.Secret!;
+            var end = DateTimeOffset.UtcNow.AddMonths(secret.LifetimeMonths);
+            var credential = await _retry.ExecuteAsync("Adding the client secret", async () => (await _session.Client.Applications[id].AddPassword.PostAsync(new AddPasswordPostRequestBody
+            {
+                PasswordCredential = new PasswordCredential { DisplayName = secret.DisplayName, EndDateTime = end },
+            }, cancellationToken: cancellationToken).ConfigureAwait(false))!, cancellationToken).ConfigureAwait(false);
+            var text = SecretText.ToSecureString(credential.SecretText);
+            credential.SecretText = null;
+            return (text, credential.EndDateTime);
+        }
+
+        private static DateTimeOffset? LatestExpiry(Application? app) =>
+            app?.PasswordCredentials?.Where(p => p.EndDateTime.HasValue).Select(p => p.EndDateTime!.Value).DefaultIfEmpty().Max() is DateTimeOffset d && d != default ? d : (DateTimeOffset?)null;
+    }
+}

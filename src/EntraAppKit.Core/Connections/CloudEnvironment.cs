@@ -1,0 +1,47 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace EntraAppKit.Core.Connections
+{
+    /// <summary>A Microsoft cloud: where to sign in and which Microsoft Graph to call.</summary>
+    public sealed class CloudEnvironment
+    {
+        private CloudEnvironment(string name, string authorityHost, string graphEndpoint)
+        {
+            Name = name; AuthorityHost = new Uri(authorityHost); GraphEndpoint = graphEndpoint;
+        }
+
+        public string Name { get; }
+
+        /// <summary>The Microsoft Entra login endpoint.</summary>
+        public Uri AuthorityHost { get; }
+
+        /// <summary>The Microsoft Graph root, without version.</summary>
+        public string GraphEndpoint { get; }
+
+        // Microsoft's national cloud deployments of Graph and their login endpoints
+        // (learn.microsoft.com/graph/deployments; Azure.Identity's AzureAuthorityHosts).
+        public static readonly CloudEnvironment Global = new CloudEnvironment("Global", "https://login.microsoftonline.com/", "https://graph.microsoft.com");
+        public static readonly CloudEnvironment USGov = new CloudEnvironment("USGov", "https://login.microsoftonline.us/", "https://graph.microsoft.us");
+        public static readonly CloudEnvironment USGovDoD = new CloudEnvironment("USGovDoD", "https://login.microsoftonline.us/", "https://dod-graph.microsoft.us");
+        public static readonly CloudEnvironment China = new CloudEnvironment("China", "https://login.chinacloudapi.cn/", "https://microsoftgraph.chinacloudapi.cn");
+
+        public static IReadOnlyList<CloudEnvironment> All { get; } = new[] { Global, USGov, USGovDoD, China };
+
+        public static CloudEnvironment FromName(string name) =>
+            All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw EntraAppKitException.InvalidInput(
+                $"Unknown environment '{name}'. Use one of: {string.Join(", ", All.Select(e => e.Name))}.");
+
+        /// <summary>A custom Graph endpoint (-GraphEndpoint) with this cloud's login.</summary>
+        public CloudEnvironment WithGraphEndpoint(string graphEndpoint)
+        {
+            if (!Uri.TryCreate(graphEndpoint, UriKind.Absolute, out var uri) || (uri.Scheme != "https" && !uri.IsLoopback))
+                throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument, $"'{graphEndpoint}' is not an https Graph endpoint.");
+            return new CloudEnvironment(Name, AuthorityHost.AbsoluteUri, uri.GetLeftPart(UriPartial.Authority));
+        }
+
+        public override string ToString() => Name;
+    }
+}

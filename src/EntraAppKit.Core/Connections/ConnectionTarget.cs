@@ -1,0 +1,63 @@
+using System;
+using System.Net.Http;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace EntraAppKit.Core.Connections
+{
+    /// <summary>
+    /// Where a connection goes, whatever the way one signs in (<see cref="SignInMethod"/>): the login authority and Microsoft
+    /// Graph endpoint, and the transports that carry requests there: the network for a Microsoft cloud, in-process handlers
+    /// for a local tenant (the Azure SDK's ClientOptions.Transport idea). <see cref="LocalTenantAdapter"/> makes the local one.
+    /// </summary>
+    public sealed class ConnectionTarget
+    {
+        private readonly Func<HttpMessageHandler>? _graphTransport;
+
+        /// <param name="name">What Get-EntraAppKitContext shows as the environment.</param>
+        /// <param name="environment">The login authority and Graph endpoint.</param>
+        /// <param name="graphTransport">Makes the handler Graph requests end in; the network when null.</param>
+        /// <param name="identityTransport">Carries Azure.Identity's token requests; the network when null.</param>
+        /// <param name="tenantId">The tenant this target always is (a local tenant's), or null.</param>
+        /// <param name="statePath">The file a local tenant keeps its state in, or null.</param>
+        /// <param name="builtInAdministrator">A credential that needs no sign-in (a local tenant's administrator), or null.</param>
+        public ConnectionTarget(string name, CloudEnvironment environment, Func<HttpMessageHandler>? graphTransport = null,
+            HttpPipelineTransport? identityTransport = null, string? tenantId = null, string? statePath = null, TokenCredential? builtInAdministrator = null)
+        {
+            Name = name ?? throw new ArgumentNullException(nameof(name));
+            Environment = environment ?? throw new ArgumentNullException(nameof(environment));
+            _graphTransport = graphTransport;
+            IdentityTransport = identityTransport;
+            TenantId = tenantId;
+            StatePath = statePath;
+            BuiltInAdministrator = builtInAdministrator;
+        }
+
+        /// <summary>A Microsoft cloud, over the network.</summary>
+        public static ConnectionTarget Cloud(CloudEnvironment environment) => new ConnectionTarget(environment.Name, environment);
+
+        public string Name { get; }
+
+        public CloudEnvironment Environment { get; }
+
+        /// <summary>Azure.Identity's transport; null for the network.</summary>
+        public HttpPipelineTransport? IdentityTransport { get; }
+
+        /// <summary>
+        /// MSAL's instance discovery asks login.microsoftonline.com whether the authority is a Microsoft cloud; a target that
+        /// answers sign-in in-process is not one, so it is skipped there.
+        /// </summary>
+        public bool DisableInstanceDiscovery => IdentityTransport != null;
+
+        public string? TenantId { get; }
+
+        public string? StatePath { get; }
+
+        public TokenCredential? BuiltInAdministrator { get; }
+
+        /// <summary>A new final handler for a Graph HTTP client (each client owns and disposes its own).</summary>
+        internal HttpMessageHandler CreateGraphTransport() => _graphTransport?.Invoke() ?? new HttpClientHandler();
+
+        public override string ToString() => Name;
+    }
+}

@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using EntraAppKit.Core.Graph;
+using EntraAppKit.Core.Permissions;
+using EntraAppKit.Core.Tenants;
+using Microsoft.Graph.Models;
+using PermissionType = EntraAppKit.Core.Permissions.PermissionType;
+
+namespace EntraAppKit.Core.Consent
+{
+    /// <summary>
+    /// Brings an app's tenant-wide admin consent to the wanted state: makes sure its service principal exists (consent is
+    /// recorded on it; Graph does not create it with the application, learn.microsoft.com/entra/identity-platform/app-objects-and-service-principals),
+    /// assigns application permissions and grants delegated ones, and revokes what the caller no longer wants when it owns the
+    /// app's consent. It never writes an application object.
+    /// </summary>
+    internal sealed class ConsentReconciler
+    {
+        private readonly GraphSession _session;
+        private readonly LagRetryPolicy _retry;
+
+        public ConsentReconciler(GraphSession session, LagRetryPolicy retry)
+        {
+            _session = session;
+            _retry = retry;
+        }
+
+        /// <summary>Reads what <paramref name="servicePrincipal"/> holds (nothing when it does not exist yet) and plans the difference.</summary>
+        public async Task<ConsentPlan> PlanAsync(string appName, TenantFacts tenant, ServicePrincipal? servicePrincipal, IReadOnlyList<ResolvedPermission> consent,
+            bool managesConsent, IReadOnlyDictionary<string, ServicePrincipal> resources, CancellationToken cancellationToken)
+        {
+            var client = _session.Client;
+            var grants = new List<OAuth2PermissionGrant>();
+            var assignments = new List<AppRoleAssignment>();
+            if (servicePrincipal != null && (consent.Count > 0 || managesConsent))
+            {
+                string spId = servicePrincipal.Id!;
+                if (managesConsent || consent.Any(p => p.Request.Type == PermissionType.Delegated))
+                    grants = (await client.Oauth2PermissionGrants.GetAsync(c =>
+                        c.QueryParameters.Filter = $"clientId eq '{spId}' and consentType eq 'AllPrincipals'", cancellationToken).ConfigureAwait(false))?.Value ?? grants;
+                if (managesConsent || consent.Any(p => p.Request.Type == PermissionType.Application))
+                    assignments = (await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value ?? assignments;
+            }
+            return new ConsentPlan(appName, tenant, servicePrincipal, consent, managesConsent, resources, grants, assignments);
+        }
+
+        /// <summary>The app's service principal: the existing one, or created now (a new application may not have replicated yet).</summary>
+        public async Task<ServicePrincipal> EnsureServicePrincipalAsync(ConsentPlan plan, string appId, CancellationToken cancellationToken)
+        {
+            if (plan.ExistingServicePrincipal != null) return plan.ExistingServicePrincipal;
+            var client = _session.Client;
+            return await _retry.ExecuteAsync("Creating the service principal",
+                async () => (await client.ServicePrincipals.PostAsync(new ServicePrincipal { AppId = appId }, cancellationToken: cancellationToken).ConfigureAwait(false))!,
+                cancellationToken,
+                () => GraphErrors.NullWhenNotFound(() => client.ServicePrincipalsWithAppId(appId).GetAsync(cancellationToken: cancellationToken))).ConfigureAwait(false);
+        }
+
+        /// <summary>Makes the planned grants and revocations on <paramref name="servicePrincipal"/>.</summary>
+        public async Task ApplyAsync(ConsentPlan plan, ServicePrincipal servicePrincipal, CancellationToken cancellationToken)
+        {
+            var client = _session.Client;
+            string spId = servicePrincipal.Id!;
+            foreach (var change in plan.DelegatedConsentToApply)
+            {
+                string resourceId = change.ResourceId;
+                string scope = string.Join(" ", change.Scopes);
+                if (change.Existing != null)
+                {
+                    if (change.Scopes.Count == 0) await client.Oauth2PermissionGrants[change.Existing.Id].DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    else await client.Oauth2PermissionGrants[change.Existing.Id].PatchAsync(new OAuth2PermissionGrant { Scope = scope }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                // A grant right after the service principal's creation can answer 404 and still apply: look before posting again.
+                await _retry.ExecuteAsync($"Granting {change.ResourceName} {scope}",
+                    async () => (await client.Oauth2PermissionGrants.PostAsync(new OAuth2PermissionGrant
+                    {
+                        ClientId = spId, ConsentType = "AllPrincipals", ResourceId = resourceId, Scope = scope,
+                    }, cancellationToken: cancellationToken).ConfigureAwait(false))!,
+                    cancellationToken,
+                    async () => (await client.Oauth2PermissionGrants.GetAsync(c => c.QueryParameters.Filter =
+                        $"clientId eq '{spId}' and consentType eq 'AllPrincipals' and resourceId eq '{resourceId}'", cancellationToken).ConfigureAwait(false))?.Value?.FirstOrDefault())
+                    .ConfigureAwait(false);
+            }
+            foreach (var assignment in plan.AssignmentsToRevoke)
+                await client.ServicePrincipals[spId].AppRoleAssignments[assignment.Id].DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var role in plan.AppRolesToAssign)
+            {
+                string resourceId = role.Resource.Id!;
+                await _retry.ExecuteAsync($"Granting {role.Resource.DisplayName} {role.Request.Name}",
+                    async () => (await client.ServicePrincipals[resourceId].AppRoleAssignedTo.PostAsync(new AppRoleAssignment
+                    {
+                        PrincipalId = Guid.Parse(spId), ResourceId = Guid.Parse(resourceId), AppRoleId = role.Id,
+                    }, cancellationToken: cancellationToken).ConfigureAwait(false))!,
+                    cancellationToken,
+                    async () => (await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value?
+                        .FirstOrDefault(a => a.AppRoleId == role.Id && string.Equals(a.ResourceId?.ToString(), resourceId, StringComparison.OrdinalIgnoreCase)))
+                    .ConfigureAwait(false);
+            }
+        }
+    }
+}

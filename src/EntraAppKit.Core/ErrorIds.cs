@@ -1,0 +1,18 @@
+namespace EntraAppKit.Core
+{
+    /// <summary>Stable error ids: the cmdlets put them in ErrorRecord.FullyQualifiedErrorId.</summary>
+    public static class ErrorIds
+    {
+        public const string NotConnected = "NotConnected";
+        public const string UnknownPermission = "UnknownPermission";
+        public const string UnknownResource = "UnknownResource";
+        public const string GraphRequestFailed = "GraphRequestFailed";
+        public const string ReplicationTimeout = "ReplicationTimeout";
+        public const string InvalidRecipeInput = "InvalidRecipeInput";
+        public const string LocalTenantState = "LocalTenantState";
+        public const string ApplicationNotFound = "ApplicationNotFound";
+        public const string TokenExpired = "TokenExpired";
+        public const string AuthenticationFailed = "AuthenticationFailed";
+        public const string InsufficientPermissions = "InsufficientPermissions";
+    }
+}

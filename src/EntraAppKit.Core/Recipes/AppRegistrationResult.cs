@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security;
+using EntraAppKit.Model.Recipes;
+
+namespace EntraAppKit.Core.Recipes
+{
+    /// <summary>
+    /// What applying a recipe produced: the common facts every recipe cmdlet returns. Each vendor shapes it into an object
+    /// named the way the vendor's console names the values (<see cref="IVendorRecipe{TOutput}.Shape"/>).
+    /// </summary>
+    public sealed class AppRegistrationResult
+    {
+        public string DisplayName { get; internal set; } = "";
+        public string ClientId { get; internal set; } = "";
+        public string ObjectId { get; internal set; } = "";
+        public string? ServicePrincipalId { get; internal set; }
+        public string TenantId { get; internal set; } = "";
+        public string TenantName { get; internal set; } = "";
+        public string UniqueName { get; internal set; } = "";
+        public string SignInAudience { get; internal set; } = "";
+
+        /// <summary>The recipe's Application ID URIs, placeholders resolved.</summary>
+        public IReadOnlyList<string> IdentifierUris { get; internal set; } = Array.Empty<string>();
+
+        /// <summary>The new client secret, or null when the run added none (Graph shows a secret's value once).</summary>
+        public SecureString? ClientSecret { get; internal set; }
+
+        /// <summary>Expiry of the secret added by this run, or else of the latest existing secret.</summary>
+        public DateTimeOffset? SecretExpires { get; internal set; }
+
+        public IReadOnlyList<string> Changes { get; internal set; } = Array.Empty<string>();
+
+        /// <summary>Things the caller should know (e.g. an existing secret cannot be read back).</summary>
+        public IReadOnlyList<string> Warnings { get; internal set; } = Array.Empty<string>();
+
+        /// <summary>Copies the common facts into a vendor's output object.</summary>
+        public T CopyTo<T>(T output) where T : AppRegistrationOutput
+        {
+            output.DisplayName = DisplayName;
+            output.ClientId = ClientId;
+            output.ObjectId = ObjectId;
+            output.ServicePrincipalId = ServicePrincipalId;
+            output.TenantId = TenantId;
+            output.TenantName = TenantName;
+            output.UniqueName = UniqueName;
+            output.SecretExpires = SecretExpires;
+            output.Changes = Changes.ToArray();
+            output.Warnings = Warnings.ToArray();
+            return output;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace EntraAppKit.Core.Recipes
+{
+    /// <summary>
+    /// What every recipe takes, whatever its vendor: the app's name and key, an app to adopt, the secret's options and how
+    /// to return it. The recipe cmdlets' base class fills it from their common parameters.
+    /// </summary>
+    public sealed class RecipeInput
+    {
+        /// <summary>The app registration's display name.</summary>
+        public string Name { get; set; } = "";
+
+        /// <summary>Overrides the uniqueName derived from the recipe and <see cref="Name"/>.</summary>
+        public string? UniqueName { get; set; }
+
+        /// <summary>Adopt the existing app registration with this client id (its uniqueName is set when it has none).</summary>
+        public string? AdoptClientId { get; set; }
+
+        /// <summary>The client secret's lifetime; null adds no secret.</summary>
+        public int? SecretLifetimeMonths { get; set; } = 12;
+
+        /// <summary>Add a new client secret even when the app already has one (existing secrets are kept).</summary>
+        public bool NewSecret { get; set; }
+
+        /// <summary>Return the new client secret as plain text instead of a SecureString.</summary>
+        public bool AsPlainText { get; set; }
+
+        /// <summary>The uniqueName the app is found by: <see cref="UniqueName"/>, or one derived from <paramref name="recipeKey"/> and the name.</summary>
+        public string UniqueNameFor(string recipeKey) => UniqueName ?? UniqueNames.Derive(recipeKey, Name);
+
+        /// <summary>Refuses an empty name before anything is read or written.</summary>
+        public void RequireName()
+        {
+            if (string.IsNullOrWhiteSpace(Name)) throw EntraAppKitException.InvalidInput("A name is required.");
+        }
+
+        /// <summary>A recipe for <paramref name="recipeName"/> with this input's name, key, adoption and secret already set.</summary>
+        public AppRecipe NewRecipe(string recipeName, string recipeKey, string secretDisplayName)
+        {
+            RequireName();
+            return new AppRecipe(recipeName, Name, UniqueNameFor(recipeKey))
+            {
+                AdoptClientId = AdoptClientId,
+                Secret = SecretLifetimeMonths.HasValue ? new SecretRequest(secretDisplayName, SecretLifetimeMonths.Value) : null,
+                NewSecret = NewSecret,
+            };
+        }
+    }
+}

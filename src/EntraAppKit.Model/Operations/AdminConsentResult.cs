@@ -1,0 +1,20 @@
+namespace EntraAppKit.Model.Operations
+{
+    /// <summary>One permission Grant-AdminConsent handled.</summary>
+    public sealed class AdminConsentResult
+    {
+        public string ClientId { get; set; } = "";
+        public string AppName { get; set; } = "";
+
+        /// <summary>The API, e.g. "Microsoft Graph".</summary>
+        public string Resource { get; set; } = "";
+
+        public string Permission { get; set; } = "";
+
+        /// <summary>"Delegated" or "Application".</summary>
+        public string Type { get; set; } = "";
+
+        /// <summary>"Granted" by this run, or "AlreadyGranted".</summary>
+        public string Status { get; set; } = "";
+    }
+}

@@ -1,0 +1,39 @@
+using System;
+using System.Collections;
+using System.Security;
+
+namespace EntraAppKit.Model.Recipes
+{
+    /// <summary>
+    /// The values Configuration Manager's server-app import dialog and Import-CMAADServerApplication take, with their types.
+    /// </summary>
+    public sealed class CmgServerApp : AppRegistrationOutput
+    {
+        /// <summary>"Application Name" / -AppName.</summary>
+        public string AppName { get; set; } = "";
+
+        /// <summary>"Secret Key" / -SecretKey; null when the run added no secret (Graph never returns it again).</summary>
+        public SecureString? SecretKey { get; set; }
+
+        /// <summary>"Secret Key Expiry" / -SecretKeyExpiry.</summary>
+        public DateTime? SecretKeyExpiry { get; set; }
+
+        /// <summary>"App ID URI" / -AppIdUri.</summary>
+        public Uri? AppIdUri { get; set; }
+
+        /// <summary>The same as <see cref="AppRegistrationOutput.ClientId"/>, named so New-CmgClientApp -ServerClientId binds to it from the pipeline.</summary>
+        public string ServerClientId => ClientId;
+
+        /// <summary>Exactly the parameters of Import-CMAADServerApplication, for splatting: <c>$p = $app.ToImportParameters(); Import-CMAADServerApplication @p</c>.</summary>
+        public Hashtable ToImportParameters() => new Hashtable
+        {
+            ["TenantName"] = TenantName,
+            ["TenantId"] = TenantId,
+            ["AppName"] = AppName,
+            ["ClientId"] = ClientId,
+            ["SecretKey"] = SecretKey,
+            ["SecretKeyExpiry"] = SecretKeyExpiry,
+            ["AppIdUri"] = AppIdUri,
+        };
+    }
+}

@@ -1,0 +1,15 @@
+namespace EntraAppKit.Model.Recipes
+{
+    /// <summary>What Rewst's integration form asks for, plus the common facts.</summary>
+    public sealed class RewstAppRegistration : AppRegistrationOutput
+    {
+        /// <summary>Rewst's "Client Secret": a SecureString, or a String with -AsPlainText; null when the run added none.</summary>
+        public object? ClientSecret { get; set; }
+
+        /// <summary>Rewst's "Auth Subject": the tenant id (single tenant) or <c>common</c> (multitenant).</summary>
+        public string AuthSubject { get; set; } = "";
+
+        /// <summary>The redirect URI the app registration carries for Rewst.</summary>
+        public string RedirectUri { get; set; } = "";
+    }
+}

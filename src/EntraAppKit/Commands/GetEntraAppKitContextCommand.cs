@@ -1,0 +1,19 @@
+using System.Management.Automation;
+using EntraAppKit.Model;
+
+namespace EntraAppKit.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Shows who is connected, to which tenant and cloud, how, with which permissions, and when the token expires.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "EntraAppKitContext")]
+    [OutputType(typeof(EntraAppKitContext))]
+    public sealed class GetEntraAppKitContextCommand : EntraAppKitCmdlet
+    {
+        protected override void ExecuteCmdlet()
+        {
+            var connection = Connection;
+            if (connection != null) WriteObject(RunCore(ct => connection.GetContextAsync(ct)));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Management.Automation;
+using EntraAppKit.Core;
+using EntraAppKit.Model.Operations;
+using EntraAppKit.Validation;
+
+namespace EntraAppKit.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Gets app registrations by client id, uniqueName, or display name (wildcards allowed).</para>
+    /// <para type="description">Returns objects that pipe into Grant-AdminConsent, Add-WriteBackRedirectUri and Remove-EntraAppRegistration,
+    /// with the next client secret expiry so none expires unnoticed.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "EntraAppRegistration", DefaultParameterSetName = ByDisplayName)]
+    [OutputType(typeof(EntraAppRegistration))]
+    public sealed class GetEntraAppRegistrationCommand : AppOperationCmdlet
+    {
+        private const string ByDisplayName = "ByDisplayName";
+
+        /// <summary>Display name; * and ? are wildcards. All apps when omitted.</summary>
+        [Parameter(Position = 0, ParameterSetName = ByDisplayName)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string? DisplayName { get; set; }
+
+        /// <summary>The application (client) id.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = "ByClientId", ValueFromPipelineByPropertyName = true)]
+        [ValidateClientId]
+        public string? ClientId { get; set; }
+
+        /// <summary>The uniqueName the app was created with.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = "ByUniqueName")]
+        [ValidateNotNullOrEmpty]
+        public string? UniqueName { get; set; }
+
+        protected override object? ErrorTarget => ClientId ?? UniqueName ?? DisplayName;
+
+        protected override void ExecuteCmdlet()
+        {
+            var operations = Operations();
+            var apps = RunCore(ct => operations.FindAsync(ClientId, UniqueName, DisplayName, ct));
+            if (apps.Count == 0 && (ClientId != null || UniqueName != null || (DisplayName != null && !WildcardPattern.ContainsWildcardCharacters(DisplayName))))
+                WriteError(new ErrorRecord(new ItemNotFoundException($"No app registration matches {ErrorTarget}."),
+                    ErrorIds.ApplicationNotFound, ErrorCategory.ObjectNotFound, ErrorTarget));
+            foreach (var app in apps) WriteObject(app);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Management.Automation;
+using EntraAppKit.Model.Operations;
+using EntraAppKit.Validation;
+
+namespace EntraAppKit.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Grants tenant-wide admin consent for the permissions an app requires.</para>
+    /// <para type="description">Makes sure the service principal exists, assigns every required application permission, and grants delegated
+    /// permissions with one AllPrincipals grant per API (merging into an existing grant). -Permission restricts it to some. Idempotent.</para>
+    /// </summary>
+    [Cmdlet(VerbsSecurity.Grant, "AdminConsent", SupportsShouldProcess = true)]
+    [OutputType(typeof(AdminConsentResult))]
+    public sealed class GrantAdminConsentCommand : AppOperationCmdlet
+    {
+        /// <summary>The app's client id; bound from any of our app objects.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateClientId]
+        public string ClientId { get; set; } = "";
+
+        /// <summary>Only these permissions, as 'Permission' or 'Resource/Permission'.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.PermissionNameCompleter))]
+        public string[]? Permission { get; set; }
+
+        protected override object? ErrorTarget => ClientId;
+
+        protected override void ExecuteCmdlet()
+        {
+            var operations = Operations();
+            Execute($"{MyInvocation.MyCommand.Name}: {ClientId}",
+                ct => operations.PlanAdminConsentAsync(ClientId, Permission, ct),
+                plan => plan.Changes,
+                operations.ApplyAdminConsentAsync,
+                rows => { foreach (var row in rows) WriteObject(row); });
+        }
+    }
+}

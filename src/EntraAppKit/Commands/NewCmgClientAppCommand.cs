@@ -1,0 +1,33 @@
+using System.Management.Automation;
+using EntraAppKit.Core.Recipes.Vendors;
+using EntraAppKit.Model.Recipes;
+using EntraAppKit.Validation;
+
+namespace EntraAppKit.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Creates (or brings up to date) the Configuration Manager CMG native (client) app.</para>
+    /// <para type="description">Single tenant; public client flows on; redirect ms-appx-web://Microsoft.AAD.BrokerPlugin/{clientId};
+    /// delegated Microsoft Graph User.Read and the server app's user_impersonation, both admin-consented; ID tokens on.
+    /// Takes the server app from the pipeline (New-CmgServerApp | New-CmgClientApp).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "CmgClientApp", SupportsShouldProcess = true)]
+    [OutputType(typeof(CmgClientApp))]
+    public sealed class NewCmgClientAppCommand : RecipeCmdlet<CmgClientApp>
+    {
+        /// <summary>The app's display name.</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        [ValidateLength(1, 120)]
+        public string Name { get; set; } = CmgClient.DefaultName;
+
+        /// <summary>The server app's client id; bound from New-CmgServerApp's output.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateClientId]
+        public string ServerClientId { get; set; } = "";
+
+        protected override string AppName => Name;
+
+        protected override void ExecuteCmdlet() => Run(new CmgClient { ServerClientId = ServerClientId });
+    }
+}

@@ -1,0 +1,23 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Management.Automation.Runspaces;
+using EntraAppKit.Core.Connections;
+
+namespace EntraAppKit.Completion
+{
+    /// <summary>Completes the connected tenant's verified domains.</summary>
+    public sealed class VerifiedDomainCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var connection = EntraAppKitConnection.Get((object?)Runspace.DefaultRunspace ?? EntraAppKitConnection.ProcessScope);
+            var domains = connection?.Tenant.VerifiedDomains ?? new List<string>();
+            string word = (wordToComplete ?? "").Trim('\'', '"');
+            return domains.Where(d => d.StartsWith(word, System.StringComparison.OrdinalIgnoreCase))
+                .Select(d => new CompletionResult(d, d, CompletionResultType.ParameterValue, d));
+        }
+    }
+}
