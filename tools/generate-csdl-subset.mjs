@@ -4,8 +4,10 @@
 //
 //   node tools/generate-csdl-subset.mjs [csdlPath]
 //
-// csdlPath defaults to <repo>/../shared/reference/graph-data/v1.0-Prod.csdl; the SOURCES.md
-// next to it supplies the commit recorded in "generatedFrom".
+// csdlPath is Microsoft's v1.0 CSDL (schemas/v1.0-Prod.csdl in
+// github.com/microsoftgraph/msgraph-metadata, or https://graph.microsoft.com/v1.0/$metadata); it
+// defaults to <repo>/../shared/reference/graph-data/v1.0-Prod.csdl, whose SOURCES.md supplies the
+// commit recorded in "generatedFrom".
 //
 // Roots: the entity types application, servicePrincipal, oAuth2PermissionGrant,
 // appRoleAssignment, organization and domain; the actions bound to a single application or

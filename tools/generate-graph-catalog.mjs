@@ -6,8 +6,10 @@
 //
 //   node tools/generate-graph-catalog.mjs [graphDataDir]
 //
-// graphDataDir defaults to <repo>/../shared/reference/graph-data and must hold
-// provisioningInfo.json, permissions.json, permissions-descriptions.json and SOURCES.md.
+// graphDataDir must hold provisioningInfo.json and permissions.json (permissions/new/ in
+// github.com/microsoftgraph/microsoft-graph-devx-content), permissions-descriptions.json
+// (permissions/ there) and a SOURCES.md naming the commit; it defaults to a graph-data folder
+// in a sibling checkout, <repo>/../shared/reference/graph-data.
 //
 // Rules:
 //   - Ids come from provisioningInfo.json `permissionDeployments`. Scheme Application is an

@@ -8,7 +8,8 @@ using System.Runtime.InteropServices;
 namespace EntraAppKit
 {
     /// <summary>
-    /// Isolates EntraAppKit's dependencies (powershell-module.md §2). PowerShell 7: the engine and every third-party
+    /// Isolates EntraAppKit's dependencies ("Resolving PowerShell module assembly dependency conflicts",
+    /// learn.microsoft.com/powershell/scripting/dev-cross-plat/resolving-dependency-conflicts). PowerShell 7: the engine and every third-party
     /// assembly load in the module's own AssemblyLoadContext (EntraAppKit.Loader.dll) from Dependencies/. Windows
     /// PowerShell 5.1 has no load contexts: an AssemblyResolve handler serves Dependencies/ for what the session lacks.
     /// This type must not reference the engine: it runs before the engine can be found.

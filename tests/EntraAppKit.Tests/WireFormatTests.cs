@@ -5,7 +5,7 @@ using Xunit;
 
 namespace EntraAppKit.Tests
 {
-    /// <summary>The bytes on the wire look like Graph's: apostrophes in messages are not \u-escaped (graph-ground-truth §7 error body).</summary>
+    /// <summary>The bytes on the wire look like Graph's: apostrophes in messages are not \u-escaped (learn.microsoft.com/graph/errors: the error body).</summary>
     public class WireFormatTests
     {
         [Fact]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EntraAppKit.Core.Operations;
 using EntraAppKit.Model.Operations;
 using EntraAppKit.Validation;
 
@@ -11,7 +12,7 @@ namespace EntraAppKit.Commands
     /// </summary>
     [Cmdlet(VerbsSecurity.Grant, "AdminConsent", SupportsShouldProcess = true)]
     [OutputType(typeof(AdminConsentResult))]
-    public sealed class GrantAdminConsentCommand : AppOperationCmdlet
+    public sealed class GrantAdminConsentCommand : EntraAppKitCmdlet
     {
         /// <summary>The app's client id; bound from any of our app objects.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -28,11 +29,11 @@ namespace EntraAppKit.Commands
 
         protected override void ExecuteCmdlet()
         {
-            var operations = Operations();
+            var consent = new AdminConsentOperation(RequireConnection().Session);
             Execute($"{MyInvocation.MyCommand.Name}: {ClientId}",
-                ct => operations.PlanAdminConsentAsync(ClientId, Permission, ct),
+                ct => consent.PlanAsync(ClientId, Permission, ct),
                 plan => plan.Changes,
-                operations.ApplyAdminConsentAsync,
+                consent.ApplyAsync,
                 rows => { foreach (var row in rows) WriteObject(row); });
         }
     }

@@ -21,7 +21,7 @@ namespace EntraAppKit.Commands
         [ValidateLength(1, 120)]
         public string Name { get; set; } = CmgServer.DefaultName;
 
-        /// <summary>Where http://localhost goes: PublicClient (the seed) or Web (Microsoft's current page).</summary>
+        /// <summary>Where http://localhost goes: PublicClient (the page's manual steps) or Web (its current wording).</summary>
         [Parameter]
         public CmgRedirectPlatform RedirectPlatform { get; set; } = CmgRedirectPlatform.PublicClient;
 

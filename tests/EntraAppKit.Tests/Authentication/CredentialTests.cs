@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Security;
 using System.Text;
+using System.Threading.Tasks;
 using Azure.Core;
 using Azure.Identity;
 using EntraAppKit.Core;
@@ -92,6 +93,27 @@ namespace EntraAppKit.Tests.Authentication
         {
             var e = Assert.Throws<EntraAppKitException>(() => CredentialFactory.Create(new ConnectOptions { Method = method, ClientId = Guid.NewGuid().ToString() }));
             Assert.Contains(parameter, e.Message);
+        }
+
+        [Fact]
+        public async Task Where_and_how_are_independent_but_only_a_local_tenant_has_a_built_in_administrator()
+        {
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => EntraAppKitConnection.ConnectAsync(new ConnectOptions
+            {
+                Target = ConnectionTarget.Cloud(CloudEnvironment.USGov), Method = SignInMethod.BuiltInAdministrator,
+            }));
+            Assert.Equal(ErrorIds.InvalidRecipeInput, e.ErrorId);
+            Assert.Contains("built-in administrator", e.Message);
+
+            // The same method against either target: the target decides authority and transport, the method the credential.
+            var cloud = CredentialFactory.InteractiveOptions(new ConnectOptions { Target = ConnectionTarget.Cloud(CloudEnvironment.USGov) });
+            var target = LocalTenantAdapter.For(LocalTenant.LocalTenantEngine.Create());
+            var local = CredentialFactory.InteractiveOptions(new ConnectOptions { Target = target });
+            Assert.Equal(CloudEnvironment.USGov.AuthorityHost, cloud.AuthorityHost);
+            Assert.False(cloud.DisableInstanceDiscovery);
+            Assert.True(local.DisableInstanceDiscovery);
+            Assert.Same(target.IdentityTransport, local.Transport);
+            Assert.NotEqual("organizations", local.TenantId); // the local tenant's own id
         }
 
         private static string Jwt(string payload) =>

@@ -11,7 +11,7 @@ using Xunit;
 
 namespace EntraAppKit.Tests.Graph
 {
-    /// <summary>Throttling as graph-ground-truth §7 describes it: Retry-After in (fractional) seconds or as a date, else backoff.</summary>
+    /// <summary>Throttling as learn.microsoft.com/graph/throttling describes it: Retry-After in (fractional) seconds or as a date, else backoff.</summary>
     public class ThrottleRetryHandlerTests
     {
         private sealed class Scripted : HttpMessageHandler

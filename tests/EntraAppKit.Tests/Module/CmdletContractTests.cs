@@ -143,7 +143,7 @@ namespace EntraAppKit.Tests.Module
         [Fact]
         public void The_manifest_binds_no_assembly_before_the_module_initializer_runs()
         {
-            // RequiredAssemblies and NestedModules load before RootModule, into the default context (powershell-module.md §2).
+            // RequiredAssemblies and NestedModules load before RootModule, into the default context (learn.microsoft.com/powershell/scripting/dev-cross-plat/resolving-dependency-conflicts).
             string root = typeof(CmdletContractTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
             string psd1 = File.ReadAllText(Path.Combine(root, "EntraAppKit.psd1"));
             Assert.DoesNotMatch(@"(?m)^\s*(RequiredAssemblies|NestedModules)\s*=", psd1);

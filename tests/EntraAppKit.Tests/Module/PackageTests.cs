@@ -7,7 +7,7 @@ using Xunit;
 
 namespace EntraAppKit.Tests.Module
 {
-    /// <summary>out/EntraAppKit.zip as Azure Automation imports it (powershell-module.md §5): named as the module, under 100 MB, paths under 140 characters.</summary>
+    /// <summary>out/EntraAppKit.zip as Azure Automation imports it (learn.microsoft.com/azure/automation/shared-resources/modules): named as the module, under 100 MB, paths under 140 characters.</summary>
     public class PackageTests
     {
         private static readonly string Root = typeof(PackageTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;

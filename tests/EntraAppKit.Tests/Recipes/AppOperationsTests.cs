@@ -20,6 +20,7 @@ namespace EntraAppKit.Tests.Recipes
         private readonly LocalTenant.LocalTenantEngine _tenant = LocalTenant.LocalTenantEngine.Create();
         private readonly GraphSession _session;
         private readonly AppRegistrationOperations _ops;
+        private readonly AdminConsentOperation _consent;
         private readonly RecipeEngine _engine;
 
         public AppOperationsTests()
@@ -27,6 +28,7 @@ namespace EntraAppKit.Tests.Recipes
             _session = _tenant.Session();
             var retry = new LagRetryPolicy { InitialDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(400), Budget = TimeSpan.FromSeconds(20) };
             _ops = new AppRegistrationOperations(_session, retry);
+            _consent = new AdminConsentOperation(_session, retry);
             _engine = new RecipeEngine(_session, retry);
         }
 
@@ -68,14 +70,14 @@ namespace EntraAppKit.Tests.Recipes
             general.ApplicationPermissions.Add("User.Read.All");
             var app = await _engine.RunAsync(general.For("Vendor App"));
 
-            var plan = await _ops.PlanAdminConsentAsync(app.ClientId);
-            var rows = await _ops.ApplyAdminConsentAsync(plan);
+            var plan = await _consent.PlanAsync(app.ClientId);
+            var rows = await _consent.ApplyAsync(plan);
             Assert.Equal(new[] { ("Mail.Send", "Delegated", "Granted"), ("User.Read", "Delegated", "Granted"), ("User.Read.All", "Application", "Granted") },
                 rows.Select(r => (r.Permission, r.Type, r.Status)).OrderBy(r => r.Permission));
             Assert.All(rows, r => Assert.Equal("Microsoft Graph", r.Resource));
 
             _tenant.RequestLog.Clear();
-            var again = await _ops.ApplyAdminConsentAsync(await _ops.PlanAdminConsentAsync(app.ClientId));
+            var again = await _consent.ApplyAsync(await _consent.PlanAsync(app.ClientId));
             Assert.All(again, r => Assert.Equal("AlreadyGranted", r.Status));
             Assert.Equal(0, _tenant.RequestLog.Entries.Count(x => x.IsWrite));
             var grant = Assert.Single((await GetAsync($"/oauth2PermissionGrants?$filter=clientId eq '{app.ServicePrincipalId}'"))["value"]!.AsArray())!;
@@ -91,16 +93,38 @@ namespace EntraAppKit.Tests.Recipes
             var created = JsonNode.Parse(await (await http.PostAsync("https://graph.microsoft.com/v1.0/applications", new StringContent(body, System.Text.Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync())!;
             string clientId = (string)created["appId"]!;
 
-            var plan = await _ops.PlanAdminConsentAsync(clientId, new[] { "Directory.Read.All" });
+            var plan = await _consent.PlanAsync(clientId, new[] { "Directory.Read.All" });
             Assert.Contains(plan.Changes, c => c.Description.StartsWith("Create the service principal", StringComparison.Ordinal));
-            var rows = await _ops.ApplyAdminConsentAsync(plan);
+            var rows = await _consent.ApplyAsync(plan);
             var row = Assert.Single(rows);
             Assert.Equal(("Directory.Read.All", "Application", "Granted"), (row.Permission, row.Type, row.Status));
             Assert.Null((string?)(await GetAsync($"/applications/{(string)created["id"]!}"))["uniqueName"]); // consent does not claim the app
 
-            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => _ops.PlanAdminConsentAsync(clientId, new[] { "Mail.Send" }));
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => _consent.PlanAsync(clientId, new[] { "Mail.Send" }));
             Assert.Equal(ErrorIds.UnknownPermission, e.ErrorId);
             Assert.Contains("does not require 'Mail.Send'", e.Message);
+        }
+
+        [Fact]
+        public async Task Grant_admin_consent_never_writes_the_application()
+        {
+            // An app made by hand, unlike anything a recipe makes: no uniqueName, personal accounts too, a web redirect, ID tokens off.
+            using var http = new HttpClient(_tenant.CreateHandler());
+            string body = "{\"displayName\":\"By hand\",\"signInAudience\":\"AzureADandPersonalMicrosoftAccount\",\"web\":{\"redirectUris\":[\"https://app.contoso.com/cb\"]}," +
+                "\"requiredResourceAccess\":[{\"resourceAppId\":\"00000003-0000-0000-c000-000000000000\",\"resourceAccess\":[" +
+                "{\"id\":\"e1fe6dd8-ba31-4d61-89e7-88639da4683d\",\"type\":\"Scope\"},{\"id\":\"df021288-bdef-4463-88db-98f22de89214\",\"type\":\"Role\"}]}]}";
+            var created = JsonNode.Parse(await (await http.PostAsync("https://graph.microsoft.com/v1.0/applications", new StringContent(body, System.Text.Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync())!;
+            string before = (await GetAsync($"/applications/{(string)created["id"]!}")).ToJsonString();
+            // Any write to an application would fail loudly.
+            foreach (var method in new[] { "PATCH", "POST", "DELETE" }) _tenant.Faults.Fail(100, 500, method: method, pathContains: "/applications");
+            _tenant.RequestLog.Clear();
+
+            var rows = await _consent.ApplyAsync(await _consent.PlanAsync((string)created["appId"]!));
+
+            Assert.Equal(new[] { ("User.Read", "Granted"), ("User.Read.All", "Granted") }, rows.Select(r => (r.Permission, r.Status)).OrderBy(r => r.Permission));
+            Assert.DoesNotContain(_tenant.RequestLog.Entries, e => e.IsWrite && e.Path.StartsWith("/applications", StringComparison.Ordinal));
+            _tenant.Faults.Clear();
+            Assert.Equal(before, (await GetAsync($"/applications/{(string)created["id"]!}")).ToJsonString());
         }
 
         [Fact]

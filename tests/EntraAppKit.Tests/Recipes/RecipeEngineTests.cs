@@ -98,6 +98,52 @@ namespace EntraAppKit.Tests.Recipes
         }
 
         [Fact]
+        public async Task Cancellation_interrupts_the_replication_lag_backoff()
+        {
+            // Ctrl+C becomes this token: a wait for replication must end with it, not run out its delay.
+            _tenant.Faults.ReplicationLag = TimeSpan.FromMinutes(5);
+            using var session = _tenant.Session();
+            var engine = new RecipeEngine(session, new LagRetryPolicy { InitialDelay = TimeSpan.FromSeconds(60), MaxDelay = TimeSpan.FromSeconds(60), Budget = TimeSpan.FromMinutes(5) });
+            var plan = await engine.PlanAsync(new WriteBack().For("WriteBack Cancelled"));
+            using var cancel = new System.Threading.CancellationTokenSource();
+            var apply = engine.ApplyAsync(plan, cancel.Token);
+            // Cancel once the engine waits: the service principal's creation has met the lag.
+            while (!_tenant.RequestLog.Entries.Any(e => e.Method == "POST" && e.Path == "/servicePrincipals" && e.Status == 400)) await Task.Delay(20);
+            cancel.Cancel();
+            var finished = await Task.WhenAny(apply, Task.Delay(TimeSpan.FromSeconds(30)));
+            Assert.Same(apply, finished);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => apply);
+        }
+
+        [Fact]
+        public async Task Cancellation_interrupts_the_backoff_of_the_create_too()
+        {
+            // Another run creates the same uniqueName between our plan and our create; it is not replicated yet, so our upsert
+            // meets Graph's 404 and waits: Ctrl+C must end that wait as well.
+            using var session = _tenant.Session();
+            var engine = new RecipeEngine(session, new LagRetryPolicy { InitialDelay = TimeSpan.FromSeconds(60), MaxDelay = TimeSpan.FromSeconds(60), Budget = TimeSpan.FromMinutes(5) });
+            var plan = await engine.PlanAsync(new WriteBack().For("WriteBack Raced"));
+            _tenant.Faults.ReplicationLag = TimeSpan.FromMinutes(5);
+            using (var http = new System.Net.Http.HttpClient(_tenant.CreateHandler()))
+            {
+                var request = new System.Net.Http.HttpRequestMessage(new System.Net.Http.HttpMethod("PATCH"), $"https://graph.microsoft.com/v1.0/applications(uniqueName='{plan.UniqueName}')")
+                {
+                    Content = new System.Net.Http.StringContent("{\"displayName\":\"WriteBack Raced\",\"signInAudience\":\"AzureADMyOrg\"}", System.Text.Encoding.UTF8, "application/json"),
+                };
+                request.Headers.Add("Prefer", "create-if-missing");
+                Assert.Equal(201, (int)(await http.SendAsync(request)).StatusCode);
+            }
+            _tenant.RequestLog.Clear();
+            using var cancel = new System.Threading.CancellationTokenSource();
+            var apply = engine.ApplyAsync(plan, cancel.Token);
+            while (!_tenant.RequestLog.Entries.Any(e => e.Method == "PATCH" && e.Status == 404)) await Task.Delay(20);
+            cancel.Cancel();
+            var finished = await Task.WhenAny(apply, Task.Delay(TimeSpan.FromSeconds(30)));
+            Assert.Same(apply, finished);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => apply);
+        }
+
+        [Fact]
         public async Task Honours_fractional_429_Retry_After()
         {
             _tenant.Faults.Throttle(2, TimeSpan.FromSeconds(0.2), "POST", "/addPassword");

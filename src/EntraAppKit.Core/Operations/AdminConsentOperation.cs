@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using EntraAppKit.Core.Authentication;
+using EntraAppKit.Core.Consent;
+using EntraAppKit.Core.Graph;
+using EntraAppKit.Core.Permissions;
+using EntraAppKit.Core.Tenants;
+using EntraAppKit.Model.Operations;
+using Microsoft.Graph.Models;
+using PermissionType = EntraAppKit.Core.Permissions.PermissionType;
+
+namespace EntraAppKit.Core.Operations
+{
+    /// <summary>
+    /// Grant-AdminConsent: tenant-wide admin consent for what an existing app requires, through the tenant reader and the
+    /// consent reconciler only. It has no way to write the application object (a test checks what this type can reach).
+    /// </summary>
+    public sealed class AdminConsentOperation
+    {
+        private readonly TenantReader _reader;
+        private readonly ConsentReconciler _consent;
+
+        public AdminConsentOperation(GraphSession session, LagRetryPolicy? retry = null)
+        {
+            if (session == null) throw new ArgumentNullException(nameof(session));
+            retry ??= new LagRetryPolicy();
+            _reader = new TenantReader(session, retry);
+            _consent = new ConsentReconciler(session, retry);
+        }
+
+        private async Task<(Application App, TenantFacts Tenant)> RequireAppAsync(string clientId, CancellationToken cancellationToken)
+        {
+            var tenant = await _reader.ReadTenantAsync(cancellationToken).ConfigureAwait(false);
+            return (await _reader.RequireApplicationAsync(clientId, tenant, cancellationToken).ConfigureAwait(false), tenant);
+        }
+
+        /// <summary>
+        /// Plans tenant-wide admin consent for the permissions the app requires (all, or those named in <paramref name="only"/>):
+        /// app role assignments for application permissions, one AllPrincipals grant per API for delegated ones, and the service
+        /// principal if it has none. Only the consent reconciler plans: nothing here can write the application object.
+        /// </summary>
+        public Task<AdminConsentPlan> PlanAsync(string clientId, IReadOnlyCollection<string>? only = null, CancellationToken cancellationToken = default) =>
+            GraphErrors.Guard("Planning admin consent", async () =>
+            {
+                var (app, tenant) = await RequireAppAsync(clientId, cancellationToken).ConfigureAwait(false);
+                var (required, resources) = await RequiredPermissionsAsync(app, cancellationToken).ConfigureAwait(false);
+                var selected = only == null || only.Count == 0 ? required : SelectPermissions(app, required, only);
+                var sp = await _reader.FindServicePrincipalAsync(app.AppId!, cancellationToken).ConfigureAwait(false);
+                var consent = await _consent.PlanAsync(app.DisplayName ?? "", tenant, sp, selected, managesConsent: false, resources, cancellationToken).ConfigureAwait(false);
+                return new AdminConsentPlan(app, consent, await _reader.ReadCallerAsync(cancellationToken).ConfigureAwait(false));
+            });
+
+        private static List<ResolvedPermission> SelectPermissions(Application app, List<ResolvedPermission> required, IReadOnlyCollection<string> only)
+        {
+            var selected = new List<ResolvedPermission>();
+            foreach (var name in only)
+            {
+                var request = PermissionRequest.Parse(name, PermissionType.Delegated);
+                var matches = required.Where(r => string.Equals(r.Request.Name, request.Name, StringComparison.OrdinalIgnoreCase) &&
+                    (!name.Contains("/") || string.Equals(r.Request.Resource, request.Resource, StringComparison.OrdinalIgnoreCase))).ToList();
+                if (matches.Count == 0)
+                    throw new EntraAppKitException(ErrorIds.UnknownPermission, EntraErrorCategory.InvalidArgument,
+                        $"'{app.DisplayName}' does not require '{name}', so it cannot be consented. It requires: {string.Join(", ", required.Select(r => r.Request.Name).Distinct())}.");
+                selected.AddRange(matches);
+            }
+            return selected.Distinct().ToList();
+        }
+
+        /// <summary>The app's requiredResourceAccess as named permissions, read from each API's service principal.</summary>
+        private async Task<(List<ResolvedPermission> Required, IReadOnlyDictionary<string, ServicePrincipal> Resources)> RequiredPermissionsAsync(Application app, CancellationToken cancellationToken)
+        {
+            var result = new List<ResolvedPermission>();
+            var resources = new Dictionary<string, ServicePrincipal>(StringComparer.OrdinalIgnoreCase);
+            foreach (var rra in app.RequiredResourceAccess ?? new List<RequiredResourceAccess>())
+            {
+                var sp = await _reader.FindResourceByAppIdAsync(rra.ResourceAppId!, cancellationToken).ConfigureAwait(false)
+                    ?? throw new EntraAppKitException(ErrorIds.UnknownResource, EntraErrorCategory.ObjectNotFound,
+                        $"'{app.DisplayName}' requires permissions of API {rra.ResourceAppId}, which has no service principal in this tenant.");
+                resources[sp.AppId!] = sp;
+                foreach (var access in rra.ResourceAccess ?? new List<ResourceAccess>())
+                {
+                    bool delegated = access.Type == "Scope";
+                    string? name = delegated
+                        ? sp.Oauth2PermissionScopes?.FirstOrDefault(s => s.Id == access.Id)?.Value
+                        : sp.AppRoles?.FirstOrDefault(r => r.Id == access.Id)?.Value;
+                    if (name == null)
+                        throw new EntraAppKitException(ErrorIds.UnknownPermission, EntraErrorCategory.InvalidOperation,
+                            $"'{app.DisplayName}' requires {access.Type} {access.Id} of {sp.DisplayName}, which {sp.DisplayName} does not define.");
+                    var request = new PermissionRequest(name, delegated ? PermissionType.Delegated : PermissionType.Application, sp.AppId!);
+                    result.Add(PermissionResolver.Resolve(request, sp));
+                }
+            }
+            return (result, resources);
+        }
+
+        /// <summary>Grants what the plan lists; one row per permission, Granted by this run or AlreadyGranted.</summary>
+        public Task<IReadOnlyList<AdminConsentResult>> ApplyAsync(AdminConsentPlan plan, CancellationToken cancellationToken = default) =>
+            GraphErrors.Guard("Granting admin consent", async () =>
+            {
+                var consent = plan.Consent;
+                if (plan.Caller != null) PermissionPreflight.Check(plan.Caller, null, consent);
+                var sp = await _consent.EnsureServicePrincipalAsync(consent, plan.ClientId, cancellationToken).ConfigureAwait(false);
+                await _consent.ApplyAsync(consent, sp, cancellationToken).ConfigureAwait(false);
+                return (IReadOnlyList<AdminConsentResult>)consent.Consent.Select(p => new AdminConsentResult
+                {
+                    ClientId = plan.ClientId,
+                    AppName = plan.DisplayName,
+                    Resource = p.Resource.DisplayName ?? p.ResourceAppId,
+                    Permission = p.Request.Name,
+                    Type = p.Request.Type.ToString(),
+                    Status = consent.Grants(p) ? "Granted" : "AlreadyGranted",
+                }).ToList();
+            });
+    }
+}
