@@ -5,21 +5,18 @@ namespace EntraAppKit.Core
     /// <summary>A failure the core reports with a stable id and category.</summary>
     public sealed class EntraAppKitException : Exception
     {
-        public EntraAppKitException(string errorId, EntraErrorCategory category, string message, Exception? inner = null, string? graphCode = null, string? requestId = null)
+        public EntraAppKitException(string errorId, EntraErrorCategory category, string message, Exception? inner = null, string? requestId = null)
             : base(message, inner)
         {
             ErrorId = errorId;
             Category = category;
-            GraphCode = graphCode;
             RequestId = requestId;
         }
 
         public string ErrorId { get; }
         public EntraErrorCategory Category { get; }
 
-        /// <summary>Graph's error code when Graph refused the request.</summary>
-        public string? GraphCode { get; }
-
+        /// <summary>Graph's request-id when Graph refused the request (the cmdlets put it in ErrorDetails).</summary>
         public string? RequestId { get; }
 
         /// <summary>The user's input is wrong: refused before any write.</summary>

@@ -28,7 +28,7 @@ namespace EntraAppKit.PowerShell.Tests
             using var s = new ModuleSession();
             s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null; New-RewstAppRegistration -Name 'Isolation' | Out-Null");
             var azureCore = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "Azure.Core")
-                .Select(a => (Version: a.GetName().Version!.ToString(2), Context: AssemblyLoadContext.GetLoadContext(a)!.Name)).OrderBy(x => x.Version).ToList();
+                .Select(a => (Version: a.GetName().Version!.ToString(2), Context: AssemblyLoadContext.GetLoadContext(a)!.Name ?? "")).OrderBy(x => x.Version).ToList();
             Assert.Equal(new[] { ("1.38", "Default"), ("1.53", "EntraAppKit") }, azureCore);
             foreach (var name in new[] { "Microsoft.Graph", "Microsoft.Kiota.Abstractions", "Azure.Identity", "Microsoft.Identity.Client", "EntraAppKit.Core", "EntraAppKit.LocalTenant" })
                 Assert.All(AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == name),

@@ -51,7 +51,7 @@ namespace EntraAppKit.Core.Graph
                     : o.ResponseStatusCode >= 500 || o.ResponseStatusCode == 429 ? EntraErrorCategory.ResourceUnavailable
                     : EntraErrorCategory.InvalidOperation;
                 return new EntraAppKitException(ErrorIds.GraphRequestFailed, category,
-                    $"{action} failed: Graph answered {o.ResponseStatusCode} {o.Error?.Code}: {o.Error?.Message}", e, o.Error?.Code, requestId);
+                    $"{action} failed: Graph answered {o.ResponseStatusCode} {o.Error?.Code}: {o.Error?.Message}", e, requestId);
             }
             return new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.ConnectionError, $"{action} failed: {e.Message}", e);
         }

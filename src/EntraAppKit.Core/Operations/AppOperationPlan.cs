@@ -18,7 +18,6 @@ namespace EntraAppKit.Core.Operations
         internal List<string> NewWebRedirectUris { get; } = new List<string>();
 
         public string DisplayName => Application.DisplayName ?? "";
-        public string ClientId => Application.AppId ?? "";
         public IReadOnlyList<PlannedChange> Changes { get; }
     }
 }

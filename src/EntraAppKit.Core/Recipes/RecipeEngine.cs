@@ -26,13 +26,11 @@ namespace EntraAppKit.Core.Recipes
         public RecipeEngine(GraphSession session, LagRetryPolicy? retry = null)
         {
             if (session == null) throw new ArgumentNullException(nameof(session));
-            Retry = retry ?? new LagRetryPolicy();
-            _reader = new TenantReader(session, Retry);
-            _applications = new ApplicationReconciler(session, Retry);
-            _consent = new ConsentReconciler(session, Retry);
+            retry ??= new LagRetryPolicy();
+            _reader = new TenantReader(session, retry);
+            _applications = new ApplicationReconciler(session, retry);
+            _consent = new ConsentReconciler(session, retry);
         }
-
-        public LagRetryPolicy Retry { get; }
 
         /// <summary>Reads the tenant and lists every change the recipe needs. Makes no writes; fails before any write on bad input.</summary>
         public Task<RecipePlan> PlanAsync(AppRecipe recipe, CancellationToken cancellationToken = default) =>

@@ -35,11 +35,6 @@ namespace EntraAppKit.Core.Recipes
 
         public IReadOnlyList<string> Warnings { get; }
 
-        public bool HasChanges => Changes.Count > 0;
-
-        /// <summary>True when the application does not exist yet.</summary>
-        public bool CreatesApplication => Application.Creates;
-
         internal ApplicationPlan Application { get; }
         internal ConsentPlan Consent { get; }
 

@@ -5,15 +5,14 @@ namespace EntraAppKit.Core.Tenants
     /// <summary>Facts about the connected tenant (GET /organization, learn.microsoft.com/graph/api/organization-list).</summary>
     public sealed class TenantFacts
     {
-        public TenantFacts(string tenantId, string displayName, string initialDomain, string defaultDomain, IReadOnlyList<string> verifiedDomains)
+        public TenantFacts(string tenantId, string displayName, string initialDomain, IReadOnlyList<string> verifiedDomains)
         {
-            TenantId = tenantId; DisplayName = displayName; InitialDomain = initialDomain; DefaultDomain = defaultDomain; VerifiedDomains = verifiedDomains;
+            TenantId = tenantId; DisplayName = displayName; InitialDomain = initialDomain; VerifiedDomains = verifiedDomains;
         }
 
         public string TenantId { get; }
         public string DisplayName { get; }
         public string InitialDomain { get; }
-        public string DefaultDomain { get; }
         public IReadOnlyList<string> VerifiedDomains { get; }
     }
 }

@@ -44,14 +44,13 @@ namespace EntraAppKit.Core.Tenants
             {
                 var claims = await ReadCallerAsync(cancellationToken).ConfigureAwait(false);
                 if (claims?.TenantId == null) throw GraphErrors.Wrap(e, "Reading the tenant");
-                return new TenantFacts(claims.TenantId, "", "", "", new List<string>());
+                return new TenantFacts(claims.TenantId, "", "", new List<string>());
             }
             catch (Exception e) when (!(e is OperationCanceledException)) { throw GraphErrors.Wrap(e, "Reading the tenant"); }
             var org = orgs?.Value?.FirstOrDefault() ?? throw new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.ObjectNotFound, "Graph returned no organization.");
             var domains = org.VerifiedDomains ?? new List<VerifiedDomain>();
             string initial = domains.FirstOrDefault(d => d.IsInitial == true)?.Name ?? "";
-            string @default = domains.FirstOrDefault(d => d.IsDefault == true)?.Name ?? initial;
-            return new TenantFacts(org.Id!, org.DisplayName ?? "", initial, @default, domains.Select(d => d.Name!).ToList());
+            return new TenantFacts(org.Id!, org.DisplayName ?? "", initial, domains.Select(d => d.Name!).ToList());
         }
 
         /// <summary>The claims of the caller's token; null for a credential that holds every permission (a local tenant's built-in administrator).</summary>

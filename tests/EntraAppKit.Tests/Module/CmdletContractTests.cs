@@ -112,7 +112,7 @@ namespace EntraAppKit.Tests.Module
         {
             // PowerShell 7 hides types of assemblies in other load contexts; these must stay in the default one.
             var model = _context.LoadFromAssemblyName("EntraAppKit.Model");
-            Assert.Empty(model.GetReferencedAssemblies().Where(a => a.Name != "netstandard"));
+            Assert.DoesNotContain(model.GetReferencedAssemblies(), a => a.Name != "netstandard");
             foreach (var c in Cmdlets())
             {
                 var types = c.Type.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.OutputTypeAttribute")

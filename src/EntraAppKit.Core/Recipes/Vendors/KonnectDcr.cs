@@ -13,7 +13,7 @@ namespace EntraAppKit.Core.Recipes.Vendors
         public const string DefaultName = "Konnect DCR";
 
         /// <summary>What Kong's original page asks for; its current guidance needs only Application.ReadWrite.OwnedBy.</summary>
-        public static readonly string[] SeedApplicationPermissions = { "Application.Read.All", "Application.ReadWrite.All", "Application.ReadWrite.OwnedBy" };
+        public static readonly string[] OriginalApplicationPermissions = { "Application.Read.All", "Application.ReadWrite.All", "Application.ReadWrite.OwnedBy" };
 
         /// <summary>Kong's current guidance: only Application.ReadWrite.OwnedBy and User.Read.</summary>
         public bool LeastPrivilege { get; set; }
@@ -23,7 +23,7 @@ namespace EntraAppKit.Core.Recipes.Vendors
             var recipe = input.NewRecipe("KonnectDcr", "konnect-dcr", "Konnect DCR");
             recipe.SignInAudience = "AzureADMyOrg"; // "Accounts in this organizational directory only"
             recipe.ManagesConsent = true; // -LeastPrivilege revokes what it no longer requests
-            foreach (var role in LeastPrivilege ? new[] { "Application.ReadWrite.OwnedBy" } : SeedApplicationPermissions)
+            foreach (var role in LeastPrivilege ? new[] { "Application.ReadWrite.OwnedBy" } : OriginalApplicationPermissions)
             {
                 var p = new PermissionRequest(role, PermissionType.Application);
                 recipe.Permissions.Add(p);
