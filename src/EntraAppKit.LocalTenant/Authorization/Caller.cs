@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace EntraAppKit.LocalTenant.Identity
+namespace EntraAppKit.LocalTenant.Authorization
 {
     /// <summary>Who is calling Graph, read from the access token's claims (Graph authorises from the token, not from live assignments).</summary>
     internal sealed class Caller
