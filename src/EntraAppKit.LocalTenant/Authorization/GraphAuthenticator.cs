@@ -50,11 +50,10 @@ namespace EntraAppKit.LocalTenant.Authorization
             if (jwt.Time("nbf") is DateTimeOffset nbf && nbf > now + ClockSkew) throw Unauthenticated("Lifetime validation failed, the token is not yet valid.");
 
             string oid = jwt.Claim("oid") ?? throw Unauthenticated("Access token validation failure.");
-            string? appId = jwt.Claim("appid") ?? jwt.Claim("azp");
             if (jwt.Claim("idtyp") == "user" || jwt.Claim("scp") != null)
-                return Caller.User(oid, appId ?? "", (jwt.Claim("scp") ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries));
+                return Caller.User(oid, (jwt.Claim("scp") ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries));
             var roles = jwt.Payload["roles"] is JsonArray list ? list.Select(r => (string?)r).Where(r => r != null).Select(r => r!) : Enumerable.Empty<string>();
-            return Caller.App(oid, appId ?? "", roles);
+            return Caller.App(oid, roles);
         }
 
         /// <summary>

@@ -48,7 +48,7 @@ namespace EntraAppKit.LocalTenant.Routing
         public Task<GraphResponse> DispatchOutsideLockAsync(Route route, GraphRequest request, CancellationToken cancellationToken)
         {
             if (!route.Allows(request.Method)) throw GraphException.MethodNotAllowed();
-            var context = new RouteContext(request, null, null);
+            var context = new RouteContext(request, null);
             Authorize(route, context);
             return route.Handler(context, cancellationToken);
         }
@@ -74,7 +74,7 @@ namespace EntraAppKit.LocalTenant.Routing
 
             var set = _table.FindEntitySet(setName) ?? throw GraphException.NoRoute(setName);
             var routes = _table.RoutesOf(setName);
-            var context = new RouteContext(request, keyName, keyValue);
+            var context = new RouteContext(request, keyValue);
             _authorizer.Demand(context.Caller, set.GateFor(request.Method));
             if (set.Methods != null && !set.Methods.Contains(request.Method)) throw GraphException.MethodNotAllowed();
 

@@ -17,7 +17,7 @@ namespace EntraAppKit.LocalTenant.Routing
     {
         public Route(IReadOnlyList<string> methods, string pattern, PermissionRequirement requirement,
             Func<RouteContext, CancellationToken, Task<GraphResponse>> handler, bool isAction = false,
-            Func<RouteContext, string, object>? resolveId = null, bool underLock = true)
+            Func<RouteContext, string, object>? resolveId = null)
         {
             Methods = methods;
             Pattern = pattern;
@@ -25,7 +25,6 @@ namespace EntraAppKit.LocalTenant.Routing
             Handler = handler;
             IsAction = isAction;
             ResolveId = resolveId;
-            UnderLock = underLock;
             var segments = pattern.Split('/');
             EntitySet = segments[0];
             int below = 1;
@@ -56,9 +55,6 @@ namespace EntraAppKit.LocalTenant.Routing
 
         /// <summary>Looks up the <c>{id}</c> below the item (a navigation's member), before the method is checked.</summary>
         public Func<RouteContext, string, object>? ResolveId { get; }
-
-        /// <summary>Whether it runs under the tenant's lock (one request at a time, saved after a successful write); $batch does not.</summary>
-        public bool UnderLock { get; }
 
         /// <summary>The first segment: the entity set (or $batch).</summary>
         public string EntitySet { get; }

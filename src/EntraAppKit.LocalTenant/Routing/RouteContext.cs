@@ -10,9 +10,9 @@ namespace EntraAppKit.LocalTenant.Routing
     {
         private JsonObject? _body;
 
-        public RouteContext(GraphRequest request, string? keyName, string? keyValue)
+        public RouteContext(GraphRequest request, string? keyValue)
         {
-            Request = request; KeyName = keyName; KeyValue = keyValue;
+            Request = request; KeyValue = keyValue;
         }
 
         public GraphRequest Request { get; }
@@ -22,9 +22,7 @@ namespace EntraAppKit.LocalTenant.Routing
         /// <summary>The service root context URLs are built on.</summary>
         public string ServiceRoot => Request.ServiceRoot;
 
-        /// <summary>How the item was addressed: "id", or an alternate key such as "appId"; null for the collection.</summary>
-        public string? KeyName { get; }
-
+        /// <summary>The key as addressed (an id, or the value of an alternate key such as uniqueName); null for the collection.</summary>
         public string? KeyValue { get; }
 
         /// <summary>The item <c>{key}</c> resolved to (an entity, or the tenant's own facts).</summary>

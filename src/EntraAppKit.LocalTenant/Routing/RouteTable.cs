@@ -22,7 +22,6 @@ namespace EntraAppKit.LocalTenant.Routing
         private static readonly string[] Post = { "POST" };
         private static readonly string[] Patch = { "PATCH" };
         private static readonly string[] Delete = { "DELETE" };
-        private static readonly string[] GetOrPost = { "GET", "POST" };
         /// <summary>$count answers whatever the method (as it always has); not a write, though a non-GET is saved like one.</summary>
         private static readonly string[] AnyMethod = Array.Empty<string>();
 
@@ -102,7 +101,7 @@ namespace EntraAppKit.LocalTenant.Routing
             _routesBySet = routes.GroupBy(r => r.EntitySet).ToDictionary(g => g.Key, g => (IReadOnlyList<Route>)g.ToList(), StringComparer.Ordinal);
 
             // learn.microsoft.com/graph/json-batching: each item is authorised as the request it is.
-            Batch = new Route(Post, "$batch", PermissionRequirement.EachBatchItem, batch.HandleAsync, underLock: false);
+            Batch = new Route(Post, "$batch", PermissionRequirement.EachBatchItem, batch.HandleAsync);
 
             IdentityRoutes = new[]
             {
@@ -123,7 +122,7 @@ namespace EntraAppKit.LocalTenant.Routing
         /// <summary>The Graph routes below the entity sets (not $batch).</summary>
         public IReadOnlyList<Route> GraphRoutes { get; }
 
-        /// <summary>POST /$batch, which runs outside the lock.</summary>
+        /// <summary>POST /$batch, which runs outside the tenant's lock: its items take the lock one by one.</summary>
         public Route Batch { get; }
 
         public IReadOnlyList<IdentityRoute> IdentityRoutes { get; }

@@ -19,8 +19,6 @@ namespace EntraAppKit.LocalTenant.Store
 
         public IEnumerable<TEntity> All => _items;
 
-        public int Count => _items.Count;
-
         /// <summary>Declares an index on a string key of the entity; the table keeps it current on add, remove and <see cref="Reindex"/>.</summary>
         public EntityIndex<TEntity> AddIndex(Func<TEntity, string?> key)
         {
@@ -55,11 +53,9 @@ namespace EntraAppKit.LocalTenant.Store
             return true;
         }
 
-        public int RemoveWhere(Func<TEntity, bool> predicate)
+        public void RemoveWhere(Func<TEntity, bool> predicate)
         {
-            var doomed = _items.Where(predicate).Select(i => i.Id).ToList();
-            foreach (var id in doomed) Remove(id);
-            return doomed.Count;
+            foreach (var id in _items.Where(predicate).Select(i => i.Id).ToList()) Remove(id);
         }
 
         /// <summary>Re-reads the indexed keys of an entity whose JSON changed in place.</summary>
