@@ -13,8 +13,9 @@ namespace EntraAppKit.LocalTenant.Routing
 {
     /// <summary>
     /// Every route the tenant answers, in one place: the Graph entity sets with their permission gates and key lookups, each
-    /// Graph route (methods, pattern, permission, handler), $batch, and the identity endpoints. To add a Graph endpoint, add
-    /// its route here and its handler method in Handlers/.
+    /// Graph route (methods, pattern, permission, handler), $batch, and the identity endpoints. To add a Graph endpoint: write
+    /// the handler method (Handlers/, one class per resource, reading and writing through ITenantStore), name the permissions
+    /// of its reference page in GraphPermissions, and add its Route here (a new entity set also gets its EntitySet).
     /// </summary>
     internal sealed class RouteTable
     {
