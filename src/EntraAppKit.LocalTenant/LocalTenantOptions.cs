@@ -21,8 +21,8 @@ namespace EntraAppKit.LocalTenant
         public IList<string> VerifiedDomains { get; } = new List<string>();
 
         /// <summary>
-        /// The default identifier-URI policy Microsoft enabled in 2025 (graph-ground-truth §0.5): new URIs on v1 apps must
-        /// contain a verified domain, the tenant id or the app id. On by default, as in most tenants today.
+        /// The default identifier-URI policy Microsoft enabled in 2025 (learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions):
+        /// new URIs on v1 apps must contain a verified domain, the tenant id or the app id. On by default, as in most tenants today.
         /// </summary>
         public bool EnforceIdentifierUriPolicy { get; set; } = true;
 

@@ -7,8 +7,9 @@ using EntraAppKit.LocalTenant.Http;
 namespace EntraAppKit.LocalTenant.Faults
 {
     /// <summary>
-    /// Faults the tenant injects so clients can prove they survive real Graph behaviour (graph-ground-truth §7):
-    /// replication lag on new applications and service principals, 429 with Retry-After, 5xx, and added latency.
+    /// Faults the tenant injects so clients can prove they survive real Graph behaviour: replication lag on new applications
+    /// and service principals (github.com/Azure/azure-cli/issues/21674), 429 with Retry-After and 5xx
+    /// (learn.microsoft.com/graph/throttling), and added latency.
     /// </summary>
     public sealed class FaultInjection
     {

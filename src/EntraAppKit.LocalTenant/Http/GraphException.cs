@@ -6,7 +6,7 @@ namespace EntraAppKit.LocalTenant.Http
 {
     /// <summary>
     /// An error the engine answers in Graph's form
-    /// <c>{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}</c> (graph-ground-truth §7).
+    /// <c>{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}</c> (learn.microsoft.com/graph/errors).
     /// </summary>
     public sealed class GraphException : Exception
     {
@@ -45,9 +45,9 @@ namespace EntraAppKit.LocalTenant.Http
             return new JsonObject { ["error"] = error };
         }
 
-        // The errors below are Graph's own wording; each names its source in graph-ground-truth.md.
+        // The errors below are Graph's own wording, as the service returns them (learn.microsoft.com/graph/errors).
 
-        /// <summary>§7: 404 for an unknown id, or an object not yet replicated.</summary>
+        /// <summary>404 for an unknown id, or an object not yet replicated (github.com/Azure/azure-cli/issues/21674).</summary>
         public static GraphException NotFound(string id) => new GraphException(404, "Request_ResourceNotFound",
             $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.");
 

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
+using EntraAppKit.LocalTenant.Authorization;
 
 namespace EntraAppKit.LocalTenant.Http
 {
@@ -30,49 +30,9 @@ namespace EntraAppKit.LocalTenant.Http
         public bool InBatch { get; set; }
 
         /// <summary>Who is calling, once the engine has authenticated the request.</summary>
-        internal Identity.Caller? Caller { get; set; }
-    }
+        internal Caller? Caller { get; set; }
 
-    /// <summary>A transport-neutral Graph response.</summary>
-    public sealed class GraphResponse
-    {
-        public GraphResponse(int status, string? body = null, string contentType = "application/json")
-        {
-            Status = status;
-            Body = body;
-            if (body != null) Headers["Content-Type"] = contentType == "application/json"
-                ? "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
-                : contentType;
-        }
-
-        public int Status { get; }
-
-        public string? Body { get; }
-
-        public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-
-        public override string ToString() => $"{Status} {Body}";
-    }
-
-    internal static class QueryString
-    {
-        /// <summary>Parses a query string, keeping '$' option names and decoding values once.</summary>
-        public static List<KeyValuePair<string, string>> Parse(string query)
-        {
-            var list = new List<KeyValuePair<string, string>>();
-            if (string.IsNullOrEmpty(query)) return list;
-            foreach (var part in query.TrimStart('?').Split('&'))
-            {
-                if (part.Length == 0) continue;
-                int eq = part.IndexOf('=');
-                string k = eq < 0 ? part : part.Substring(0, eq);
-                string v = eq < 0 ? "" : part.Substring(eq + 1);
-                list.Add(new KeyValuePair<string, string>(Uri.UnescapeDataString(k.Replace('+', ' ')), Uri.UnescapeDataString(v.Replace('+', ' '))));
-            }
-            return list;
-        }
-
-        public static string Build(IEnumerable<KeyValuePair<string, string>> pairs) =>
-            string.Join("&", pairs.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value)));
+        /// <summary>The service root the request was made against (https://graph.microsoft.com/v1.0 or the server's).</summary>
+        internal string ServiceRoot => Uri.GetLeftPart(UriPartial.Authority) + "/v1.0";
     }
 }

@@ -35,7 +35,7 @@ namespace EntraAppKit.LocalTenant.Identity
 
         public ISet<string> Oidc { get; }
 
-        /// <summary>Graph's identifiers as its service principal lists them (graph-ground-truth §0.2).</summary>
+        /// <summary>Graph's identifiers as its service principal lists them (learn.microsoft.com/graph/permissions-grant-via-msgraph).</summary>
         public static string? GraphAudience(string resource)
         {
             foreach (var name in new[] { "https://graph.microsoft.com", "https://graph.microsoft.com/", PermissionCatalog.MicrosoftGraphAppId })

@@ -70,7 +70,7 @@ namespace EntraAppKit.LocalTenant.Identity
             return jwk;
         }
 
-        /// <summary>The private key as a JWK (RFC 7518 §6.3), for the state file.</summary>
+        /// <summary>The private key as a JWK (RFC 7518 section 6.3), for the state file.</summary>
         public JsonObject ToPrivateJwk() => new JsonObject
         {
             ["kty"] = "RSA",
@@ -103,7 +103,7 @@ namespace EntraAppKit.LocalTenant.Identity
 
         private static string Thumbprint(RSAParameters p)
         {
-            // RFC 7638 §3: the required members in lexicographic order, no whitespace.
+            // RFC 7638 section 3: the required members in lexicographic order, no whitespace.
             string canonical = "{\"e\":\"" + Base64Url.Encode(p.Exponent!) + "\",\"kty\":\"RSA\",\"n\":\"" + Base64Url.Encode(p.Modulus!) + "\"}";
             using var sha = SHA256.Create();
             return Base64Url.Encode(sha.ComputeHash(Encoding.UTF8.GetBytes(canonical)));

@@ -176,31 +176,4 @@ namespace EntraAppKit.LocalTenant.Model
             return true;
         }
     }
-
-    public sealed class SchemaType
-    {
-        public SchemaType(string name, string kind, string? baseType, IReadOnlyList<SchemaProperty> properties, IReadOnlyList<string> navigationProperties)
-        {
-            Name = name; Kind = kind; BaseType = baseType; Properties = properties; NavigationProperties = navigationProperties;
-        }
-
-        public string Name { get; }
-        public string Kind { get; }
-        public string? BaseType { get; }
-        public IReadOnlyList<SchemaProperty> Properties { get; }
-        public IReadOnlyList<string> NavigationProperties { get; }
-    }
-
-    public sealed class SchemaProperty
-    {
-        public SchemaProperty(string name, string type, bool collection, bool nullable)
-        {
-            Name = name; Type = type; Collection = collection; Nullable = nullable;
-        }
-
-        public string Name { get; }
-        public string Type { get; }
-        public bool Collection { get; }
-        public bool Nullable { get; }
-    }
 }

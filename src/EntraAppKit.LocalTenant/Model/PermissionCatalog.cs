@@ -11,7 +11,7 @@ namespace EntraAppKit.LocalTenant.Model
     /// </summary>
     public static class PermissionCatalog
     {
-        /// <summary>Microsoft Graph's appId (graph-ground-truth §0.2).</summary>
+        /// <summary>Microsoft Graph's appId (learn.microsoft.com/graph/permissions-grant-via-msgraph).</summary>
         public const string MicrosoftGraphAppId = "00000003-0000-0000-c000-000000000000";
 
         /// <summary>The Microsoft Services tenant that owns Microsoft's first-party applications.</summary>
@@ -72,53 +72,6 @@ namespace EntraAppKit.LocalTenant.Model
                 });
             sp["oauth2PermissionScopes"] = scopes;
             return sp;
-        }
-    }
-
-    /// <summary>What a fresh service principal and application look like before their creator's values are applied.</summary>
-    internal static class ServicePrincipalDefaults
-    {
-        /// <summary>The complex properties Graph returns as objects (not null) on a service principal.</summary>
-        public static readonly HashSet<string> Materialized = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "informationalUrl", "samlSingleSignOnSettings", "verifiedPublisher",
-        };
-
-        public static JsonObject New(GraphSchema schema)
-        {
-            var sp = schema.Defaults("servicePrincipal", Materialized);
-            sp["accountEnabled"] = true;
-            sp["appRoleAssignmentRequired"] = false;
-            return sp;
-        }
-    }
-
-    internal static class ApplicationDefaults
-    {
-        /// <summary>The complex properties Graph returns as objects (not null) on a new application (application-post-applications sample).</summary>
-        public static readonly HashSet<string> Materialized = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "apiApplication", "implicitGrantSettings", "informationalUrl", "parentalControlSettings", "publicClientApplication",
-            "spaApplication", "webApplication", "verifiedPublisher",
-        };
-
-        public static JsonObject New(GraphSchema schema)
-        {
-            var app = schema.Defaults("application", Materialized);
-            app["parentalControlSettings"]!["legalAgeGroupRule"] = "Allow";
-            Normalize(app);
-            return app;
-        }
-
-        /// <summary>
-        /// The implicit-grant flags are plain booleans in the directory: Graph answers false, never null, when they are not set
-        /// (graph-ground-truth §0.3, sample 201 response), also after a PATCH that replaces <c>web</c> without them.
-        /// </summary>
-        public static void Normalize(JsonObject app)
-        {
-            if (!(app["web"]?["implicitGrantSettings"] is JsonObject flags)) return;
-            foreach (var name in new[] { "enableAccessTokenIssuance", "enableIdTokenIssuance" })
-                if (flags[name] == null) flags[name] = false;
         }
     }
 }

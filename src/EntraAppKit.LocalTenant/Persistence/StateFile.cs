@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -6,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EntraAppKit.LocalTenant.Identity;
 using EntraAppKit.LocalTenant.Model;
+using EntraAppKit.LocalTenant.Store;
 
 namespace EntraAppKit.LocalTenant.Persistence
 {
@@ -16,7 +18,7 @@ namespace EntraAppKit.LocalTenant.Persistence
 
         public static bool Exists(string path) => File.Exists(path);
 
-        public static void Save(string path, TenantState state)
+        public static void Save(string path, ITenantStore state)
         {
             var doc = new JsonObject
             {
@@ -35,13 +37,13 @@ namespace EntraAppKit.LocalTenant.Persistence
                 },
                 // The tenant's own token-signing key (not a client credential): tokens issued before a reopen must still validate.
                 ["signingKey"] = state.SigningKey.ToPrivateJwk(),
-                ["applications"] = Array(state.Applications.All),
-                ["servicePrincipals"] = Array(state.ServicePrincipals.All.Where(sp => !state.IsBuiltIn(sp))),
-                ["oauth2PermissionGrants"] = Array(state.Grants.All),
-                ["appRoleAssignments"] = Array(state.Assignments.All),
-                ["secrets"] = new JsonObject(state.Secrets.Select(kv => new System.Collections.Generic.KeyValuePair<string, JsonNode?>(kv.Key,
+                ["applications"] = Array(state.Applications.Select(a => a.Json)),
+                ["servicePrincipals"] = Array(state.ServicePrincipals.Where(sp => !state.IsBuiltIn(sp)).Select(sp => sp.Json)),
+                ["oauth2PermissionGrants"] = Array(state.Grants.Select(g => g.Json)),
+                ["appRoleAssignments"] = Array(state.Assignments.Select(a => a.Json)),
+                ["secrets"] = new JsonObject(state.Secrets.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key,
                     new JsonObject { ["applicationId"] = kv.Value.ApplicationId, ["salt"] = kv.Value.Salt, ["sha256"] = kv.Value.Hash }))),
-                ["owners"] = new JsonObject(state.Owners.Select(kv => new System.Collections.Generic.KeyValuePair<string, JsonNode?>(kv.Key,
+                ["owners"] = new JsonObject(state.Owners.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key,
                     new JsonArray(kv.Value.Select(o => (JsonNode?)o).ToArray())))),
             };
             string full = System.IO.Path.GetFullPath(path);
@@ -53,14 +55,14 @@ namespace EntraAppKit.LocalTenant.Persistence
             else File.Move(temp, full);
         }
 
-        private static JsonArray Array(System.Collections.Generic.IEnumerable<JsonObject> items) =>
+        private static JsonArray Array(IEnumerable<JsonObject> items) =>
             new JsonArray(items.Select(i => (JsonNode?)i.DeepClone()).ToArray());
 
         /// <summary>
         /// Loads a tenant. <paramref name="upgraded"/> is true when the file predates the identity provider (no signing key):
         /// one is created, and the caller saves the file so the key is kept.
         /// </summary>
-        public static TenantState Load(string path, GraphSchema schema, out bool upgraded)
+        public static InMemoryTenantStore Load(string path, GraphSchema schema, out bool upgraded)
         {
             upgraded = false;
             JsonObject doc;
@@ -77,7 +79,7 @@ namespace EntraAppKit.LocalTenant.Persistence
             try
             {
                 var t = doc["tenant"]!.AsObject();
-                var state = new TenantState
+                var state = new InMemoryTenantStore
                 {
                     TenantId = (string)t["id"]!,
                     Name = (string)t["name"]!,
@@ -86,16 +88,16 @@ namespace EntraAppKit.LocalTenant.Persistence
                     EnforceIdentifierUriPolicy = (bool?)t["enforceIdentifierUriPolicy"] ?? true,
                     MicrosoftGraphServicePrincipalId = (string)t["microsoftGraphServicePrincipalId"]!,
                 };
-                state.CustomDomains.AddRange(t["customDomains"]!.AsArray().Select(d => (string)d!));
+                state.LoadCustomDomains(t["customDomains"]!.AsArray().Select(d => (string)d!));
                 state.SeedBuiltIns(schema);
-                Fill(state.Applications, doc["applications"]);
-                Fill(state.ServicePrincipals, doc["servicePrincipals"]);
-                Fill(state.Grants, doc["oauth2PermissionGrants"]);
-                Fill(state.Assignments, doc["appRoleAssignments"]);
+                foreach (var item in Items(doc["applications"])) state.AddApplication(new ApplicationEntity(item), DateTimeOffset.MinValue);
+                foreach (var item in Items(doc["servicePrincipals"])) state.AddServicePrincipal(new ServicePrincipalEntity(item), DateTimeOffset.MinValue);
+                foreach (var item in Items(doc["oauth2PermissionGrants"])) state.AddGrant(new GrantEntity(item));
+                foreach (var item in Items(doc["appRoleAssignments"])) state.AddAssignment(new AssignmentEntity(item));
                 foreach (var kv in doc["secrets"]!.AsObject())
-                    state.Secrets[kv.Key] = new StoredSecret((string)kv.Value!["applicationId"]!, (string)kv.Value["salt"]!, (string)kv.Value["sha256"]!);
+                    state.AddSecret(kv.Key, new StoredSecret((string)kv.Value!["applicationId"]!, (string)kv.Value["salt"]!, (string)kv.Value["sha256"]!));
                 foreach (var kv in doc["owners"]?.AsObject() ?? new JsonObject())
-                    state.Owners[kv.Key] = kv.Value!.AsArray().Select(o => (string)o!).ToList();
+                    state.LoadOwners(kv.Key, kv.Value!.AsArray().Select(o => (string)o!));
                 if (doc["signingKey"] is JsonObject key)
                 {
                     state.SigningKey = SigningKey.FromPrivateJwk(key);
@@ -115,15 +117,6 @@ namespace EntraAppKit.LocalTenant.Persistence
             }
         }
 
-        private static void Fill(EntityTable table, JsonNode? items)
-        {
-            foreach (var item in items!.AsArray()) table.Add(item!.DeepClone().AsObject(), DateTimeOffset.MinValue);
-        }
-    }
-
-    /// <summary>The local tenant's state file could not be used.</summary>
-    public sealed class LocalTenantStateException : Exception
-    {
-        public LocalTenantStateException(string message) : base(message) { }
+        private static IEnumerable<JsonObject> Items(JsonNode? items) => items!.AsArray().Select(item => item!.DeepClone().AsObject()).ToList();
     }
 }

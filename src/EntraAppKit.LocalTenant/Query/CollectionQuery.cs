@@ -11,11 +11,12 @@ namespace EntraAppKit.LocalTenant.Query
 {
     /// <summary>
     /// OData query options on a directory collection: $filter, $select, $top (1–999), $skiptoken paging by
-    /// @odata.nextLink, and $count with ConsistencyLevel: eventual (graph-ground-truth §7, paging).
+    /// @odata.nextLink, and $count with ConsistencyLevel: eventual (learn.microsoft.com/graph/paging,
+    /// learn.microsoft.com/graph/aad-advanced-queries).
     /// </summary>
     internal sealed class CollectionQuery
     {
-        /// <summary>Directory lists return 100 objects per page unless $top says otherwise (§7 paging).</summary>
+        /// <summary>Directory lists return 100 objects per page unless $top says otherwise (learn.microsoft.com/graph/paging).</summary>
         public const int DefaultPageSize = 100;
 
         private readonly List<KeyValuePair<string, string>> _options;

@@ -10,7 +10,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
     /// <summary>
     /// Application-permission consent through both front doors: POST/GET /servicePrincipals/{resource}/appRoleAssignedTo,
     /// GET /servicePrincipals/{client}/appRoleAssignments, DELETE of an assignment, and Graph's errors for duplicates and
-    /// unknown app roles (graph-ground-truth §0.8, §7).
+    /// unknown app roles (learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto, learn.microsoft.com/graph/errors).
     /// </summary>
     public abstract class AppRoleAssignmentsTests : DoorTests
     {
@@ -29,7 +29,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Post_appRoleAssignedTo_grants_an_application_permission()
         {
-            // graph-ground-truth §0.8
+            // learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto
             var (_, client) = await CreateAppWithSpAsync();
             string clientId = (string)client["id"]!;
             string graphSp = await GraphSpIdAsync();
@@ -61,7 +61,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task A_duplicate_assignment_is_400()
         {
-            // graph-ground-truth §7: "Permission being assigned already exists on the object"
+            // learn.microsoft.com/graph/errors: "Permission being assigned already exists on the object"
             var (_, client) = await CreateAppWithSpAsync();
             string graphSp = await GraphSpIdAsync();
             Ok(await AssignAsync(graphSp, (string)client["id"]!, DirectoryReadAllRole), 201);
@@ -71,7 +71,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task An_unknown_appRoleId_is_400()
         {
-            // graph-ground-truth §7: "Permission being assigned was not found on application …"
+            // learn.microsoft.com/graph/errors: "Permission being assigned was not found on application …"
             var (_, client) = await CreateAppWithSpAsync();
             string graphSp = await GraphSpIdAsync();
             string message = $"Permission being assigned was not found on application '{FrontDoor.MicrosoftGraphAppId}'.";
@@ -101,7 +101,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             string clientId = (string)client["id"]!;
             string graphSp = await GraphSpIdAsync();
             var first = Ok(await AssignAsync(graphSp, clientId, DirectoryReadAllRole), 201);
-            var second = Ok(await AssignAsync(graphSp, clientId, "df021288-bdef-4463-88db-98f22de89214"), 201); // User.Read.All, §0.2
+            var second = Ok(await AssignAsync(graphSp, clientId, "df021288-bdef-4463-88db-98f22de89214"), 201); // User.Read.All, learn.microsoft.com/graph/permissions-grant-via-msgraph
 
             NoContent(await Door.DeleteAsync($"/servicePrincipals/{graphSp}/appRoleAssignedTo/{first["id"]}"));
             Error(await Door.GetAsync($"/servicePrincipals/{graphSp}/appRoleAssignedTo/{first["id"]}"), 404, "Request_ResourceNotFound");
@@ -116,7 +116,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Roles_of_a_tenant_application_can_be_assigned_through_its_service_principal()
         {
-            // graph-ground-truth §6: permissions attach to the service principal, which mirrors its application's definition
+            // learn.microsoft.com/entra/identity-platform/app-objects-and-service-principals: permissions attach to the service principal, which mirrors its application's definition
             string roleId = Guid.NewGuid().ToString();
             var (resourceApp, resourceSp) = await CreateAppWithSpAsync(new JsonObject
             {
@@ -141,7 +141,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Assignment_collections_of_an_unknown_service_principal_are_404()
         {
-            // graph-ground-truth §7
+            // learn.microsoft.com/graph/errors
             string unknown = Guid.NewGuid().ToString();
             Error(await Door.GetAsync($"/servicePrincipals/{unknown}/appRoleAssignments"), 404, "Request_ResourceNotFound");
             Error(await Door.GetAsync($"/servicePrincipals/{unknown}/appRoleAssignedTo"), 404, "Request_ResourceNotFound");

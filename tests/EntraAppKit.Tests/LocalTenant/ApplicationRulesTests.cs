@@ -9,8 +9,9 @@ namespace EntraAppKit.Tests.LocalTenantTests
 {
     /// <summary>
     /// The validation rules of an application through both front doors: identifierUris uniqueness, verified domains and the
-    /// default identifier-URI policy (§0.5), documented limits per signInAudience (§6), permission scope life cycle (§0.3)
-    /// and what deleting an application takes with it (§6).
+    /// default identifier-URI policy (learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions), documented limits per signInAudience
+    /// (learn.microsoft.com/entra/identity-platform/supported-accounts-validation), permission scope life cycle (learn.microsoft.com/graph/resources/permissionscope)
+    /// and what deleting an application takes with it (learn.microsoft.com/entra/identity-platform/app-objects-and-service-principals).
     /// </summary>
     public abstract class ApplicationRulesTests : DoorTests
     {
@@ -32,12 +33,12 @@ namespace EntraAppKit.Tests.LocalTenantTests
 
         private static string Invalid(string property) => $"Invalid value specified for property '{property}' of resource 'Application'.";
 
-        // ----- identifierUris (§0.5) -----
+        // ----- identifierUris (learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions) -----
 
         [Fact]
         public async Task IdentifierUris_must_be_unique_in_the_tenant()
         {
-            // graph-ground-truth §0.5: Request_BadRequest, PropertyName=identifierUris, PropertyErrorCode=ObjectConflict
+            // learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions: Request_BadRequest, PropertyName=identifierUris, PropertyErrorCode=ObjectConflict
             string uri = $"api://{Tenant.TenantId}/{Unique("dup")}";
             await CreateAppAsync(WithUris("AzureADMyOrg", uri));
             var error = Error(await Door.PostAsync("/applications", WithUris("AzureADMyOrg", uri).Also("displayName", Unique("b"))), 400, "Request_BadRequest",
@@ -54,7 +55,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Https_identifierUri_on_an_unverified_host_is_HostNameNotOnVerifiedDomain()
         {
-            // graph-ground-truth §0.5, for v1 and v2 apps alike (the https rule holds even with the policy off)
+            // learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions, for v1 and v2 apps alike (the https rule holds even with the policy off)
             string uri = $"https://{Unique("unverified")}.example.net/api";
             Error(await Door.PostAsync("/applications", WithUris("AzureADMyOrg", uri).Also("displayName", Unique("x"))), 400, "HostNameNotOnVerifiedDomain", HostNotVerified(uri));
             Error(await Door.PostAsync("/applications", WithUris("AzureADandPersonalMicrosoftAccount", uri).Also("displayName", Unique("x"))), 400, "HostNameNotOnVerifiedDomain", HostNotVerified(uri));
@@ -66,7 +67,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Https_identifierUri_on_the_initial_domain_or_its_subdomain_is_accepted()
         {
-            // graph-ground-truth §0.5: https://<tenantInitialDomain>.onmicrosoft.com/<string>
+            // learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions: https://<tenantInitialDomain>.onmicrosoft.com/<string>
             Assert.EndsWith(".onmicrosoft.com", Tenant.InitialDomain);
             string uri = $"https://{Tenant.InitialDomain}/{Unique("ConfigMgrService")}";
             var app = await CreateAppAsync(WithUris("AzureADMyOrg", uri));
@@ -77,7 +78,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Https_identifierUri_on_a_custom_verified_domain_from_the_options_is_accepted()
         {
-            // graph-ground-truth §0.5: https://<verifiedCustomDomain>/<string> and https://<string>.<verifiedCustomDomain>
+            // learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions: https://<verifiedCustomDomain>/<string> and https://<string>.<verifiedCustomDomain>
             Assert.Contains(FrontDoor.CustomDomain, Tenant.VerifiedDomains);
             await CreateAppAsync(WithUris("AzureADMyOrg", $"https://{FrontDoor.CustomDomain}/{Unique("svc")}"));
             await CreateAppAsync(WithUris("AzureADMultipleOrgs", $"https://api.{FrontDoor.CustomDomain}/{Unique("svc")}"));
@@ -86,7 +87,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Https_identifierUri_is_accepted_once_AddVerifiedDomain_verified_the_host()
         {
-            // graph-ground-truth §0.5
+            // learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions
             string domain = Unique("verified") + ".example.org";
             string uri = $"https://{domain}/api";
             Error(await Door.PostAsync("/applications", WithUris("AzureADMyOrg", uri).Also("displayName", Unique("x"))), 400, "HostNameNotOnVerifiedDomain", HostNotVerified(uri));
@@ -98,7 +99,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Api_tenantId_uri_is_accepted_on_a_v1_app()
         {
-            // graph-ground-truth §0.5 and §3 (CMG server app): api://{tenantId}/{string} in the POST body
+            // learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions, learn.microsoft.com/mem/configmgr/core/clients/manage/cmg/manually-register-azure-ad-apps: api://{tenantId}/{string} in the POST body
             string uri = $"api://{Tenant.TenantId}/{Unique("ConfigMgrService")}";
             var app = await CreateAppAsync(WithUris("AzureADMyOrg", uri));
             Assert.Null(app["api"]!["requestedAccessTokenVersion"]);
@@ -108,7 +109,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Api_uri_without_tenant_identity_is_rejected_by_the_default_policy_on_a_v1_app()
         {
-            // graph-ground-truth §0.5: default identifier-URI policy
+            // learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions: default identifier-URI policy
             string uri = $"api://{Unique("something-else")}";
             var error = Error(await Door.PostAsync("/applications", WithUris("AzureADMyOrg", uri).Also("displayName", Unique("x"))), 400, "Request_BadRequest", PolicyMessage(uri));
             Assert.StartsWith($"Failed to add identifier URI {uri}. All newly added URIs must contain a tenant verified domain, tenant ID, or app ID, as per the default tenant policy of your organization. See https://aka.ms/identifier-uri-addition-error",
@@ -118,7 +119,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Api_appId_uri_is_accepted_by_a_follow_up_PATCH()
         {
-            // graph-ground-truth §0.5: api://{appId} needs the appId, so it takes a PATCH after the create
+            // learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions: api://{appId} needs the appId, so it takes a PATCH after the create
             var app = await CreateAppAsync();
             string uri = $"api://{app["appId"]}";
             NoContent(await Door.PatchAsync($"/applications/{app["id"]}", new { identifierUris = new[] { uri } }));
@@ -128,18 +129,18 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task V2_apps_are_exempt_from_the_default_policy()
         {
-            // graph-ground-truth §0.5: "Apps with api.requestedAccessTokenVersion = 2 are exempt by default"
+            // learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions: "Apps with api.requestedAccessTokenVersion = 2 are exempt by default"
             string uri = $"api://{Unique("something-else")}";
             var app = Ok(await Door.PostAsync("/applications", new { displayName = Unique("v2"), identifierUris = new[] { uri } }), 201);
             Assert.Equal(2, (int?)app["api"]!["requestedAccessTokenVersion"]);
         }
 
-        // ----- limits per audience (§6) -----
+        // ----- limits per audience (learn.microsoft.com/entra/identity-platform/supported-accounts-validation) -----
 
         [Fact]
         public async Task DisplayName_is_at_most_120_characters_or_90_for_personal_audiences()
         {
-            // graph-ground-truth §6
+            // learn.microsoft.com/entra/identity-platform/app-objects-and-service-principals
             await CreateAppAsync(new JsonObject { ["displayName"] = new string('a', 120), ["signInAudience"] = "AzureADMyOrg" });
             Error(await Door.PostAsync("/applications", new { displayName = new string('a', 121), signInAudience = "AzureADMyOrg" }), 400, "Request_BadRequest", Invalid("displayName"));
             await CreateAppAsync(new JsonObject { ["displayName"] = new string('p', 90), ["signInAudience"] = "AzureADandPersonalMicrosoftAccount" });
@@ -150,7 +151,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task RedirectUris_are_capped_at_256_or_100_for_personal_audiences()
         {
-            // graph-ground-truth §6 (reply-url.md)
+            // learn.microsoft.com/entra/identity-platform/reply-url
             JsonObject Web(string audience, int count) => new JsonObject
             {
                 ["displayName"] = Unique("redirects"),
@@ -166,7 +167,8 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Web_redirects_need_https_except_for_localhost()
         {
-            // graph-ground-truth §6 and §3 (CMG uses http://localhost for Web)
+            // learn.microsoft.com/entra/identity-platform/reply-url; ConfigMgr's CMG uses http://localhost for Web
+            // (learn.microsoft.com/mem/configmgr/core/clients/manage/cmg/manually-register-azure-ad-apps)
             Error(await Door.PostAsync("/applications", new { displayName = Unique("http"), signInAudience = "AzureADMyOrg", web = new { redirectUris = new[] { "http://example.com" } } }),
                 400, "Request_BadRequest", Invalid("redirectUris"));
             var app = await CreateAppAsync(new JsonObject
@@ -181,7 +183,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task RequiredResourceAccess_allows_at_most_50_APIs()
         {
-            // graph-ground-truth §6: "requiredResourceAccess allows at most 50 APIs"
+            // learn.microsoft.com/entra/identity-platform/supported-accounts-validation: "requiredResourceAccess allows at most 50 APIs"
             JsonObject With(int count) => new JsonObject
             {
                 ["displayName"] = Unique("rra"),
@@ -199,12 +201,12 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Personal_audiences_need_requestedAccessTokenVersion_2()
         {
-            // graph-ground-truth §0.3: "If signInAudience is AzureADandPersonalMicrosoftAccount or PersonalMicrosoftAccount, the value … must be 2."
+            // learn.microsoft.com/graph/api/application-post-applications: "If signInAudience is AzureADandPersonalMicrosoftAccount or PersonalMicrosoftAccount, the value … must be 2."
             Error(await Door.PostAsync("/applications", new { displayName = Unique("v1"), api = new { requestedAccessTokenVersion = 1 } }),
                 400, "Request_BadRequest", "Property api.requestedAccessTokenVersion is invalid.");
         }
 
-        // ----- permission scopes (§0.3) -----
+        // ----- permission scopes (learn.microsoft.com/graph/resources/permissionscope) -----
 
         private static JsonObject Scope(string id, string value, bool enabled) => new JsonObject
         {
@@ -219,7 +221,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task An_enabled_scope_cannot_be_removed_until_it_is_disabled()
         {
-            // graph-ground-truth §0.3: "to delete a scope, first PATCH it to false"
+            // learn.microsoft.com/graph/resources/permissionscope: "to delete a scope, first PATCH it to false"
             string scopeId = Guid.NewGuid().ToString();
             var app = await CreateAppAsync(new JsonObject
             {
@@ -241,7 +243,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task A_new_scope_must_be_enabled()
         {
-            // graph-ground-truth §0.3: "isEnabled must be true on create"
+            // learn.microsoft.com/graph/api/resources/permissionscope: "isEnabled must be true on create"
             Error(await Door.PostAsync("/applications", new JsonObject
             {
                 ["displayName"] = Unique("scope"),
@@ -250,12 +252,12 @@ namespace EntraAppKit.Tests.LocalTenantTests
             }), 400, "Request_BadRequest", Invalid("oauth2PermissionScopes"));
         }
 
-        // ----- application vs service principal (§0.7, §6) -----
+        // ----- application vs service principal (learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals, learn.microsoft.com/entra/identity-platform/app-objects-and-service-principals) -----
 
         [Fact]
         public async Task Creating_an_application_does_not_create_its_service_principal()
         {
-            // graph-ground-truth §0.7
+            // learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals
             var app = await CreateAppAsync();
             Assert.Empty(Items(Ok(await Door.GetAsync($"/servicePrincipals?$filter=appId eq '{app["appId"]}'"))));
         }
@@ -263,7 +265,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Deleting_an_application_deletes_its_service_principal_grants_and_assignments()
         {
-            // graph-ground-truth §6: "Deleting the app deletes the home-tenant SP"
+            // learn.microsoft.com/entra/identity-platform/app-objects-and-service-principals: "Deleting the app deletes the home-tenant SP"
             var (app, sp) = await CreateAppWithSpAsync();
             string spId = (string)sp["id"]!;
             string graphSp = await GraphSpIdAsync();

@@ -9,7 +9,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
 {
     /// <summary>
     /// /applications through both front doors: create with Graph's defaults, read, update and delete by id and by the
-    /// appId and uniqueName alternate keys, the uniqueName upsert, and the 400s for malformed bodies (graph-ground-truth §0.3, §0.4, §7).
+    /// appId and uniqueName alternate keys, the uniqueName upsert, and the 400s for malformed bodies (learn.microsoft.com/graph/api/application-post-applications, learn.microsoft.com/graph/api/application-upsert, learn.microsoft.com/graph/errors).
     /// </summary>
     public abstract class ApplicationsTests : DoorTests
     {
@@ -26,7 +26,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Post_without_signInAudience_returns_201_with_Graphs_defaults()
         {
-            // graph-ground-truth §0.3
+            // learn.microsoft.com/graph/api/application-post-applications
             string name = Unique("defaults");
             var app = Ok(await Door.PostAsync("/applications", new { displayName = name }), 201);
 
@@ -50,7 +50,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Post_with_AzureADMyOrg_leaves_requestedAccessTokenVersion_null()
         {
-            // graph-ground-truth §0.3: null means v1; only the personal audiences force 2
+            // learn.microsoft.com/entra/identity-platform/reference-microsoft-graph-app-manifest: null means v1; only the personal audiences force 2
             var app = await CreateAppAsync(new JsonObject { ["signInAudience"] = "AzureADMyOrg" });
             Assert.Equal("AzureADMyOrg", (string?)app["signInAudience"]);
             Assert.True(app["api"]!.AsObject().ContainsKey("requestedAccessTokenVersion"));
@@ -60,7 +60,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Ids_and_appIds_are_distinct_GUIDs()
         {
-            // graph-ground-truth §0.3: id is the object id, appId the client id, both server-assigned
+            // learn.microsoft.com/graph/api/application-post-applications: id is the object id, appId the client id, both server-assigned
             var a = await CreateAppAsync();
             var b = await CreateAppAsync();
             var ids = new[] { GuidOf(a["id"]), GuidOf(a["appId"]), GuidOf(b["id"]), GuidOf(b["appId"]) };
@@ -70,14 +70,14 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Post_without_displayName_is_400()
         {
-            // graph-ground-truth §0.3: displayName is required
+            // learn.microsoft.com/graph/api/application-post-applications: displayName is required
             Error(await Door.PostAsync("/applications", new { signInAudience = "AzureADMyOrg" }), 400, "Request_BadRequest", "Property 'displayName' is required.");
         }
 
         [Fact]
         public async Task Post_with_passwordCredentials_is_400()
         {
-            // graph-ground-truth §0.3
+            // learn.microsoft.com/graph/api/application-post-applications
             var body = new JsonObject
             {
                 ["displayName"] = Unique("pw"),
@@ -97,7 +97,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Unknown_property_in_POST_or_PATCH_body_is_400()
         {
-            // graph-ground-truth §7 (Request_BadRequest); checked against the v1.0 CSDL
+            // learn.microsoft.com/graph/errors (Request_BadRequest); checked against the v1.0 CSDL
             const string message = "Property 'foo' does not exist as a declared property or extension property.";
             Error(await Door.PostAsync("/applications", new { displayName = Unique("x"), foo = 1 }), 400, "Request_BadRequest", message);
             Error(await Door.PostAsync("/applications", new { displayName = Unique("x"), web = new { foo = true } }), 400, "Request_BadRequest", message);
@@ -127,7 +127,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Implicit_grant_flags_are_false_unless_set()
         {
-            // graph-ground-truth §0.3: web.implicitGrantSettings.enableIdTokenIssuance false in the sample 201 response
+            // learn.microsoft.com/graph/api/application-post-applications: web.implicitGrantSettings.enableIdTokenIssuance false in the sample 201 response
             var app = await CreateAppAsync(new JsonObject { ["web"] = new JsonObject { ["redirectUris"] = new JsonArray("https://app.example.com/cb") } });
             var flags = app["web"]!["implicitGrantSettings"]!;
             Assert.False((bool)flags["enableIdTokenIssuance"]!);
@@ -173,7 +173,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Get_by_id_and_by_appId_return_the_same_entity()
         {
-            // graph-ground-truth §0.4: addressing by id and by the appId alternate key
+            // learn.microsoft.com/graph/api/application-upsert: addressing by id and by the appId alternate key
             var created = await CreateAppAsync();
             var byId = Ok(await Door.GetAsync($"/applications/{created["id"]}"));
             var byAppId = Ok(await Door.GetAsync($"/applications(appId='{created["appId"]}')"));
@@ -186,7 +186,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Get_unknown_id_or_appId_is_404_Request_ResourceNotFound()
         {
-            // graph-ground-truth §7
+            // learn.microsoft.com/graph/errors
             string id = Guid.NewGuid().ToString();
             Error(await Door.GetAsync($"/applications/{id}"), 404, "Request_ResourceNotFound", NotFound(id));
             Error(await Door.GetAsync($"/applications(appId='{id}')"), 404, "Request_ResourceNotFound", NotFound(id));
@@ -227,7 +227,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Patch_replaces_the_whole_redirectUris_collection()
         {
-            // graph-ground-truth §4: PATCH replaces the whole redirectUris collection
+            // learn.microsoft.com/graph/api/application-update: PATCH replaces the whole redirectUris collection
             var app = await CreateAppAsync(new JsonObject
             {
                 ["web"] = new JsonObject { ["redirectUris"] = new JsonArray("https://a.example.com/cb", "https://b.example.com/cb") },
@@ -240,7 +240,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Patch_unknown_id_is_404()
         {
-            // graph-ground-truth §7
+            // learn.microsoft.com/graph/errors
             string id = Guid.NewGuid().ToString();
             Error(await Door.PatchAsync($"/applications/{id}", new { description = "x" }), 404, "Request_ResourceNotFound", NotFound(id));
         }
@@ -248,7 +248,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Patch_with_passwordCredentials_is_400()
         {
-            // graph-ground-truth §0.4: "Using PATCH to set passwordCredential is not supported."
+            // learn.microsoft.com/graph/api/application-update: "Using PATCH to set passwordCredential is not supported."
             var app = await CreateAppAsync();
             Error(await Door.PatchAsync($"/applications/{app["id"]}", new { passwordCredentials = Array.Empty<object>() }), 400, "Request_BadRequest",
                 "Using PATCH to set passwordCredential is not supported. Use the addPassword and removePassword methods.");
@@ -274,12 +274,12 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Error(await Door.GetAsync($"/applications/{app["id"]}"), 404, "Request_ResourceNotFound");
         }
 
-        // ----- uniqueName upsert (§0.4) -----
+        // ----- uniqueName upsert (learn.microsoft.com/graph/api/application-upsert) -----
 
         [Fact]
         public async Task Upsert_with_create_if_missing_creates_201_with_the_object()
         {
-            // graph-ground-truth §0.4
+            // learn.microsoft.com/graph/api/application-upsert
             string unique = Unique("upsert");
             var created = Ok(await Door.PatchAsync($"/applications(uniqueName='{unique}')",
                 new { displayName = "Upserted", signInAudience = "AzureADMyOrg" }, CreateIfMissing), 201);
@@ -295,7 +295,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Upsert_of_an_existing_object_returns_204_and_updates_it()
         {
-            // graph-ground-truth §0.4
+            // learn.microsoft.com/graph/api/application-upsert
             string unique = Unique("upsert");
             var created = Ok(await Door.PatchAsync($"/applications(uniqueName='{unique}')", new { displayName = "First", signInAudience = "AzureADMyOrg" }, CreateIfMissing), 201);
             NoContent(await Door.PatchAsync($"/applications(uniqueName='{unique}')", new { displayName = "Second" }, CreateIfMissing));
@@ -311,7 +311,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Upsert_of_a_missing_object_without_Prefer_is_404()
         {
-            // graph-ground-truth §0.4: "Without Prefer: create-if-missing a missing object gives 404"
+            // learn.microsoft.com/graph/api/application-upsert: "Without Prefer: create-if-missing a missing object gives 404"
             string unique = Unique("missing");
             Error(await Door.PatchAsync($"/applications(uniqueName='{unique}')", new { displayName = "x" }), 404, "Request_ResourceNotFound", NotFound(unique));
             Error(await Door.GetAsync($"/applications(uniqueName='{unique}')"), 404, "Request_ResourceNotFound", NotFound(unique));
@@ -320,7 +320,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Upsert_create_requires_displayName()
         {
-            // graph-ground-truth §0.4: "The body must contain displayName"
+            // learn.microsoft.com/graph/api/application-upsert: "The body must contain displayName"
             Error(await Door.PatchAsync($"/applications(uniqueName='{Unique("nodn")}')", new { signInAudience = "AzureADMyOrg" }, CreateIfMissing),
                 400, "Request_BadRequest", "Property 'displayName' is required.");
         }
@@ -328,7 +328,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task UniqueName_can_be_set_once_and_is_then_immutable()
         {
-            // graph-ground-truth §0.4: "Can be updated only if null and is immutable once set"
+            // learn.microsoft.com/graph/api/application-update: "Can be updated only if null and is immutable once set"
             var app = await CreateAppAsync();
             Assert.Null(app["uniqueName"]);
             string unique = Unique("set");
@@ -361,7 +361,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Timestamps_do_not_depend_on_the_callers_culture()
         {
-            // graph-ground-truth §7: innerError.date; fi-FI writes times as 12.34.56, which no client parses as Graph's date
+            // learn.microsoft.com/graph/errors: innerError.date; fi-FI writes times as 12.34.56, which no client parses as Graph's date
             var saved = System.Globalization.CultureInfo.CurrentCulture;
             System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("fi-FI");
             try
@@ -380,12 +380,12 @@ namespace EntraAppKit.Tests.LocalTenantTests
             finally { System.Globalization.CultureInfo.CurrentCulture = saved; }
         }
 
-        // ----- correlation headers (§7) -----
+        // ----- correlation headers (learn.microsoft.com/graph/errors) -----
 
         [Fact]
         public async Task Responses_echo_client_request_id_or_fall_back_to_request_id()
         {
-            // graph-ground-truth §7: error body innerError carries request-id and client-request-id
+            // learn.microsoft.com/graph/errors: error body innerError carries request-id and client-request-id
             string mine = Guid.NewGuid().ToString();
             var echoed = await Door.GetAsync("/organization", ("client-request-id", mine));
             Ok(echoed);

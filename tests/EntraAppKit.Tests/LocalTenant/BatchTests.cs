@@ -10,7 +10,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
 {
     /// <summary>
     /// POST /$batch through both front doors: per-item status, headers and body, at most 20 requests, dependsOn ordering and
-    /// 424 for a failed dependency (graph-ground-truth §7, JSON batching).
+    /// 424 for a failed dependency (learn.microsoft.com/graph/json-batching).
     /// </summary>
     public abstract class BatchTests : DoorTests
     {
@@ -47,7 +47,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Each_item_gets_its_own_status_headers_and_body()
         {
-            // graph-ground-truth §7: responses {"responses":[{"id","status","headers","body"}]}, outer status 200
+            // learn.microsoft.com/graph/json-batching: responses {"responses":[{"id","status","headers","body"}]}, outer status 200
             string name = Unique("batched");
             string missing = Guid.NewGuid().ToString();
             var responses = await SendBatchAsync(Batch(
@@ -95,7 +95,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Twenty_requests_are_allowed_and_twenty_one_are_400()
         {
-            // graph-ground-truth §7: "Maximum 20 requests"
+            // learn.microsoft.com/graph/json-batching: "Maximum 20 requests"
             var twenty = await SendBatchAsync(Batch(Enumerable.Range(1, 20).Select(i => Item(i.ToString(), "GET", "/domains")).ToArray()));
             Assert.Equal(20, twenty.Count);
             Assert.All(twenty.Values, r => Assert.Equal(200, (int)r["status"]!));
@@ -110,7 +110,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task DependsOn_orders_execution()
         {
-            // graph-ground-truth §7: "dependsOn orders execution"
+            // learn.microsoft.com/graph/json-batching: "dependsOn orders execution"
             string unique = Unique("dep");
             var order = new List<string>();
             // The GET is listed first but depends on the upsert, so it must see the object the upsert creates.
@@ -128,7 +128,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task A_failed_dependency_gives_424_down_the_chain()
         {
-            // graph-ground-truth §7: "A failed dependency gives 424"
+            // learn.microsoft.com/graph/json-batching: "A failed dependency gives 424"
             string name = Unique("never");
             var responses = await SendBatchAsync(Batch(
                 Item("1", "GET", $"/applications/{Guid.NewGuid()}"),
@@ -151,7 +151,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Malformed_batches_are_400()
         {
-            // graph-ground-truth §7: "The outer status is 200 (or 400 if malformed)"
+            // learn.microsoft.com/graph/json-batching: "The outer status is 200 (or 400 if malformed)"
             Error(await Door.PostAsync("/$batch", "{not json"), 400, "BadRequest", "Invalid batch payload format.");
             Error(await Door.PostAsync("/$batch", new { }), 400, "BadRequest", "Invalid batch payload format.");
             Error(await Door.PostAsync("/$batch", Batch()), 400, "BadRequest",

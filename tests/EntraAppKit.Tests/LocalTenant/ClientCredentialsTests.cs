@@ -16,7 +16,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
     /// <summary>
     /// Client credentials against the local tenant's token endpoints, through the real ClientSecretCredential and
     /// ClientCertificateCredential (MSAL) and raw requests (v2-oauth2-client-creds-grant-flow, certificate-credentials,
-    /// graph-ground-truth §0.10). Each test gets its own tenant.
+    /// learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow). Each test gets its own tenant.
     /// </summary>
     public sealed class ClientCredentialsTests : IDisposable
     {
@@ -181,7 +181,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task The_v1_endpoint_takes_resource_and_answers_strings()
         {
-            // graph-ground-truth §0.10 and §5 (Kong needs v1): grant_type, client_id, client_secret, resource
+            // learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow, developer.konghq.com/how-to/azure-ad-dcr: grant_type, client_id, client_secret, resource
             var client = await _kit.CreateClientAsync(IdentityKit.ApplicationReadAll);
             var answer = await _kit.PostFormAsync($"/{_kit.Tenant.InitialDomain}/oauth2/token", ("grant_type", "client_credentials"),
                 ("client_id", client.AppId), ("client_secret", client.Secret), ("resource", "https://graph.microsoft.com"));
@@ -207,7 +207,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task The_client_may_authenticate_with_HTTP_Basic()
         {
-            // RFC 6749 §2.3.1 client_secret_basic, listed in the discovery document
+            // RFC 6749 section 2.3.1 client_secret_basic, listed in the discovery document
             var client = await _kit.CreateClientAsync();
             var request = new HttpRequestMessage(HttpMethod.Post, "https://login.microsoftonline.com" + TokenPath)
             {

@@ -111,7 +111,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Scp_is_what_the_client_has_been_granted()
         {
-            // A public client registered in the tenant, consented by the admin for two Graph scopes (graph-ground-truth §0.9).
+            // A public client registered in the tenant, consented by the admin for two Graph scopes (learn.microsoft.com/graph/api/oauth2permissiongrant-post).
             var app = await _kit.CreateAppAsync(extra: new JsonObject { ["isFallbackPublicClient"] = true });
             var sp = await _kit.CreateSpAsync((string)app["appId"]!);
             Ok(await _kit.Admin.PostAsync("/oauth2PermissionGrants", new
@@ -130,7 +130,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Named_scopes_are_consented_at_sign_in_and_default_means_the_static_permissions()
         {
-            // requiredResourceAccess asks for User.Read statically (graph-ground-truth §1: e1fe6dd8-…).
+            // requiredResourceAccess asks for User.Read statically (learn.microsoft.com/graph/permissions-reference: e1fe6dd8-…).
             var app = await _kit.CreateAppAsync(extra: new JsonObject
             {
                 ["isFallbackPublicClient"] = true,

@@ -11,7 +11,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
     /// <summary>
     /// Injected faults through both front doors: replication lag on new applications and service principals (driven by a
     /// manual clock, no real waits), lagged grant writes, 429 with Retry-After, 5xx, added latency and per-item 429 inside a
-    /// $batch (graph-ground-truth §7).
+    /// $batch (learn.microsoft.com/graph/errors, /graph/throttling, /graph/json-batching).
     /// </summary>
     public abstract class FaultInjectionTests : DoorTests
     {
@@ -28,7 +28,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task A_new_application_is_invisible_until_replication_catches_up()
         {
-            // graph-ground-truth §7: eventual consistency right after creation
+            // learn.microsoft.com/graph/errors; github.com/Azure/azure-cli/issues/21674: eventual consistency right after creation
             Tenant.Faults.ReplicationLag = Lag;
             var app = await CreateAppAsync(); // the create itself answers 201 with the object
             string id = (string)app["id"]!, appId = (string)app["appId"]!;
@@ -55,7 +55,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task A_new_service_principal_is_invisible_to_appRoleAssignedTo_until_replicated()
         {
-            // graph-ground-truth §7: "appRoleAssignedTo with a new principalId/resourceId gives 404 Request_ResourceNotFound"
+            // learn.microsoft.com/graph/errors; github.com/Azure/azure-cli/issues/21674: "appRoleAssignedTo with a new principalId/resourceId gives 404 Request_ResourceNotFound"
             var app = await CreateAppAsync();
             string graphSp = await GraphSpIdAsync();
             Tenant.Faults.ReplicationLag = Lag;
@@ -72,7 +72,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task A_grant_right_after_the_service_principal_is_404_Directory_ObjectNotFound_but_applies()
         {
-            // graph-ground-truth §7: "oauth2PermissionGrants right after SP creation can give 404 Directory_ObjectNotFound … The write may have applied anyway"
+            // learn.microsoft.com/graph/errors; github.com/Azure/azure-cli/issues/21674: "oauth2PermissionGrants right after SP creation can give 404 Directory_ObjectNotFound … The write may have applied anyway"
             Assert.True(Tenant.LaggedGrantWritesApply); // the default
             var app = await CreateAppAsync();
             string graphSp = await GraphSpIdAsync();
@@ -84,7 +84,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             var grant = Assert.Single(Items(Ok(await Door.GetAsync($"/oauth2PermissionGrants?$filter=clientId eq '{spId}'"))));
             Assert.Equal("User.Read", (string?)grant["scope"]);
 
-            // Re-POSTing without checking first hits the duplicate rule (§7: "check with GET before re-POSTing").
+            // Re-POSTing without checking first hits the duplicate rule (learn.microsoft.com/graph/errors; github.com/Azure/azure-cli/issues/21674: "check with GET before re-POSTing").
             Door.Clock.Advance(Lag + TimeSpan.FromSeconds(1));
             Error(await Door.PostAsync("/oauth2PermissionGrants", new { clientId = spId, consentType = "AllPrincipals", resourceId = graphSp, scope = "User.Read" }),
                 400, "Request_BadRequest", "Permission entry already exists.");
@@ -93,7 +93,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task A_lagged_grant_write_can_also_be_lost()
         {
-            // graph-ground-truth §7: the write *may* have applied; LaggedGrantWritesApply=false models the other case
+            // learn.microsoft.com/graph/errors; github.com/Azure/azure-cli/issues/21674: the write *may* have applied; LaggedGrantWritesApply=false models the other case
             Tenant.LaggedGrantWritesApply = false;
             var app = await CreateAppAsync();
             string graphSp = await GraphSpIdAsync();
@@ -109,7 +109,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Throttle_answers_429_TooManyRequests_with_a_fractional_Retry_After()
         {
-            // graph-ground-truth §7: 429 with Retry-After in seconds, can be fractional; body code TooManyRequests
+            // learn.microsoft.com/graph/throttling: 429 with Retry-After in seconds, can be fractional; body code TooManyRequests
             Tenant.Faults.Throttle(1, TimeSpan.FromSeconds(1.5));
             var throttled = await Door.GetAsync("/organization");
             Error(throttled, 429, "TooManyRequests", "Too many requests.");
@@ -121,7 +121,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Throttle_can_target_a_method_and_path()
         {
-            // graph-ground-truth §7: write quotas throttle writes
+            // learn.microsoft.com/graph/throttling: write quotas throttle writes
             Tenant.Faults.Throttle(2, TimeSpan.FromSeconds(2), "POST", "/applications");
             Ok(await Door.GetAsync("/applications?$top=1"));
             var first = await Door.PostAsync("/applications", new { displayName = Unique("t") });
@@ -134,7 +134,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Fail_answers_503_by_default_and_other_5xx_on_request()
         {
-            // graph-ground-truth §7: "503/504 may also carry Retry-After"
+            // learn.microsoft.com/graph/throttling: "503/504 may also carry Retry-After"
             Tenant.Faults.Fail(1);
             var unavailable = await Door.GetAsync("/organization");
             Error(unavailable, 503, "serviceNotAvailable", "The service is temporarily unavailable. Please retry later.");
@@ -164,7 +164,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Each_request_inside_a_batch_is_throttled_separately()
         {
-            // graph-ground-truth §7: "Each request inside is throttled separately (per-item 429 with retry-after)"
+            // learn.microsoft.com/graph/throttling: "Each request inside is throttled separately (per-item 429 with retry-after)"
             Tenant.Faults.Throttle(1, TimeSpan.FromSeconds(2.5), "GET", "/organization");
             var batch = new JsonObject
             {

@@ -230,7 +230,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
     }
 
-    /// <summary>Assertions for Graph's response shapes (graph-ground-truth §7).</summary>
+    /// <summary>Assertions for Graph's response shapes (learn.microsoft.com/graph/errors).</summary>
     public static class GraphAssert
     {
         /// <summary>Every response carries request-id (a GUID) and client-request-id (echoed, or the request-id when none was sent).</summary>
@@ -261,7 +261,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
 
         /// <summary>
         /// Graph's error envelope, exactly: {"error":{"code","message",["details"],"innerError":{"date","request-id","client-request-id"}}},
-        /// with innerError matching the response headers (§7). Returns the "error" object.
+        /// with innerError matching the response headers (learn.microsoft.com/graph/errors). Returns the "error" object.
         /// </summary>
         public static JsonObject Error(GraphCall call, int status, string code, string? message = null)
         {
@@ -339,7 +339,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             return (app, await CreateSpAsync((string)app["appId"]!));
         }
 
-        /// <summary>The Microsoft Graph service principal's id, found the way §0.2 does it.</summary>
+        /// <summary>The Microsoft Graph service principal's id, found the way learn.microsoft.com/graph/permissions-grant-via-msgraph does it.</summary>
         protected async Task<string> GraphSpIdAsync()
         {
             var list = GraphAssert.Ok(await Door.GetAsync($"/servicePrincipals?$filter=appId eq '{FrontDoor.MicrosoftGraphAppId}'&$select=id"));

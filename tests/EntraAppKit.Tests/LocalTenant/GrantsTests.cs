@@ -9,7 +9,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
 {
     /// <summary>
     /// Delegated admin consent through both front doors: GET/POST /oauth2PermissionGrants, GET/PATCH/DELETE
-    /// /oauth2PermissionGrants/{id}, the existence-check filters and the duplicate error (graph-ground-truth §0.9, §7).
+    /// /oauth2PermissionGrants/{id}, the existence-check filters and the duplicate error (learn.microsoft.com/graph/api/oauth2permissiongrant-post, learn.microsoft.com/graph/errors).
     /// </summary>
     public abstract class GrantsTests : DoorTests
     {
@@ -30,7 +30,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Post_creates_an_AllPrincipals_grant()
         {
-            // graph-ground-truth §0.9
+            // learn.microsoft.com/graph/api/oauth2permissiongrant-post
             var (client, resource) = await PairAsync();
             var grant = Ok(await Door.PostAsync("/oauth2PermissionGrants",
                 new { clientId = client, consentType = "AllPrincipals", resourceId = resource, scope = "User.Read openid" }), 201);
@@ -50,7 +50,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Existence_check_filters_find_the_grant()
         {
-            // graph-ground-truth §0.9: $filter=clientId eq '{c}' and consentType eq 'AllPrincipals'
+            // learn.microsoft.com/graph/api/oauth2permissiongrant-post: $filter=clientId eq '{c}' and consentType eq 'AllPrincipals'
             var (client, resource) = await PairAsync();
             var grant = Ok(await Door.PostAsync("/oauth2PermissionGrants", new { clientId = client, consentType = "AllPrincipals", resourceId = resource, scope = "User.Read" }), 201);
             string id = (string)grant["id"]!;
@@ -67,7 +67,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Principal_grants_need_a_principalId_and_filter_by_it()
         {
-            // graph-ground-truth §0.9: for AllPrincipals principalId is omitted or null
+            // learn.microsoft.com/graph/api/oauth2permissiongrant-post: for AllPrincipals principalId is omitted or null
             var (client, resource) = await PairAsync();
             string user = Guid.NewGuid().ToString();
             var grant = Ok(await Door.PostAsync("/oauth2PermissionGrants", new { clientId = client, consentType = "Principal", principalId = user, resourceId = resource, scope = "User.Read" }), 201);
@@ -85,7 +85,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task A_duplicate_grant_is_400_Permission_entry_already_exists()
         {
-            // graph-ground-truth §7: "Permission entry already exists." (observed 400 Request_BadRequest)
+            // learn.microsoft.com/graph/errors: "Permission entry already exists." (observed 400 Request_BadRequest)
             var (client, resource) = await PairAsync();
             var body = new { clientId = client, consentType = "AllPrincipals", resourceId = resource, scope = "User.Read" };
             Ok(await Door.PostAsync("/oauth2PermissionGrants", body), 201);
@@ -95,7 +95,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Patch_changes_the_scope_only()
         {
-            // graph-ground-truth §0.9: "To add scopes later, PATCH /oauth2PermissionGrants/{id} {"scope":"…"}"
+            // learn.microsoft.com/graph/api/oauth2permissiongrant-post: "To add scopes later, PATCH /oauth2PermissionGrants/{id} {"scope":"…"}"
             var (client, resource) = await PairAsync();
             var grant = Ok(await Door.PostAsync("/oauth2PermissionGrants", new { clientId = client, consentType = "AllPrincipals", resourceId = resource, scope = "User.Read" }), 201);
             string path = $"/oauth2PermissionGrants/{grant["id"]}";
@@ -136,7 +136,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Scope_is_required_and_at_most_3850_characters()
         {
-            // graph-ground-truth §0.9: "at most 3850 characters"
+            // learn.microsoft.com/graph/resources/oauth2permissiongrant: "at most 3850 characters"
             var (client, resource) = await PairAsync();
             const string invalidScope = "Invalid value specified for property 'scope' of resource 'OAuth2PermissionGrant'.";
             Error(await Door.PostAsync("/oauth2PermissionGrants", new { clientId = client, consentType = "AllPrincipals", resourceId = resource }), 400, "Request_BadRequest", invalidScope);

@@ -10,7 +10,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
 {
     /// <summary>
     /// Graph authorises each call from the token's claims through both front doors: app-only by roles, delegated by scp
-    /// (graph-ground-truth §0.1–§0.9, §9). Missing permissions are 403 Authorization_RequestDenied; tokens that fail
+    /// (learn.microsoft.com/graph/permissions-reference and the Permissions table of each API page). Missing permissions are 403 Authorization_RequestDenied; tokens that fail
     /// validation are 401 InvalidAuthenticationToken. Tokens come from the tenant's own token endpoint (ClientSecretCredential).
     /// </summary>
     public abstract class GraphAuthorizationTests : DoorTests, IDisposable
@@ -45,7 +45,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task OwnedBy_manages_the_apps_it_creates()
         {
-            // graph-ground-truth §0.3, §0.6, §0.7: application permission Application.ReadWrite.OwnedBy (least privileged)
+            // learn.microsoft.com/graph/api/application-post-applications, learn.microsoft.com/graph/api/application-addpassword, learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals: application permission Application.ReadWrite.OwnedBy (least privileged)
             var (client, token) = await AppAsync(IdentityKit.ApplicationReadWriteOwnedBy);
             var app = Ok(await As(token, "POST", "/applications", NewApp(Unique("owned"))), 201);
             string id = (string)app["id"]!;
@@ -86,7 +86,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task OwnedBy_gets_the_section_7_403_for_a_service_principal_without_its_application()
         {
-            // graph-ground-truth §7: with OwnedBy a missing (or not yet replicated) backing app is a 403, with ReadWrite.All the 400.
+            // learn.microsoft.com/graph/errors; github.com/Azure/azure-cli/issues/21674: with OwnedBy a missing (or not yet replicated) backing app is a 403, with ReadWrite.All the 400.
             var (_, ownedBy) = await AppAsync(IdentityKit.ApplicationReadWriteOwnedBy);
             var (_, all) = await AppAsync(IdentityKit.ApplicationReadWriteAll);
             string appId = Guid.NewGuid().ToString();
@@ -103,7 +103,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Granting_app_roles_needs_AppRoleAssignment_ReadWrite_All()
         {
-            // graph-ground-truth §0.8: AppRoleAssignment.ReadWrite.All (and Application.Read.All)
+            // learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto: AppRoleAssignment.ReadWrite.All (and Application.Read.All)
             var (client, token) = await AppAsync(IdentityKit.ApplicationReadWriteOwnedBy);
             string graphSp = await GraphSpIdAsync();
             var target = await CreateAppWithSpAsync();
@@ -144,7 +144,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Delegated_permission_grants_need_DelegatedPermissionGrant_ReadWrite_All()
         {
-            // graph-ground-truth §0.9
+            // learn.microsoft.com/graph/api/oauth2permissiongrant-post
             var (_, reader) = await AppAsync(IdentityKit.DirectoryReadAll);
             var target = await CreateAppWithSpAsync();
             object grant = new { clientId = (string)target.Sp["id"]!, consentType = "AllPrincipals", resourceId = await GraphSpIdAsync(), scope = "User.Read" };
@@ -160,7 +160,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task A_delegated_User_Read_token_reads_only_the_basic_organization_properties()
         {
-            // graph-ground-truth §0.1: "Applications granted the User.Read permission are able to read only the id, displayName, and verifiedDomains properties."
+            // learn.microsoft.com/graph/api/organization-list: "Applications granted the User.Read permission are able to read only the id, displayName, and verifiedDomains properties."
             var app = await CreateAppAsync(new JsonObject { ["isFallbackPublicClient"] = true });
             var sp = await CreateSpAsync((string)app["appId"]!);
             Ok(await Door.PostAsync("/oauth2PermissionGrants", new { clientId = (string)sp["id"]!, consentType = "AllPrincipals", resourceId = await GraphSpIdAsync(), scope = "User.Read" }), 201);
@@ -257,7 +257,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Batch_items_are_authorised_one_by_one_with_the_batch_token()
         {
-            // graph-ground-truth §7 (JSON batching): each item is its own request; here each runs with the outer token.
+            // learn.microsoft.com/graph/json-batching: each item is its own request; here each runs with the outer token.
             var (_, token) = await AppAsync(IdentityKit.ApplicationReadWriteOwnedBy);
             var foreign = await CreateAppAsync();
             string graphSp = await GraphSpIdAsync();

@@ -26,7 +26,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
     {
         public const string GraphScope = "https://graph.microsoft.com/.default";
 
-        // graph-ground-truth §1: Microsoft Graph application permission (app role) ids.
+        // learn.microsoft.com/graph/permissions-reference: Microsoft Graph application permission (app role) ids.
         public const string ApplicationReadWriteOwnedBy = "18a4783c-866b-4cc7-a460-3d5e5662c884";
         public const string ApplicationReadWriteAll = "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9";
         public const string ApplicationReadAll = "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30";
@@ -105,7 +105,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         public async Task<string> GraphSpIdAsync() =>
             (string)GraphAssert.Items(GraphAssert.Ok(await Admin.GetAsync($"/servicePrincipals?$filter=appId eq '{FrontDoor.MicrosoftGraphAppId}'")))[0]["id"]!;
 
-        /// <summary>Admin consent for Microsoft Graph application permissions (graph-ground-truth §0.8).</summary>
+        /// <summary>Admin consent for Microsoft Graph application permissions (learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto).</summary>
         public async Task GrantRolesAsync(string servicePrincipalId, params string[] appRoleIds)
         {
             string graphSp = await GraphSpIdAsync();

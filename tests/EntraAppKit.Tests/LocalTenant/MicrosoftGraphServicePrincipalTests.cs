@@ -11,7 +11,8 @@ namespace EntraAppKit.Tests.LocalTenantTests
 {
     /// <summary>
     /// The Microsoft Graph service principal every new tenant has, read through both front doors: appId, the real permission
-    /// GUIDs of graph-ground-truth §1 and the full catalog of app roles and delegated scopes (§0.2).
+    /// GUIDs of learn.microsoft.com/graph/permissions-reference and the full catalog of app roles and delegated scopes
+    /// (learn.microsoft.com/graph/permissions-grant-via-msgraph).
     /// </summary>
     public abstract class MicrosoftGraphServicePrincipalTests : DoorTests
     {
@@ -21,7 +22,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
 
         public sealed class Server : MicrosoftGraphServicePrincipalTests, IClassFixture<ServerDoor> { public Server(ServerDoor door) : base(door) { } }
 
-        /// <summary>graph-ground-truth §1, row by row: permission, delegated GUID (or null), application GUID (or null).</summary>
+        /// <summary>learn.microsoft.com/graph/permissions-reference, row by row: permission, delegated GUID (or null), application GUID (or null).</summary>
         public static IEnumerable<object?[]> PermissionTable => new[]
         {
             new object?[] { "Directory.Read.All", "06da0dbc-49e2-44d2-8312-53f166ab848a", "7ab1d382-f21e-4acd-a863-ba3e13f7da61" },
@@ -47,7 +48,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Is_found_by_appId_filter_with_select_as_the_recipes_do()
         {
-            // graph-ground-truth §0.2
+            // learn.microsoft.com/graph/permissions-grant-via-msgraph
             var list = Ok(await Door.GetAsync($"/servicePrincipals?$filter=appId eq '{FrontDoor.MicrosoftGraphAppId}'&$select=id,appId,displayName,appRoles,oauth2PermissionScopes"));
             Assert.Equal(Root + "/$metadata#servicePrincipals(id,appId,displayName,appRoles,oauth2PermissionScopes)", (string?)list["@odata.context"]);
             var sp = Assert.Single(Items(list));
@@ -61,7 +62,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Holds_the_whole_permission_catalog()
         {
-            // graph-ground-truth §1: hundreds of application and delegated permissions
+            // learn.microsoft.com/graph/permissions-reference: hundreds of application and delegated permissions
             var sp = await GraphSpAsync();
             var roles = sp["appRoles"]!.AsArray();
             var scopes = sp["oauth2PermissionScopes"]!.AsArray();
@@ -81,7 +82,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [MemberData(nameof(PermissionTable))]
         public async Task Carries_the_real_GUIDs_of_the_ground_truth_table(string permission, string? delegatedId, string? applicationId)
         {
-            // graph-ground-truth §1 (table)
+            // learn.microsoft.com/graph/permissions-reference (table)
             var sp = await GraphSpAsync();
             var scopes = sp["oauth2PermissionScopes"]!.AsArray().Where(s => (string?)s!["value"] == permission).ToList();
             var roles = sp["appRoles"]!.AsArray().Where(r => (string?)r!["value"] == permission).ToList();
@@ -105,7 +106,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Does_not_carry_the_wrong_GUIDs_public_scripts_use()
         {
-            // graph-ground-truth §1: "some public scripts carry wrong openid/offline_access GUIDs"
+            // learn.microsoft.com/graph/permissions-reference: "some public scripts carry wrong openid/offline_access GUIDs"
             var sp = await GraphSpAsync();
             var ids = sp["oauth2PermissionScopes"]!.AsArray().Select(s => (string)s!["id"]!).ToHashSet(StringComparer.OrdinalIgnoreCase);
             Assert.DoesNotContain("37f7f235-527c-4136-accd-4a02d197975b", ids);

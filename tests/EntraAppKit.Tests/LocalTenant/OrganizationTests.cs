@@ -6,7 +6,7 @@ using static EntraAppKit.Tests.LocalTenantTests.GraphAssert;
 
 namespace EntraAppKit.Tests.LocalTenantTests
 {
-    /// <summary>Tenant facts through both front doors: GET /organization and GET /domains (graph-ground-truth §0.1).</summary>
+    /// <summary>Tenant facts through both front doors: GET /organization and GET /domains (learn.microsoft.com/graph/api/organization-list).</summary>
     public abstract class OrganizationTests : DoorTests
     {
         protected OrganizationTests(FrontDoor door) : base(door) { }
@@ -18,7 +18,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Organization_gives_the_tenant_id_and_verified_domains()
         {
-            // graph-ground-truth §0.1
+            // learn.microsoft.com/graph/api/organization-list
             var list = Ok(await Door.GetAsync("/organization"));
             Assert.Equal(Root + "/$metadata#organization", (string?)list["@odata.context"]);
             var org = Assert.Single(Items(list));
@@ -39,7 +39,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Organization_select_returns_only_the_User_Read_properties()
         {
-            // graph-ground-truth §0.1: User.Read can read only id, displayName and verifiedDomains
+            // learn.microsoft.com/graph/api/organization-list: User.Read can read only id, displayName and verifiedDomains
             var list = Ok(await Door.GetAsync("/organization?$select=id,displayName,verifiedDomains"));
             Assert.Equal(Root + "/$metadata#organization(id,displayName,verifiedDomains)", (string?)list["@odata.context"]);
             Assert.Equal(new[] { "id", "displayName", "verifiedDomains" }, Assert.Single(Items(list)).Select(kv => kv.Key));
@@ -60,7 +60,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Domains_lists_every_verified_domain()
         {
-            // graph-ground-truth §0.1
+            // learn.microsoft.com/graph/api/organization-list
             var list = Ok(await Door.GetAsync("/domains"));
             Assert.Equal(Root + "/$metadata#domains", (string?)list["@odata.context"]);
             var domains = Items(list);
@@ -79,7 +79,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task A_domain_added_later_shows_up_in_organization_and_domains()
         {
-            // graph-ground-truth §0.1
+            // learn.microsoft.com/graph/api/organization-list
             string domain = Unique("later") + ".example.org";
             Tenant.AddVerifiedDomain(domain);
             var org = Assert.Single(Items(Ok(await Door.GetAsync("/organization"))));

@@ -10,7 +10,8 @@ namespace EntraAppKit.Tests.LocalTenantTests
 {
     /// <summary>
     /// Client secrets through both front doors: POST /applications/{id}/addPassword and /removePassword, the one-time
-    /// secretText, the hint, the default two-year lifetime and the two-secret cap of personal audiences (graph-ground-truth §0.6).
+    /// secretText, the hint, the default two-year lifetime and the two-secret cap of personal audiences
+    /// (learn.microsoft.com/graph/api/application-addpassword, learn.microsoft.com/entra/identity-platform/supported-accounts-validation).
     /// </summary>
     public abstract class PasswordCredentialTests : DoorTests
     {
@@ -28,7 +29,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task AddPassword_returns_secretText_once_and_GET_shows_only_the_hint()
         {
-            // graph-ground-truth §0.6
+            // learn.microsoft.com/graph/api/application-addpassword
             var app = await CreateAppAsync();
             var before = Door.Clock.Now();
             var cred = await AddPasswordAsync((string)app["id"]!, new { displayName = "rewst" });
@@ -63,7 +64,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task AddPassword_by_appId_honours_the_requested_endDateTime()
         {
-            // graph-ground-truth §0.6: POST /applications(appId='{appId}')/addPassword
+            // learn.microsoft.com/graph/api/application-addpassword: POST /applications(appId='{appId}')/addPassword
             var app = await CreateAppAsync();
             var end = Door.Clock.Now().AddMonths(12);
             string endText = end.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
@@ -76,7 +77,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task AddPassword_on_an_unknown_application_is_404()
         {
-            // graph-ground-truth §7
+            // learn.microsoft.com/graph/errors
             string id = Guid.NewGuid().ToString();
             Error(await Door.PostAsync($"/applications/{id}/addPassword", new { passwordCredential = new { } }), 404, "Request_ResourceNotFound",
                 $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.");
@@ -101,7 +102,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task RemovePassword_returns_204_and_the_secret_stops_working()
         {
-            // graph-ground-truth §0.6
+            // learn.microsoft.com/graph/api/application-addpassword
             var app = await CreateAppAsync();
             var keep = await AddPasswordAsync((string)app["id"]!);
             var drop = await AddPasswordAsync((string)app["id"]!);
@@ -127,7 +128,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Personal_audience_allows_two_secrets_and_rejects_a_third()
         {
-            // graph-ground-truth §0.6: "Not allowed to add 3 passwords. You can only add a maximum of 2 passwords."
+            // learn.microsoft.com/entra/identity-platform/supported-accounts-validation: "Not allowed to add 3 passwords. You can only add a maximum of 2 passwords."
             var app = Ok(await Door.PostAsync("/applications", new { displayName = Unique("personal") }), 201); // default audience
             Assert.Equal("AzureADandPersonalMicrosoftAccount", (string?)app["signInAudience"]);
             string path = $"/applications/{app["id"]}/addPassword";
@@ -144,7 +145,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Work_and_school_audiences_have_no_two_secret_cap()
         {
-            // graph-ground-truth §0.6: AzureADMyOrg and AzureADMultipleOrgs have "No limit*"
+            // learn.microsoft.com/entra/identity-platform/supported-accounts-validation: AzureADMyOrg and AzureADMultipleOrgs have "No limit*"
             foreach (var audience in new[] { "AzureADMyOrg", "AzureADMultipleOrgs" })
             {
                 var app = await CreateAppAsync(new JsonObject { ["signInAudience"] = audience });

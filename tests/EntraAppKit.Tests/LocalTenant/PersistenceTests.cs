@@ -104,7 +104,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [MemberData(nameof(Kinds))]
         public async Task The_file_never_holds_a_secretText(string kind)
         {
-            // graph-ground-truth §0.6: secretText is returned only by addPassword
+            // learn.microsoft.com/graph/api/application-addpassword: secretText is returned only by addPassword
             var tenant = Tenant.Open(StatePath);
             var door = await FrontDoor.OpenAsync(kind, tenant);
             var secrets = new List<string>();
@@ -188,7 +188,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [MemberData(nameof(Kinds))]
         public async Task A_lagged_grant_write_that_applied_is_saved(string kind)
         {
-            // graph-ground-truth §7: a grant right after SP creation can 404 and still apply; the file must not lose it
+            // learn.microsoft.com/graph/errors; github.com/Azure/azure-cli/issues/21674: a grant right after SP creation can 404 and still apply; the file must not lose it
             var clock = new ManualClock();
             var tenant = Tenant.Open(StatePath, new LocalTenantOptions { Clock = clock.Now });
             var door = await FrontDoor.OpenAsync(kind, tenant);

@@ -10,7 +10,8 @@ namespace EntraAppKit.Tests.LocalTenantTests
 {
     /// <summary>
     /// OData query options through both front doors: $filter (eq, and, startswith), $select, $top bounds, paging by
-    /// @odata.nextLink, the default page size, and $count / /$count with ConsistencyLevel: eventual (graph-ground-truth §0.2, §0.9, §7).
+    /// @odata.nextLink, the default page size, and $count / /$count with ConsistencyLevel: eventual (learn.microsoft.com/graph/paging,
+    /// learn.microsoft.com/graph/aad-advanced-queries).
     /// </summary>
     public abstract class QueryTests : DoorTests
     {
@@ -53,7 +54,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Filter_eq_on_appId_displayName_and_uniqueName()
         {
-            // graph-ground-truth §0.2 / §0.4: existence checks by appId and uniqueName
+            // learn.microsoft.com/graph/permissions-grant-via-msgraph, learn.microsoft.com/graph/api/application-upsert: existence checks by appId and uniqueName
             string unique = Unique("filter");
             var app = await CreateAppAsync(new JsonObject { ["displayName"] = unique, ["uniqueName"] = unique + "-u" });
             await CreateAppAsync(new JsonObject { ["displayName"] = unique + "-other" });
@@ -127,7 +128,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Error(await Door.GetAsync("/servicePrincipals?$select=x"), 400, "Request_UnsupportedQuery", message);
         }
 
-        // ----- $top and paging (§7) -----
+        // ----- $top and paging (learn.microsoft.com/graph/paging) -----
 
         [Theory]
         [InlineData("0")]
@@ -136,7 +137,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [InlineData("ten")]
         public async Task Top_outside_1_to_999_is_400(string top)
         {
-            // graph-ground-truth §7: "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive."
+            // learn.microsoft.com/graph/paging: "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive."
             Error(await Door.GetAsync($"/applications?$top={top}"), 400, "Request_BadRequest",
                 $"Invalid page size specified: '{top}'. Must be between 1 and 999 inclusive.");
         }
@@ -144,7 +145,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Top_1_and_999_are_accepted()
         {
-            // graph-ground-truth §7
+            // learn.microsoft.com/graph/errors
             await CreateManyAsync(Unique("top"), 2);
             var one = Ok(await Door.GetAsync("/applications?$top=1"));
             Assert.Single(Items(one));
@@ -155,7 +156,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Paging_follows_nextLink_verbatim_until_exhausted()
         {
-            // graph-ground-truth §7: "follow @odata.nextLink verbatim"
+            // learn.microsoft.com/graph/paging: "follow @odata.nextLink verbatim"
             string prefix = Unique("page");
             var ids = await CreateManyAsync(prefix, 7);
             var pages = await AllPagesAsync($"/applications?$filter=startswith(displayName,'{prefix}')&$top=3");
@@ -171,7 +172,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Directory_lists_default_to_100_per_page()
         {
-            // graph-ground-truth §7: "Directory lists default to 100 per page"
+            // learn.microsoft.com/graph/paging: "Directory lists default to 100 per page"
             string prefix = Unique("hundred");
             var ids = await CreateManyAsync(prefix, 101);
             var pages = await AllPagesAsync($"/applications?$filter=startswith(displayName,'{prefix}')");
@@ -186,12 +187,12 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 "The specified page token value has expired and can no longer be included in your request.");
         }
 
-        // ----- $count (§7) -----
+        // ----- $count (learn.microsoft.com/graph/aad-advanced-queries) -----
 
         [Fact]
         public async Task Count_true_needs_ConsistencyLevel_eventual()
         {
-            // graph-ground-truth §7: "$count … need ConsistencyLevel: eventual, and that header isn't carried into nextLink requests automatically"
+            // learn.microsoft.com/graph/aad-advanced-queries: "$count … need ConsistencyLevel: eventual, and that header isn't carried into nextLink requests automatically"
             string prefix = Unique("count");
             await CreateManyAsync(prefix, 4);
             string url = $"/applications?$filter=startswith(displayName,'{prefix}')&$count=true&$top=3";
@@ -207,7 +208,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Raw_count_needs_ConsistencyLevel_eventual()
         {
-            // graph-ground-truth §7
+            // learn.microsoft.com/graph/errors
             await CreateManyAsync(Unique("raw"), 2);
             var error = Error(await Door.GetAsync("/applications/$count"), 400, "Request_UnsupportedQuery", RawCountMessage);
             Assert.StartsWith("Raw count (/$count) is not supported because the 'ConsistencyLevel:eventual' header is missing.", (string?)error["message"]);

@@ -53,7 +53,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task A_batch_is_one_round_trip_and_its_items_are_marked_InBatch()
         {
-            // graph-ground-truth §7 (JSON batching)
+            // learn.microsoft.com/graph/json-batching
             var batch = new JsonObject
             {
                 ["requests"] = new JsonArray(

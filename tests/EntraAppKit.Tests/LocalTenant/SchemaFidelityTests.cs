@@ -12,7 +12,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
     /// <summary>
     /// Every object the tenant returns through both front doors conforms to the generated v1.0 CSDL subset
     /// (GraphSchema.V1, from tools/generate-csdl-subset.mjs), with nothing outside the schema and every value of its
-    /// declared JSON type (graph-ground-truth §8).
+    /// declared JSON type (graph.microsoft.com/v1.0/$metadata).
     /// </summary>
     public abstract class SchemaFidelityTests : DoorTests
     {
@@ -94,7 +94,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task A_fully_populated_application_conforms_on_create_get_and_list()
         {
-            // graph-ground-truth §8
+            // graph.microsoft.com/v1.0/$metadata
             var created = await CreateAppAsync(FullApplication());
             Conforms("application", created);
             var cred = Ok(await Door.PostAsync($"/applications/{created["id"]}/addPassword", new { passwordCredential = new { displayName = "schema" } }));
@@ -112,7 +112,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Service_principals_grants_and_assignments_conform()
         {
-            // graph-ground-truth §8
+            // graph.microsoft.com/v1.0/$metadata
             var (_, sp) = await CreateAppWithSpAsync(FullApplication());
             Conforms("servicePrincipal", sp);
             Conforms("servicePrincipal", Ok(await Door.GetAsync($"/servicePrincipals/{sp["id"]}")));
@@ -132,7 +132,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Organization_and_domains_conform()
         {
-            // graph-ground-truth §0.1, §8
+            // learn.microsoft.com/graph/api/organization-list, graph.microsoft.com/v1.0/$metadata
             var org = Assert.Single(Items(Ok(await Door.GetAsync("/organization"))));
             Conforms("organization", org);
             Assert.All(org["verifiedDomains"]!.AsArray(), d => Conforms("verifiedDomain", d!.AsObject()));
@@ -154,7 +154,8 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public void The_generated_schema_file_has_the_properties_the_tenant_relies_on()
         {
-            // graph-ground-truth §0.4 (uniqueName alternate key), §0.6 (addPassword), §8
+            // uniqueName alternate key (learn.microsoft.com/graph/api/application-upsert), addPassword
+            // (learn.microsoft.com/graph/api/application-addpassword), graph.microsoft.com/v1.0/$metadata
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             string relative = Path.Combine("src", "EntraAppKit.LocalTenant", "Data", "graph-v1.0-schema.json");
             while (dir != null && !File.Exists(Path.Combine(dir.FullName, relative))) dir = dir.Parent;

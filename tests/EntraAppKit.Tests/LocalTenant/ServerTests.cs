@@ -126,7 +126,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Faults_endpoint_throttles_with_a_fractional_Retry_After()
         {
-            // graph-ground-truth §7 (throttling)
+            // learn.microsoft.com/graph/throttling
             Assert.Equal(204, (await _door.ControlAsync("POST", "/_localtenant/faults", "{\"throttle\":{\"count\":1,\"retryAfterSeconds\":1.5}}")).Status);
             var throttled = await _door.GetAsync("/organization");
             Error(throttled, 429, "TooManyRequests");
@@ -159,7 +159,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Assert.Equal(TimeSpan.FromMinutes(1), _door.Tenant.Faults.ReplicationLag);
             Assert.Equal(TimeSpan.FromMilliseconds(5), _door.Tenant.Faults.Latency);
 
-            // graph-ground-truth §7: the lag the endpoint set is the one Graph shows
+            // learn.microsoft.com/graph/errors; github.com/Azure/azure-cli/issues/21674: the lag the endpoint set is the one Graph shows
             var app = Ok(await _door.PostAsync("/applications", new { displayName = "lagged", signInAudience = "AzureADMyOrg" }), 201);
             Error(await _door.GetAsync($"/applications/{app["id"]}"), 404, "Request_ResourceNotFound");
 

@@ -9,7 +9,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
 {
     /// <summary>
     /// /servicePrincipals through both front doors: create from an application, read, update, upsert and delete by id and
-    /// appId, the 409 for a second service principal and the 400 for a missing backing application (graph-ground-truth §0.4, §0.7, §7).
+    /// appId, the 409 for a second service principal and the 400 for a missing backing application (learn.microsoft.com/graph/api/serviceprincipal-upsert, learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals, learn.microsoft.com/graph/errors).
     /// </summary>
     public abstract class ServicePrincipalsTests : DoorTests
     {
@@ -24,7 +24,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Post_creates_the_service_principal_of_an_application()
         {
-            // graph-ground-truth §0.7
+            // learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals
             var app = await CreateAppAsync(new JsonObject
             {
                 ["signInAudience"] = "AzureADMultipleOrgs",
@@ -57,7 +57,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Post_for_an_appId_without_application_is_400_NoBackingApplicationObject()
         {
-            // graph-ground-truth §7
+            // learn.microsoft.com/graph/errors
             string appId = Guid.NewGuid().ToString();
             string message = $"The appId '{appId}' of the service principal does not reference a valid application object.";
             var error = Error(await Door.PostAsync("/servicePrincipals", new { appId }), 400, "Request_BadRequest", message);
@@ -91,7 +91,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Get_by_id_and_by_appId_return_the_same_entity()
         {
-            // graph-ground-truth §0.2: alternate key form /servicePrincipals(appId='…')
+            // learn.microsoft.com/graph/permissions-grant-via-msgraph: alternate key form /servicePrincipals(appId='…')
             var (_, sp) = await CreateAppWithSpAsync();
             var byId = Ok(await Door.GetAsync($"/servicePrincipals/{sp["id"]}"));
             var byAppId = Ok(await Door.GetAsync($"/servicePrincipals(appId='{sp["appId"]}')"));
@@ -103,7 +103,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Get_collection_filtered_by_appId()
         {
-            // graph-ground-truth §0.2
+            // learn.microsoft.com/graph/permissions-grant-via-msgraph
             var (app, sp) = await CreateAppWithSpAsync();
             var list = Ok(await Door.GetAsync($"/servicePrincipals?$filter=appId eq '{app["appId"]}'"));
             Assert.Equal(Root + "/$metadata#servicePrincipals", (string?)list["@odata.context"]);
@@ -113,7 +113,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Get_unknown_or_malformed_keys()
         {
-            // graph-ground-truth §7
+            // learn.microsoft.com/graph/errors
             string id = Guid.NewGuid().ToString();
             Error(await Door.GetAsync($"/servicePrincipals/{id}"), 404, "Request_ResourceNotFound", NotFound(id));
             Error(await Door.GetAsync($"/servicePrincipals(appId='{id}')"), 404, "Request_ResourceNotFound", NotFound(id));
@@ -148,7 +148,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task Upsert_by_appId_creates_201_updates_204_and_404s_without_Prefer()
         {
-            // graph-ground-truth §0.4: PATCH /servicePrincipals(appId='{appId}') + Prefer: create-if-missing returns 201 or 204
+            // learn.microsoft.com/graph/api/serviceprincipal-upsert: PATCH /servicePrincipals(appId='{appId}') + Prefer: create-if-missing returns 201 or 204
             var app = await CreateAppAsync();
             string appId = (string)app["appId"]!;
             Error(await Door.PatchAsync($"/servicePrincipals(appId='{appId}')", new { notes = "x" }), 404, "Request_ResourceNotFound", NotFound(appId));

@@ -4,52 +4,64 @@ using System.Text.Json.Nodes;
 using EntraAppKit.LocalTenant.Http;
 using EntraAppKit.LocalTenant.Identity;
 using EntraAppKit.LocalTenant.Model;
+using EntraAppKit.LocalTenant.Store;
 
-namespace EntraAppKit.LocalTenant
+namespace EntraAppKit.LocalTenant.Authorization
 {
-    // Graph's side of a request: the bearer token is validated (signature with the tenant's key, audience, issuer, lifetime)
-    // and becomes the caller. Failures are Graph's 401 InvalidAuthenticationToken with its messages as seen from the service.
-    public sealed partial class LocalTenantEngine
+    /// <summary>
+    /// Graph's side of a request: the bearer token is validated (signature with the tenant's key, audience, issuer, lifetime)
+    /// and becomes the caller. Failures are Graph's 401 InvalidAuthenticationToken with its messages as seen from the service.
+    /// </summary>
+    internal sealed class GraphAuthenticator
     {
+        private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+        private readonly ITenantStore _store;
+        private readonly TenantClock _clock;
+        private readonly RuntimeSettings _settings;
+
+        public GraphAuthenticator(ITenantStore store, TenantClock clock, RuntimeSettings settings)
+        {
+            _store = store; _clock = clock; _settings = settings;
+        }
+
+        public Caller Authenticate(GraphRequest request)
+        {
+            string? header = request.Header("Authorization");
+            if (string.IsNullOrWhiteSpace(header))
+            {
+                if (_settings.RequireAuthentication) throw Unauthenticated("Access token is empty.");
+                return Caller.BuiltInAdmin(_store.AdministratorId);
+            }
+            string token = header!.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header.Substring(7).Trim() : "";
+            if (token.Length == 0) throw Unauthenticated("Access token is empty.");
+            // Anyone can build this one from the tenant id, so it stands for "no token": accepted only where no token is needed.
+            if (!_settings.RequireAuthentication && IsLegacyAdminToken(token)) return Caller.BuiltInAdmin(_store.AdministratorId);
+
+            if (!Jwt.TryParse(token, out var jwt)) throw Unauthenticated("CompactToken parsing failed with error code: 80049217");
+            var key = _store.SigningKey;
+            if (jwt.HeaderString("alg") != "RS256" || jwt.HeaderString("kid") != key.KeyId || !key.Verify(jwt.SigningInput, jwt.Signature))
+                throw Unauthenticated("Signature is invalid.");
+            if (ScopeRequest.GraphAudience(jwt.Claim("aud") ?? "") == null) throw Unauthenticated("Access token validation failure. Invalid audience.");
+            if (jwt.Claim("iss") != TokenIssuer.StsIssuerOf(_store.TenantId) || jwt.Claim("tid") != _store.TenantId)
+                throw Unauthenticated("Access token validation failure. Invalid issuer.");
+            var now = _clock.Now;
+            if (!(jwt.Time("exp") > now)) throw Unauthenticated("Lifetime validation failed, the token is expired.");
+            if (jwt.Time("nbf") is DateTimeOffset nbf && nbf > now + ClockSkew) throw Unauthenticated("Lifetime validation failed, the token is not yet valid.");
+
+            string oid = jwt.Claim("oid") ?? throw Unauthenticated("Access token validation failure.");
+            if (jwt.Claim("idtyp") == "user" || jwt.Claim("scp") != null)
+                return Caller.User(oid, (jwt.Claim("scp") ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries));
+            var roles = jwt.Payload["roles"] is JsonArray list ? list.Select(r => (string?)r).Where(r => r != null).Select(r => r!) : Enumerable.Empty<string>();
+            return Caller.App(oid, roles);
+        }
+
         /// <summary>
         /// What EntraAppKit's in-process admin credential sends: "localtenant-admin.{tenant id}", or ".local" when it does not know
         /// the tenant. It is the built-in administrator where no token is needed, and no credential anywhere else.
         /// </summary>
         private bool IsLegacyAdminToken(string token) =>
-            token == "localtenant-admin." + _state.TenantId || token == "localtenant-admin.local";
-
-        private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
-
-        private Caller Authenticate(GraphRequest request)
-        {
-            string? header = request.Header("Authorization");
-            if (string.IsNullOrWhiteSpace(header))
-            {
-                if (RequireAuthentication) throw Unauthenticated("Access token is empty.");
-                return Caller.BuiltInAdmin(_state.AdministratorId);
-            }
-            string token = header!.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header.Substring(7).Trim() : "";
-            if (token.Length == 0) throw Unauthenticated("Access token is empty.");
-            // Anyone can build this one from the tenant id, so it stands for "no token": accepted only where no token is needed.
-            if (!RequireAuthentication && IsLegacyAdminToken(token)) return Caller.BuiltInAdmin(_state.AdministratorId);
-
-            if (!Jwt.TryParse(token, out var jwt)) throw Unauthenticated("CompactToken parsing failed with error code: 80049217");
-            var key = _state.SigningKey;
-            if (jwt.HeaderString("alg") != "RS256" || jwt.HeaderString("kid") != key.KeyId || !key.Verify(jwt.SigningInput, jwt.Signature))
-                throw Unauthenticated("Signature is invalid.");
-            if (ScopeRequest.GraphAudience(jwt.Claim("aud") ?? "") == null) throw Unauthenticated("Access token validation failure. Invalid audience.");
-            if (jwt.Claim("iss") != StsIssuer || jwt.Claim("tid") != _state.TenantId) throw Unauthenticated("Access token validation failure. Invalid issuer.");
-            var now = Now;
-            if (!(jwt.Time("exp") > now)) throw Unauthenticated("Lifetime validation failed, the token is expired.");
-            if (jwt.Time("nbf") is DateTimeOffset nbf && nbf > now + ClockSkew) throw Unauthenticated("Lifetime validation failed, the token is not yet valid.");
-
-            string oid = jwt.Claim("oid") ?? throw Unauthenticated("Access token validation failure.");
-            string? appId = jwt.Claim("appid") ?? jwt.Claim("azp");
-            if (jwt.Claim("idtyp") == "user" || jwt.Claim("scp") != null)
-                return Caller.User(oid, appId ?? "", (jwt.Claim("scp") ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries));
-            var roles = jwt.Payload["roles"] is JsonArray list ? list.Select(r => (string?)r).Where(r => r != null).Select(r => r!) : Enumerable.Empty<string>();
-            return Caller.App(oid, appId ?? "", roles);
-        }
+            token == "localtenant-admin." + _store.TenantId || token == "localtenant-admin.local";
 
         /// <summary>Graph's 401 with the challenge it sends, naming the authority and Graph's appId.</summary>
         private static GraphException Unauthenticated(string message)

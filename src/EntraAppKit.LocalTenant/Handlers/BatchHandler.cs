@@ -7,17 +7,25 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using EntraAppKit.LocalTenant.Http;
+using EntraAppKit.LocalTenant.Routing;
 
-namespace EntraAppKit.LocalTenant
+namespace EntraAppKit.LocalTenant.Handlers
 {
-    // POST /$batch (graph-ground-truth §7, JSON batching): at most 20 requests, dependsOn ordering, 424 for a failed dependency.
-    public sealed partial class LocalTenantEngine
+    /// <summary>
+    /// POST /$batch (learn.microsoft.com/graph/json-batching): at most 20 requests, dependsOn ordering, 424 for a failed
+    /// dependency. Each item goes through the engine as a request of its own, with the batch's token.
+    /// </summary>
+    internal sealed class BatchHandler
     {
-        public const int MaxBatchRequests = 20;
+        public const int MaxRequests = 20;
 
-        private async Task<GraphResponse> HandleBatchAsync(GraphRequest request, CancellationToken cancellationToken)
+        private readonly Func<GraphRequest, CancellationToken, Task<GraphResponse>> _handleItem;
+
+        public BatchHandler(Func<GraphRequest, CancellationToken, Task<GraphResponse>> handleItem) { _handleItem = handleItem; }
+
+        public async Task<GraphResponse> HandleAsync(RouteContext context, CancellationToken cancellationToken)
         {
-            if (request.Method != "POST") throw GraphException.MethodNotAllowed();
+            var request = context.Request;
             JsonArray items;
             try
             {
@@ -27,8 +35,8 @@ namespace EntraAppKit.LocalTenant
             {
                 throw new GraphException(400, "BadRequest", "Invalid batch payload format.");
             }
-            if (items.Count == 0 || items.Count > MaxBatchRequests)
-                throw new GraphException(400, "BadRequest", $"Invalid batch payload format. The number of requests in a batch must be between 1 and {MaxBatchRequests}.");
+            if (items.Count == 0 || items.Count > MaxRequests)
+                throw new GraphException(400, "BadRequest", $"Invalid batch payload format. The number of requests in a batch must be between 1 and {MaxRequests}.");
 
             var byId = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
             foreach (var node in items)
@@ -68,7 +76,7 @@ namespace EntraAppKit.LocalTenant
                 }
                 else
                 {
-                    var inner = await HandleAsync(ToInnerRequest(request, ready), cancellationToken).ConfigureAwait(false);
+                    var inner = await _handleItem(ToInnerRequest(request, ready), cancellationToken).ConfigureAwait(false);
                     statuses[id] = inner.Status;
                     var headers = new JsonObject();
                     foreach (var h in inner.Headers) headers[h.Key] = h.Value;
@@ -86,7 +94,7 @@ namespace EntraAppKit.LocalTenant
         private static GraphRequest ToInnerRequest(GraphRequest outer, JsonObject item)
         {
             string url = (string)item["url"]!;
-            string root = ServiceRoot(outer);
+            string root = outer.ServiceRoot;
             var uri = new Uri(root + (url.StartsWith("/", StringComparison.Ordinal) ? url : "/" + url));
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var h in item["headers"]?.AsObject() ?? new JsonObject()) headers[h.Key] = (string?)h.Value ?? "";

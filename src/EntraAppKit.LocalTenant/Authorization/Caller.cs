@@ -2,19 +2,19 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace EntraAppKit.LocalTenant.Identity
+namespace EntraAppKit.LocalTenant.Authorization
 {
     /// <summary>Who is calling Graph, read from the access token's claims (Graph authorises from the token, not from live assignments).</summary>
     internal sealed class Caller
     {
+        /// <summary>roles (app-only) or scp (delegated).</summary>
         private readonly HashSet<string> _permissions;
 
-        private Caller(bool builtInAdmin, bool appOnly, string objectId, string? appId, IEnumerable<string> permissions)
+        private Caller(bool builtInAdmin, bool appOnly, string objectId, IEnumerable<string> permissions)
         {
             IsBuiltInAdmin = builtInAdmin;
             IsAppOnly = appOnly;
             ObjectId = objectId;
-            AppId = appId;
             _permissions = new HashSet<string>(permissions, StringComparer.OrdinalIgnoreCase);
         }
 
@@ -27,16 +27,13 @@ namespace EntraAppKit.LocalTenant.Identity
         /// <summary>oid: the service principal for app-only, the user for delegated.</summary>
         public string ObjectId { get; }
 
-        public string? AppId { get; }
+        public static Caller BuiltInAdmin(string administratorId) => new Caller(true, false, administratorId, Array.Empty<string>());
 
-        /// <summary>roles (app-only) or scp (delegated).</summary>
-        public IReadOnlyCollection<string> Permissions => _permissions;
+        /// <summary>An app-only caller; <paramref name="roles"/> are its token's roles.</summary>
+        public static Caller App(string servicePrincipalId, IEnumerable<string> roles) => new Caller(false, true, servicePrincipalId, roles);
 
-        public static Caller BuiltInAdmin(string administratorId) => new Caller(true, false, administratorId, null, Array.Empty<string>());
-
-        public static Caller App(string servicePrincipalId, string appId, IEnumerable<string> roles) => new Caller(false, true, servicePrincipalId, appId, roles);
-
-        public static Caller User(string userId, string appId, IEnumerable<string> scopes) => new Caller(false, false, userId, appId, scopes);
+        /// <summary>A delegated caller; <paramref name="scopes"/> are its token's scp.</summary>
+        public static Caller User(string userId, IEnumerable<string> scopes) => new Caller(false, false, userId, scopes);
 
         /// <summary>Whether the caller holds any of <paramref name="permissions"/> (the built-in admin holds all).</summary>
         public bool HasAny(IEnumerable<string> permissions) => IsBuiltInAdmin || permissions.Any(_permissions.Contains);

@@ -1,0 +1,51 @@
+namespace EntraAppKit.LocalTenant.Authorization
+{
+    /// <summary>
+    /// The Microsoft Graph permissions the local tenant's routes demand. Each list is the "Permissions" table of the API's
+    /// reference page, least privileged first (learn.microsoft.com/graph/permissions-reference); holding any one is enough.
+    /// </summary>
+    internal static class GraphPermissions
+    {
+        public const string ApplicationReadWriteAll = "Application.ReadWrite.All";
+
+        /// <summary>"Allows the calling app to … update and delete applications and service principals it owns."</summary>
+        public const string ApplicationReadWriteOwnedBy = "Application.ReadWrite.OwnedBy";
+
+        public const string UserRead = "User.Read";
+
+        /// <summary>
+        /// GET /applications, /servicePrincipals and their items (learn.microsoft.com/graph/api/application-list,
+        /// /graph/api/serviceprincipal-list); every write permission also reads.
+        /// </summary>
+        public static readonly string[] ReadApplications =
+            { "Application.Read.All", ApplicationReadWriteOwnedBy, ApplicationReadWriteAll, "Directory.Read.All", "Directory.ReadWrite.All" };
+
+        /// <summary>
+        /// Creating and changing applications and service principals (learn.microsoft.com/graph/api/application-post-applications,
+        /// /graph/api/serviceprincipal-post-serviceprincipals); OwnedBy only on what the caller owns.
+        /// </summary>
+        public static readonly string[] WriteApplications = { ApplicationReadWriteOwnedBy, ApplicationReadWriteAll };
+
+        /// <summary>
+        /// POST/DELETE appRoleAssignedTo (learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto):
+        /// "AppRoleAssignment.ReadWrite.All and Application.Read.All" (the read half is <see cref="ReadApplications"/>).
+        /// </summary>
+        public static readonly string[] WriteAssignments = { "AppRoleAssignment.ReadWrite.All" };
+
+        /// <summary>GET oauth2PermissionGrants (learn.microsoft.com/graph/api/oauth2permissiongrant-list, /graph/api/oauth2permissiongrant-get).</summary>
+        public static readonly string[] ReadGrants =
+            { "DelegatedPermissionGrant.Read.All", "DelegatedPermissionGrant.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All" };
+
+        /// <summary>POST/PATCH/DELETE oauth2PermissionGrants (learn.microsoft.com/graph/api/oauth2permissiongrant-post).</summary>
+        public static readonly string[] WriteGrants = { "DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All" };
+
+        /// <summary>
+        /// GET /organization (learn.microsoft.com/graph/api/organization-list); delegated User.Read also reads it, limited to
+        /// id, displayName and verifiedDomains.
+        /// </summary>
+        public static readonly string[] ReadOrganization = { "Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All" };
+
+        /// <summary>GET /domains (learn.microsoft.com/graph/api/domain-list).</summary>
+        public static readonly string[] ReadDomains = { "Domain.Read.All", "Domain.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All" };
+    }
+}

@@ -1,0 +1,29 @@
+using System;
+
+namespace EntraAppKit.LocalTenant.Diagnostics
+{
+    /// <summary>One request the tenant answered.</summary>
+    public sealed class RequestLogEntry
+    {
+        public RequestLogEntry(DateTimeOffset timestamp, string method, string path, int status, TimeSpan duration, string requestId, bool inBatch)
+        {
+            Timestamp = timestamp; Method = method; Path = path; Status = status; Duration = duration; RequestId = requestId; InBatch = inBatch;
+        }
+
+        public DateTimeOffset Timestamp { get; }
+        public string Method { get; }
+
+        /// <summary>Path and query relative to the version root, e.g. <c>/applications?$top=5</c>.</summary>
+        public string Path { get; }
+        public int Status { get; }
+        public TimeSpan Duration { get; }
+        public string RequestId { get; }
+
+        /// <summary>True for a request inside a $batch; the batch itself is the round trip.</summary>
+        public bool InBatch { get; }
+
+        public bool IsWrite => Method != "GET";
+
+        public override string ToString() => $"{Method} {Path} {Status} {Duration.TotalMilliseconds:0}ms{(InBatch ? " (in batch)" : "")}";
+    }
+}

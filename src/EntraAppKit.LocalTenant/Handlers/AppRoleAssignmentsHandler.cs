@@ -1,0 +1,110 @@
+using System;
+using System.Linq;
+using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Http;
+using EntraAppKit.LocalTenant.Model;
+using EntraAppKit.LocalTenant.Query;
+using EntraAppKit.LocalTenant.Routing;
+using EntraAppKit.LocalTenant.Store;
+using static EntraAppKit.LocalTenant.Http.GraphResponses;
+
+namespace EntraAppKit.LocalTenant.Handlers
+{
+    /// <summary>
+    /// A service principal's app role assignments: appRoleAssignedTo (the roles others hold on it; POST grants an application
+    /// permission, learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto) and appRoleAssignments (the roles it holds).
+    /// </summary>
+    internal sealed class AppRoleAssignmentsHandler
+    {
+        public const string AssignedTo = "appRoleAssignedTo";
+        public const string Assignments = "appRoleAssignments";
+
+        private const string AssignmentType = "appRoleAssignment";
+        private const string AssignmentResource = "AppRoleAssignment";
+
+        private readonly ITenantStore _store;
+        private readonly TenantClock _clock;
+        private readonly GraphSchema _schema;
+
+        public AppRoleAssignmentsHandler(ITenantStore store, TenantClock clock, GraphSchema schema)
+        {
+            _store = store; _clock = clock; _schema = schema;
+        }
+
+        private static string Context(RouteContext c, string navigation) =>
+            $"{c.ServiceRoot}/$metadata#servicePrincipals('{c.ItemAs<ServicePrincipalEntity>().Id}')/{navigation}";
+
+        /// <summary>{id} below appRoleAssignedTo: an assignment of one of this service principal's roles, or 404.</summary>
+        public object ResolveAssignedTo(RouteContext c, string id) => Resolve(c, id, a => a.ResourceId);
+
+        /// <summary>{id} below appRoleAssignments: an assignment this service principal holds, or 404.</summary>
+        public object ResolveAssignment(RouteContext c, string id) => Resolve(c, id, a => a.PrincipalId);
+
+        private object Resolve(RouteContext c, string id, Func<AssignmentEntity, string?> side)
+        {
+            var assignment = _store.FindAssignment(id);
+            if (assignment == null || !Entity.SameKey(side(assignment), c.ItemAs<ServicePrincipalEntity>().Id)) throw GraphException.NotFound(id);
+            return assignment;
+        }
+
+        public GraphResponse ListAssignedTo(RouteContext c) => List(c, AssignedTo, _store.AssignmentsTo(c.ItemAs<ServicePrincipalEntity>().Id));
+
+        public GraphResponse ListAssignments(RouteContext c) => List(c, Assignments, _store.AssignmentsOf(c.ItemAs<ServicePrincipalEntity>().Id));
+
+        private GraphResponse List(RouteContext c, string navigation, System.Collections.Generic.IEnumerable<AssignmentEntity> items) =>
+            Json(200, CollectionQuery.Parse(c.Request, _schema, AssignmentType, AssignmentResource).Page(items.Select(a => a.Json), c.Request, Context(c, navigation)));
+
+        public GraphResponse GetAssignedTo(RouteContext c) => Get(c, AssignedTo);
+
+        public GraphResponse GetAssignment(RouteContext c) => Get(c, Assignments);
+
+        private GraphResponse Get(RouteContext c, string navigation) =>
+            Json(200, EntityProjection.Project(c.MemberAs<AssignmentEntity>().Json, Context(c, navigation), c.Request, _schema, AssignmentType));
+
+        public GraphResponse Delete(RouteContext c)
+        {
+            _store.RemoveAssignment(c.MemberAs<AssignmentEntity>());
+            return NoContent();
+        }
+
+        public GraphResponse Create(RouteContext c)
+        {
+            var assignment = CreateAssignment(c.ItemAs<ServicePrincipalEntity>(), c.Body);
+            return Json(201, EntityProjection.Project(assignment.Json, Context(c, AssignedTo), c.Request, _schema, AssignmentType));
+        }
+
+        private AssignmentEntity CreateAssignment(ServicePrincipalEntity resourceSp, JsonObject body)
+        {
+            _schema.Validate(AssignmentType, body, AssignmentResource);
+            GraphPayload.RejectReadOnly(body, "id", "createdDateTime", "deletedDateTime", "principalDisplayName", "principalType", "resourceDisplayName");
+            string? principalId = (string?)body["principalId"];
+            string? resourceId = (string?)body["resourceId"];
+            string? appRoleId = (string?)body["appRoleId"];
+            if (principalId == null) throw GraphException.InvalidValue("principalId", AssignmentResource);
+            if (appRoleId == null) throw GraphException.InvalidValue("appRoleId", AssignmentResource);
+            if (resourceId == null || !Entity.SameKey(resourceSp.Id, resourceId)) throw GraphException.InvalidValue("resourceId", AssignmentResource);
+            var principal = _store.FindServicePrincipal(principalId);
+            if (principal == null || !_store.IsVisible(principal, _clock.Now)) throw GraphException.NotFound(principalId);
+            var role = resourceSp.AppRoles.FirstOrDefault(r => Entity.SameKey(Entity.TextOf(r!["id"]), appRoleId) &&
+                r["allowedMemberTypes"]!.AsArray().Any(t => (string?)t == "Application") && (bool?)r["isEnabled"] == true);
+            if (role == null)
+                throw GraphException.BadRequest($"Permission being assigned was not found on application '{resourceSp.AppId}'.");
+            if (_store.AssignmentsOf(principalId).Any(a => Entity.SameKey(a.ResourceId, resourceId) && Entity.SameKey(a.AppRoleId, appRoleId)))
+                throw GraphException.BadRequest("Permission being assigned already exists on the object");
+            var assignment = new AssignmentEntity(new JsonObject
+            {
+                ["id"] = OpaqueId.New(),
+                ["deletedDateTime"] = null,
+                ["appRoleId"] = appRoleId.ToLowerInvariant(),
+                ["createdDateTime"] = GraphTimestamp.Precise(_clock.Now),
+                ["principalDisplayName"] = principal.Json["displayName"]?.DeepClone(),
+                ["principalId"] = principal.Id,
+                ["principalType"] = "ServicePrincipal",
+                ["resourceDisplayName"] = resourceSp.Json["displayName"]?.DeepClone(),
+                ["resourceId"] = resourceSp.Id,
+            });
+            _store.AddAssignment(assignment);
+            return assignment;
+        }
+    }
+}

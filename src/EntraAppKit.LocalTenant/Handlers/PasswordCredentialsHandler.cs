@@ -1,0 +1,100 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Authorization;
+using EntraAppKit.LocalTenant.Http;
+using EntraAppKit.LocalTenant.Model;
+using EntraAppKit.LocalTenant.Routing;
+using EntraAppKit.LocalTenant.Store;
+using static EntraAppKit.LocalTenant.Http.GraphResponses;
+
+namespace EntraAppKit.LocalTenant.Handlers
+{
+    /// <summary>
+    /// An application's client secrets: POST /applications/{key}/addPassword, where the secretText is shown once
+    /// (learn.microsoft.com/graph/api/application-addpassword), and removePassword
+    /// (learn.microsoft.com/graph/api/application-removepassword). The store keeps only a salted hash.
+    /// </summary>
+    internal sealed class PasswordCredentialsHandler
+    {
+        private const string AppResource = "Application";
+
+        private readonly ITenantStore _store;
+        private readonly TenantClock _clock;
+        private readonly GraphSchema _schema;
+        private readonly GraphAuthorizer _authorizer;
+
+        public PasswordCredentialsHandler(ITenantStore store, TenantClock clock, GraphSchema schema, GraphAuthorizer authorizer)
+        {
+            _store = store; _clock = clock; _schema = schema; _authorizer = authorizer;
+        }
+
+        public GraphResponse Add(RouteContext c)
+        {
+            var app = c.ItemAs<ApplicationEntity>();
+            _authorizer.DemandApplicationWrite(c.Caller, app);
+            var body = c.Body;
+            foreach (var kv in body)
+                if (kv.Key != "passwordCredential") throw GraphException.UnknownProperty(kv.Key);
+            var requested = body["passwordCredential"] as JsonObject ?? new JsonObject();
+            _schema.Validate("passwordCredential", requested, AppResource);
+            GraphPayload.RejectReadOnly(requested, "secretText", "hint", "keyId");
+            var start = requested["startDateTime"] != null ? ParseTime(requested["startDateTime"]!) : _clock.Now;
+            var end = requested["endDateTime"] != null ? ParseTime(requested["endDateTime"]!) : start.AddYears(2);
+            if (end <= start) throw GraphException.InvalidValue("endDateTime", "PasswordCredential");
+            // Personal-account audiences allow two secrets (learn.microsoft.com/entra/identity-platform/supported-accounts-validation).
+            bool personal = ApplicationValidator.IsPersonalAudience(app.SignInAudience);
+            int existing = app.PasswordCredentials.Count;
+            if (personal && existing >= 2)
+                throw GraphException.BadRequest($"Not allowed to add {existing + 1} passwords. You can only add a maximum of 2 passwords.");
+
+            string secret = NewSecretText();
+            string keyId = Guid.NewGuid().ToString();
+            var stored = new JsonObject
+            {
+                ["customKeyIdentifier"] = null,
+                ["displayName"] = requested["displayName"]?.DeepClone(),
+                ["endDateTime"] = GraphTimestamp.Precise(end),
+                ["hint"] = secret.Substring(0, 3),
+                ["keyId"] = keyId,
+                ["secretText"] = null,
+                ["startDateTime"] = GraphTimestamp.Precise(start),
+            };
+            app.PasswordCredentials.Add(stored);
+            _store.AddSecret(keyId, StoredSecret.Create(app.Id, secret));
+            var response = new JsonObject { ["@odata.context"] = c.ServiceRoot + "/$metadata#microsoft.graph.passwordCredential" };
+            foreach (var kv in stored) response[kv.Key] = kv.Value?.DeepClone();
+            response["secretText"] = secret; // returned once, here only
+            return Json(200, response);
+        }
+
+        public GraphResponse Remove(RouteContext c)
+        {
+            var app = c.ItemAs<ApplicationEntity>();
+            _authorizer.DemandApplicationWrite(c.Caller, app);
+            var body = c.Body;
+            if (!Guid.TryParse((string?)body["keyId"], out var keyId)) throw GraphException.InvalidValue("keyId", AppResource);
+            var creds = app.PasswordCredentials;
+            var cred = creds.FirstOrDefault(k => Guid.TryParse((string?)k!["keyId"], out var id) && id == keyId)
+                ?? throw GraphException.BadRequest($"No password credential found with keyId '{keyId}'.");
+            creds.Remove(cred);
+            _store.RemoveSecret(keyId.ToString());
+            return NoContent();
+        }
+
+        private static DateTimeOffset ParseTime(JsonNode node) =>
+            DateTimeOffset.Parse((string)node!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+        /// <summary>A secret shaped like Entra's: 40 characters, a 3-character hint, then "8Q~".</summary>
+        private static string NewSecretText()
+        {
+            const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.~";
+            var bytes = new byte[37];
+            using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
+            var chars = bytes.Select(b => alphabet[b % alphabet.Length]).ToArray();
+            return new string(chars, 0, 3) + "8Q~" + new string(chars, 3, 34);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System;
+using System.Linq;
+using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Authorization;
+using EntraAppKit.LocalTenant.Http;
+using EntraAppKit.LocalTenant.Model;
+using EntraAppKit.LocalTenant.Query;
+using EntraAppKit.LocalTenant.Routing;
+using EntraAppKit.LocalTenant.Store;
+using static EntraAppKit.LocalTenant.Http.GraphResponses;
+
+namespace EntraAppKit.LocalTenant.Handlers
+{
+    /// <summary>
+    /// /servicePrincipals: list, count, create for an application of this tenant
+    /// (learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals), read, update, upsert by appId
+    /// (learn.microsoft.com/graph/api/serviceprincipal-upsert) and delete.
+    /// </summary>
+    internal sealed class ServicePrincipalsHandler
+    {
+        private const string SpType = "servicePrincipal";
+        private const string SpResource = "ServicePrincipal";
+
+        private static readonly string[] ReadOnly =
+        {
+            "id", "appId", "appOwnerOrganizationId", "appDisplayName", "createdDateTime", "deletedDateTime", "servicePrincipalType", "signInAudience",
+        };
+
+        private readonly ITenantStore _store;
+        private readonly TenantClock _clock;
+        private readonly GraphSchema _schema;
+        private readonly PatchMerge _merge;
+        private readonly GraphAuthorizer _authorizer;
+        private readonly ServicePrincipalFactory _factory;
+
+        public ServicePrincipalsHandler(ITenantStore store, TenantClock clock, GraphSchema schema, GraphAuthorizer authorizer, ServicePrincipalFactory factory)
+        {
+            _store = store; _clock = clock; _schema = schema; _authorizer = authorizer; _factory = factory;
+            _merge = new PatchMerge(schema);
+        }
+
+        private static string Context(RouteContext c) => c.ServiceRoot + "/$metadata#servicePrincipals";
+
+        private JsonObject Project(JsonObject sp, RouteContext c) => EntityProjection.Project(sp, Context(c), c.Request, _schema, SpType);
+
+        public object Resolve(string keyName, string keyValue)
+        {
+            ServicePrincipalEntity? sp;
+            switch (keyName)
+            {
+                case "id": sp = _store.FindServicePrincipal(keyValue); break;
+                case "appId":
+                    if (!Guid.TryParse(keyValue, out _))
+                        throw GraphException.BadRequest("Invalid value specified for object reference property 'appId'. Please ensure that this value has an appropriate syntax and length.");
+                    sp = _store.FindServicePrincipalByAppId(keyValue);
+                    break;
+                default: throw GraphException.BadRequest($"The alternate key '{keyName}' is not defined for the type 'microsoft.graph.servicePrincipal'.");
+            }
+            if (sp == null || !_store.IsVisible(sp, _clock.Now)) throw GraphException.NotFound(keyValue);
+            return sp;
+        }
+
+        public GraphResponse List(RouteContext c) =>
+            Json(200, CollectionQuery.Parse(c.Request, _schema, SpType, SpResource).Page(_store.VisibleServicePrincipals(_clock.Now).Select(s => s.Json), c.Request, Context(c)));
+
+        public GraphResponse Count(RouteContext c) => RawCount.Answer(c.Request, () => _store.VisibleServicePrincipals(_clock.Now).Count());
+
+        public GraphResponse Create(RouteContext c) => Json(201, Project(CreateServicePrincipal(c.Body, null, c.Caller).Json, c));
+
+        public GraphResponse Get(RouteContext c) => Json(200, Project(c.ItemAs<ServicePrincipalEntity>().Json, c));
+
+        public GraphResponse Update(RouteContext c)
+        {
+            var sp = c.ItemAs<ServicePrincipalEntity>();
+            _authorizer.DemandServicePrincipalWrite(c.Caller, sp);
+            UpdateServicePrincipal(sp, c.Body);
+            return NoContent();
+        }
+
+        public GraphResponse Delete(RouteContext c)
+        {
+            var sp = c.ItemAs<ServicePrincipalEntity>();
+            _authorizer.DemandDeletable(sp);
+            _authorizer.DemandServicePrincipalWrite(c.Caller, sp);
+            _store.RemoveServicePrincipal(sp);
+            return NoContent();
+        }
+
+        /// <summary>PATCH /servicePrincipals(appId='…'): 201 when created (Prefer: create-if-missing), 204 when updated, 404 otherwise.</summary>
+        public GraphResponse Upsert(RouteContext c)
+        {
+            string appId = c.KeyValue!;
+            var body = c.Body;
+            var existing = _store.FindServicePrincipalByAppId(appId);
+            if (existing == null)
+            {
+                bool create = (c.Request.Header("Prefer") ?? "").IndexOf("create-if-missing", StringComparison.OrdinalIgnoreCase) >= 0;
+                if (!create) throw GraphException.NotFound(appId);
+                return Json(201, Project(CreateServicePrincipal(body, appId, c.Caller).Json, c));
+            }
+            if (!_store.IsVisible(existing, _clock.Now)) throw GraphException.NotFound(appId);
+            _authorizer.DemandServicePrincipalWrite(c.Caller, existing);
+            UpdateServicePrincipal(existing, body);
+            return NoContent();
+        }
+
+        /// <summary>
+        /// POST /servicePrincipals {"appId"}: the backing application must exist and be replicated. With
+        /// Application.ReadWrite.OwnedBy only, the caller must own that application.
+        /// </summary>
+        private ServicePrincipalEntity CreateServicePrincipal(JsonObject body, string? appIdFromKey, Caller caller)
+        {
+            bool ownedByOnly = _authorizer.IsLimitedToOwnedApplications(caller);
+            _schema.Validate(SpType, body, SpResource);
+            string? appId = appIdFromKey ?? (string?)body["appId"];
+            if (appIdFromKey != null && body.ContainsKey("appId") && !Entity.SameKey(Entity.TextOf(body["appId"]), appIdFromKey))
+                throw GraphException.InvalidValue("appId", SpResource);
+            if (appId == null) throw GraphException.BadRequest("Property 'appId' is required.");
+            var bodyWithoutAppId = (JsonObject)body.DeepClone();
+            bodyWithoutAppId.Remove("appId");
+            GraphPayload.RejectReadOnly(bodyWithoutAppId, ReadOnly);
+            if (_store.FindServicePrincipalByAppId(appId) != null)
+                throw new GraphException(409, "Request_MultipleObjectsWithSameKeyValue", "Another object with the same value for property servicePrincipalNames already exists.");
+            var app = _store.FindApplicationByAppId(appId);
+            if (app == null || !_store.IsVisible(app, _clock.Now))
+            {
+                // With OwnedBy, a missing (or not yet replicated) backing application is this 403, not the 400 below.
+                if (ownedByOnly) throw GraphAuthorizer.Denied("When using this permission, the backing application of the service principal being created must in the local tenant");
+                throw new GraphException(400, "Request_BadRequest", $"The appId '{appId}' of the service principal does not reference a valid application object.",
+                    new[] { ("NoBackingApplicationObject", $"The appId '{appId}' of the service principal does not reference a valid application object.", "appId") });
+            }
+            if (ownedByOnly && !_authorizer.Owns(caller, app)) throw GraphAuthorizer.Denied();
+
+            var json = _factory.ForApplication(app, _store.TenantId);
+            _merge.Apply(json, bodyWithoutAppId, SpType, ServicePrincipalDefaults.Materialized);
+            var sp = new ServicePrincipalEntity(json);
+            _store.AddServicePrincipal(sp, _clock.VisibleAt);
+            return sp;
+        }
+
+        /// <summary>PATCH merges in place; appId, the only indexed key, is read-only.</summary>
+        private void UpdateServicePrincipal(ServicePrincipalEntity sp, JsonObject body)
+        {
+            _schema.Validate(SpType, body, SpResource);
+            GraphPayload.RejectReadOnly(body, ReadOnly);
+            _merge.Apply(sp.Json, body, SpType, ServicePrincipalDefaults.Materialized);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System;
+using System.Globalization;
+using EntraAppKit.LocalTenant.Model;
+using EntraAppKit.LocalTenant.Store;
+
+namespace EntraAppKit.LocalTenant.Identity
+{
+    /// <summary>Checks client secrets against the stored salted hashes and the credentials' validity windows.</summary>
+    internal sealed class ClientSecretVerifier
+    {
+        private readonly ITenantStore _store;
+        private readonly TenantClock _clock;
+
+        public ClientSecretVerifier(ITenantStore store, TenantClock clock) { _store = store; _clock = clock; }
+
+        /// <summary>A secret that matches only an expired credential is expired, not wrong.</summary>
+        public SecretCheck Check(ApplicationEntity app, string secret)
+        {
+            var now = _clock.Now;
+            bool expired = false;
+            foreach (var cred in app.PasswordCredentials)
+            {
+                var stored = _store.FindSecret((string)cred!["keyId"]!);
+                if (stored == null || !stored.Matches(secret)) continue;
+                var start = DateTimeOffset.Parse((string)cred["startDateTime"]!, CultureInfo.InvariantCulture);
+                var end = DateTimeOffset.Parse((string)cred["endDateTime"]!, CultureInfo.InvariantCulture);
+                if (now >= end) expired = true;
+                else if (now >= start) return SecretCheck.Valid;
+            }
+            return expired ? SecretCheck.Expired : SecretCheck.Invalid;
+        }
+
+        /// <summary>Throws Entra's AADSTS7000222 (expired) or AADSTS7000215 (invalid) unless the secret is valid.</summary>
+        public void Demand(ApplicationEntity app, string secret)
+        {
+            switch (Check(app, secret))
+            {
+                case SecretCheck.Valid: return;
+                case SecretCheck.Expired: throw AadstsException.ExpiredSecret(app.AppId);
+                default: throw AadstsException.InvalidSecret(app.AppId);
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Model;
+using EntraAppKit.LocalTenant.Store;
+
+namespace EntraAppKit.LocalTenant.Identity
+{
+    /// <summary>
+    /// The tokens the tenant issues. Graph access tokens are v1.0 tokens whatever the endpoint, because Graph asks for v1
+    /// (learn.microsoft.com/entra/identity-platform/access-token-claims-reference): iss https://sts.windows.net/{tid}/, appid,
+    /// idtyp, oid, roles (app-only) or scp (delegated), tid, ver "1.0". All are RS256 JWTs signed with the tenant's key. Each
+    /// answer reads the clock once and passes the instant in, so its expires_on and its tokens' exp agree.
+    /// </summary>
+    internal sealed class TokenIssuer
+    {
+        public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(1);
+
+        /// <summary>Entra's refresh tokens last 90 days (configurable-token-lifetimes "Refresh and session token lifetime").</summary>
+        public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(90);
+
+        public const string RefreshTokenType = "rt+jwt";
+
+        public const string GraphAudience = "https://graph.microsoft.com";
+
+        private readonly ITenantStore _store;
+
+        public TokenIssuer(ITenantStore store) { _store = store; }
+
+        /// <summary>The issuer of v1.0 tokens, which Graph checks.</summary>
+        public static string StsIssuerOf(string tenantId) => $"https://sts.windows.net/{tenantId}/";
+
+        private string StsIssuer => StsIssuerOf(_store.TenantId);
+
+        private string AdministratorUserPrincipalName => BuiltInAdministrator.UserPrincipalName(_store.InitialDomain);
+
+        private string Sign(JsonObject payload, string type = "JWT")
+        {
+            var header = new JsonObject { ["typ"] = type, ["alg"] = "RS256", ["kid"] = _store.SigningKey.KeyId };
+            return Jwt.Create(header, payload, _store.SigningKey.Sign);
+        }
+
+        /// <summary>The registered claims every access token starts with.</summary>
+        private static JsonObject Envelope(string audience, string issuer, DateTimeOffset now, TimeSpan lifetime) => new JsonObject
+        {
+            ["aud"] = audience,
+            ["iss"] = issuer,
+            ["iat"] = Jwt.Seconds(now),
+            ["nbf"] = Jwt.Seconds(now),
+            ["exp"] = Jwt.Seconds(now + lifetime),
+        };
+
+        /// <summary>
+        /// An app-only token for <paramref name="sp"/>: roles are the values of the app role assignments it holds on Microsoft Graph
+        /// right now (a snapshot, as in Entra). appidacr is "1" for a secret, "2" for a certificate or a managed identity.
+        /// </summary>
+        public string MintAppToken(ServicePrincipalEntity sp, string audience, string appIdAcr, bool v2, string? managedIdentityResourceId, DateTimeOffset now)
+        {
+            string appId = sp.AppId;
+            var payload = Envelope(audience, StsIssuer, now, AccessTokenLifetime);
+            payload["app_displayname"] = (string?)sp.Json["displayName"];
+            payload["appid"] = appId;
+            payload["appidacr"] = appIdAcr;
+            if (v2) { payload["azp"] = appId; payload["azpacr"] = appIdAcr; }
+            payload["idp"] = StsIssuer;
+            payload["idtyp"] = "app";
+            payload["oid"] = sp.Id;
+            var roles = GraphRolesOf(sp.Id);
+            if (roles.Count > 0) payload["roles"] = new JsonArray(roles.Select(r => (JsonNode?)r).ToArray());
+            payload["sub"] = sp.Id;
+            payload["tid"] = _store.TenantId;
+            payload["uti"] = NewTokenId();
+            payload["ver"] = "1.0";
+            if (managedIdentityResourceId != null) payload["xms_mirid"] = managedIdentityResourceId;
+            return Sign(payload);
+        }
+
+        /// <summary>A delegated token for the built-in administrator through <paramref name="clientAppId"/>; appidacr "0": a public client.</summary>
+        public string MintUserToken(string clientAppId, string clientName, IEnumerable<string> scopes, string audience, bool v2, DateTimeOffset now, TimeSpan lifetime)
+        {
+            var payload = Envelope(audience, StsIssuer, now, lifetime);
+            payload["acct"] = 0;
+            payload["acr"] = "1";
+            payload["amr"] = new JsonArray("pwd");
+            payload["app_displayname"] = clientName;
+            payload["appid"] = clientAppId;
+            payload["appidacr"] = "0";
+            if (v2) { payload["azp"] = clientAppId; payload["azpacr"] = "0"; }
+            payload["idtyp"] = "user";
+            payload["name"] = BuiltInAdministrator.DisplayName;
+            payload["oid"] = _store.AdministratorId;
+            payload["scp"] = string.Join(" ", scopes);
+            payload["sub"] = PairwiseSubject(clientAppId);
+            payload["tid"] = _store.TenantId;
+            payload["unique_name"] = AdministratorUserPrincipalName;
+            payload["upn"] = AdministratorUserPrincipalName;
+            payload["uti"] = NewTokenId();
+            payload["ver"] = "1.0";
+            payload["wids"] = new JsonArray(BuiltInAdministrator.GlobalAdministratorRoleId, BuiltInAdministrator.MemberUserRoleId);
+            return Sign(payload);
+        }
+
+        /// <summary>The v2.0 ID token of a user sign-in (id-token-claims-reference); its issuer is the authority that served it.</summary>
+        public string MintIdToken(string clientAppId, string authority, DateTimeOffset now)
+        {
+            var payload = Envelope(clientAppId, $"{authority}/{_store.TenantId}/v2.0", now, AccessTokenLifetime);
+            payload["name"] = BuiltInAdministrator.DisplayName;
+            payload["oid"] = _store.AdministratorId;
+            payload["preferred_username"] = AdministratorUserPrincipalName;
+            payload["sub"] = PairwiseSubject(clientAppId);
+            payload["tid"] = _store.TenantId;
+            payload["uti"] = NewTokenId();
+            payload["ver"] = "2.0";
+            return Sign(payload);
+        }
+
+        /// <summary>
+        /// A refresh token. Entra's are opaque; this one is a signed JWT (its own typ, audience the client) so it needs no server
+        /// state and survives a reopen, and Graph refuses it as an access token (wrong audience).
+        /// </summary>
+        public string MintRefreshToken(string clientAppId, string scope, DateTimeOffset now)
+        {
+            var payload = Envelope(clientAppId, StsIssuer, now, RefreshTokenLifetime);
+            payload["scope"] = scope;
+            payload["sub"] = _store.AdministratorId;
+            payload["tid"] = _store.TenantId;
+            payload["uti"] = NewTokenId();
+            return Sign(payload, RefreshTokenType);
+        }
+
+        /// <summary>Whether <paramref name="token"/> is a refresh token this tenant issued to <paramref name="clientAppId"/> for its administrator.</summary>
+        public bool IsOwnRefreshToken(string token, string clientAppId, out Jwt refreshToken)
+        {
+            var key = _store.SigningKey;
+            return Jwt.TryParse(token, out refreshToken) && refreshToken.HeaderString("typ") == RefreshTokenType && refreshToken.HeaderString("kid") == key.KeyId &&
+                key.Verify(refreshToken.SigningInput, refreshToken.Signature) && refreshToken.Claim("tid") == _store.TenantId &&
+                refreshToken.Claim("sub") == _store.AdministratorId && string.Equals(refreshToken.Claim("aud"), clientAppId, StringComparison.OrdinalIgnoreCase);
+        }
+
+        /// <summary>MSAL's client_info (client_info=1): the account's uid and utid, base64url JSON.</summary>
+        public string ClientInfo() =>
+            Base64Url.Encode(new JsonObject { ["uid"] = _store.AdministratorId, ["utid"] = _store.TenantId }.ToJsonString());
+
+        /// <summary>A user's sub is pairwise: stable per user and client, different across clients.</summary>
+        private string PairwiseSubject(string clientAppId)
+        {
+            using var sha = SHA256.Create();
+            return Base64Url.Encode(sha.ComputeHash(Encoding.UTF8.GetBytes(_store.AdministratorId + "|" + clientAppId.ToLowerInvariant())));
+        }
+
+        private static string NewTokenId()
+        {
+            var bytes = new byte[16];
+            using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
+            return Base64Url.Encode(bytes);
+        }
+
+        /// <summary>
+        /// The values of the Microsoft Graph app roles assigned to <paramref name="servicePrincipalId"/>
+        /// (learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto).
+        /// </summary>
+        private List<string> GraphRolesOf(string servicePrincipalId)
+        {
+            var graphSp = _store.MicrosoftGraphServicePrincipal;
+            var byId = graphSp.AppRoles.ToDictionary(r => ((string)r!["id"]!).ToLowerInvariant(), r => (string)r!["value"]!);
+            return _store.AssignmentsOf(servicePrincipalId)
+                .Where(a => Entity.SameKey(a.ResourceId, graphSp.Id))
+                .Select(a => byId.TryGetValue(a.AppRoleId!.ToLowerInvariant(), out var value) ? value : null)
+                .Where(v => v != null).Select(v => v!).Distinct().ToList();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Model;
+using EntraAppKit.LocalTenant.Persistence;
+using EntraAppKit.LocalTenant.Store;
+
+namespace EntraAppKit.LocalTenant.Identity
+{
+    /// <summary>
+    /// The built-in administrator's sign-in to a client and its consent: which client it is, and which Microsoft Graph scopes
+    /// its tokens carry (oauth2PermissionGrants, learn.microsoft.com/graph/api/oauth2permissiongrant-post).
+    /// </summary>
+    internal sealed class UserConsent
+    {
+        private readonly ITenantStore _store;
+        private readonly TenantClock _clock;
+        private readonly ServicePrincipalFactory _factory;
+        private readonly TenantPersistence _persistence;
+
+        public UserConsent(ITenantStore store, TenantClock clock, ServicePrincipalFactory factory, TenantPersistence persistence)
+        {
+            _store = store; _clock = clock; _factory = factory; _persistence = persistence;
+        }
+
+        public UserClient ClientOf(string clientId, TenantPath tenant)
+        {
+            var app = _store.FindVisibleApplicationByAppId(clientId, _clock.Now);
+            if (app != null)
+            {
+                string name = app.DisplayName ?? "";
+                // Single-tenant apps cannot use the multi-tenant aliases (Entra's AADSTS50194).
+                if (tenant != TenantPath.Tenant && app.SignInAudience == "AzureADMyOrg") throw AadstsException.NotMultiTenant(clientId, name);
+                return new UserClient(clientId, name, app, app.IsFallbackPublicClient);
+            }
+            string firstParty = WellKnownClients.DisplayName(clientId) ?? throw AadstsException.UnknownClient(clientId, _store.DisplayName);
+            return new UserClient(clientId, firstParty, null, true);
+        }
+
+        /// <summary>Graph's spelling of a delegated permission, or null when Graph has none by that name.</summary>
+        public string? GraphScopeValue(string name)
+        {
+            var scope = _store.MicrosoftGraphServicePrincipal.OAuth2PermissionScopes
+                .FirstOrDefault(s => Entity.SameKey(Entity.TextOf(s!["value"]), name) && (bool?)s["isEnabled"] != false);
+            return (string?)scope?["value"];
+        }
+
+        /// <summary>
+        /// The Graph scopes the token carries: every scope the client holds for the administrator (AllPrincipals grants and the
+        /// administrator's Principal grant). At sign-in (<paramref name="consent"/>) the administrator, a Global Administrator,
+        /// consents to what is asked and not yet granted, as a real admin accepting the consent prompt would: named scopes; for
+        /// ".default" the app's static Graph permissions (requiredResourceAccess); for a Microsoft first-party tool with nothing
+        /// granted yet, <see cref="BuiltInAdministrator.Scopes"/> (what a first Connect-MgGraph -Scopes would ask for). Consent
+        /// creates the client's service principal if needed and a Principal oauth2PermissionGrant, both real objects of the tenant.
+        /// </summary>
+        public List<string> ConsentedScopes(UserClient client, ScopeRequest scopes, bool consent)
+        {
+            var sp = _store.FindServicePrincipalByAppId(client.AppId);
+            if (sp != null && sp.IsDisabled) throw AadstsException.DisabledApplication(client.AppId, client.DisplayName);
+            var granted = sp == null ? new List<string>() : GraphScopesGrantedTo(sp.Id);
+            List<string> wanted;
+            if (!scopes.IsDefault) wanted = scopes.Permissions.ToList();
+            else if (client.Application != null) wanted = StaticGraphScopes(client.Application);
+            else wanted = granted.Count == 0 ? BuiltInAdministrator.Scopes.ToList() : new List<string>();
+            var missing = wanted.Where(w => !granted.Contains(w, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (missing.Count > 0)
+            {
+                if (!consent) throw AadstsException.ConsentRequired(client.AppId, client.DisplayName);
+                sp ??= ServicePrincipalForConsent(client);
+                GrantToAdministrator(sp.Id, missing);
+                granted.AddRange(missing);
+                _persistence.Save(); // a token answer is not a Graph write, which the engine would save
+            }
+            if (granted.Count == 0) throw AadstsException.ConsentRequired(client.AppId, client.DisplayName);
+            return granted;
+        }
+
+        /// <summary>The Microsoft Graph scopes the client holds for the administrator: its AllPrincipals grants and the administrator's own Principal grants.</summary>
+        private List<string> GraphScopesGrantedTo(string clientServicePrincipalId)
+        {
+            var scopes = new List<string>();
+            foreach (var g in _store.GrantsOfClient(clientServicePrincipalId))
+            {
+                if (!Entity.SameKey(g.ResourceId, _store.MicrosoftGraphServicePrincipalId)) continue;
+                if (g.ConsentType != "AllPrincipals" && !Entity.SameKey(g.PrincipalId, _store.AdministratorId)) continue;
+                foreach (var s in (g.Scope ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
+                    if (!scopes.Contains(s, StringComparer.OrdinalIgnoreCase)) scopes.Add(s);
+            }
+            return scopes;
+        }
+
+        /// <summary>The delegated Graph permissions an app asks for statically (requiredResourceAccess, type Scope), by value.</summary>
+        private List<string> StaticGraphScopes(ApplicationEntity app)
+        {
+            var graphScopes = _store.MicrosoftGraphServicePrincipal.OAuth2PermissionScopes;
+            var values = new List<string>();
+            foreach (var rra in app.Json["requiredResourceAccess"]!.AsArray())
+            {
+                if (!Entity.SameKey(Entity.TextOf(rra!["resourceAppId"]), PermissionCatalog.MicrosoftGraphAppId)) continue;
+                foreach (var access in rra["resourceAccess"]!.AsArray())
+                {
+                    if ((string?)access!["type"] != "Scope") continue;
+                    var scope = graphScopes.FirstOrDefault(s => Entity.SameKey(Entity.TextOf(s!["id"]), (string)access["id"]!));
+                    if (scope != null && !values.Contains((string)scope["value"]!)) values.Add((string)scope["value"]!);
+                }
+            }
+            return values;
+        }
+
+        /// <summary>Consent gives the client a service principal in the tenant when it has none (app-objects-and-service-principals).</summary>
+        private ServicePrincipalEntity ServicePrincipalForConsent(UserClient client)
+        {
+            if (client.Application != null)
+            {
+                // As POST /servicePrincipals by the administrator: its application is this tenant's, and replication lag applies.
+                var sp = new ServicePrincipalEntity(_factory.ForApplication(client.Application, _store.TenantId));
+                _store.AddServicePrincipal(sp, _clock.VisibleAt);
+                return sp;
+            }
+            var firstParty = new ServicePrincipalEntity(_factory.ForFirstPartyClient(client.AppId, client.DisplayName));
+            _store.AddServicePrincipal(firstParty, DateTimeOffset.MinValue);
+            return firstParty;
+        }
+
+        /// <summary>Adds scopes to the administrator's Principal grant for the client on Graph, creating it if needed.</summary>
+        private void GrantToAdministrator(string clientServicePrincipalId, IEnumerable<string> scopes)
+        {
+            var grant = _store.GrantsOfClient(clientServicePrincipalId).FirstOrDefault(g =>
+                Entity.SameKey(g.ResourceId, _store.MicrosoftGraphServicePrincipalId) && g.ConsentType == "Principal" && Entity.SameKey(g.PrincipalId, _store.AdministratorId));
+            if (grant != null)
+            {
+                var existing = (grant.Scope ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+                grant.Scope = string.Join(" ", existing.Concat(scopes.Where(s => !existing.Contains(s, StringComparer.OrdinalIgnoreCase))));
+                return;
+            }
+            _store.AddGrant(new GrantEntity(new JsonObject
+            {
+                ["clientId"] = clientServicePrincipalId,
+                ["consentType"] = "Principal",
+                ["id"] = OpaqueId.New(),
+                ["principalId"] = _store.AdministratorId,
+                ["resourceId"] = _store.MicrosoftGraphServicePrincipalId,
+                ["scope"] = string.Join(" ", scopes),
+            }));
+        }
+    }
+}

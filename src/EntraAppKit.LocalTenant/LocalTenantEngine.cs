@@ -1,0 +1,300 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using EntraAppKit.LocalTenant.Authorization;
+using EntraAppKit.LocalTenant.Diagnostics;
+using EntraAppKit.LocalTenant.Faults;
+using EntraAppKit.LocalTenant.Handlers;
+using EntraAppKit.LocalTenant.Http;
+using EntraAppKit.LocalTenant.Identity;
+using EntraAppKit.LocalTenant.Model;
+using EntraAppKit.LocalTenant.Persistence;
+using EntraAppKit.LocalTenant.Routing;
+using EntraAppKit.LocalTenant.Store;
+
+namespace EntraAppKit.LocalTenant
+{
+    /// <summary>
+    /// An offline Microsoft Entra tenant that answers Microsoft Graph v1.0 requests for app registrations the way the real
+    /// service does: same URLs, JSON, status codes, error codes and messages, limits and replication lag. It is also the
+    /// tenant's identity provider (OpenID discovery, token endpoints, managed identity endpoint) and authorises Graph calls
+    /// from the claims of the tokens it issues. Serve it in-process with <see cref="CreateHandler"/> or over HTTP with the server.
+    /// </summary>
+    /// <remarks>
+    /// A facade: the <see cref="RouteTable"/> lists the routes, <see cref="GraphRouter"/> matches them and asks the
+    /// <see cref="GraphAuthorizer"/>, the handlers answer from the <see cref="ITenantStore"/>, and <see cref="IdentityProvider"/>
+    /// answers the identity endpoints. One lock admits one request at a time; a successful Graph write is saved.
+    /// </remarks>
+    public sealed class LocalTenantEngine
+    {
+        /// <summary>The managed identity endpoint's path (App Service protocol 2019-08-01): IDENTITY_ENDPOINT is the server's base URL plus this.</summary>
+        public const string ManagedIdentityPath = "/msi/token";
+
+        /// <summary>The Global Administrator directory role template id, carried in the built-in administrator's wids claim.</summary>
+        public const string GlobalAdministratorRoleId = BuiltInAdministrator.GlobalAdministratorRoleId;
+
+        /// <summary>The most requests one $batch may hold (learn.microsoft.com/graph/json-batching).</summary>
+        public const int MaxBatchRequests = BatchHandler.MaxRequests;
+
+        private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+        private readonly ITenantStore _store;
+        private readonly TenantClock _clock;
+        private readonly RuntimeSettings _settings;
+        private readonly TenantPersistence _persistence;
+        private readonly GraphAuthenticator _authenticator;
+        private readonly GraphRouter _router;
+        private readonly IdentityRouter _identityRouter;
+        private readonly IdentityProvider _identity;
+        private readonly TokenIssuer _issuer;
+        private readonly ClientSecretVerifier _secrets;
+        private readonly ServicePrincipalFactory _servicePrincipals;
+
+        private LocalTenantEngine(ITenantStore store, LocalTenantOptions options, string? path)
+        {
+            _store = store;
+            _settings = new RuntimeSettings { RequireAuthentication = options.RequireAuthentication };
+            DeviceCodeIntervalSeconds = options.DeviceCodeIntervalSeconds;
+            _clock = new TenantClock(options.Clock, Faults);
+            _persistence = new TenantPersistence(store, path);
+            var schema = GraphSchema.V1;
+            var authorizer = new GraphAuthorizer(store);
+            _servicePrincipals = new ServicePrincipalFactory(schema);
+            _authenticator = new GraphAuthenticator(store, _clock, _settings);
+            _issuer = new TokenIssuer(store);
+            _secrets = new ClientSecretVerifier(store, _clock);
+            var tenants = new TenantPathResolver(store);
+            var consent = new UserConsent(store, _clock, _servicePrincipals, _persistence);
+            var responses = new TokenResponses(_issuer, _clock);
+            var deviceCode = new DeviceCodeEndpoint(store, _clock, _settings, tenants, consent, responses);
+            Routes = new RouteTable(
+                new ApplicationsHandler(store, _clock, schema, authorizer),
+                new PasswordCredentialsHandler(store, _clock, schema, authorizer),
+                new ServicePrincipalsHandler(store, _clock, schema, authorizer, _servicePrincipals),
+                new AppRoleAssignmentsHandler(store, _clock, schema),
+                new OAuth2PermissionGrantsHandler(store, _clock, schema, _settings, _persistence),
+                new OrganizationHandler(store, schema, authorizer),
+                new DomainsHandler(store, schema),
+                new BatchHandler(HandleAsync),
+                new DiscoveryEndpoint(store, tenants),
+                new TokenEndpoint(store, _clock, tenants, _issuer, responses, _secrets, consent, deviceCode),
+                deviceCode,
+                new ManagedIdentityEndpoint(store, _clock, _issuer));
+            _router = new GraphRouter(Routes, authorizer);
+            _identityRouter = new IdentityRouter(Routes);
+            _identity = new IdentityProvider(_gate, _clock);
+        }
+
+        /// <summary>A new, empty tenant held in memory.</summary>
+        public static LocalTenantEngine Create(LocalTenantOptions? options = null)
+        {
+            options ??= new LocalTenantOptions();
+            return new LocalTenantEngine(InMemoryTenantStore.New(options, GraphSchema.V1, options.Clock()), options, null);
+        }
+
+        /// <summary>
+        /// Opens the tenant persisted at <paramref name="path"/>, or creates it there. Every successful write is saved
+        /// atomically. A corrupt or foreign file raises <see cref="LocalTenantStateException"/> and is left untouched.
+        /// </summary>
+        public static LocalTenantEngine Open(string path, LocalTenantOptions? options = null)
+        {
+            options ??= new LocalTenantOptions();
+            bool upgraded = false;
+            var store = StateFile.Exists(path)
+                ? StateFile.Load(path, GraphSchema.V1, out upgraded)
+                : InMemoryTenantStore.New(options, GraphSchema.V1, options.Clock());
+            var tenant = new LocalTenantEngine(store, options, path);
+            if (!StateFile.Exists(path) || upgraded) StateFile.Save(path, store);
+            return tenant;
+        }
+
+        /// <summary>The routes the tenant answers (for tests that check the table itself).</summary>
+        internal RouteTable Routes { get; }
+
+        /// <summary>The tenant's store (for tests that check its indexes).</summary>
+        internal ITenantStore Store => _store;
+
+        public string TenantId => _store.TenantId;
+
+        public string DisplayName => _store.DisplayName;
+
+        /// <summary>The initial <c>*.onmicrosoft.com</c> domain.</summary>
+        public string InitialDomain => _store.InitialDomain;
+
+        public IReadOnlyList<string> VerifiedDomains => _store.AllDomains;
+
+        /// <summary>The file the tenant persists to, or null when it lives in memory only.</summary>
+        public string? Path => _persistence.Path;
+
+        public FaultInjection Faults { get; } = new FaultInjection();
+
+        public RequestLog RequestLog { get; } = new RequestLog();
+
+        public GraphSchema Schema => GraphSchema.V1;
+
+        /// <summary>The delegated permissions the built-in administrator's tokens carry: what EntraAppKit needs.</summary>
+        public static IReadOnlyList<string> AdminScopes => BuiltInAdministrator.Scopes;
+
+        /// <summary>
+        /// Whether a Graph request without a token gets Graph's 401. False by default in-process: such a request acts as the
+        /// built-in administrator (as <c>-LocalTenant</c> does). A request that carries a bearer token is always validated.
+        /// </summary>
+        public bool RequireAuthentication
+        {
+            get => _settings.RequireAuthentication;
+            set => _settings.RequireAuthentication = value;
+        }
+
+        /// <summary>The device code flow's polling interval (Entra answers 5 seconds). Sign-in completes on the first poll after it.</summary>
+        public int DeviceCodeIntervalSeconds
+        {
+            get => _settings.DeviceCodeIntervalSeconds;
+            set => _settings.DeviceCodeIntervalSeconds = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), "The interval is at least one second.");
+        }
+
+        /// <summary>
+        /// Right after a service principal is created, Graph can fail a grant with 404 and still apply it
+        /// (github.com/microsoftgraph/msgraph-sdk-dotnet/issues/3108). On by default.
+        /// </summary>
+        public bool LaggedGrantWritesApply
+        {
+            get => _settings.LaggedGrantWritesApply;
+            set => _settings.LaggedGrantWritesApply = value;
+        }
+
+        /// <summary>The secret a managed identity client sends in X-IDENTITY-HEADER (App Service's IDENTITY_HEADER). Random per tenant, persisted.</summary>
+        public string IdentityHeader => _store.IdentityHeader;
+
+        /// <summary>The built-in administrator's object id (the oid of its tokens).</summary>
+        public string AdministratorId => _store.AdministratorId;
+
+        /// <summary>The built-in administrator's user principal name: admin@{initial domain}.</summary>
+        public string AdministratorUserPrincipalName => BuiltInAdministrator.UserPrincipalName(_store.InitialDomain);
+
+        /// <summary>The kid of the key that signs the tenant's tokens, as published in its JWKS.</summary>
+        public string SigningKeyId => _store.SigningKey.KeyId;
+
+        /// <summary>Adds a verified custom domain (as an admin would in the portal).</summary>
+        public void AddVerifiedDomain(string name)
+        {
+            _gate.Wait();
+            try
+            {
+                _store.AddCustomDomain(name);
+                _persistence.Save();
+            }
+            finally { _gate.Release(); }
+        }
+
+        /// <summary>Whether <paramref name="secret"/> is a current client secret of the application with <paramref name="appId"/>.</summary>
+        public bool VerifyClientSecret(string appId, string secret)
+        {
+            _gate.Wait();
+            try
+            {
+                var app = appId == null ? null : _store.FindApplicationByAppId(appId);
+                return app != null && _secrets.Check(app, secret) == SecretCheck.Valid;
+            }
+            finally { _gate.Release(); }
+        }
+
+        /// <summary>
+        /// A delegated Microsoft Graph access token for the built-in administrator (Global Administrator, <see cref="AdminScopes"/>),
+        /// issued to Microsoft Graph Command Line Tools and signed by the tenant. One hour unless <paramref name="lifetime"/> says otherwise.
+        /// </summary>
+        public string IssueAdminToken(TimeSpan? lifetime = null)
+        {
+            var span = lifetime ?? TokenIssuer.AccessTokenLifetime;
+            if (span <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(lifetime), "A token lifetime is positive.");
+            _gate.Wait();
+            try
+            {
+                return _issuer.MintUserToken(WellKnownClients.GraphCommandLineTools, WellKnownClients.DisplayName(WellKnownClients.GraphCommandLineTools)!,
+                    AdminScopes, TokenIssuer.GraphAudience, v2: false, _clock.Now, span);
+            }
+            finally { _gate.Release(); }
+        }
+
+        /// <summary>
+        /// Creates a managed identity: a service principal with servicePrincipalType "ManagedIdentity" and its own appId, and no
+        /// application object. The first one is the system-assigned identity that <see cref="ManagedIdentityPath"/> serves when the
+        /// request names none; later ones are user-assigned (select them by client_id, mi_res_id or principal_id). It holds
+        /// Graph permissions through app role assignments like any service principal.
+        /// </summary>
+        public (string AppId, string ServicePrincipalId) CreateManagedIdentity(string displayName)
+        {
+            if (string.IsNullOrWhiteSpace(displayName) || displayName.IndexOfAny(new[] { '/', '?', '#' }) >= 0)
+                throw new ArgumentException("A managed identity needs a display name without '/', '?' or '#' (it ends its Azure resource id).", nameof(displayName));
+            _gate.Wait();
+            try
+            {
+                bool systemAssigned = !_store.ManagedIdentities.Any();
+                // A system-assigned identity belongs to its Azure resource (an Automation account here); a user-assigned one is a resource itself.
+                string resourceId = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/localtenant/providers/" +
+                    (systemAssigned ? "Microsoft.Automation/automationAccounts/" : "Microsoft.ManagedIdentity/userAssignedIdentities/") + displayName;
+                var sp = new ServicePrincipalEntity(_servicePrincipals.ForManagedIdentity(displayName, resourceId, systemAssigned));
+                _store.AddServicePrincipal(sp, DateTimeOffset.MinValue);
+                _persistence.Save();
+                return (sp.AppId, sp.Id);
+            }
+            finally { _gate.Release(); }
+        }
+
+        /// <summary>An <see cref="HttpMessageHandler"/> that answers requests in-process, for the Graph SDK or any HttpClient.</summary>
+        public HttpMessageHandler CreateHandler() => new LocalTenantHandler(this);
+
+        /// <summary>
+        /// Answers one request: Microsoft Graph under /v1.0 (and /beta, refused), or one of the identity endpoints
+        /// (<c>/{tenant}/oauth2/…</c>, discovery, <see cref="ManagedIdentityPath"/>). The host is ignored.
+        /// </summary>
+        public async Task<GraphResponse> HandleAsync(GraphRequest request, CancellationToken cancellationToken = default)
+        {
+            var identityRoute = _identityRouter.Match(request.Uri, out var tenant);
+            if (identityRoute != null) return await _identity.HandleAsync(request, identityRoute, tenant, cancellationToken).ConfigureAwait(false);
+
+            var watch = Stopwatch.StartNew();
+            string requestId = Guid.NewGuid().ToString();
+            string relative = GraphRouter.RelativePath(request.Uri);
+            if (Faults.Latency > TimeSpan.Zero) await Task.Delay(Faults.Latency, cancellationToken).ConfigureAwait(false);
+
+            GraphResponse response;
+            try
+            {
+                // Graph authenticates before anything else; a $batch's items are authorised one by one with its token.
+                request.Caller = _authenticator.Authenticate(request);
+                var fault = Faults.Take(request.Method, relative);
+                if (fault != null) throw fault;
+                var outsideLock = _router.MatchOutsideLock(relative);
+                if (outsideLock != null) response = await _router.DispatchOutsideLockAsync(outsideLock, request, cancellationToken).ConfigureAwait(false);
+                else
+                {
+                    await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        response = await _router.DispatchAsync(request, relative, cancellationToken).ConfigureAwait(false);
+                        if (request.Method != "GET" && response.Status < 300) _persistence.Save();
+                    }
+                    finally { _gate.Release(); }
+                }
+            }
+            catch (GraphException e)
+            {
+                response = ErrorResponse(e, requestId, request.Header("client-request-id"));
+            }
+            response.Headers["request-id"] = requestId;
+            response.Headers["client-request-id"] = request.Header("client-request-id") ?? requestId;
+            RequestLog.Add(new RequestLogEntry(_clock.Now, request.Method, relative, response.Status, watch.Elapsed, requestId, request.InBatch));
+            return response;
+        }
+
+        private GraphResponse ErrorResponse(GraphException e, string requestId, string? clientRequestId)
+        {
+            var response = new GraphResponse(e.Status, e.ToJson(requestId, clientRequestId, _clock.Now).ToJsonString(GraphJson.Options));
+            foreach (var h in e.Headers) response.Headers[h.Key] = h.Value;
+            return response;
+        }
+    }
+}

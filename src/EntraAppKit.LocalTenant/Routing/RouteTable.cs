@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using EntraAppKit.LocalTenant.Authorization;
+using EntraAppKit.LocalTenant.Handlers;
+using EntraAppKit.LocalTenant.Http;
+using EntraAppKit.LocalTenant.Identity;
+using static EntraAppKit.LocalTenant.Authorization.GraphPermissions;
+
+namespace EntraAppKit.LocalTenant.Routing
+{
+    /// <summary>
+    /// Every route the tenant answers, in one place: the Graph entity sets with their permission gates and key lookups, each
+    /// Graph route (methods, pattern, permission, handler), $batch, and the identity endpoints. To add a Graph endpoint: write
+    /// the handler method (Handlers/, one class per resource, reading and writing through ITenantStore), name the permissions
+    /// of its reference page in GraphPermissions, and add its Route here (a new entity set also gets its EntitySet).
+    /// </summary>
+    internal sealed class RouteTable
+    {
+        private static readonly string[] Get = { "GET" };
+        private static readonly string[] Post = { "POST" };
+        private static readonly string[] Patch = { "PATCH" };
+        private static readonly string[] Delete = { "DELETE" };
+        /// <summary>$count answers whatever the method (as it always has); not a write, though a non-GET is saved like one.</summary>
+        private static readonly string[] AnyMethod = Array.Empty<string>();
+
+        private readonly Dictionary<string, EntitySet> _sets;
+        private readonly Dictionary<string, IReadOnlyList<Route>> _routesBySet;
+
+        public RouteTable(ApplicationsHandler applications, PasswordCredentialsHandler passwords, ServicePrincipalsHandler servicePrincipals,
+            AppRoleAssignmentsHandler assignments, OAuth2PermissionGrantsHandler grants, OrganizationHandler organization, DomainsHandler domains,
+            BatchHandler batch, DiscoveryEndpoint discovery, TokenEndpoint token, DeviceCodeEndpoint deviceCode, ManagedIdentityEndpoint managedIdentity)
+        {
+            var readApplications = PermissionRequirement.Any(ReadApplications);
+            var writeApplications = PermissionRequirement.Any(WriteApplications);
+            var writeAssignments = PermissionRequirement.Any(WriteAssignments);
+            var readGrants = PermissionRequirement.Any(ReadGrants);
+            var writeGrants = PermissionRequirement.Any(WriteGrants);
+            var readOrganization = PermissionRequirement.Any(ReadOrganization).OrDelegated(UserRead);
+            var readDomains = PermissionRequirement.Any(ReadDomains);
+
+            EntitySets = new[]
+            {
+                // Every write permission also reads, so reading is the gate of every request to the set.
+                new EntitySet("applications", readApplications, applications.Resolve),
+                new EntitySet("servicePrincipals", readApplications, servicePrincipals.Resolve),
+                new EntitySet("oauth2PermissionGrants", readGrants, grants.Resolve, writeGate: writeGrants),
+                new EntitySet("organization", readOrganization, organization.Resolve, methods: Get),
+                new EntitySet("domains", readDomains, domains.Resolve, methods: Get),
+            };
+
+            var routes = new List<Route>
+            {
+                // learn.microsoft.com/graph/api/resources/application
+                new Route(Get, "applications", readApplications, Sync(applications.List)),
+                new Route(Post, "applications", writeApplications, Sync(applications.Create)),
+                new Route(AnyMethod, "applications/$count", readApplications, Sync(applications.Count)),
+                new Route(Patch, "applications/{uniqueName}", writeApplications, Sync(applications.Upsert)),
+                new Route(Get, "applications/{key}", readApplications, Sync(applications.Get)),
+                new Route(Patch, "applications/{key}", writeApplications, Sync(applications.Update)),
+                new Route(Delete, "applications/{key}", writeApplications, Sync(applications.Delete)),
+            };
+            routes.AddRange(Action("applications/{key}/addPassword", writeApplications, passwords.Add));
+            routes.AddRange(Action("applications/{key}/removePassword", writeApplications, passwords.Remove));
+            routes.AddRange(new[]
+            {
+                // learn.microsoft.com/graph/api/resources/serviceprincipal
+                new Route(Get, "servicePrincipals", readApplications, Sync(servicePrincipals.List)),
+                new Route(Post, "servicePrincipals", writeApplications.AfterPayload(), Sync(servicePrincipals.Create)),
+                new Route(AnyMethod, "servicePrincipals/$count", readApplications, Sync(servicePrincipals.Count)),
+                new Route(Patch, "servicePrincipals/{appId}", writeApplications, Sync(servicePrincipals.Upsert)),
+                new Route(Get, "servicePrincipals/{key}", readApplications, Sync(servicePrincipals.Get)),
+                new Route(Patch, "servicePrincipals/{key}", writeApplications, Sync(servicePrincipals.Update)),
+                new Route(Delete, "servicePrincipals/{key}", writeApplications, Sync(servicePrincipals.Delete)),
+
+                // learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto: "AppRoleAssignment.ReadWrite.All and Application.Read.All"
+                new Route(Get, "servicePrincipals/{key}/appRoleAssignedTo", readApplications, Sync(assignments.ListAssignedTo)),
+                new Route(Post, "servicePrincipals/{key}/appRoleAssignedTo", writeAssignments, Sync(assignments.Create)),
+                new Route(Get, "servicePrincipals/{key}/appRoleAssignedTo/{id}", readApplications, Sync(assignments.GetAssignedTo), resolveId: assignments.ResolveAssignedTo),
+                new Route(Delete, "servicePrincipals/{key}/appRoleAssignedTo/{id}", writeAssignments, Sync(assignments.Delete), resolveId: assignments.ResolveAssignedTo),
+                new Route(Get, "servicePrincipals/{key}/appRoleAssignments", readApplications, Sync(assignments.ListAssignments)),
+                new Route(Get, "servicePrincipals/{key}/appRoleAssignments/{id}", readApplications, Sync(assignments.GetAssignment), resolveId: assignments.ResolveAssignment),
+                new Route(Delete, "servicePrincipals/{key}/appRoleAssignments/{id}", writeAssignments, Sync(assignments.Delete), resolveId: assignments.ResolveAssignment),
+
+                // learn.microsoft.com/graph/api/resources/oauth2permissiongrant
+                new Route(Get, "oauth2PermissionGrants", readGrants, Sync(grants.List)),
+                new Route(Post, "oauth2PermissionGrants", writeGrants, Sync(grants.Create)),
+                new Route(Get, "oauth2PermissionGrants/{key}", readGrants, Sync(grants.Get)),
+                new Route(Patch, "oauth2PermissionGrants/{key}", writeGrants, Sync(grants.Update)),
+                new Route(Delete, "oauth2PermissionGrants/{key}", writeGrants, Sync(grants.Delete)),
+
+                // learn.microsoft.com/graph/api/organization-list, learn.microsoft.com/graph/api/domain-list
+                new Route(Get, "organization", readOrganization, Sync(organization.List)),
+                new Route(Get, "organization/{key}", readOrganization, Sync(organization.Get)),
+                new Route(Get, "domains", readDomains, Sync(domains.List)),
+                new Route(Get, "domains/{key}", readDomains, Sync(domains.Get)),
+            });
+            GraphRoutes = routes;
+            _sets = EntitySets.ToDictionary(s => s.Name, StringComparer.Ordinal);
+            _routesBySet = routes.GroupBy(r => r.EntitySet).ToDictionary(g => g.Key, g => (IReadOnlyList<Route>)g.ToList(), StringComparer.Ordinal);
+
+            // learn.microsoft.com/graph/json-batching: each item is authorised as the request it is.
+            Batch = new Route(Post, "$batch", PermissionRequirement.EachBatchItem, batch.HandleAsync);
+
+            IdentityRoutes = new[]
+            {
+                // App Service's managed identity endpoint (IDENTITY_ENDPOINT).
+                new IdentityRoute("msi/token", false, managedIdentity.Token),
+                new IdentityRoute("{tenant}/v2.0/.well-known/openid-configuration", false, discovery.Configuration),
+                new IdentityRoute("{tenant}/.well-known/openid-configuration", true, discovery.Configuration),
+                new IdentityRoute("{tenant}/discovery/v2.0/keys", false, discovery.Keys),
+                new IdentityRoute("{tenant}/discovery/keys", true, discovery.Keys),
+                new IdentityRoute("{tenant}/oauth2/v2.0/token", false, token.Token),
+                new IdentityRoute("{tenant}/oauth2/token", true, token.Token),
+                new IdentityRoute("{tenant}/oauth2/v2.0/devicecode", false, deviceCode.Issue),
+            };
+        }
+
+        public IReadOnlyList<EntitySet> EntitySets { get; }
+
+        /// <summary>The Graph routes below the entity sets (not $batch).</summary>
+        public IReadOnlyList<Route> GraphRoutes { get; }
+
+        /// <summary>POST /$batch, which runs outside the tenant's lock: its items take the lock one by one.</summary>
+        public Route Batch { get; }
+
+        public IReadOnlyList<IdentityRoute> IdentityRoutes { get; }
+
+        /// <summary>Every Graph route, $batch included.</summary>
+        public IEnumerable<Route> AllGraphRoutes => GraphRoutes.Concat(new[] { Batch });
+
+        public EntitySet? FindEntitySet(string name) => _sets.TryGetValue(name, out var set) ? set : null;
+
+        public IReadOnlyList<Route> RoutesOf(string entitySet) => _routesBySet.TryGetValue(entitySet, out var routes) ? routes : Array.Empty<Route>();
+
+        /// <summary>An OData action answers POST under its name and its namespace-qualified alias (microsoft.graph.addPassword).</summary>
+        private static IEnumerable<Route> Action(string pattern, PermissionRequirement requirement, Func<RouteContext, GraphResponse> handler)
+        {
+            int slash = pattern.LastIndexOf('/');
+            yield return new Route(Post, pattern, requirement, Sync(handler), isAction: true);
+            yield return new Route(Post, pattern.Substring(0, slash + 1) + "microsoft.graph." + pattern.Substring(slash + 1), requirement, Sync(handler), isAction: true);
+        }
+
+        private static Func<RouteContext, CancellationToken, Task<GraphResponse>> Sync(Func<RouteContext, GraphResponse> handler) =>
+            (context, cancellationToken) => Task.FromResult(handler(context));
+    }
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Identity;
+using EntraAppKit.LocalTenant.Model;
+
+namespace EntraAppKit.LocalTenant.Store
+{
+    /// <summary>
+    /// Everything a local tenant holds, and the only way handlers reach it: the tenant's facts, its directory objects as typed
+    /// views over their JSON, and the lookups by id, appId, uniqueName and reference. Not thread-safe: the engine's lock
+    /// admits one caller at a time, and the engine saves the store after each successful write.
+    /// </summary>
+    internal interface ITenantStore
+    {
+        // ----- The tenant -----
+
+        string TenantId { get; }
+
+        /// <summary>The initial domain's prefix: {Name}.onmicrosoft.com.</summary>
+        string Name { get; }
+
+        string DisplayName { get; }
+
+        string CreatedDateTime { get; }
+
+        /// <summary>The default identifier-URI policy (learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions).</summary>
+        bool EnforceIdentifierUriPolicy { get; }
+
+        string InitialDomain { get; }
+
+        IReadOnlyList<string> CustomDomains { get; }
+
+        /// <summary>The initial domain, then the custom ones.</summary>
+        IReadOnlyList<string> AllDomains { get; }
+
+        void AddCustomDomain(string name);
+
+        string MicrosoftGraphServicePrincipalId { get; }
+
+        /// <summary>The object id of the built-in administrator (admin@{initial domain}).</summary>
+        string AdministratorId { get; }
+
+        /// <summary>The managed identity endpoint's shared secret (IDENTITY_HEADER).</summary>
+        string IdentityHeader { get; }
+
+        /// <summary>Signs every token the tenant issues.</summary>
+        SigningKey SigningKey { get; }
+
+        // ----- Applications -----
+
+        IEnumerable<ApplicationEntity> Applications { get; }
+
+        IEnumerable<ApplicationEntity> VisibleApplications(DateTimeOffset now);
+
+        bool IsVisible(ApplicationEntity application, DateTimeOffset now);
+
+        ApplicationEntity? FindApplication(string id);
+
+        ApplicationEntity? FindApplicationByAppId(string appId);
+
+        /// <summary>The first application with this appId that replication has made visible at <paramref name="now"/>.</summary>
+        ApplicationEntity? FindVisibleApplicationByAppId(string appId, DateTimeOffset now);
+
+        ApplicationEntity? FindApplicationByUniqueName(string uniqueName);
+
+        /// <summary>Every application with this uniqueName (at most one, unless a state file was edited by hand).</summary>
+        IReadOnlyList<ApplicationEntity> ApplicationsByUniqueName(string uniqueName);
+
+        /// <summary>An application other than <paramref name="exceptId"/> that already has <paramref name="identifierUri"/>.</summary>
+        ApplicationEntity? FindApplicationByIdentifierUri(string identifierUri, string exceptId);
+
+        void AddApplication(ApplicationEntity application, DateTimeOffset visibleAt);
+
+        /// <summary>Copies the properties of <paramref name="updated"/> into the stored application and re-reads its keys.</summary>
+        void ReplaceApplication(ApplicationEntity application, JsonObject updated);
+
+        /// <summary>Removes the application with its owners and its client secrets (not its service principal).</summary>
+        void RemoveApplication(ApplicationEntity application);
+
+        bool IsOwner(ApplicationEntity application, string principalId);
+
+        void AddOwner(ApplicationEntity application, string principalId);
+
+        /// <summary>Owners by application object id.</summary>
+        IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> Owners { get; }
+
+        // ----- Client secrets: only a salted hash is kept, never the secret text -----
+
+        StoredSecret? FindSecret(string keyId);
+
+        void AddSecret(string keyId, StoredSecret secret);
+
+        void RemoveSecret(string keyId);
+
+        /// <summary>Secrets by keyId.</summary>
+        IEnumerable<KeyValuePair<string, StoredSecret>> Secrets { get; }
+
+        // ----- Service principals -----
+
+        IEnumerable<ServicePrincipalEntity> ServicePrincipals { get; }
+
+        IEnumerable<ServicePrincipalEntity> VisibleServicePrincipals(DateTimeOffset now);
+
+        bool IsVisible(ServicePrincipalEntity servicePrincipal, DateTimeOffset now);
+
+        ServicePrincipalEntity? FindServicePrincipal(string id);
+
+        ServicePrincipalEntity? FindServicePrincipalByAppId(string appId);
+
+        ServicePrincipalEntity? FindVisibleServicePrincipalByAppId(string appId, DateTimeOffset now);
+
+        /// <summary>Managed identities in creation order: the first is the system-assigned one.</summary>
+        IEnumerable<ServicePrincipalEntity> ManagedIdentities { get; }
+
+        ServicePrincipalEntity MicrosoftGraphServicePrincipal { get; }
+
+        /// <summary>Whether it is a service principal every tenant has (Microsoft Graph's): rebuilt from the catalog, never saved or deleted.</summary>
+        bool IsBuiltIn(ServicePrincipalEntity servicePrincipal);
+
+        void AddServicePrincipal(ServicePrincipalEntity servicePrincipal, DateTimeOffset visibleAt);
+
+        /// <summary>Removes the service principal with the grants and app role assignments that name it.</summary>
+        void RemoveServicePrincipal(ServicePrincipalEntity servicePrincipal);
+
+        // ----- oauth2PermissionGrants -----
+
+        IEnumerable<GrantEntity> Grants { get; }
+
+        GrantEntity? FindGrant(string id);
+
+        /// <summary>The grants whose client is this service principal, in creation order.</summary>
+        IReadOnlyList<GrantEntity> GrantsOfClient(string clientServicePrincipalId);
+
+        void AddGrant(GrantEntity grant);
+
+        void RemoveGrant(GrantEntity grant);
+
+        // ----- App role assignments -----
+
+        IEnumerable<AssignmentEntity> Assignments { get; }
+
+        AssignmentEntity? FindAssignment(string id);
+
+        /// <summary>The assignments this service principal holds (its appRoleAssignments), in creation order.</summary>
+        IReadOnlyList<AssignmentEntity> AssignmentsOf(string principalId);
+
+        /// <summary>The assignments of this service principal's roles (its appRoleAssignedTo), in creation order.</summary>
+        IReadOnlyList<AssignmentEntity> AssignmentsTo(string resourceId);
+
+        void AddAssignment(AssignmentEntity assignment);
+
+        void RemoveAssignment(AssignmentEntity assignment);
+    }
+}

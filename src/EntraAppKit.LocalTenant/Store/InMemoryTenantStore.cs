@@ -1,0 +1,221 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Identity;
+using EntraAppKit.LocalTenant.Model;
+
+namespace EntraAppKit.LocalTenant.Store
+{
+    /// <summary>The tenant held in memory: one <see cref="EntityTable{TEntity}"/> per collection with its indexes. Saved and loaded by StateFile.</summary>
+    internal sealed class InMemoryTenantStore : ITenantStore
+    {
+        private readonly List<string> _customDomains = new List<string>();
+        private readonly EntityTable<ApplicationEntity> _applications = new EntityTable<ApplicationEntity>();
+        private readonly EntityTable<ServicePrincipalEntity> _servicePrincipals = new EntityTable<ServicePrincipalEntity>();
+        private readonly EntityTable<GrantEntity> _grants = new EntityTable<GrantEntity>();
+        private readonly EntityTable<AssignmentEntity> _assignments = new EntityTable<AssignmentEntity>();
+        private readonly EntityIndex<ApplicationEntity> _applicationsByAppId;
+        private readonly EntityIndex<ApplicationEntity> _applicationsByUniqueName;
+        private readonly EntityIndex<ServicePrincipalEntity> _servicePrincipalsByAppId;
+        private readonly EntityIndex<GrantEntity> _grantsByClient;
+        private readonly EntityIndex<AssignmentEntity> _assignmentsByPrincipal;
+        private readonly EntityIndex<AssignmentEntity> _assignmentsByResource;
+        private readonly Dictionary<string, StoredSecret> _secrets = new Dictionary<string, StoredSecret>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, List<string>> _owners = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+
+        public InMemoryTenantStore()
+        {
+            _applicationsByAppId = _applications.AddIndex(a => a.AppId);
+            _applicationsByUniqueName = _applications.AddIndex(a => a.UniqueName);
+            _servicePrincipalsByAppId = _servicePrincipals.AddIndex(s => s.AppId);
+            _grantsByClient = _grants.AddIndex(g => g.ClientId);
+            _assignmentsByPrincipal = _assignments.AddIndex(a => a.PrincipalId);
+            _assignmentsByResource = _assignments.AddIndex(a => a.ResourceId);
+        }
+
+        /// <summary>A new tenant as <paramref name="options"/> describe it, with its identity and the built-in service principals.</summary>
+        public static InMemoryTenantStore New(LocalTenantOptions options, GraphSchema schema, DateTimeOffset now)
+        {
+            if (string.IsNullOrWhiteSpace(options.Name) || options.Name.Any(c => !(char.IsLetterOrDigit(c) || c == '-')))
+                throw new ArgumentException("The tenant name must be letters, digits and hyphens (it becomes <name>.onmicrosoft.com).", nameof(options));
+            var store = new InMemoryTenantStore
+            {
+                TenantId = (options.TenantId ?? Guid.NewGuid()).ToString(),
+                Name = options.Name.ToLowerInvariant(),
+                DisplayName = options.DisplayName,
+                CreatedDateTime = GraphTimestamp.Seconds(now),
+                EnforceIdentifierUriPolicy = options.EnforceIdentifierUriPolicy,
+                MicrosoftGraphServicePrincipalId = Guid.NewGuid().ToString(),
+            };
+            store.CreateIdentity();
+            store._customDomains.AddRange(options.VerifiedDomains.Select(d => d.ToLowerInvariant()));
+            store.SeedBuiltIns(schema);
+            return store;
+        }
+
+        // ----- The tenant -----
+
+        public string TenantId { get; internal set; } = "";
+        public string Name { get; internal set; } = "";
+        public string DisplayName { get; internal set; } = "";
+        public string CreatedDateTime { get; internal set; } = "";
+        public bool EnforceIdentifierUriPolicy { get; internal set; } = true;
+        public string MicrosoftGraphServicePrincipalId { get; internal set; } = "";
+        public string AdministratorId { get; internal set; } = "";
+        public string IdentityHeader { get; internal set; } = "";
+        public SigningKey SigningKey { get; internal set; } = null!;
+
+        public string InitialDomain => Name + ".onmicrosoft.com";
+
+        public IReadOnlyList<string> CustomDomains => _customDomains;
+
+        public IReadOnlyList<string> AllDomains => new[] { InitialDomain }.Concat(_customDomains).ToList();
+
+        public void AddCustomDomain(string name)
+        {
+            if (!_customDomains.Contains(name, StringComparer.OrdinalIgnoreCase)) _customDomains.Add(name.ToLowerInvariant());
+        }
+
+        /// <summary>Restores the custom domains as saved.</summary>
+        internal void LoadCustomDomains(IEnumerable<string> names) => _customDomains.AddRange(names);
+
+        /// <summary>Adds the service principals every tenant has (Microsoft Graph). They are rebuilt from the catalog, not persisted.</summary>
+        internal void SeedBuiltIns(GraphSchema schema) =>
+            _servicePrincipals.Add(new ServicePrincipalEntity(PermissionCatalog.BuildMicrosoftGraphServicePrincipal(schema, MicrosoftGraphServicePrincipalId)), DateTimeOffset.MinValue);
+
+        /// <summary>The identity-provider half of a tenant: a signing key, the managed identity secret and the administrator.</summary>
+        internal void CreateIdentity()
+        {
+            SigningKey = SigningKey.Create();
+            var bytes = new byte[32];
+            using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
+            IdentityHeader = Base64Url.Encode(bytes);
+            AdministratorId = Guid.NewGuid().ToString();
+        }
+
+        // ----- Applications -----
+
+        public IEnumerable<ApplicationEntity> Applications => _applications.All;
+
+        public IEnumerable<ApplicationEntity> VisibleApplications(DateTimeOffset now) => _applications.Visible(now);
+
+        public bool IsVisible(ApplicationEntity application, DateTimeOffset now) => _applications.IsVisible(application.Id, now);
+
+        public ApplicationEntity? FindApplication(string id) => _applications.Find(id);
+
+        public ApplicationEntity? FindApplicationByAppId(string appId) => _applicationsByAppId.First(appId);
+
+        public ApplicationEntity? FindVisibleApplicationByAppId(string appId, DateTimeOffset now) =>
+            _applicationsByAppId.All(appId).FirstOrDefault(a => IsVisible(a, now));
+
+        public ApplicationEntity? FindApplicationByUniqueName(string uniqueName) => _applicationsByUniqueName.First(uniqueName);
+
+        public IReadOnlyList<ApplicationEntity> ApplicationsByUniqueName(string uniqueName) => _applicationsByUniqueName.All(uniqueName);
+
+        public ApplicationEntity? FindApplicationByIdentifierUri(string identifierUri, string exceptId) =>
+            _applications.All.FirstOrDefault(a => a.Id != exceptId &&
+                a.IdentifierUris.Any(u => string.Equals((string)u!, identifierUri, StringComparison.OrdinalIgnoreCase)));
+
+        public void AddApplication(ApplicationEntity application, DateTimeOffset visibleAt) => _applications.Add(application, visibleAt);
+
+        public void ReplaceApplication(ApplicationEntity application, JsonObject updated)
+        {
+            foreach (var kv in updated.ToList()) { updated.Remove(kv.Key); application.Json[kv.Key] = kv.Value; }
+            _applications.Reindex(application);
+        }
+
+        public void RemoveApplication(ApplicationEntity application)
+        {
+            string id = application.Id;
+            _applications.Remove(id);
+            _owners.Remove(id);
+            foreach (var keyId in _secrets.Where(kv => kv.Value.ApplicationId == id).Select(kv => kv.Key).ToList()) _secrets.Remove(keyId);
+        }
+
+        public bool IsOwner(ApplicationEntity application, string principalId) =>
+            _owners.TryGetValue(application.Id, out var owners) && owners.Contains(principalId, StringComparer.OrdinalIgnoreCase);
+
+        public void AddOwner(ApplicationEntity application, string principalId)
+        {
+            if (!_owners.TryGetValue(application.Id, out var owners)) _owners[application.Id] = owners = new List<string>();
+            if (!owners.Contains(principalId, StringComparer.OrdinalIgnoreCase)) owners.Add(principalId);
+        }
+
+        /// <summary>Restores an application's owners as saved.</summary>
+        internal void LoadOwners(string applicationId, IEnumerable<string> owners) => _owners[applicationId] = owners.ToList();
+
+        public IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> Owners =>
+            _owners.Select(kv => new KeyValuePair<string, IReadOnlyList<string>>(kv.Key, kv.Value));
+
+        // ----- Client secrets -----
+
+        public StoredSecret? FindSecret(string keyId) => _secrets.TryGetValue(keyId, out var secret) ? secret : null;
+
+        public void AddSecret(string keyId, StoredSecret secret) => _secrets[keyId] = secret;
+
+        public void RemoveSecret(string keyId) => _secrets.Remove(keyId);
+
+        public IEnumerable<KeyValuePair<string, StoredSecret>> Secrets => _secrets;
+
+        // ----- Service principals -----
+
+        public IEnumerable<ServicePrincipalEntity> ServicePrincipals => _servicePrincipals.All;
+
+        public IEnumerable<ServicePrincipalEntity> VisibleServicePrincipals(DateTimeOffset now) => _servicePrincipals.Visible(now);
+
+        public bool IsVisible(ServicePrincipalEntity servicePrincipal, DateTimeOffset now) => _servicePrincipals.IsVisible(servicePrincipal.Id, now);
+
+        public ServicePrincipalEntity? FindServicePrincipal(string id) => _servicePrincipals.Find(id);
+
+        public ServicePrincipalEntity? FindServicePrincipalByAppId(string appId) => _servicePrincipalsByAppId.First(appId);
+
+        public ServicePrincipalEntity? FindVisibleServicePrincipalByAppId(string appId, DateTimeOffset now) =>
+            _servicePrincipalsByAppId.All(appId).FirstOrDefault(s => IsVisible(s, now));
+
+        public IEnumerable<ServicePrincipalEntity> ManagedIdentities => _servicePrincipals.All.Where(s => s.IsManagedIdentity);
+
+        public ServicePrincipalEntity MicrosoftGraphServicePrincipal => _servicePrincipals.Find(MicrosoftGraphServicePrincipalId)!;
+
+        public bool IsBuiltIn(ServicePrincipalEntity servicePrincipal) =>
+            string.Equals(servicePrincipal.Id, MicrosoftGraphServicePrincipalId, StringComparison.OrdinalIgnoreCase);
+
+        public void AddServicePrincipal(ServicePrincipalEntity servicePrincipal, DateTimeOffset visibleAt) => _servicePrincipals.Add(servicePrincipal, visibleAt);
+
+        public void RemoveServicePrincipal(ServicePrincipalEntity servicePrincipal)
+        {
+            string id = servicePrincipal.Id;
+            _servicePrincipals.Remove(id);
+            _grants.RemoveWhere(g => Entity.SameKey(g.ClientId, id) || Entity.SameKey(g.ResourceId, id));
+            _assignments.RemoveWhere(a => Entity.SameKey(a.PrincipalId, id) || Entity.SameKey(a.ResourceId, id));
+        }
+
+        // ----- oauth2PermissionGrants -----
+
+        public IEnumerable<GrantEntity> Grants => _grants.All;
+
+        public GrantEntity? FindGrant(string id) => _grants.Find(id);
+
+        public IReadOnlyList<GrantEntity> GrantsOfClient(string clientServicePrincipalId) => _grantsByClient.All(clientServicePrincipalId);
+
+        // Grants and assignments are not subject to replication lag here: visible at once.
+        public void AddGrant(GrantEntity grant) => _grants.Add(grant, DateTimeOffset.MinValue);
+
+        public void RemoveGrant(GrantEntity grant) => _grants.Remove(grant.Id);
+
+        // ----- App role assignments -----
+
+        public IEnumerable<AssignmentEntity> Assignments => _assignments.All;
+
+        public AssignmentEntity? FindAssignment(string id) => _assignments.Find(id);
+
+        public IReadOnlyList<AssignmentEntity> AssignmentsOf(string principalId) => _assignmentsByPrincipal.All(principalId);
+
+        public IReadOnlyList<AssignmentEntity> AssignmentsTo(string resourceId) => _assignmentsByResource.All(resourceId);
+
+        public void AddAssignment(AssignmentEntity assignment) => _assignments.Add(assignment, DateTimeOffset.MinValue);
+
+        public void RemoveAssignment(AssignmentEntity assignment) => _assignments.Remove(assignment.Id);
+    }
+}
