@@ -158,7 +158,8 @@ function Invoke-Help {
     $aboutText = ConvertTo-AboutHelpText -Markdown $aboutMarkdown
     [System.IO.File]::WriteAllLines((Join-Path $helpOut 'about_EntraAppKit.help.txt'), [string[]] $aboutText, $utf8Bom)
 
-    $pages = @(Get-ChildItem -Path $docs -Filter '*.md' | Where-Object { $_.Name -notlike 'about_*' } | ForEach-Object { $_.FullName })
+    # Cmdlet pages are <Verb>-<Noun>.md; about_ topics and project docs (ARCHITECTURE.md) are not.
+    $pages = @(Get-ChildItem -Path $docs -Filter '*-*.md' | Where-Object { $_.Name -notlike 'about_*' } | ForEach-Object { $_.FullName })
     $maml = Join-Path $helpOut 'EntraAppKit.dll-Help.xml'
     $platyPS = Get-Module -ListAvailable -Name 'Microsoft.PowerShell.PlatyPS' | Sort-Object Version -Descending | Select-Object -First 1
     $legacy = Get-Module -ListAvailable -Name 'platyPS' | Sort-Object Version -Descending | Select-Object -First 1
