@@ -38,7 +38,7 @@ namespace EntraAppKit.Tests.Recipes
         }
 
         [Fact]
-        public async Task SingleTenant_creates_the_registration_the_seed_describes()
+        public async Task SingleTenant_creates_the_registration_Rewst_describes()
         {
             var output = await RunAsync("Rewst Integration");
 

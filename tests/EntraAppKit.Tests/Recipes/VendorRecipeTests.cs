@@ -43,7 +43,7 @@ namespace EntraAppKit.Tests.Recipes
         private static string[] Strings(JsonNode? array) => array!.AsArray().Select(n => (string)n!).ToArray();
 
         [Fact]
-        public async Task Cmg_server_app_matches_the_seed()
+        public async Task Cmg_server_app_matches_the_Configuration_Manager_page()
         {
             var cmg = new CmgServer();
             var result = await RunAsync(cmg.For("CMG-ServerApp"));
@@ -121,7 +121,7 @@ namespace EntraAppKit.Tests.Recipes
         }
 
         [Fact]
-        public async Task Cmg_client_app_matches_the_seed_and_consents_both_permissions()
+        public async Task Cmg_client_app_matches_the_Configuration_Manager_page_and_consents_both_permissions()
         {
             var server = await RunAsync(new CmgServer().For(CmgServer.DefaultName));
             var result = await RunAsync(new CmgClient { ServerClientId = server.ClientId }.For(CmgClient.DefaultName));
@@ -183,7 +183,7 @@ namespace EntraAppKit.Tests.Recipes
         }
 
         [Fact]
-        public async Task Konnect_dcr_requests_and_consents_the_seed_permissions()
+        public async Task Konnect_dcr_requests_and_consents_the_permissions_Kong_lists()
         {
             var result = await RunAsync(new KonnectDcr().For(KonnectDcr.DefaultName));
             var output = new KonnectDcr().Shape(result, asPlainText: false);
