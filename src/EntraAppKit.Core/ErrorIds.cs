@@ -14,5 +14,8 @@ namespace EntraAppKit.Core
         public const string TokenExpired = "TokenExpired";
         public const string AuthenticationFailed = "AuthenticationFailed";
         public const string InsufficientPermissions = "InsufficientPermissions";
+
+        /// <summary>The run made a secret but could not shape its output: the error record's target carries the secret.</summary>
+        public const string SecretInErrorRecord = "SecretInErrorRecord";
     }
 }

@@ -15,6 +15,9 @@ namespace EntraAppKit.Model
         public string AuthenticationMethod { get; set; } = "";
         public string GraphEndpoint { get; set; } = "";
 
+        /// <summary>The signed-in user's directory roles (wids), by name where Entra's built-in roles are known, else by template id.</summary>
+        public string[] DirectoryRoles { get; set; } = Array.Empty<string>();
+
         /// <summary>Delegated permissions in the token (scp).</summary>
         public string[] Scopes { get; set; } = Array.Empty<string>();
 

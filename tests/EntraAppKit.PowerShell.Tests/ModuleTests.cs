@@ -44,7 +44,8 @@ namespace EntraAppKit.PowerShell.Tests
             var app = s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null; New-RewstAppRegistration -Name 'Rewst Integration'").Single();
             Assert.Equal("EntraAppKit.Model.Recipes.RewstAppRegistration", app.BaseObject.GetType().FullName);
             Assert.IsType<SecureString>(app.Properties["ClientSecret"].Value);
-            Assert.Equal(s.RunClean("(Get-EntraAppKitContext).TenantId").Single().BaseObject, app.Properties["AuthSubject"].Value);
+            Assert.Equal("tenant_id", app.Properties["AuthSubject"].Value); // Rewst's field takes tenant_id or common
+            Assert.Equal(s.RunClean("(Get-EntraAppKitContext).TenantId").Single().BaseObject, app.Properties["TenantId"].Value);
 
             var again = s.Run("New-RewstAppRegistration -Name 'Rewst Integration'").Single();
             Assert.Equal(app.Properties["ClientId"].Value, again.Properties["ClientId"].Value);
@@ -72,10 +73,17 @@ namespace EntraAppKit.PowerShell.Tests
             var rows = s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null; New-CmgServerApp -Name CMG-ServerApp | New-CmgClientApp -Name CMG-ClientApp | Grant-AdminConsent");
             Assert.Equal(new[] { ("User.Read", "AlreadyGranted"), ("user_impersonation", "AlreadyGranted") },
                 rows.Select(r => ((string)r.Properties["Permission"].Value, (string)r.Properties["Status"].Value)).OrderBy(x => x.Item1, StringComparer.Ordinal));
-            var server = s.RunClean("New-CmgServerApp -Name CMG-ServerApp").Single();
-            var splat = (System.Collections.Hashtable)s.RunClean("(New-CmgServerApp -Name CMG-ServerApp).ToImportParameters()").Single().BaseObject;
-            Assert.Equal(server.Properties["ClientId"].Value, splat["ClientId"]);
+            // The server's new secret travelled down the pipeline and is still reachable from the rows.
+            var upstream = (PSObject)((PSObject)rows[0].Properties["App"].Value).Properties["ServerApp"].Value;
+            Assert.IsType<SecureString>(upstream.Properties["SecretKey"].Value);
+
+            // The splat needs the run that made a secret; a re-run says so instead of binding null.
+            var splat = (System.Collections.Hashtable)s.RunClean("(New-CmgServerApp -Name CMG-ServerApp -NewSecret -WarningAction SilentlyContinue).ToImportParameters()").Single().BaseObject;
+            Assert.Equal(upstream.Properties["ClientId"].Value, splat["ClientId"]);
             Assert.IsType<Uri>(splat["AppIdUri"]);
+            Assert.IsType<SecureString>(splat["SecretKey"]);
+            s.Run("(New-CmgServerApp -Name CMG-ServerApp -WarningAction SilentlyContinue).ToImportParameters()");
+            Assert.Contains("Graph never shows one again", s.Errors.Last().Exception.Message);
         }
 
         [Fact]

@@ -50,6 +50,9 @@ namespace EntraAppKit.Core.Applications
         /// <summary>The client secret to add, or null.</summary>
         public PlannedChange? SecretChange { get; private set; }
 
+        /// <summary>The display name of the secret to add: the recipe's name and the date, never one the app already has.</summary>
+        public string? SecretDisplayName { get; private set; }
+
         public IReadOnlyList<string> Warnings => _warnings;
 
         public bool Creates => Existing == null;
@@ -80,12 +83,33 @@ namespace EntraAppKit.Core.Applications
                 Updates = ComputePatch(Existing, Existing.AppId, describe: true) != null || Existing.UniqueName == null;
             }
 
-            bool hasSecret = Existing?.PasswordCredentials?.Count > 0;
-            if (Recipe.Secret != null && (!hasSecret || Recipe.NewSecret))
+            var existingSecrets = Existing?.PasswordCredentials ?? new List<PasswordCredential>();
+            if (Recipe.Secret != null && (existingSecrets.Count == 0 || Recipe.NewSecret))
+            {
+                SecretDisplayName = UniqueSecretName(Recipe.Secret.DisplayName, existingSecrets);
                 SecretChange = new PlannedChange(AppTarget, "Add client secret",
-                    $"Add client secret '{Recipe.Secret.DisplayName}' to '{Recipe.DisplayName}', expiring in {Recipe.Secret.LifetimeMonths} months");
+                    $"Add client secret '{SecretDisplayName}' to '{Recipe.DisplayName}', expiring in {Recipe.Secret.LifetimeMonths} months");
+            }
             else if (Recipe.Secret != null)
-                _warnings.Add($"'{Recipe.DisplayName}' already has a client secret; Graph never returns a secret's value again. Run with -NewSecret to add another one.");
+                _warnings.Add($"'{Recipe.DisplayName}' already has {DescribeSecrets(existingSecrets)}; Graph never returns a secret's value again. " +
+                    "Run with -NewSecret to add another one (the existing ones stay until they expire or you remove them).");
+        }
+
+        /// <summary>The secret's display name: the recipe's name and today's date, numbered when the app already has one by that name.</summary>
+        private static string UniqueSecretName(string baseName, IReadOnlyCollection<PasswordCredential> existing)
+        {
+            string name = $"{baseName} {DateTimeOffset.UtcNow:yyyy-MM-dd}".Trim();
+            string candidate = name;
+            for (int n = 2; existing.Any(p => string.Equals(p.DisplayName, candidate, StringComparison.Ordinal)); n++) candidate = $"{name} #{n}";
+            return candidate;
+        }
+
+        /// <summary>"a client secret ('Rewst 2026-11-29', expires 2027-11-29)" or "2 client secrets (…; …)".</summary>
+        private static string DescribeSecrets(IReadOnlyCollection<PasswordCredential> secrets)
+        {
+            var each = secrets.OrderBy(p => p.EndDateTime).Select(p =>
+                $"'{p.DisplayName ?? p.Hint + "…"}', {(p.EndDateTime < DateTimeOffset.UtcNow ? "expired" : "expires")} {p.EndDateTime?.UtcDateTime:yyyy-MM-dd}");
+            return (secrets.Count == 1 ? "a client secret" : $"{secrets.Count} client secrets") + " (" + string.Join("; ", each) + ")";
         }
 
         private void Add(string action, string description) => _changes.Add(new PlannedChange(AppTarget, action, description));

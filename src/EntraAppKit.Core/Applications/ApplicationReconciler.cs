@@ -74,20 +74,58 @@ namespace EntraAppKit.Core.Applications
             return app;
         }
 
-        /// <summary>Adds the planned client secret; Graph returns its value only in this answer (learn.microsoft.com/graph/api/application-addpassword).</summary>
+        /// <summary>
+        /// Adds the planned client secret; Graph returns its value only in this answer (learn.microsoft.com/graph/api/application-addpassword).
+        /// If the answer is lost (a failure or Ctrl+C after the request left), a secret nobody holds may exist: it is looked up by its
+        /// display name, which is unique on the app, and removed again, and the error says whether that worked.
+        /// </summary>
         public async Task<(SecureString? Secret, DateTimeOffset? Expires)> AddSecretAsync(ApplicationPlan plan, Application app, CancellationToken cancellationToken)
         {
             if (!plan.AddsSecret) return (null, LatestExpiry(app));
             string id = app.Id!;
-            var secret = plan.Recipe.Secret!;
-            var end = DateTimeOffset.UtcNow.AddMonths(secret.LifetimeMonths);
-            var credential = await _retry.ExecuteAsync("Adding the client secret", async () => (await _session.Client.Applications[id].AddPassword.PostAsync(new AddPasswordPostRequestBody
+            string name = plan.SecretDisplayName!;
+            var end = DateTimeOffset.UtcNow.AddMonths(plan.Recipe.Secret!.LifetimeMonths);
+            PasswordCredential credential;
+            try
             {
-                PasswordCredential = new PasswordCredential { DisplayName = secret.DisplayName, EndDateTime = end },
-            }, cancellationToken: cancellationToken).ConfigureAwait(false))!, cancellationToken).ConfigureAwait(false);
+                credential = await _retry.ExecuteAsync("Adding the client secret", async () => (await _session.Client.Applications[id].AddPassword.PostAsync(new AddPasswordPostRequestBody
+                {
+                    PasswordCredential = new PasswordCredential { DisplayName = name, EndDateTime = end },
+                }, cancellationToken: cancellationToken).ConfigureAwait(false))!, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                string cleanup = await RemoveUnheldSecretsAsync(id, name).ConfigureAwait(false);
+                if (e is OperationCanceledException) throw new OperationCanceledException($"Stopped while adding the client secret '{name}' to '{app.DisplayName}'. {cleanup}", e, cancellationToken);
+                var failure = GraphErrors.Wrap(e, "Adding the client secret");
+                throw new EntraAppKitException(failure.ErrorId, failure.Category, $"{failure.Message} {cleanup}", e, failure.RequestId);
+            }
             var text = SecretText.ToSecureString(credential.SecretText);
             credential.SecretText = null;
             return (text, credential.EndDateTime);
+        }
+
+        /// <summary>Removes any secret named <paramref name="name"/> (just added, its value lost); says what happened.</summary>
+        private async Task<string> RemoveUnheldSecretsAsync(string applicationId, string name)
+        {
+            // The caller's token may be cancelled already: the clean-up has its own, short, deadline.
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                var app = await _session.Client.Applications[applicationId].GetAsync(c => c.QueryParameters.Select = new[] { "passwordCredentials" }, deadline.Token).ConfigureAwait(false);
+                var orphans = (app?.PasswordCredentials ?? new List<PasswordCredential>()).Where(p => p.DisplayName == name && p.KeyId.HasValue).ToList();
+                foreach (var orphan in orphans)
+                    await _session.Client.Applications[applicationId].RemovePassword.PostAsync(
+                        new Microsoft.Graph.Applications.Item.RemovePassword.RemovePasswordPostRequestBody { KeyId = orphan.KeyId }, cancellationToken: deadline.Token).ConfigureAwait(false);
+                return orphans.Count == 0
+                    ? "No client secret was created."
+                    : $"The client secret '{name}' that was created (its value never reached you) was removed again.";
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                return $"A client secret '{name}' may have been created whose value never reached you, and checking for it failed ({e.Message}): " +
+                    $"remove it under Certificates & secrets, or with Graph's removePassword.";
+            }
         }
 
         private static DateTimeOffset? LatestExpiry(Application? app) =>

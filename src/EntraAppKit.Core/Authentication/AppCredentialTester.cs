@@ -33,7 +33,7 @@ namespace EntraAppKit.Core.Authentication
             }
             catch (AuthenticationFailedException e)
             {
-                result.Error = e.InnerException?.Message ?? e.Message;
+                result.Error = EntraSignInError.Describe(e);
             }
             return result;
         }

@@ -55,6 +55,11 @@ namespace EntraAppKit.Core.Connections
 
         public TokenCredential? BuiltInAdministrator { get; }
 
+        /// <summary>Where Graph requests really go, for Get-EntraAppKitContext: the endpoint, or the in-process handler that answers its URLs.</summary>
+        public string EndpointDescription => _graphTransport == null
+            ? Environment.GraphEndpoint
+            : $"{Environment.GraphEndpoint} (in-process: {Name})";
+
         /// <summary>A new final handler for a Graph HTTP client (each client owns and disposes its own).</summary>
         internal HttpMessageHandler CreateGraphTransport() => _graphTransport?.Invoke() ?? new HttpClientHandler();
 

@@ -95,7 +95,7 @@ namespace EntraAppKit.Core.Connections
             {
                 // Entra's own answer (AADSTS code and text) is in the inner MSAL exception; it never contains the secret.
                 throw new EntraAppKitException(ErrorIds.AuthenticationFailed, EntraErrorCategory.PermissionDenied,
-                    $"Sign-in by {Method} failed: {e.InnerException?.Message ?? e.Message}", e);
+                    $"Sign-in by {Method} failed: {EntraSignInError.Describe(e)}", e);
             }
         }
 
@@ -111,7 +111,9 @@ namespace EntraAppKit.Core.Connections
                 TenantDisplayName = Tenant.DisplayName,
                 Environment = Target.Name,
                 AuthenticationMethod = AuthenticationMethod,
-                GraphEndpoint = Session.GraphEndpoint,
+                GraphEndpoint = Target.EndpointDescription,
+                DirectoryRoles = (claims?.DirectoryRoles ?? Array.Empty<string>())
+                    .Where(w => !string.Equals(w, DirectoryRoleNames.MemberUser, StringComparison.OrdinalIgnoreCase)).Select(DirectoryRoleNames.NameOf).ToArray(),
                 Scopes = (claims?.Scopes ?? Array.Empty<string>()).ToArray(),
                 Roles = (claims?.Roles ?? Array.Empty<string>()).ToArray(),
                 TokenExpiresOn = claims?.ExpiresOn,

@@ -62,17 +62,27 @@ namespace EntraAppKit.Core.Recipes
             return new RecipePlan(recipe, tenant, applicationPlan, consentPlan, caller, warnings);
         }
 
-        /// <summary>Applies a plan made by <see cref="PlanAsync"/>: only the listed changes are written.</summary>
-        public Task<AppRegistrationResult> ApplyAsync(RecipePlan plan, CancellationToken cancellationToken = default) =>
-            GraphErrors.Guard("Applying " + plan.Recipe.RecipeName, () => ApplyCoreAsync(plan, cancellationToken));
+        /// <summary>
+        /// Applies a plan made by <see cref="PlanAsync"/>: only the listed changes are written, the client secret last.
+        /// <paramref name="progress"/> hears each step as it starts.
+        /// </summary>
+        public Task<AppRegistrationResult> ApplyAsync(RecipePlan plan, CancellationToken cancellationToken = default, Action<string>? progress = null) =>
+            GraphErrors.Guard("Applying " + plan.Recipe.RecipeName, () => ApplyCoreAsync(plan, progress ?? (_ => { }), cancellationToken));
 
-        private async Task<AppRegistrationResult> ApplyCoreAsync(RecipePlan plan, CancellationToken cancellationToken)
+        private async Task<AppRegistrationResult> ApplyCoreAsync(RecipePlan plan, Action<string> progress, CancellationToken cancellationToken)
         {
             if (plan.Caller != null) PermissionPreflight.Check(plan.Caller, plan);
+            string name = plan.Recipe.DisplayName;
+            if (plan.Application.Creates) progress($"Creating the application '{name}'");
+            else if (plan.Application.Updates) progress($"Updating the application '{name}'");
             var app = await _applications.ApplyAsync(plan.Application, cancellationToken).ConfigureAwait(false);
+            if (plan.Consent.ServicePrincipalChange != null) progress($"Creating the service principal of '{name}'");
             var sp = await _consent.EnsureServicePrincipalAsync(plan.Consent, app.AppId!, cancellationToken).ConfigureAwait(false);
-            var (secret, secretExpires) = await _applications.AddSecretAsync(plan.Application, app, cancellationToken).ConfigureAwait(false);
+            if (plan.Consent.ConsentChanges.Count > 0) progress($"Granting admin consent to '{name}'");
             await _consent.ApplyAsync(plan.Consent, sp, cancellationToken).ConfigureAwait(false);
+            // Last: nothing after it can fail and leave a secret nobody holds.
+            if (plan.Application.AddsSecret) progress($"Adding the client secret '{plan.Application.SecretDisplayName}'");
+            var (secret, secretExpires) = await _applications.AddSecretAsync(plan.Application, app, cancellationToken).ConfigureAwait(false);
 
             var recipe = plan.Recipe;
             return new AppRegistrationResult

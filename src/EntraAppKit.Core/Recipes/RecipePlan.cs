@@ -14,11 +14,12 @@ namespace EntraAppKit.Core.Recipes
         internal RecipePlan(AppRecipe recipe, TenantFacts tenant, ApplicationPlan application, ConsentPlan consent, TokenClaims? caller, IEnumerable<string> warnings)
         {
             Recipe = recipe; Tenant = tenant; Application = application; Consent = consent; Caller = caller;
-            // The order the engine writes in: the application, its service principal, the secret, then consent.
+            // The order the engine writes in: the application, its service principal, consent, and the secret last, so that no
+            // later failure can leave a secret behind whose value nobody received.
             Changes = application.Changes
                 .Concat(consent.ServicePrincipalChange == null ? Enumerable.Empty<PlannedChange>() : new[] { consent.ServicePrincipalChange })
-                .Concat(application.SecretChange == null ? Enumerable.Empty<PlannedChange>() : new[] { application.SecretChange })
                 .Concat(consent.ConsentChanges)
+                .Concat(application.SecretChange == null ? Enumerable.Empty<PlannedChange>() : new[] { application.SecretChange })
                 .ToList();
             Warnings = warnings.Concat(application.Warnings).ToList();
         }

@@ -24,5 +24,8 @@ namespace EntraAppKit.Model.Authentication
 
         /// <summary>Entra's answer when it refused (AADSTS code and text); never contains the secret.</summary>
         public string? Error { get; set; }
+
+        /// <summary>The object piped in (a recipe's output), so the secret it carries stays reachable.</summary>
+        public object? App { get; set; }
     }
 }

@@ -16,5 +16,8 @@ namespace EntraAppKit.Model.Operations
 
         /// <summary>"Granted" by this run, or "AlreadyGranted".</summary>
         public string Status { get; set; } = "";
+
+        /// <summary>The object piped in (a recipe's output), so a secret made upstream stays reachable from these rows.</summary>
+        public object? App { get; set; }
     }
 }

@@ -17,6 +17,12 @@ namespace EntraAppKit.Model.Operations
         public string[] PublicClientRedirectUris { get; set; } = Array.Empty<string>();
         public string[] IdentifierUris { get; set; } = Array.Empty<string>();
 
+        /// <summary>
+        /// The new client secret of the recipe output piped in (Add-WriteBackRedirectUri passes it on); null otherwise, since Graph
+        /// never returns a secret.
+        /// </summary>
+        public object? ClientSecret { get; set; }
+
         /// <summary>How many client secrets the app has.</summary>
         public int SecretCount { get; set; }
 

@@ -24,8 +24,15 @@ namespace EntraAppKit.Model.Recipes
         /// <summary>The same as <see cref="AppRegistrationOutput.ClientId"/>, named so New-CmgClientApp -ServerClientId binds to it from the pipeline.</summary>
         public string ServerClientId => ClientId;
 
-        /// <summary>Exactly the parameters of Import-CMAADServerApplication, for splatting: <c>$p = $app.ToImportParameters(); Import-CMAADServerApplication @p</c>.</summary>
-        public Hashtable ToImportParameters() => new Hashtable
+        /// <summary>
+        /// Exactly the parameters of Import-CMAADServerApplication, for splatting: <c>$p = $app.ToImportParameters(); Import-CMAADServerApplication @p</c>.
+        /// Only the run that made the secret can give them: Graph never returns a secret again.
+        /// </summary>
+        public Hashtable ToImportParameters() => SecretKey == null
+            ? throw new InvalidOperationException(
+                $"'{AppName}' already had a client secret, so this run made none and Graph never shows one again: Import-CMAADServerApplication needs -SecretKey. " +
+                "Use the output of the run that made the secret, or run New-CmgServerApp -NewSecret and use its output.")
+            : new Hashtable
         {
             ["TenantName"] = TenantName,
             ["TenantId"] = TenantId,

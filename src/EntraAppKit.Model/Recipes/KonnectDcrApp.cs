@@ -13,6 +13,9 @@ namespace EntraAppKit.Model.Recipes
         public string InitialClientId { get; set; } = "";
 
         /// <summary>"Initial Client Secret": a SecureString, or a String with -AsPlainText; null when the run added none.</summary>
-        public object? InitialClientSecret { get; set; }
+        public object? ClientSecret { get; set; }
+
+        /// <summary>Kong's name for <see cref="ClientSecret"/>.</summary>
+        public object? InitialClientSecret => ClientSecret;
     }
 }

@@ -6,7 +6,7 @@ namespace EntraAppKit.Model.Recipes
         /// <summary>Rewst's "Client Secret": a SecureString, or a String with -AsPlainText; null when the run added none.</summary>
         public object? ClientSecret { get; set; }
 
-        /// <summary>Rewst's "Auth Subject": the tenant id (single tenant) or <c>common</c> (multitenant).</summary>
+        /// <summary>Rewst's "Auth Subject": <c>tenant_id</c> (single tenant: Rewst then needs <see cref="AppRegistrationOutput.TenantId"/> in its Tenant ID field) or <c>common</c> (multitenant).</summary>
         public string AuthSubject { get; set; } = "";
 
         /// <summary>The redirect URI the app registration carries for Rewst.</summary>

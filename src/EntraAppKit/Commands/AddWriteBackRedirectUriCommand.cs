@@ -23,6 +23,11 @@ namespace EntraAppKit.Commands
         [ValidateNotNullOrEmpty]
         public string[] Uri { get; set; } = Array.Empty<string>();
 
+        /// <summary>The new client secret of the recipe output piped in, passed on in the output so it is not lost down the pipeline.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        [AllowNull]
+        public object? ClientSecret { get; set; }
+
         protected override object? ErrorTarget => ClientId;
 
         protected override void ExecuteCmdlet()
@@ -32,7 +37,11 @@ namespace EntraAppKit.Commands
                 ct => operations.PlanAddWebRedirectUrisAsync(ClientId, Uri, ct),
                 plan => plan.Changes,
                 operations.ApplyAddWebRedirectUrisAsync,
-                registration => WriteObject(registration),
+                registration =>
+                {
+                    registration.ClientSecret = ClientSecret;
+                    WriteObject(registration);
+                },
                 unchanged: plan => $"'{plan.DisplayName}' already has every one of these redirect URIs.");
         }
     }

@@ -74,17 +74,42 @@ namespace EntraAppKit.Commands
         protected void Execute<TPlan, TResult>(string activity, Func<CancellationToken, Task<TPlan>> plan, Func<TPlan, IReadOnlyList<PlannedChange>> changesOf,
             Func<TPlan, CancellationToken, Task<TResult>> apply, Action<TResult> write, Func<TPlan, string>? unchanged = null)
         {
-            WriteProgress(new ProgressRecord(1, activity, "Reading the tenant"));
-            var planned = RunCore(plan);
-            var changes = changesOf(planned);
-            if (changes.Count == 0 && unchanged != null) WriteVerbose(unchanged(planned));
-            bool approved = changes.Aggregate(true, (ok, change) => ShouldProcess(change.Description, change.Description + "?", change.Action) && ok);
-            if (!approved) return;
-            WriteProgress(new ProgressRecord(1, activity, $"Applying {changes.Count} change(s)"));
-            var result = RunCore(ct => apply(planned, ct));
-            WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
-            write(result);
+            // The bar is completed on every way out: done, declined, -WhatIf, or a failure.
+            try
+            {
+                WriteProgress(new ProgressRecord(ProgressId, activity, "Reading the tenant"));
+                var planned = RunCore(plan);
+                var changes = changesOf(planned);
+                if (changes.Count == 0 && unchanged != null) WriteVerbose(unchanged(planned));
+                PlannedChange? declined = null;
+                bool whatIf = false;
+                foreach (var change in changes)
+                {
+                    if (ShouldProcess(change.Description, change.Description + "?", change.Action, out ShouldProcessReason reason)) continue;
+                    whatIf |= reason == ShouldProcessReason.WhatIf;
+                    declined ??= change;
+                }
+                if (declined != null)
+                {
+                    // -Confirm answered No to one step: all of a command's changes are applied or none, and the user hears so.
+                    if (!whatIf) WriteWarning($"Nothing was changed: '{declined.Description}' was declined, and {MyInvocation.MyCommand.Name} applies all of its changes or none.");
+                    return;
+                }
+                WriteProgress(new ProgressRecord(ProgressId, activity, changes.Count == 0 ? "Nothing to change" : $"Applying {changes.Count} change(s)"));
+                var result = RunCore(ct => apply(planned, ct));
+                write(result);
+            }
+            finally
+            {
+                WriteProgress(new ProgressRecord(ProgressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
         }
+
+        private const int ProgressId = 1;
+
+        /// <summary>Reports the core's steps as they start, as progress under <paramref name="activity"/> (from any thread).</summary>
+        protected Action<string> ProgressOf(string activity) =>
+            step => OnPipelineThread(() => WriteProgress(new ProgressRecord(ProgressId, activity, step)));
 
         /// <summary>
         /// Runs <paramref name="work"/> and waits for it. Meanwhile its trace lines become verbose output, and anything it
@@ -134,7 +159,7 @@ namespace EntraAppKit.Commands
             if (e is OperationCanceledException) return new ErrorRecord(e, "OperationStopped", ErrorCategory.OperationStopped, target);
             if (!(e is EntraAppKitException known))
                 return new ErrorRecord(e, "UnexpectedError", ErrorCategory.NotSpecified, target);
-            var record = new ErrorRecord(known, known.ErrorId, Map(known.Category), target);
+            var record = new ErrorRecord(known, known.ErrorId, Map(known.Category), known.TargetObject ?? target);
             if (known.RequestId != null) record.ErrorDetails = new ErrorDetails(known.Message) { RecommendedAction = $"Graph request-id {known.RequestId}" };
             return record;
         }

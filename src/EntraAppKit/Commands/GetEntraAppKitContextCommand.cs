@@ -13,7 +13,8 @@ namespace EntraAppKit.Commands
         protected override void ExecuteCmdlet()
         {
             var connection = Connection;
-            if (connection != null) WriteObject(RunCore(ct => connection.GetContextAsync(ct)));
+            if (connection == null) WriteWarning("Not connected. Run Connect-EntraAppKit first (Connect-EntraAppKit -LocalTenant works offline).");
+            else WriteObject(RunCore(ct => connection.GetContextAsync(ct)));
         }
     }
 }

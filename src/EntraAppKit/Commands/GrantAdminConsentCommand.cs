@@ -25,6 +25,10 @@ namespace EntraAppKit.Commands
         [ArgumentCompleter(typeof(Completion.PermissionNameCompleter))]
         public string[]? Permission { get; set; }
 
+        /// <summary>The app's object when piped in (a recipe's output), kept in every row so a secret made upstream stays reachable.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
         protected override object? ErrorTarget => ClientId;
 
         protected override void ExecuteCmdlet()
@@ -34,7 +38,14 @@ namespace EntraAppKit.Commands
                 ct => consent.PlanAsync(ClientId, Permission, ct),
                 plan => plan.Changes,
                 consent.ApplyAsync,
-                rows => { foreach (var row in rows) WriteObject(row); });
+                rows =>
+                {
+                    foreach (var row in rows)
+                    {
+                        row.App = InputObject;
+                        WriteObject(row);
+                    }
+                });
         }
     }
 }

@@ -28,6 +28,10 @@ namespace EntraAppKit.Commands
 
         protected override string AppName => Name;
 
-        protected override void ExecuteCmdlet() => Run(new CmgClient { ServerClientId = ServerClientId });
+        /// <summary>The server app's object when piped in, kept in the output so the server's new secret stays reachable.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
+        protected override void ExecuteCmdlet() => Run(new CmgClient { ServerClientId = ServerClientId, ServerApp = InputObject });
     }
 }

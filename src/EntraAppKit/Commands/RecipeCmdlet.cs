@@ -1,4 +1,6 @@
+using System;
 using System.Management.Automation;
+using EntraAppKit.Core;
 using EntraAppKit.Core.Recipes;
 using EntraAppKit.Model.Recipes;
 using EntraAppKit.Validation;
@@ -39,7 +41,10 @@ namespace EntraAppKit.Commands
         /// <summary>-AsPlainText: return the secret as a string.</summary>
         protected virtual bool SecretAsPlainText => false;
 
-        /// <summary>Plans, confirms and applies <paramref name="recipe"/> with the common inputs, and writes the vendor's output.</summary>
+        /// <summary>
+        /// Plans, confirms and applies <paramref name="recipe"/> with the common inputs, and writes the vendor's output, then its
+        /// warnings: the object that may carry a new secret goes out before anything that could prompt or stop the command.
+        /// </summary>
         protected void Run(IVendorRecipe<TOutput> recipe)
         {
             var input = new RecipeInput
@@ -48,15 +53,40 @@ namespace EntraAppKit.Commands
                 SecretLifetimeMonths = SecretLifetime, NewSecret = AddNewSecret, AsPlainText = SecretAsPlainText,
             };
             var engine = new RecipeEngine(RequireConnection().Session);
-            Execute($"{MyInvocation.MyCommand.Name}: {AppName}",
+            string activity = $"{MyInvocation.MyCommand.Name}: {AppName}";
+            var progress = ProgressOf(activity);
+            Execute(activity,
                 ct => engine.PlanAsync(recipe.Build(input), ct),
                 plan => plan.Changes,
-                async (plan, ct) => recipe.Shape(await engine.ApplyAsync(plan, ct).ConfigureAwait(false), input),
-                output =>
+                async (plan, ct) =>
                 {
-                    foreach (var warning in output.Warnings) WriteWarning(warning);
+                    var result = await engine.ApplyAsync(plan, ct, progress).ConfigureAwait(false);
+                    return (Output: Shape(recipe, result, input), NewSecret: result.ClientSecret != null);
+                },
+                done =>
+                {
+                    var output = done.Output;
                     WriteObject(output);
+                    foreach (var warning in output.Warnings) WriteWarning(warning);
+                    if (done.NewSecret && MyInvocation.PipelinePosition < MyInvocation.PipelineLength)
+                        WriteWarning($"The new client secret of '{output.DisplayName}' is in this command's output, which goes to the next command in the pipeline: " +
+                            "keep the pipeline's result in a variable (each EntraAppKit output keeps what was piped into it), or run this command on its own.");
                 });
+        }
+
+        /// <summary>
+        /// The vendor's output. Shaping cannot lose a secret the engine just created: if it fails, the error record carries the
+        /// engine's result, secret included, as its target.
+        /// </summary>
+        private static TOutput Shape(IVendorRecipe<TOutput> recipe, AppRegistrationResult result, RecipeInput input)
+        {
+            try { return recipe.Shape(result, input); }
+            catch (Exception e) when (result.ClientSecret != null && !(e is OperationCanceledException))
+            {
+                throw new EntraAppKitException(ErrorIds.SecretInErrorRecord, EntraErrorCategory.InvalidOperation,
+                    $"The app registration '{result.DisplayName}' was made and has a new client secret, but its output could not be built ({e.Message}). " +
+                    "The secret is in this error's TargetObject.ClientSecret: save it now.", e) { TargetObject = result };
+            }
         }
     }
 }

@@ -63,6 +63,10 @@ namespace EntraAppKit.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public DateTimeOffset? SecretExpires { get; set; }
 
+        /// <summary>The app's object when piped in (a recipe's output), kept in the result so its secret stays reachable.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
         protected override object? ErrorTarget => ClientId;
 
         protected override void ExecuteCmdlet()
@@ -93,8 +97,10 @@ namespace EntraAppKit.Commands
                     break;
             }
             var result = RunCore(ct => AppCredentialTester.TestAsync(options, ct));
-            if (!result.Success) WriteWarning($"Entra refused the credential of {ClientId}: {result.Error}");
+            result.App = InputObject;
             WriteObject(result);
+            // Said once, Entra's code first; the result's Error holds the same text.
+            if (!result.Success) WriteWarning($"{result.Error} (Entra refused the {(result.CredentialType == "ClientSecret" ? "client secret" : "certificate")} of {ClientId}.)");
         }
     }
 }

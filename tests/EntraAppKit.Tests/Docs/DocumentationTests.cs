@@ -363,6 +363,8 @@ namespace EntraAppKit.Tests.Docs
                     var attributes = property.GetCustomAttributesData();
                     var parameters = attributes.Where(a => a.AttributeType.FullName == "System.Management.Automation.ParameterAttribute").ToList();
                     if (parameters.Count == 0) continue;
+                    // DontShow parameters are plumbing (pipeline pass-through), hidden from help and completion as from users.
+                    if (parameters.All(a => Named<bool>(a, "DontShow"))) continue;
                     var p = new ParameterModel { Name = property.Name, Type = property.PropertyType.Name };
                     var t = property.PropertyType;
                     if (t.IsGenericType && t.GetGenericTypeDefinition().FullName == "System.Nullable`1") t = t.GetGenericArguments()[0];

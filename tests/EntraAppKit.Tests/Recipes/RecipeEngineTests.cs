@@ -31,8 +31,9 @@ namespace EntraAppKit.Tests.Recipes
                 "Create application 'Rewst WhatIf' (uniqueName entraappkit-rewst-rewst-whatif; single tenant; web redirect URI " + Rewst.RedirectUri +
                     "; ID token issuance on; requires Microsoft Graph User.Read (Delegated))",
                 $"Create the service principal of 'Rewst WhatIf' in tenant {_tenant.InitialDomain}",
-                "Add client secret 'Rewst' to 'Rewst WhatIf', expiring in 12 months",
                 "Grant admin consent for Microsoft Graph User.Read (Delegated)",
+                // Last, so that no later failure can leave a secret nobody holds; named by recipe and date, so secrets tell apart.
+                $"Add client secret 'Rewst {DateTimeOffset.UtcNow:yyyy-MM-dd}' to 'Rewst WhatIf', expiring in 12 months",
             }, plan.Changes.Select(c => c.Description));
             Assert.Equal(0, _tenant.RequestLog.Entries.Count(e => e.IsWrite));
         }

@@ -57,7 +57,8 @@ namespace EntraAppKit.Tests.Recipes
             var sps = await GetAsync($"/servicePrincipals?$filter=appId eq '{output.ClientId}'");
             Assert.Equal(output.ServicePrincipalId, (string?)sps["value"]![0]!["id"]);
 
-            Assert.Equal(_tenant.TenantId, output.AuthSubject);
+            // Rewst's Auth Subject field takes "tenant_id" or "common"; the GUID goes in its Tenant ID field.
+            Assert.Equal("tenant_id", output.AuthSubject);
             Assert.Equal(_tenant.TenantId, output.TenantId);
             var secret = Assert.IsType<SecureString>(output.ClientSecret);
             Assert.True(_tenant.VerifyClientSecret(output.ClientId, (string)SecretText.Present(secret, true)!));

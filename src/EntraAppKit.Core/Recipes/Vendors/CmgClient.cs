@@ -17,6 +17,9 @@ namespace EntraAppKit.Core.Recipes.Vendors
         /// <summary>The server app's client id (its user_impersonation scope is required and consented).</summary>
         public string ServerClientId { get; set; } = "";
 
+        /// <summary>The server app's object when it was piped in; the output keeps it (and so the server's secret).</summary>
+        public object? ServerApp { get; set; }
+
         public AppRecipe Build(RecipeInput input)
         {
             if (!Guid.TryParse(ServerClientId, out _))
@@ -38,6 +41,6 @@ namespace EntraAppKit.Core.Recipes.Vendors
         }
 
         public CmgClientApp Shape(AppRegistrationResult result, RecipeInput input) =>
-            result.CopyTo(new CmgClientApp { AppName = result.DisplayName, ServerClientId = ServerClientId });
+            result.CopyTo(new CmgClientApp { AppName = result.DisplayName, ServerClientId = ServerClientId, ServerApp = ServerApp });
     }
 }

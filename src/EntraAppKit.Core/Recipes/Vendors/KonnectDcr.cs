@@ -42,7 +42,7 @@ namespace EntraAppKit.Core.Recipes.Vendors
             IssuerUrl = "https://sts.windows.net/" + result.TenantId, // Kong: do not include a trailing slash
             ConsumerClaim = "appid",
             InitialClientId = result.ClientId,
-            InitialClientSecret = SecretText.Present(result.ClientSecret, input.AsPlainText),
+            ClientSecret = SecretText.Present(result.ClientSecret, input.AsPlainText),
         });
     }
 }

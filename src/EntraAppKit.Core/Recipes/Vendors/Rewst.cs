@@ -46,7 +46,8 @@ namespace EntraAppKit.Core.Recipes.Vendors
         public RewstAppRegistration Shape(AppRegistrationResult result, RecipeInput input) => result.CopyTo(new RewstAppRegistration
         {
             ClientSecret = SecretText.Present(result.ClientSecret, input.AsPlainText),
-            AuthSubject = result.SignInAudience == "AzureADMyOrg" ? result.TenantId : "common",
+            // Rewst's Auth Subject field takes one of two words; the tenant's GUID goes in its separate Tenant ID field.
+            AuthSubject = result.SignInAudience == "AzureADMyOrg" ? "tenant_id" : "common",
             RedirectUri = RedirectUri,
         });
     }
