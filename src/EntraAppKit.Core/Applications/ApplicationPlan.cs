@@ -18,14 +18,19 @@ namespace EntraAppKit.Core.Applications
     {
         private readonly List<PlannedChange> _changes = new List<PlannedChange>();
         private readonly List<string> _warnings = new List<string>();
+        private readonly List<string> _kept = new List<string>();
+
+        /// <summary>The permissions this recipe sets in any variant (resource appId, id, type): only these are ever removed.</summary>
+        private readonly HashSet<(string, Guid, string)> _managed;
 
         /// <summary>Ids for scopes and roles the recipe adds, fixed at plan time so -WhatIf and the run agree.</summary>
         private readonly Dictionary<string, Guid> _newIds = new Dictionary<string, Guid>(StringComparer.Ordinal);
 
         public ApplicationPlan(AppRecipe recipe, TenantFacts tenant, Application? existing, IReadOnlyList<ResolvedPermission> permissions,
-            IReadOnlyDictionary<string, ServicePrincipal> resources)
+            IReadOnlyDictionary<string, ServicePrincipal> resources, IReadOnlyList<ResolvedPermission> managed)
         {
             Recipe = recipe; Tenant = tenant; Existing = existing; Permissions = permissions; Resources = resources;
+            _managed = new HashSet<(string, Guid, string)>(managed.Concat(permissions).Select(p => (p.ResourceAppId.ToLowerInvariant(), p.Id, p.GraphType)));
             UniqueName = existing?.UniqueName ?? recipe.UniqueName;
             Build();
         }
@@ -81,6 +86,9 @@ namespace EntraAppKit.Core.Applications
                 else if (!string.Equals(Existing.UniqueName, Recipe.UniqueName, StringComparison.OrdinalIgnoreCase))
                     _warnings.Add($"'{Existing.DisplayName}' keeps its uniqueName {Existing.UniqueName} (a uniqueName is immutable once set).");
                 Updates = ComputePatch(Existing, Existing.AppId, describe: true) != null || Existing.UniqueName == null;
+                if (_kept.Count > 0)
+                    _warnings.Add($"Kept what '{Existing.DisplayName}' has and this recipe does not set (an administrator's additions): {string.Join("; ", _kept)}. " +
+                        "Run with -Exclusive to remove them.");
             }
 
             var existingSecrets = Existing?.PasswordCredentials ?? new List<PasswordCredential>();
@@ -219,13 +227,27 @@ namespace EntraAppKit.Core.Applications
             AllowedMemberTypes = r.AllowedMemberTypes.ToList(),
         };
 
-        private List<RequiredResourceAccess> DesiredRequiredResourceAccess() =>
-            Permissions.GroupBy(p => p.ResourceAppId, StringComparer.OrdinalIgnoreCase)
+        /// <summary>The requested permissions, and <paramref name="kept"/> ones an administrator added, one entry per API.</summary>
+        private List<RequiredResourceAccess> DesiredRequiredResourceAccess(IEnumerable<(string App, Guid Id, string Type)>? kept = null) =>
+            Permissions.Select(p => (App: p.ResourceAppId, p.Id, Type: p.GraphType))
+                .Concat(kept ?? Enumerable.Empty<(string, Guid, string)>())
+                .GroupBy(p => p.App, StringComparer.OrdinalIgnoreCase)
                 .Select(g => new RequiredResourceAccess
                 {
                     ResourceAppId = g.Key,
-                    ResourceAccess = g.Select(p => new ResourceAccess { Id = p.Id, Type = p.GraphType }).ToList(),
+                    ResourceAccess = g.Select(p => new ResourceAccess { Id = p.Id, Type = p.Type }).ToList(),
                 }).ToList();
+
+        /// <summary>Of <paramref name="current"/>: what stays (all, or with -Exclusive only the wanted), what is missing, what the recipe does not set.</summary>
+        private (List<string> Kept, List<string> Missing, List<string> Extra) Uris(List<string> current, IEnumerable<string> recipe, string? appId, StringComparer comparer)
+        {
+            var wanted = Resolvable(recipe, appId);
+            var missing = wanted.Where(u => !current.Contains(u, comparer)).ToList();
+            // Values with {appId} cannot be compared before the create; only an existing app has extras.
+            var extra = appId == null ? new List<string>() : current.Where(u => !wanted.Contains(u, comparer)).ToList();
+            var kept = Recipe.Exclusive ? current.Where(u => !extra.Contains(u, comparer)).ToList() : current.ToList();
+            return (kept, missing, extra);
+        }
 
         /// <summary>
         /// What must change on <paramref name="app"/> to match the recipe; null when nothing does. Redirect and identifier URIs
@@ -237,6 +259,7 @@ namespace EntraAppKit.Core.Applications
             var patch = new Application();
             bool any = false;
             void Change(string action, string description) { any = true; if (describe) Add(action, description); }
+            void Keep(string what) { if (describe) _kept.Add(what); }
 
             if (app.DisplayName != Recipe.DisplayName)
             {
@@ -250,13 +273,13 @@ namespace EntraAppKit.Core.Applications
             }
 
             var webUris = app.Web?.RedirectUris ?? new List<string>();
-            var missingWeb = Resolvable(Recipe.WebRedirectUris, appId).Where(u => !webUris.Contains(u, StringComparer.Ordinal)).ToList();
+            var (keptWeb, missingWeb, extraWeb) = Uris(webUris, Recipe.WebRedirectUris, appId, StringComparer.Ordinal);
             bool idTokens = app.Web?.ImplicitGrantSettings?.EnableIdTokenIssuance == true;
-            if (missingWeb.Count > 0 || (Recipe.EnableIdTokenIssuance && !idTokens))
+            if (missingWeb.Count > 0 || (Recipe.Exclusive && extraWeb.Count > 0) || (Recipe.EnableIdTokenIssuance && !idTokens))
             {
                 patch.Web = new WebApplication
                 {
-                    RedirectUris = webUris.Concat(missingWeb).ToList(),
+                    RedirectUris = keptWeb.Concat(missingWeb).ToList(),
                     HomePageUrl = app.Web?.HomePageUrl,
                     LogoutUrl = app.Web?.LogoutUrl,
                     ImplicitGrantSettings = new ImplicitGrantSettings
@@ -266,32 +289,41 @@ namespace EntraAppKit.Core.Applications
                     },
                 };
                 foreach (var u in missingWeb) Change("Add redirect URI", $"Add web redirect URI {u} to '{Recipe.DisplayName}'");
+                if (Recipe.Exclusive) foreach (var u in extraWeb) Change("Remove redirect URI", $"Remove web redirect URI {u} from '{Recipe.DisplayName}'");
                 if (Recipe.EnableIdTokenIssuance && !idTokens) Change("Enable ID tokens", $"Turn on ID token issuance for '{Recipe.DisplayName}'");
             }
 
+            if (!Recipe.Exclusive) foreach (var u in extraWeb) Keep($"web redirect URI {u}");
+
             var spaUris = app.Spa?.RedirectUris ?? new List<string>();
-            var missingSpa = Resolvable(Recipe.SpaRedirectUris, appId).Where(u => !spaUris.Contains(u, StringComparer.Ordinal)).ToList();
-            if (missingSpa.Count > 0)
+            var (keptSpa, missingSpa, extraSpa) = Uris(spaUris, Recipe.SpaRedirectUris, appId, StringComparer.Ordinal);
+            if (missingSpa.Count > 0 || (Recipe.Exclusive && extraSpa.Count > 0))
             {
-                patch.Spa = new SpaApplication { RedirectUris = spaUris.Concat(missingSpa).ToList() };
+                patch.Spa = new SpaApplication { RedirectUris = keptSpa.Concat(missingSpa).ToList() };
                 foreach (var u in missingSpa) Change("Add redirect URI", $"Add SPA redirect URI {u} to '{Recipe.DisplayName}'");
+                if (Recipe.Exclusive) foreach (var u in extraSpa) Change("Remove redirect URI", $"Remove SPA redirect URI {u} from '{Recipe.DisplayName}'");
             }
+            if (!Recipe.Exclusive) foreach (var u in extraSpa) Keep($"SPA redirect URI {u}");
 
             var publicUris = app.PublicClient?.RedirectUris ?? new List<string>();
-            var missingPublic = Resolvable(Recipe.PublicClientRedirectUris, appId).Where(u => !publicUris.Contains(u, StringComparer.Ordinal)).ToList();
-            if (missingPublic.Count > 0)
+            var (keptPublic, missingPublic, extraPublic) = Uris(publicUris, Recipe.PublicClientRedirectUris, appId, StringComparer.Ordinal);
+            if (missingPublic.Count > 0 || (Recipe.Exclusive && extraPublic.Count > 0))
             {
-                patch.PublicClient = new PublicClientApplication { RedirectUris = publicUris.Concat(missingPublic).ToList() };
+                patch.PublicClient = new PublicClientApplication { RedirectUris = keptPublic.Concat(missingPublic).ToList() };
                 foreach (var u in missingPublic) Change("Add redirect URI", $"Add public client redirect URI {u} to '{Recipe.DisplayName}'");
+                if (Recipe.Exclusive) foreach (var u in extraPublic) Change("Remove redirect URI", $"Remove public client redirect URI {u} from '{Recipe.DisplayName}'");
             }
+            if (!Recipe.Exclusive) foreach (var u in extraPublic) Keep($"public client redirect URI {u}");
 
             var idUris = app.IdentifierUris ?? new List<string>();
-            var missingIdUris = Resolvable(Recipe.IdentifierUris, appId).Where(u => !idUris.Contains(u, StringComparer.OrdinalIgnoreCase)).ToList();
-            if (missingIdUris.Count > 0)
+            var (keptIdUris, missingIdUris, extraIdUris) = Uris(idUris, Recipe.IdentifierUris, appId, StringComparer.OrdinalIgnoreCase);
+            if (missingIdUris.Count > 0 || (Recipe.Exclusive && extraIdUris.Count > 0))
             {
-                patch.IdentifierUris = idUris.Concat(missingIdUris).ToList();
+                patch.IdentifierUris = keptIdUris.Concat(missingIdUris).ToList();
                 foreach (var u in missingIdUris) Change("Add identifier URI", $"Add Application ID URI {u} to '{Recipe.DisplayName}'");
+                if (Recipe.Exclusive) foreach (var u in extraIdUris) Change("Remove identifier URI", $"Remove Application ID URI {u} from '{Recipe.DisplayName}'");
             }
+            if (!Recipe.Exclusive) foreach (var u in extraIdUris) Keep($"Application ID URI {u}");
 
             if (Recipe.AllowPublicClientFlows.HasValue && (app.IsFallbackPublicClient ?? false) != Recipe.AllowPublicClientFlows.Value)
             {
@@ -334,10 +366,14 @@ namespace EntraAppKit.Core.Applications
 
             var current = (app.RequiredResourceAccess ?? new List<RequiredResourceAccess>())
                 .SelectMany(r => (r.ResourceAccess ?? new List<ResourceAccess>()).Select(a => (App: r.ResourceAppId!.ToLowerInvariant(), Id: a.Id!.Value, Type: a.Type!))).ToList();
-            var desired = Permissions.Select(p => (App: p.ResourceAppId.ToLowerInvariant(), Id: p.Id, Type: p.GraphType)).ToList();
+            var requested = Permissions.Select(p => (App: p.ResourceAppId.ToLowerInvariant(), Id: p.Id, Type: p.GraphType)).ToList();
+            // An administrator's permissions (neither requested nor ever set by this recipe) stay unless -Exclusive.
+            var foreign = Recipe.Exclusive ? new List<(string App, Guid Id, string Type)>() : current.Where(c => !_managed.Contains(c)).ToList();
+            var desired = requested.Concat(foreign).ToList();
+            foreach (var c in foreign) Keep($"permission {Describe(c.App, c.Id, c.Type)}");
             if (!new HashSet<(string, Guid, string)>(current).SetEquals(desired))
             {
-                patch.RequiredResourceAccess = DesiredRequiredResourceAccess();
+                patch.RequiredResourceAccess = DesiredRequiredResourceAccess(foreign);
                 foreach (var p in Permissions.Where(p => !current.Contains((p.ResourceAppId.ToLowerInvariant(), p.Id, p.GraphType))))
                     Change("Require permission", $"Require {p.Resource.DisplayName} {p.Request.Name} ({p.Request.Type}) on '{Recipe.DisplayName}'");
                 foreach (var c in current.Where(c => !desired.Contains(c)))

@@ -31,8 +31,8 @@ namespace EntraAppKit.Core.Applications
         }
 
         public ApplicationPlan Plan(AppRecipe recipe, TenantFacts tenant, Application? existing, IReadOnlyList<ResolvedPermission> permissions,
-            IReadOnlyDictionary<string, ServicePrincipal> resources) =>
-            new ApplicationPlan(recipe, tenant, existing, permissions, resources);
+            IReadOnlyDictionary<string, ServicePrincipal> resources, IReadOnlyList<ResolvedPermission> managed) =>
+            new ApplicationPlan(recipe, tenant, existing, permissions, resources, managed);
 
         /// <summary>Creates or updates the application as planned and returns it (its id and appId are what later steps need).</summary>
         public async Task<Application> ApplyAsync(ApplicationPlan plan, CancellationToken cancellationToken)

@@ -20,10 +20,23 @@ namespace EntraAppKit.Core.Consent
         private readonly List<PlannedChange> _consentChanges = new List<PlannedChange>();
         private readonly IReadOnlyDictionary<string, ServicePrincipal> _resources;
 
+        /// <summary>What a managing caller may revoke; null: anything outside <see cref="Consent"/>.</summary>
+        private readonly IReadOnlyList<ResolvedPermission>? _managed;
+
+        /// <summary>Whether a managing caller may revoke this delegated scope of this API.</summary>
+        private bool MayRevokeScope(string resourceId, string scope) => _managed == null ||
+            _managed.Any(p => p.Request.Type == PermissionType.Delegated && string.Equals(p.Resource.Id, resourceId, StringComparison.OrdinalIgnoreCase) &&
+                string.Equals(p.Request.Name, scope, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Whether a managing caller may revoke this app role assignment.</summary>
+        private bool MayRevoke(AppRoleAssignment a) => _managed == null ||
+            _managed.Any(p => p.Request.Type == PermissionType.Application && p.Id == a.AppRoleId && string.Equals(p.Resource.Id, a.ResourceId?.ToString(), StringComparison.OrdinalIgnoreCase));
+
         public ConsentPlan(string appName, TenantFacts tenant, ServicePrincipal? existing, IReadOnlyList<ResolvedPermission> consent, bool managesConsent,
-            IReadOnlyDictionary<string, ServicePrincipal> resources, IReadOnlyList<OAuth2PermissionGrant> existingGrants, IReadOnlyList<AppRoleAssignment> existingAssignments)
+            IReadOnlyDictionary<string, ServicePrincipal> resources, IReadOnlyList<OAuth2PermissionGrant> existingGrants, IReadOnlyList<AppRoleAssignment> existingAssignments,
+            IReadOnlyList<ResolvedPermission>? managed = null)
         {
-            AppName = appName; Tenant = tenant; ExistingServicePrincipal = existing; Consent = consent; ManagesConsent = managesConsent;
+            AppName = appName; Tenant = tenant; ExistingServicePrincipal = existing; Consent = consent; ManagesConsent = managesConsent; _managed = managed;
             _resources = resources; ExistingGrants = existingGrants; ExistingAssignments = existingAssignments;
             if (existing == null)
                 ServicePrincipalChange = new PlannedChange(Target, "Create", $"Create the service principal of '{appName}' in tenant {tenant.InitialDomain}");
@@ -87,7 +100,10 @@ namespace EntraAppKit.Core.Consent
                 var existing = ExistingGrants.FirstOrDefault(g => string.Equals(g.ResourceId, resourceId, StringComparison.OrdinalIgnoreCase));
                 var current = SplitScopes(existing?.Scope).ToList();
                 var desired = wanted.TryGetValue(resourceId, out var w) ? w.Scopes : new List<string>();
-                var target = ManagesConsent ? desired : current.Concat(desired).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                // Managing: exactly the wanted scopes, plus any the caller may not revoke (an administrator's); else merge.
+                var target = ManagesConsent
+                    ? desired.Concat(current.Where(c => !MayRevokeScope(resourceId, c))).Distinct(StringComparer.OrdinalIgnoreCase).ToList()
+                    : current.Concat(desired).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
                 var added = target.Where(t => !current.Contains(t, StringComparer.OrdinalIgnoreCase)).ToList();
                 var removed = current.Where(c => !target.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
                 if (added.Count == 0 && removed.Count == 0) continue;
@@ -113,7 +129,7 @@ namespace EntraAppKit.Core.Consent
             {
                 bool wanted = Consent.Any(p => p.Request.Type == PermissionType.Application && p.Id == a.AppRoleId &&
                     string.Equals(p.Resource.Id, a.ResourceId?.ToString(), StringComparison.OrdinalIgnoreCase));
-                if (wanted) continue;
+                if (wanted || !MayRevoke(a)) continue;
                 AssignmentsToRevoke.Add(a);
                 var resource = _resources.Values.FirstOrDefault(r => string.Equals(r.Id, a.ResourceId?.ToString(), StringComparison.OrdinalIgnoreCase));
                 string role = resource?.AppRoles?.FirstOrDefault(r => r.Id == a.AppRoleId)?.Value ?? a.AppRoleId.ToString()!;

@@ -28,9 +28,13 @@ namespace EntraAppKit.Core.Consent
             _retry = retry;
         }
 
-        /// <summary>Reads what <paramref name="servicePrincipal"/> holds (nothing when it does not exist yet) and plans the difference.</summary>
+        /// <summary>
+        /// Reads what <paramref name="servicePrincipal"/> holds (nothing when it does not exist yet) and plans the difference. With
+        /// <paramref name="managesConsent"/>, consent outside <paramref name="consent"/> is revoked: only among <paramref name="managed"/>
+        /// when given (an administrator's other grants stay), all of it when null.
+        /// </summary>
         public async Task<ConsentPlan> PlanAsync(string appName, TenantFacts tenant, ServicePrincipal? servicePrincipal, IReadOnlyList<ResolvedPermission> consent,
-            bool managesConsent, IReadOnlyDictionary<string, ServicePrincipal> resources, CancellationToken cancellationToken)
+            bool managesConsent, IReadOnlyDictionary<string, ServicePrincipal> resources, CancellationToken cancellationToken, IReadOnlyList<ResolvedPermission>? managed = null)
         {
             var client = _session.Client;
             var grants = new List<OAuth2PermissionGrant>();
@@ -44,7 +48,7 @@ namespace EntraAppKit.Core.Consent
                 if (managesConsent || consent.Any(p => p.Request.Type == PermissionType.Application))
                     assignments = (await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value ?? assignments;
             }
-            return new ConsentPlan(appName, tenant, servicePrincipal, consent, managesConsent, resources, grants, assignments);
+            return new ConsentPlan(appName, tenant, servicePrincipal, consent, managesConsent, resources, grants, assignments, managed);
         }
 
         /// <summary>The app's service principal: the existing one, or created now (a new application may not have replicated yet).</summary>

@@ -86,6 +86,19 @@ namespace EntraAppKit.Core.Recipes
         /// </summary>
         public bool ManagesConsent { get; set; }
 
+        /// <summary>
+        /// Every permission this recipe sets in any of its variants (e.g. with and without -LeastPrivilege): one it no longer
+        /// requests is removed, and its consent revoked when the recipe <see cref="ManagesConsent"/>. A permission outside this
+        /// set and <see cref="Permissions"/> is an administrator's: it is kept, and the run says so. Empty means <see cref="Permissions"/>.
+        /// </summary>
+        public IList<PermissionRequest> ManagedPermissions { get; } = new List<PermissionRequest>();
+
+        /// <summary>
+        /// Make the app exactly the recipe: remove the permissions, redirect URIs and Application ID URIs it does not set, and
+        /// (with <see cref="ManagesConsent"/>) revoke consent it does not want. Off by default: re-runs respect an administrator's additions.
+        /// </summary>
+        public bool Exclusive { get; set; }
+
         /// <summary>Permissions to grant tenant-wide admin consent for (a subset of <see cref="Permissions"/>).</summary>
         public IList<PermissionRequest> Consent { get; } = new List<PermissionRequest>();
     }

@@ -44,19 +44,28 @@ namespace EntraAppKit.Core.Recipes
                     throw EntraAppKitException.InvalidInput(
                         $"'{domain}' is not a verified domain of tenant {tenant.InitialDomain}; Graph only accepts https Application ID URIs on verified domains. Verified domains: {string.Join(", ", tenant.VerifiedDomains)}.");
 
-            var resources = await _reader.ReadResourcesAsync(recipe.Permissions.Concat(recipe.Consent).Select(p => p.Resource), cancellationToken).ConfigureAwait(false);
+            var resources = await _reader.ReadResourcesAsync(recipe.Permissions.Concat(recipe.Consent).Concat(recipe.ManagedPermissions).Select(p => p.Resource), cancellationToken).ConfigureAwait(false);
             var permissions = recipe.Permissions.Select(p => PermissionResolver.Resolve(p, resources[p.Resource])).ToList();
             var consent = recipe.Consent.Select(p => PermissionResolver.Resolve(p, resources[p.Resource])).ToList();
+            var managed = recipe.ManagedPermissions.Select(p => PermissionResolver.Resolve(p, resources[p.Resource])).Concat(permissions).ToList();
 
             var app = recipe.AdoptClientId != null
                 ? await _reader.RequireApplicationAsync(recipe.AdoptClientId, tenant, cancellationToken).ConfigureAwait(false)
                 : await _reader.FindApplicationByUniqueNameAsync(recipe.UniqueName, cancellationToken).ConfigureAwait(false);
             var sp = app == null ? null : await _reader.FindServicePrincipalAsync(app.AppId!, cancellationToken).ConfigureAwait(false);
+            var sameName = app == null && recipe.AdoptClientId == null
+                ? await _reader.FindApplicationsByDisplayNameAsync(recipe.DisplayName, cancellationToken).ConfigureAwait(false)
+                : new List<Microsoft.Graph.Models.Application>();
 
-            var applicationPlan = _applications.Plan(recipe, tenant, app, permissions, resources);
-            var consentPlan = await _consent.PlanAsync(recipe.DisplayName, tenant, sp, consent, recipe.ManagesConsent, resources, cancellationToken).ConfigureAwait(false);
+            var applicationPlan = _applications.Plan(recipe, tenant, app, permissions, resources, managed);
+            var consentPlan = await _consent.PlanAsync(recipe.DisplayName, tenant, sp, consent, recipe.ManagesConsent, resources, cancellationToken,
+                managed: recipe.Exclusive ? null : managed).ConfigureAwait(false);
             var caller = await _reader.ReadCallerAsync(cancellationToken).ConfigureAwait(false);
             var warnings = new List<string>(recipe.Warnings);
+            // An app made in the portal has no uniqueName: the recipe would make a second one beside it.
+            if (sameName.Count > 0)
+                warnings.Add($"'{recipe.DisplayName}' already exists in this tenant ({string.Join(", ", sameName.Select(a => "client id " + a.AppId))}), made outside this recipe: " +
+                    $"this run creates another app of that name. To bring the existing one up to the recipe instead, run again with -ClientId {sameName[0].AppId}.");
             if (tenant.InitialDomain.Length == 0)
                 warnings.Add("The connection may not read the organization (an app needs Organization.Read.All or Directory.Read.All for GET /organization), so the tenant's domain names are unknown.");
             return new RecipePlan(recipe, tenant, applicationPlan, consentPlan, caller, warnings);

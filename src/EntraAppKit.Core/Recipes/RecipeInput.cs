@@ -24,6 +24,9 @@ namespace EntraAppKit.Core.Recipes
         /// <summary>Return the new client secret as plain text instead of a SecureString.</summary>
         public bool AsPlainText { get; set; }
 
+        /// <summary>Remove what the recipe does not set (see <see cref="AppRecipe.Exclusive"/>).</summary>
+        public bool Exclusive { get; set; }
+
         /// <summary>The uniqueName the app is found by: <see cref="UniqueName"/>, or one derived from <paramref name="recipeKey"/> and the name.</summary>
         public string UniqueNameFor(string recipeKey) => UniqueName ?? UniqueNames.Derive(recipeKey, Name);
 
@@ -42,6 +45,7 @@ namespace EntraAppKit.Core.Recipes
                 AdoptClientId = AdoptClientId,
                 Secret = SecretLifetimeMonths.HasValue ? new SecretRequest(secretDisplayName, SecretLifetimeMonths.Value) : null,
                 NewSecret = NewSecret,
+                Exclusive = Exclusive,
             };
         }
     }

@@ -68,6 +68,17 @@ namespace EntraAppKit.Core.Tenants
             ?? throw new EntraAppKitException(ErrorIds.ApplicationNotFound, EntraErrorCategory.ObjectNotFound,
                 $"No application with client id {clientId} exists in tenant {tenant.InitialDomain}.");
 
+        /// <summary>The applications named <paramref name="displayName"/> (first page: enough to warn).</summary>
+        public async Task<IReadOnlyList<Application>> FindApplicationsByDisplayNameAsync(string displayName, CancellationToken cancellationToken)
+        {
+            string escaped = displayName.Replace("'", "''");
+            return (await _session.Client.Applications.GetAsync(c =>
+            {
+                c.QueryParameters.Filter = $"displayName eq '{escaped}'";
+                c.QueryParameters.Select = new[] { "id", "appId", "displayName", "uniqueName" };
+            }, cancellationToken).ConfigureAwait(false))?.Value ?? new List<Application>();
+        }
+
         /// <summary>The service principal of the application with <paramref name="appId"/> in this tenant, or null.</summary>
         public Task<ServicePrincipal?> FindServicePrincipalAsync(string appId, CancellationToken cancellationToken) =>
             GraphErrors.NullWhenNotFound(() => _session.Client.ServicePrincipalsWithAppId(appId).GetAsync(cancellationToken: cancellationToken));

@@ -67,12 +67,14 @@ namespace EntraAppKit.Commands
         /// <param name="apply">Makes the planned writes and shapes the output.</param>
         /// <param name="write">Writes the output to the pipeline.</param>
         /// <param name="unchanged">What -Verbose says when the plan has no change; nothing when null.</param>
+        /// <param name="warningsOf">What the user should know before confirming (written before the first ShouldProcess).</param>
         /// <remarks>
         /// The changes are passed, not constrained (where TPlan : IChangePlan): a generic constraint naming a Core type makes
         /// this type need EntraAppKit.Core to load, and PowerShell lists the cmdlet types before the module's load context exists.
         /// </remarks>
         protected void Execute<TPlan, TResult>(string activity, Func<CancellationToken, Task<TPlan>> plan, Func<TPlan, IReadOnlyList<PlannedChange>> changesOf,
-            Func<TPlan, CancellationToken, Task<TResult>> apply, Action<TResult> write, Func<TPlan, string>? unchanged = null)
+            Func<TPlan, CancellationToken, Task<TResult>> apply, Action<TResult> write, Func<TPlan, string>? unchanged = null,
+            Func<TPlan, IEnumerable<string>>? warningsOf = null)
         {
             // The bar is completed on every way out: done, declined, -WhatIf, or a failure.
             try
@@ -81,6 +83,7 @@ namespace EntraAppKit.Commands
                 var planned = RunCore(plan);
                 var changes = changesOf(planned);
                 if (changes.Count == 0 && unchanged != null) WriteVerbose(unchanged(planned));
+                foreach (var warning in warningsOf?.Invoke(planned) ?? Enumerable.Empty<string>()) WriteWarning(warning);
                 PlannedChange? declined = null;
                 bool whatIf = false;
                 foreach (var change in changes)

@@ -1,6 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
-using EntraAppKit.Core;
 using EntraAppKit.Core.Recipes;
 using EntraAppKit.Model.Recipes;
 using EntraAppKit.Validation;
@@ -29,6 +30,13 @@ namespace EntraAppKit.Commands
         [ValidateClientId]
         public string? ClientId { get; set; }
 
+        /// <summary>
+        /// Make the app exactly what the recipe sets: remove permissions, redirect URIs and Application ID URIs it does not set (an
+        /// administrator's additions) and revoke their consent. Without it a re-run keeps them and says which.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Exclusive { get; set; }
+
         /// <summary>The app's display name, from the cmdlet's -Name.</summary>
         protected abstract string AppName { get; }
 
@@ -50,43 +58,35 @@ namespace EntraAppKit.Commands
             var input = new RecipeInput
             {
                 Name = AppName, UniqueName = UniqueName, AdoptClientId = ClientId,
-                SecretLifetimeMonths = SecretLifetime, NewSecret = AddNewSecret, AsPlainText = SecretAsPlainText,
+                SecretLifetimeMonths = SecretLifetime, NewSecret = AddNewSecret, AsPlainText = SecretAsPlainText, Exclusive = Exclusive,
             };
             var engine = new RecipeEngine(RequireConnection().Session);
             string activity = $"{MyInvocation.MyCommand.Name}: {AppName}";
             var progress = ProgressOf(activity);
+            var said = new List<string>();
             Execute(activity,
                 ct => engine.PlanAsync(recipe.Build(input), ct),
                 plan => plan.Changes,
                 async (plan, ct) =>
                 {
                     var result = await engine.ApplyAsync(plan, ct, progress).ConfigureAwait(false);
-                    return (Output: Shape(recipe, result, input), NewSecret: result.ClientSecret != null);
+                    return (Output: RecipeOutputs.Shape(recipe, result, input), NewSecret: result.ClientSecret != null);
                 },
                 done =>
                 {
                     var output = done.Output;
                     WriteObject(output);
-                    foreach (var warning in output.Warnings) WriteWarning(warning);
+                    // The plan's warnings were said before confirming; the output keeps them all, and adds its own.
+                    foreach (var warning in output.Warnings.Except(said)) WriteWarning(warning);
                     if (done.NewSecret && MyInvocation.PipelinePosition < MyInvocation.PipelineLength)
                         WriteWarning($"The new client secret of '{output.DisplayName}' is in this command's output, which goes to the next command in the pipeline: " +
                             "keep the pipeline's result in a variable (each EntraAppKit output keeps what was piped into it), or run this command on its own.");
+                },
+                warningsOf: plan =>
+                {
+                    said.AddRange(plan.Warnings);
+                    return plan.Warnings;
                 });
-        }
-
-        /// <summary>
-        /// The vendor's output. Shaping cannot lose a secret the engine just created: if it fails, the error record carries the
-        /// engine's result, secret included, as its target.
-        /// </summary>
-        private static TOutput Shape(IVendorRecipe<TOutput> recipe, AppRegistrationResult result, RecipeInput input)
-        {
-            try { return recipe.Shape(result, input); }
-            catch (Exception e) when (result.ClientSecret != null && !(e is OperationCanceledException))
-            {
-                throw new EntraAppKitException(ErrorIds.SecretInErrorRecord, EntraErrorCategory.InvalidOperation,
-                    $"The app registration '{result.DisplayName}' was made and has a new client secret, but its output could not be built ({e.Message}). " +
-                    "The secret is in this error's TargetObject.ClientSecret: save it now.", e) { TargetObject = result };
-            }
         }
     }
 }

@@ -10,18 +10,19 @@ namespace EntraAppKit.Tests.Recipes
 {
     /// <summary>
     /// Graph round trips per recipe, first run and re-run, counted by the local tenant's request log. These numbers are
-    /// the README's "Graph round trips per recipe" table: a change here must update it.
+    /// the README's "Graph round trips per recipe" table: a change here must update it. A first run reads once more than it
+    /// writes to look for an app of the same name made outside the recipe (it warns before making a second one).
     /// </summary>
     public class RoundTripTests
     {
         [Theory]
-        [InlineData("Rewst", 6, 3, 4)]
-        [InlineData("CmgServer", 6, 3, 6)]
-        [InlineData("CmgServerUserDiscovery", 7, 4, 6)]
-        [InlineData("CmgClient", 9, 5, 7)]
-        [InlineData("WriteBack", 5, 3, 3)]
-        [InlineData("KonnectDcr", 10, 7, 6)]
-        [InlineData("KonnectDcrLeastPrivilege", 8, 5, 6)]
+        [InlineData("Rewst", 7, 3, 4)]
+        [InlineData("CmgServer", 7, 3, 6)]
+        [InlineData("CmgServerUserDiscovery", 8, 4, 6)]
+        [InlineData("CmgClient", 10, 5, 7)]
+        [InlineData("WriteBack", 6, 3, 3)]
+        [InlineData("KonnectDcr", 11, 7, 6)]
+        [InlineData("KonnectDcrLeastPrivilege", 9, 5, 6)]
         public async Task First_run_and_rerun(string recipe, int firstRoundTrips, int firstWrites, int rerunRoundTrips)
         {
             var tenant = LocalTenant.LocalTenantEngine.Create();

@@ -14,8 +14,11 @@ namespace EntraAppKit.Tests.Support
     {
         /// <summary>The recipe with the common inputs tests vary; the secret's defaults are the cmdlets' (12 months).</summary>
         public static AppRecipe For<TOutput>(this IVendorRecipe<TOutput> recipe, string name, string? uniqueName = null, string? adoptClientId = null,
-            int? secretLifetimeMonths = 12, bool newSecret = false) where TOutput : AppRegistrationOutput =>
-            recipe.Build(new RecipeInput { Name = name, UniqueName = uniqueName, AdoptClientId = adoptClientId, SecretLifetimeMonths = secretLifetimeMonths, NewSecret = newSecret });
+            int? secretLifetimeMonths = 12, bool newSecret = false, bool exclusive = false) where TOutput : AppRegistrationOutput =>
+            recipe.Build(new RecipeInput
+            {
+                Name = name, UniqueName = uniqueName, AdoptClientId = adoptClientId, SecretLifetimeMonths = secretLifetimeMonths, NewSecret = newSecret, Exclusive = exclusive,
+            });
 
         /// <summary>The vendor's output for <paramref name="result"/>.</summary>
         public static TOutput Shape<TOutput>(this IVendorRecipe<TOutput> recipe, AppRegistrationResult result, bool asPlainText = false) where TOutput : AppRegistrationOutput =>

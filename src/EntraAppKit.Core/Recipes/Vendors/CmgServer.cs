@@ -56,6 +56,9 @@ namespace EntraAppKit.Core.Recipes.Vendors
                 recipe.Consent.Add(directoryRead);
             }
             else recipe.Permissions.Add(new PermissionRequest("User.Read", PermissionType.Delegated));
+            // Either variant manages both: turning user discovery on or off swaps one for the other.
+            recipe.ManagedPermissions.Add(new PermissionRequest("User.Read", PermissionType.Delegated));
+            recipe.ManagedPermissions.Add(new PermissionRequest("Directory.Read.All", PermissionType.Application));
             return recipe;
         }
 

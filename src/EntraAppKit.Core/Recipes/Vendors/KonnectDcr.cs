@@ -32,6 +32,9 @@ namespace EntraAppKit.Core.Recipes.Vendors
             var userRead = new PermissionRequest("User.Read", PermissionType.Delegated);
             recipe.Permissions.Add(userRead);
             recipe.Consent.Add(userRead);
+            // Either variant manages all of Kong's permissions: switching to -LeastPrivilege removes the broad ones.
+            foreach (var role in OriginalApplicationPermissions) recipe.ManagedPermissions.Add(new PermissionRequest(role, PermissionType.Application));
+            recipe.ManagedPermissions.Add(userRead);
             if (!LeastPrivilege)
                 recipe.Warnings.Add("Application.ReadWrite.All lets Konnect change every application in the tenant. Kong's current guidance needs only Application.ReadWrite.OwnedBy: use -LeastPrivilege.");
             return recipe;
