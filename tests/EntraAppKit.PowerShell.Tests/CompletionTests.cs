@@ -6,8 +6,8 @@ namespace EntraAppKit.PowerShell.Tests
     /// <summary>Tab completion in the real engine (TabExpansion2): permission names by kind, the tenant's verified domains, -Environment.</summary>
     public class CompletionTests
     {
-        private static string[] Complete(ModuleSession s, string input) =>
-            s.RunClean($"(TabExpansion2 -inputScript '{input.Replace("'", "''")}' -cursorColumn {input.Length}).CompletionMatches.CompletionText")
+        private static string[] Complete(ModuleSession s, string input, string field = "CompletionText") =>
+            s.RunClean($"(TabExpansion2 -inputScript '{input.Replace("'", "''")}' -cursorColumn {input.Length}).CompletionMatches.{field}")
                 .Where(o => o != null).Select(o => (string)o.BaseObject).ToArray();
 
         [Fact]
@@ -29,6 +29,32 @@ namespace EntraAppKit.PowerShell.Tests
             s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null");
             Assert.Equal(new[] { "contoso.onmicrosoft.com" }, Complete(s, "New-CmgServerApp -AppIdUriDomain cont"));
             Assert.Equal(new[] { "USGov", "USGovDoD" }, Complete(s, "Connect-EntraAppKit -Environment USG"));
+        }
+
+        [Fact]
+        public void Client_ids_complete_from_the_tenants_apps_and_names_find_their_ids()
+        {
+            using var s = new ModuleSession();
+            s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null");
+            string server = (string)s.RunClean("(New-CmgServerApp -Name 'CMG Completion').ClientId").Single().BaseObject;
+            string other = (string)s.RunClean("(New-WriteBackAppRegistration -Name 'Other App' -WarningAction SilentlyContinue).ClientId").Single().BaseObject;
+            // By client id prefix, with the display name in the list.
+            Assert.Equal(new[] { server }, Complete(s, "New-CmgClientApp -ServerClientId " + server.Substring(0, 8)));
+            Assert.Contains($"{other} (Other App)", Complete(s, "Grant-AdminConsent -ClientId " + other.Substring(0, 6), "ListItemText"));
+            // Names complete from existing registrations, quoted when they hold a space.
+            Assert.Equal(new[] { "'CMG Completion'" }, Complete(s, "Get-EntraAppRegistration -DisplayName CMG"));
+            Assert.Contains("'CMG Completion'", Complete(s, "New-CmgServerApp -Name CMG"));
+        }
+
+        [Fact]
+        public void Grant_AdminConsent_offers_the_apps_own_permissions_and_Graph_names_complete_with_the_API()
+        {
+            using var s = new ModuleSession();
+            s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null");
+            string app = (string)s.RunClean("(New-EntraAppRegistration -Name 'Needs Mail' -DelegatedPermission User.Read, Mail.Send -ApplicationPermission User.Read.All -NoSecret).ClientId").Single().BaseObject;
+            Assert.Equal(new[] { "Mail.Send", "User.Read", "User.Read.All" }, Complete(s, $"Grant-AdminConsent -ClientId {app} -Permission ").OrderBy(x => x));
+            Assert.Equal(new[] { "User.Read", "User.Read.All" }, Complete(s, $"Grant-AdminConsent -ClientId {app} -Permission User").OrderBy(x => x));
+            Assert.Contains("'Microsoft Graph/User.Read'", Complete(s, "New-EntraAppRegistration -Name x -DelegatedPermission 'Microsoft Graph/User.Re"));
         }
     }
 }

@@ -153,7 +153,7 @@ namespace EntraAppKit.Core.Applications
             if (Recipe.AllowPublicClientFlows == true) parts.Add("public client flows allowed");
             parts.AddRange(Recipe.Scopes.Select(s => $"exposes scope {s.Value} ({(s.Type == "User" ? "admins and users" : "admins only")} consent)"));
             parts.AddRange(Recipe.AppRoles.Select(r => $"defines app role {r.Value}"));
-            parts.AddRange(Permissions.Select(p => $"requires {p.Resource.DisplayName} {p.Request.Name} ({p.Request.Type})"));
+            parts.AddRange(Permissions.GroupBy(p => (p.ResourceAppId, p.Id)).Select(g => g.First()).Select(p => $"requires {p.Resource.DisplayName} {p.Value} ({p.Request.Type})"));
             return $"Create application '{Recipe.DisplayName}' ({string.Join("; ", parts)})";
         }
 
@@ -235,7 +235,8 @@ namespace EntraAppKit.Core.Applications
                 .Select(g => new RequiredResourceAccess
                 {
                     ResourceAppId = g.Key,
-                    ResourceAccess = g.Select(p => new ResourceAccess { Id = p.Id, Type = p.Type }).ToList(),
+                    // One entry per permission, however often it was named (by value, in another case, or by id).
+                    ResourceAccess = g.Select(p => (p.Id, p.Type)).Distinct().Select(p => new ResourceAccess { Id = p.Id, Type = p.Type }).ToList(),
                 }).ToList();
 
         /// <summary>Of <paramref name="current"/>: what stays (all, or with -Exclusive only the wanted), what is missing, what the recipe does not set.</summary>
@@ -366,7 +367,7 @@ namespace EntraAppKit.Core.Applications
 
             var current = (app.RequiredResourceAccess ?? new List<RequiredResourceAccess>())
                 .SelectMany(r => (r.ResourceAccess ?? new List<ResourceAccess>()).Select(a => (App: r.ResourceAppId!.ToLowerInvariant(), Id: a.Id!.Value, Type: a.Type!))).ToList();
-            var requested = Permissions.Select(p => (App: p.ResourceAppId.ToLowerInvariant(), Id: p.Id, Type: p.GraphType)).ToList();
+            var requested = Permissions.Select(p => (App: p.ResourceAppId.ToLowerInvariant(), Id: p.Id, Type: p.GraphType)).Distinct().ToList();
             // An administrator's permissions (neither requested nor ever set by this recipe) stay unless -Exclusive.
             var foreign = Recipe.Exclusive ? new List<(string App, Guid Id, string Type)>() : current.Where(c => !_managed.Contains(c)).ToList();
             var desired = requested.Concat(foreign).ToList();
@@ -374,8 +375,8 @@ namespace EntraAppKit.Core.Applications
             if (!new HashSet<(string, Guid, string)>(current).SetEquals(desired))
             {
                 patch.RequiredResourceAccess = DesiredRequiredResourceAccess(foreign);
-                foreach (var p in Permissions.Where(p => !current.Contains((p.ResourceAppId.ToLowerInvariant(), p.Id, p.GraphType))))
-                    Change("Require permission", $"Require {p.Resource.DisplayName} {p.Request.Name} ({p.Request.Type}) on '{Recipe.DisplayName}'");
+                foreach (var p in Permissions.Where(p => !current.Contains((p.ResourceAppId.ToLowerInvariant(), p.Id, p.GraphType))).GroupBy(p => p.Id).Select(g => g.First()))
+                    Change("Require permission", $"Require {p.Resource.DisplayName} {p.Value} ({p.Request.Type}) on '{Recipe.DisplayName}'");
                 foreach (var c in current.Where(c => !desired.Contains(c)))
                     Change("Remove permission", $"Remove required permission {Describe(c.App, c.Id, c.Type)} from '{Recipe.DisplayName}'");
             }

@@ -26,7 +26,7 @@ namespace EntraAppKit.Core.Consent
         /// <summary>Whether a managing caller may revoke this delegated scope of this API.</summary>
         private bool MayRevokeScope(string resourceId, string scope) => _managed == null ||
             _managed.Any(p => p.Request.Type == PermissionType.Delegated && string.Equals(p.Resource.Id, resourceId, StringComparison.OrdinalIgnoreCase) &&
-                string.Equals(p.Request.Name, scope, StringComparison.OrdinalIgnoreCase));
+                string.Equals(p.Value, scope, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>Whether a managing caller may revoke this app role assignment.</summary>
         private bool MayRevoke(AppRoleAssignment a) => _managed == null ||
@@ -76,10 +76,10 @@ namespace EntraAppKit.Core.Consent
         public bool Grants(ResolvedPermission permission) =>
             permission.Request.Type == PermissionType.Application
                 ? AppRolesToAssign.Any(r => string.Equals(r.Resource.Id, permission.Resource.Id, StringComparison.OrdinalIgnoreCase) &&
-                    string.Equals(r.Request.Name, permission.Request.Name, StringComparison.OrdinalIgnoreCase))
+                    string.Equals(r.Value, permission.Value, StringComparison.OrdinalIgnoreCase))
                 : DelegatedConsentToApply.Any(c => string.Equals(c.ResourceId, permission.Resource.Id, StringComparison.OrdinalIgnoreCase) &&
-                    c.Scopes.Contains(permission.Request.Name, StringComparer.OrdinalIgnoreCase) &&
-                    !SplitScopes(c.Existing?.Scope).Contains(permission.Request.Name, StringComparer.OrdinalIgnoreCase));
+                    c.Scopes.Contains(permission.Value, StringComparer.OrdinalIgnoreCase) &&
+                    !SplitScopes(c.Existing?.Scope).Contains(permission.Value, StringComparer.OrdinalIgnoreCase));
 
         internal static IEnumerable<string> SplitScopes(string? scope) =>
             (scope ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
@@ -92,7 +92,7 @@ namespace EntraAppKit.Core.Consent
         {
             var wanted = Consent.Where(p => p.Request.Type == PermissionType.Delegated)
                 .GroupBy(p => p.Resource.Id!, StringComparer.OrdinalIgnoreCase)
-                .ToDictionary(g => g.Key, g => (Resource: g.First().Resource, Scopes: g.Select(p => p.Request.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList()), StringComparer.OrdinalIgnoreCase);
+                .ToDictionary(g => g.Key, g => (Resource: g.First().Resource, Scopes: g.Select(p => p.Value).Distinct(StringComparer.OrdinalIgnoreCase).ToList()), StringComparer.OrdinalIgnoreCase);
             var resourceIds = wanted.Keys.Concat(ManagesConsent ? ExistingGrants.Select(g => g.ResourceId!) : Enumerable.Empty<string>())
                 .Distinct(StringComparer.OrdinalIgnoreCase);
             foreach (var resourceId in resourceIds)
@@ -122,7 +122,7 @@ namespace EntraAppKit.Core.Consent
                 bool assigned = ExistingAssignments.Any(a => a.AppRoleId == role.Id && string.Equals(a.ResourceId?.ToString(), role.Resource.Id, StringComparison.OrdinalIgnoreCase));
                 if (assigned) continue;
                 AppRolesToAssign.Add(role);
-                Add("Grant admin consent", $"Grant admin consent for {role.Resource.DisplayName} {role.Request.Name} (Application)");
+                Add("Grant admin consent", $"Grant admin consent for {role.Resource.DisplayName} {role.Value} (Application)");
             }
             if (!ManagesConsent) return;
             foreach (var a in ExistingAssignments)

@@ -93,7 +93,7 @@ namespace EntraAppKit.Core.Consent
             foreach (var role in plan.AppRolesToAssign)
             {
                 string resourceId = role.Resource.Id!;
-                await _retry.ExecuteAsync($"Granting {role.Resource.DisplayName} {role.Request.Name}",
+                await _retry.ExecuteAsync($"Granting {role.Resource.DisplayName} {role.Value}",
                     async () => (await client.ServicePrincipals[resourceId].AppRoleAssignedTo.PostAsync(new AppRoleAssignment
                     {
                         PrincipalId = Guid.Parse(spId), ResourceId = Guid.Parse(resourceId), AppRoleId = role.Id,

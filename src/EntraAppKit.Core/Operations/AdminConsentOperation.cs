@@ -53,17 +53,27 @@ namespace EntraAppKit.Core.Operations
                 return new AdminConsentPlan(app, consent, await _reader.ReadCallerAsync(cancellationToken).ConfigureAwait(false));
             });
 
+        /// <summary>What the app requires, as -Permission takes it: a bare name for Microsoft Graph, else "API/Permission" (for tab completion).</summary>
+        public Task<IReadOnlyList<string>> RequiredPermissionNamesAsync(string clientId, CancellationToken cancellationToken = default) =>
+            GraphErrors.Guard("Reading the app's permissions", async () =>
+            {
+                var (app, _) = await RequireAppAsync(clientId, cancellationToken).ConfigureAwait(false);
+                var (required, _) = await RequiredPermissionsAsync(app, cancellationToken).ConfigureAwait(false);
+                return (IReadOnlyList<string>)required.Select(p => p.ResourceAppId == MicrosoftGraph.AppId ? p.Value : $"{p.Resource.DisplayName}/{p.Value}")
+                    .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            });
+
         private static List<ResolvedPermission> SelectPermissions(Application app, List<ResolvedPermission> required, IReadOnlyCollection<string> only)
         {
             var selected = new List<ResolvedPermission>();
             foreach (var name in only)
             {
                 var request = PermissionRequest.Parse(name, PermissionType.Delegated);
-                var matches = required.Where(r => string.Equals(r.Request.Name, request.Name, StringComparison.OrdinalIgnoreCase) &&
+                var matches = required.Where(r => (string.Equals(r.Value, request.Name, StringComparison.OrdinalIgnoreCase) || (Guid.TryParse(request.Name, out var id) && r.Id == id)) &&
                     (!name.Contains("/") || string.Equals(r.Request.Resource, request.Resource, StringComparison.OrdinalIgnoreCase))).ToList();
                 if (matches.Count == 0)
                     throw new EntraAppKitException(ErrorIds.UnknownPermission, EntraErrorCategory.InvalidArgument,
-                        $"'{app.DisplayName}' does not require '{name}', so it cannot be consented. It requires: {string.Join(", ", required.Select(r => r.Request.Name).Distinct())}.");
+                        $"'{app.DisplayName}' does not require '{name}', so it cannot be consented. It requires: {string.Join(", ", required.Select(r => r.Value).Distinct())}.");
                 selected.AddRange(matches);
             }
             return selected.Distinct().ToList();
@@ -109,7 +119,7 @@ namespace EntraAppKit.Core.Operations
                     ClientId = plan.ClientId,
                     AppName = plan.DisplayName,
                     Resource = p.Resource.DisplayName ?? p.ResourceAppId,
-                    Permission = p.Request.Name,
+                    Permission = p.Value,
                     Type = p.Request.Type.ToString(),
                     Status = consent.Grants(p) ? "Granted" : "AlreadyGranted",
                 }).ToList();

@@ -38,6 +38,27 @@ namespace EntraAppKit.Core.Operations
                 return (IReadOnlyList<EntraAppRegistration>)apps.Select(a => RegistrationMapping.ToRegistration(a, tenant)).ToList();
             });
 
+        /// <summary>
+        /// Apps for tab completion, at most <paramref name="max"/>: by display name prefix when <paramref name="byName"/>, else by
+        /// client id prefix when the word could start one (hex digits and dashes), else by display name prefix.
+        /// </summary>
+        public Task<IReadOnlyList<(string ClientId, string DisplayName)>> SuggestAsync(string word, int max, bool byName = false, CancellationToken cancellationToken = default) =>
+            GraphErrors.Guard("Listing app registrations", async () =>
+            {
+                bool byClientId = !byName && (word.Length == 0 || word.All(c => Uri.IsHexDigit(c) || c == '-'));
+                string escaped = word.Replace("'", "''");
+                var page = await _session.Client.Applications.GetAsync(c =>
+                {
+                    c.QueryParameters.Select = new[] { "appId", "displayName" };
+                    c.QueryParameters.Top = 999;
+                    if (!byClientId) c.QueryParameters.Filter = $"startswith(displayName,'{escaped}')";
+                }, cancellationToken).ConfigureAwait(false);
+                return (IReadOnlyList<(string, string)>)(page?.Value ?? new List<Application>())
+                    .Where(a => !byClientId || (a.AppId ?? "").StartsWith(word, StringComparison.OrdinalIgnoreCase))
+                    .OrderBy(a => a.DisplayName, StringComparer.OrdinalIgnoreCase).Take(max)
+                    .Select(a => (a.AppId ?? "", a.DisplayName ?? "")).ToList();
+            });
+
         private static IEnumerable<Application> Single(Application? app) => app == null ? Enumerable.Empty<Application>() : new[] { app };
 
         /// <summary>Lists apps, narrowed server-side where the pattern allows (eq, or startswith for a trailing *), following every page.</summary>

@@ -13,17 +13,19 @@ namespace EntraAppKit.Core.Permissions
     {
         public static ResolvedPermission Resolve(PermissionRequest request, ServicePrincipal resource)
         {
+            // A permission may be named by its value or by its id (the GUID the portal's manifest shows).
+            bool byId = Guid.TryParse(request.Name, out var id);
             if (request.Type == PermissionType.Delegated)
             {
                 var scope = (resource.Oauth2PermissionScopes ?? new List<PermissionScope>())
-                    .FirstOrDefault(s => string.Equals(s.Value, request.Name, StringComparison.OrdinalIgnoreCase) && s.IsEnabled != false);
-                if (scope?.Id != null) return new ResolvedPermission(request, resource, scope.Id.Value);
+                    .FirstOrDefault(s => (byId ? s.Id == id : string.Equals(s.Value, request.Name, StringComparison.OrdinalIgnoreCase)) && s.IsEnabled != false);
+                if (scope?.Id != null) return new ResolvedPermission(request, resource, scope.Id.Value, scope.Value ?? request.Name);
                 throw Unknown(request, resource, (resource.Oauth2PermissionScopes ?? new List<PermissionScope>()).Select(s => s.Value), (resource.AppRoles ?? new List<AppRole>()).Select(r => r.Value));
             }
             var role = (resource.AppRoles ?? new List<AppRole>())
-                .FirstOrDefault(r => string.Equals(r.Value, request.Name, StringComparison.OrdinalIgnoreCase) && r.IsEnabled != false
+                .FirstOrDefault(r => (byId ? r.Id == id : string.Equals(r.Value, request.Name, StringComparison.OrdinalIgnoreCase)) && r.IsEnabled != false
                     && (r.AllowedMemberTypes ?? new List<string>()).Contains("Application"));
-            if (role?.Id != null) return new ResolvedPermission(request, resource, role.Id.Value);
+            if (role?.Id != null) return new ResolvedPermission(request, resource, role.Id.Value, role.Value ?? request.Name);
             throw Unknown(request, resource, (resource.AppRoles ?? new List<AppRole>()).Select(r => r.Value), (resource.Oauth2PermissionScopes ?? new List<PermissionScope>()).Select(s => s.Value));
         }
 

@@ -103,9 +103,19 @@ namespace EntraAppKit.Core.Tenants
                 c.QueryParameters.Select = ResourceProperties;
             }, cancellationToken).ConfigureAwait(false))?.Value ?? new List<ServicePrincipal>();
             if (matches.Count == 1) return matches[0];
-            throw new EntraAppKitException(ErrorIds.UnknownResource, EntraErrorCategory.ObjectNotFound, matches.Count == 0
-                ? $"No service principal named '{key}' exists in the tenant. Name the API by its appId, or as it appears under Enterprise applications."
-                : $"{matches.Count} service principals are named '{key}'. Name the API by its appId instead: {string.Join(", ", matches.Select(m => m.AppId))}.");
+            if (matches.Count > 1)
+                throw new EntraAppKitException(ErrorIds.UnknownResource, EntraErrorCategory.ObjectNotFound,
+                    $"{matches.Count} service principals are named '{key}'. Name the API by its appId instead: {string.Join(", ", matches.Select(m => m.AppId))}.");
+            // A typo ("Microsoft Grph"): suggest the nearest names among the tenant's service principals (the first page suffices).
+            var names = (await _session.Client.ServicePrincipals.GetAsync(c =>
+            {
+                c.QueryParameters.Select = new[] { "displayName" };
+                c.QueryParameters.Top = 999;
+            }, cancellationToken).ConfigureAwait(false))?.Value?.Select(sp => sp.DisplayName).Where(n => n != null).Select(n => n!).Distinct() ?? Enumerable.Empty<string>();
+            var suggestions = PermissionResolver.Closest(key, names, 3);
+            throw new EntraAppKitException(ErrorIds.UnknownResource, EntraErrorCategory.ObjectNotFound,
+                $"No service principal named '{key}' exists in the tenant. Name the API by its appId, or as it appears under Enterprise applications." +
+                (suggestions.Count > 0 ? " Did you mean: " + string.Join(", ", suggestions) + "?" : ""));
         }
 
         /// <summary>The resource's service principal by appId, or null when the tenant has none.</summary>

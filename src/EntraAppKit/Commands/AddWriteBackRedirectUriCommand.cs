@@ -16,6 +16,7 @@ namespace EntraAppKit.Commands
         /// <summary>The app's client id; bound from New-WriteBackAppRegistration or Get-EntraAppRegistration output.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ValidateClientId]
+        [ArgumentCompleter(typeof(Completion.ClientIdCompleter))]
         public string ClientId { get; set; } = "";
 
         /// <summary>One or more return URLs, as the WriteBackExtreme Management Console shows them.</summary>

@@ -20,11 +20,13 @@ namespace EntraAppKit.Commands
         [Parameter(Position = 0, ParameterSetName = ByDisplayName)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.AppNameCompleter))]
         public string? DisplayName { get; set; }
 
         /// <summary>The application (client) id.</summary>
         [Parameter(Mandatory = true, ParameterSetName = "ByClientId", ValueFromPipelineByPropertyName = true)]
         [ValidateClientId]
+        [ArgumentCompleter(typeof(Completion.ClientIdCompleter))]
         public string? ClientId { get; set; }
 
         /// <summary>The uniqueName the app was created with.</summary>

@@ -17,12 +17,13 @@ namespace EntraAppKit.Commands
         /// <summary>The app's client id; bound from any of our app objects.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ValidateClientId]
+        [ArgumentCompleter(typeof(Completion.ClientIdCompleter))]
         public string ClientId { get; set; } = "";
 
         /// <summary>Only these permissions, as 'Permission' or 'Resource/Permission'.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(Completion.PermissionNameCompleter))]
+        [ArgumentCompleter(typeof(Completion.RequiredPermissionCompleter))]
         public string[]? Permission { get; set; }
 
         /// <summary>The app's object when piped in (a recipe's output), kept in every row so a secret made upstream stays reachable.</summary>

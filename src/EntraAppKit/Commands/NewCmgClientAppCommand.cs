@@ -19,11 +19,13 @@ namespace EntraAppKit.Commands
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
         [ValidateLength(1, 120)]
+        [ArgumentCompleter(typeof(Completion.AppNameCompleter))]
         public string Name { get; set; } = CmgClient.DefaultName;
 
         /// <summary>The server app's client id; bound from New-CmgServerApp's output.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ValidateClientId]
+        [ArgumentCompleter(typeof(Completion.ClientIdCompleter))]
         public string ServerClientId { get; set; } = "";
 
         protected override string AppName => Name;

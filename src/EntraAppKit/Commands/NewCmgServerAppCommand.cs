@@ -19,6 +19,7 @@ namespace EntraAppKit.Commands
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
         [ValidateLength(1, 120)]
+        [ArgumentCompleter(typeof(Completion.AppNameCompleter))]
         public string Name { get; set; } = CmgServer.DefaultName;
 
         /// <summary>Where http://localhost goes: PublicClient (the page's manual steps) or Web (its current wording).</summary>
@@ -36,6 +37,12 @@ namespace EntraAppKit.Commands
         [ArgumentCompleter(typeof(Completion.VerifiedDomainCompleter))]
         public string? AppIdUriDomain { get; set; }
 
+        /// <summary>The App ID URI's last part (api://{tenantId}/ConfigMgrService); the app's name by default.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidatePattern(@"^[A-Za-z0-9._~-]+$")]
+        public string? AppIdUriPath { get; set; }
+
         /// <summary>For Entra user discovery: application permission Directory.Read.All (admin-consented) instead of User.Read.</summary>
         [Parameter]
         public SwitchParameter EnableUserDiscovery { get; set; }
@@ -51,6 +58,6 @@ namespace EntraAppKit.Commands
         protected override bool AddNewSecret => NewSecret;
 
         protected override void ExecuteCmdlet() =>
-            Run(new CmgServer { RedirectPlatform = RedirectPlatform, AppIdUriDomain = AppIdUriDomain, EnableUserDiscovery = EnableUserDiscovery });
+            Run(new CmgServer { RedirectPlatform = RedirectPlatform, AppIdUriDomain = AppIdUriDomain, AppIdUriPath = AppIdUriPath, EnableUserDiscovery = EnableUserDiscovery });
     }
 }

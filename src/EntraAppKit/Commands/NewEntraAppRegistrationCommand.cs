@@ -20,6 +20,7 @@ namespace EntraAppKit.Commands
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
         [ValidateLength(1, 120)]
+        [ArgumentCompleter(typeof(Completion.AppNameCompleter))]
         public string Name { get; set; } = "";
 
         /// <summary>Who can sign in. AzureADMyOrg (single tenant) by default; Graph's own default would be personal accounts too.</summary>

@@ -18,6 +18,7 @@ namespace EntraAppKit.Commands
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
         [ValidateLength(1, 120)]
+        [ArgumentCompleter(typeof(Completion.AppNameCompleter))]
         public string Name { get; set; } = KonnectDcr.DefaultName;
 
         /// <summary>Only Application.ReadWrite.OwnedBy and User.Read (Kong's current guidance).</summary>

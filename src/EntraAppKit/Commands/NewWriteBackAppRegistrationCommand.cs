@@ -17,6 +17,7 @@ namespace EntraAppKit.Commands
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
         [ValidateLength(1, 120)]
+        [ArgumentCompleter(typeof(Completion.AppNameCompleter))]
         public string Name { get; set; } = WriteBack.DefaultName;
 
         /// <summary>Accounts in any organizational directory.</summary>

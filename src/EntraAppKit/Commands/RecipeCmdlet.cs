@@ -28,6 +28,7 @@ namespace EntraAppKit.Commands
         /// <summary>Adopt an existing app registration by its client id (its uniqueName is set if it has none).</summary>
         [Parameter]
         [ValidateClientId]
+        [ArgumentCompleter(typeof(Completion.ClientIdCompleter))]
         public string? ClientId { get; set; }
 
         /// <summary>

@@ -13,6 +13,7 @@ namespace EntraAppKit.Commands
         /// <summary>The app's client id; bound from any of our app objects.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ValidateClientId]
+        [ArgumentCompleter(typeof(Completion.ClientIdCompleter))]
         public string ClientId { get; set; } = "";
 
         protected override object? ErrorTarget => ClientId;

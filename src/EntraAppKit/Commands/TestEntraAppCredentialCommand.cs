@@ -27,6 +27,7 @@ namespace EntraAppKit.Commands
         /// <summary>The app's client id.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ValidateClientId]
+        [ArgumentCompleter(typeof(Completion.ClientIdCompleter))]
         public string ClientId { get; set; } = "";
 
         /// <summary>The tenant; the connected tenant's when omitted.</summary>

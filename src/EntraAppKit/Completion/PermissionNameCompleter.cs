@@ -15,8 +15,14 @@ namespace EntraAppKit.Completion
             string word = (wordToComplete ?? "").Trim('\'', '"');
             PermissionType? type = parameterName == "DelegatedPermission" ? PermissionType.Delegated
                 : parameterName == "ApplicationPermission" ? PermissionType.Application : (PermissionType?)null;
-            return GraphPermissionCatalog.Complete(word, type).Take(100)
-                .Select(name => new CompletionResult(name, name, CompletionResultType.ParameterValue, $"Microsoft Graph {name}"));
+            // 'Microsoft Graph/User.Re' completes too: the API's name, a slash, then the permission.
+            const string graphPrefix = "Microsoft Graph/";
+            bool prefixed = word.StartsWith(graphPrefix, System.StringComparison.OrdinalIgnoreCase);
+            string name = prefixed ? word.Substring(graphPrefix.Length) : word;
+            return GraphPermissionCatalog.Complete(name, type).Take(100)
+                .Select(n => prefixed
+                    ? new CompletionResult(CompletionWork.Quote(graphPrefix + n), graphPrefix + n, CompletionResultType.ParameterValue, $"Microsoft Graph {n}")
+                    : new CompletionResult(n, n, CompletionResultType.ParameterValue, $"Microsoft Graph {n}"));
         }
     }
 }

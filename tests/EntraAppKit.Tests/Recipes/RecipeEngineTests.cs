@@ -61,6 +61,34 @@ namespace EntraAppKit.Tests.Recipes
         }
 
         [Fact]
+        public async Task Permissions_by_guid_or_in_any_case_are_the_same_permission_shown_as_Graph_spells_it()
+        {
+            using var session = _tenant.Session();
+            var general = new General { GrantAdminConsent = true };
+            general.DelegatedPermissions.Add("user.read");
+            general.DelegatedPermissions.Add("e1fe6dd8-ba31-4d61-89e7-88639da4683d"); // User.Read's id (learn.microsoft.com/graph/permissions-reference)
+            general.ApplicationPermissions.Add("Microsoft Graph/df021288-bdef-4463-88db-98f22de89214"); // User.Read.All
+            var result = await Engine(session).RunAsync(general.For("By Guid", secretLifetimeMonths: null));
+            Assert.Contains(result.Changes, c => c.Contains("requires Microsoft Graph User.Read (Delegated); requires Microsoft Graph User.Read.All (Application)"));
+            Assert.Contains("Grant admin consent for Microsoft Graph User.Read (Delegated)", result.Changes);
+            Assert.DoesNotContain(result.Changes, c => c.Contains("user.read") || c.Contains("e1fe6dd8"));
+            using var http = new System.Net.Http.HttpClient(_tenant.CreateHandler());
+            var app = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"https://graph.microsoft.com/v1.0/applications/{result.ObjectId}"))!;
+            Assert.Equal(2, app["requiredResourceAccess"]![0]!["resourceAccess"]!.AsArray().Count); // named twice, required once
+        }
+
+        [Fact]
+        public async Task A_misspelt_API_name_gets_a_suggestion()
+        {
+            using var session = _tenant.Session();
+            var general = new General();
+            general.DelegatedPermissions.Add("Microsoft Grph/User.Read");
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => Engine(session).PlanAsync(general.For("Typo API")));
+            Assert.Equal(ErrorIds.UnknownResource, e.ErrorId);
+            Assert.Contains("Did you mean: Microsoft Graph?", e.Message);
+        }
+
+        [Fact]
         public async Task PreConsent_grants_all_delegated_scopes_in_one_AllPrincipals_grant_and_merges_later_ones()
         {
             using var session = _tenant.Session();

@@ -108,6 +108,15 @@ namespace EntraAppKit.Tests.Recipes
         }
 
         [Fact]
+        public async Task Cmg_server_app_id_uri_path_can_be_chosen_as_in_the_pages_example()
+        {
+            var cmg = new CmgServer { AppIdUriPath = "ConfigMgrService" };
+            var result = await RunAsync(cmg.For("CMG Named"));
+            Assert.Equal(new Uri($"api://{_tenant.TenantId}/ConfigMgrService"), cmg.Shape(result).AppIdUri);
+            Assert.Equal(new[] { $"api://{_tenant.TenantId}/ConfigMgrService" }, Strings((await GetAsync($"/applications/{result.ObjectId}"))["identifierUris"]));
+        }
+
+        [Fact]
         public async Task Cmg_server_https_app_id_uri_needs_a_verified_domain_checked_before_any_write()
         {
             var e = await Assert.ThrowsAsync<EntraAppKitException>(() => RunAsync(new CmgServer { AppIdUriDomain = "fabrikam.com" }.For(CmgServer.DefaultName)));

@@ -20,6 +20,11 @@ namespace EntraAppKit.Core.Recipes.Vendors
         /// <summary>A verified domain for an https://{domain}/{name} Application ID URI instead of api://{tenantId}/{name}.</summary>
         public string? AppIdUriDomain { get; set; }
 
+        /// <summary>
+        /// The App ID URI's last part, e.g. ConfigMgrService as in the page's api://{tenantId}/ConfigMgrService; the app's name when null.
+        /// </summary>
+        public string? AppIdUriPath { get; set; }
+
         /// <summary>Entra user discovery: application permission Directory.Read.All instead of delegated User.Read, with admin consent.</summary>
         public bool EnableUserDiscovery { get; set; }
 
@@ -33,7 +38,7 @@ namespace EntraAppKit.Core.Recipes.Vendors
             recipe.EnableIdTokenIssuance = true; // oauth2AllowIdTokenImplicitFlow: true
             recipe.ManagesConsent = true; // turning user discovery off revokes Directory.Read.All
             (RedirectPlatform == CmgRedirectPlatform.Web ? recipe.WebRedirectUris : recipe.PublicClientRedirectUris).Add("http://localhost");
-            string name = Uri.EscapeDataString(input.Name);
+            string name = Uri.EscapeDataString(string.IsNullOrWhiteSpace(AppIdUriPath) ? input.Name : AppIdUriPath!.Trim('/'));
             if (AppIdUriDomain != null)
             {
                 recipe.IdentifierUris.Add($"https://{AppIdUriDomain.ToLowerInvariant()}/{name}");

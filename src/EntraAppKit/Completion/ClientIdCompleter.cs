@@ -1,0 +1,20 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using EntraAppKit.Core.Operations;
+
+namespace EntraAppKit.Completion
+{
+    /// <summary>Completes client ids from the tenant's app registrations, showing their display names; typing a name finds its id.</summary>
+    public sealed class ClientIdCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            string word = (wordToComplete ?? "").Trim('\'', '"');
+            return CompletionWork.Run((connection, ct) => new AppRegistrationOperations(connection.Session).SuggestAsync(word, 50, byName: false, ct))
+                .Select(a => new CompletionResult(a.ClientId, $"{a.ClientId} ({a.DisplayName})", CompletionResultType.ParameterValue, a.DisplayName));
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation.Runspaces;
+using System.Threading;
+using System.Threading.Tasks;
+using EntraAppKit.Core.Connections;
+
+namespace EntraAppKit.Completion
+{
+    /// <summary>
+    /// Runs a Graph read for a completer: on the runspace's connection, bounded in time so Tab never hangs, and quietly empty
+    /// when there is no connection or the read fails (completion offers nothing rather than an error).
+    /// </summary>
+    internal static class CompletionWork
+    {
+        private static readonly TimeSpan Budget = TimeSpan.FromSeconds(5);
+
+        public static IReadOnlyList<T> Run<T>(Func<EntraAppKitConnection, CancellationToken, Task<IReadOnlyList<T>>> read)
+        {
+            var connection = EntraAppKitConnection.Get((object?)Runspace.DefaultRunspace ?? EntraAppKitConnection.ProcessScope);
+            if (connection == null) return Array.Empty<T>();
+            using var cancel = new CancellationTokenSource(Budget);
+            try
+            {
+                var task = Task.Run(() => read(connection, cancel.Token));
+                return task.Wait(Budget) ? task.Result : Array.Empty<T>();
+            }
+            catch (AggregateException) { return Array.Empty<T>(); }
+        }
+
+        /// <summary>A completion text, quoted when PowerShell needs it (spaces, quotes).</summary>
+        public static string Quote(string text) =>
+            text.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', '(', ')', '{', '}', ';', ',', '&', '@', '#' }) < 0 ? text : "'" + text.Replace("'", "''") + "'";
+    }
+}
