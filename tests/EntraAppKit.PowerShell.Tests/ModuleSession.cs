@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Management.Automation.Runspaces;
 using System.Reflection;
 
@@ -23,9 +24,19 @@ namespace EntraAppKit.PowerShell.Tests
 
         private readonly System.Management.Automation.PowerShell _ps;
 
-        public ModuleSession(bool import = true)
+        private readonly Runspace? _runspace;
+
+        public ModuleSession(bool import = true, PSHost? host = null)
         {
-            _ps = System.Management.Automation.PowerShell.Create(InitialSessionState.CreateDefault2());
+            if (host == null) _ps = System.Management.Automation.PowerShell.Create(InitialSessionState.CreateDefault2());
+            else
+            {
+                // A host of the test's own (answers prompts, records progress): the runspace is opened on it.
+                _runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
+                _runspace.Open();
+                _ps = System.Management.Automation.PowerShell.Create();
+                _ps.Runspace = _runspace;
+            }
             if (import) Run($"Import-Module '{Manifest}' -ErrorAction Stop");
         }
 
@@ -56,6 +67,10 @@ namespace EntraAppKit.PowerShell.Tests
             return output;
         }
 
-        public void Dispose() => _ps.Dispose();
+        public void Dispose()
+        {
+            _ps.Dispose();
+            _runspace?.Dispose();
+        }
     }
 }
