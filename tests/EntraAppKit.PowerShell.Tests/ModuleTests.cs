@@ -38,6 +38,16 @@ namespace EntraAppKit.PowerShell.Tests
         }
 
         [Fact]
+        public void The_context_says_who_is_connected_with_which_roles_and_where_Graph_answers()
+        {
+            using var s = new ModuleSession();
+            var context = s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null; Get-EntraAppKitContext").Single();
+            Assert.Equal("admin@contoso.onmicrosoft.com", context.Properties["Account"].Value);
+            Assert.Equal(new[] { "Global Administrator" }, (string[])context.Properties["DirectoryRoles"].Value);
+            Assert.Equal("https://graph.microsoft.com (in-process: LocalTenant)", context.Properties["GraphEndpoint"].Value);
+        }
+
+        [Fact]
         public void Rewst_recipe_through_the_cmdlets_with_SecureString_and_a_safe_rerun()
         {
             using var s = new ModuleSession();

@@ -12,10 +12,13 @@ namespace EntraAppKit.Core.Authentication
         /// <summary>The role every member user holds; not worth showing.</summary>
         public const string MemberUser = "b79fbf4d-3ef9-4689-8143-76b194e85509";
 
+        public const string GlobalAdministrator = "62e90394-69f5-4237-9190-012177145e10";
+        public const string PrivilegedRoleAdministrator = "e8611ab8-c189-46e8-94e1-60213ab1f814";
+
         private static readonly Dictionary<string, string> Names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
-            ["62e90394-69f5-4237-9190-012177145e10"] = "Global Administrator",
-            ["e8611ab8-c189-46e8-94e1-60213ab1f814"] = "Privileged Role Administrator",
+            [GlobalAdministrator] = "Global Administrator",
+            [PrivilegedRoleAdministrator] = "Privileged Role Administrator",
             ["9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3"] = "Application Administrator",
             ["158c047a-c907-4556-b7ef-446551a6b5f7"] = "Cloud Application Administrator",
             ["cf1c38e5-3621-4004-a7cb-879624dced7c"] = "Application Developer",

@@ -15,8 +15,8 @@ namespace EntraAppKit.Core.Authentication
     /// </summary>
     public static class PermissionPreflight
     {
-        private const string GlobalAdministrator = "62e90394-69f5-4237-9190-012177145e10";
-        private const string PrivilegedRoleAdministrator = "e8611ab8-c189-46e8-94e1-60213ab1f814";
+        private const string GlobalAdministrator = DirectoryRoleNames.GlobalAdministrator;
+        private const string PrivilegedRoleAdministrator = DirectoryRoleNames.PrivilegedRoleAdministrator;
 
         /// <summary>Throws <see cref="ErrorIds.InsufficientPermissions"/> when the token lacks something the recipe's plan needs.</summary>
         public static void Check(TokenClaims claims, RecipePlan plan) => Check(claims, plan.Application, plan.Consent);

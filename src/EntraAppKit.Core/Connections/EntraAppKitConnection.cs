@@ -112,7 +112,8 @@ namespace EntraAppKit.Core.Connections
                 Environment = Target.Name,
                 AuthenticationMethod = AuthenticationMethod,
                 GraphEndpoint = Target.EndpointDescription,
-                DirectoryRoles = (claims?.DirectoryRoles ?? Array.Empty<string>())
+                // The local tenant's built-in administrator signs in without a JWT; it is the tenant's Global Administrator.
+                DirectoryRoles = (Method == SignInMethod.BuiltInAdministrator ? new[] { DirectoryRoleNames.GlobalAdministrator } : claims?.DirectoryRoles ?? Array.Empty<string>())
                     .Where(w => !string.Equals(w, DirectoryRoleNames.MemberUser, StringComparison.OrdinalIgnoreCase)).Select(DirectoryRoleNames.NameOf).ToArray(),
                 Scopes = (claims?.Scopes ?? Array.Empty<string>()).ToArray(),
                 Roles = (claims?.Roles ?? Array.Empty<string>()).ToArray(),

@@ -170,6 +170,7 @@ namespace EntraAppKit.Tests.Authentication
             var context = await connection.GetContextAsync();
             Assert.Equal("admin@" + _tenant.InitialDomain, context.Account);
             Assert.Contains("Application.ReadWrite.All", context.Scopes);
+            Assert.Equal(new[] { "Global Administrator" }, context.DirectoryRoles); // from wids; the member-user role is left out
             var result = await new RecipeEngine(connection.Session).RunAsync(new CmgServer { EnableUserDiscovery = true }.For(CmgServer.DefaultName));
             Assert.NotNull(result.ServicePrincipalId);
         }
