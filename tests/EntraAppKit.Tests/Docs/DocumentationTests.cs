@@ -24,17 +24,18 @@ namespace EntraAppKit.Tests.Docs
     public sealed class DocumentationTests
     {
         private const string AllSets = "__AllParameterSets";
-        private static readonly Lazy<IReadOnlyList<CmdletModel>> Surface = new Lazy<IReadOnlyList<CmdletModel>>(ReadSurface);
+        /// <summary>The cmdlets of the built EntraAppKit.dll as PowerShell binds them (PackagedHelpTests compares the MAML with them too).</summary>
+        internal static readonly Lazy<IReadOnlyList<CmdletModel>> Surface = new Lazy<IReadOnlyList<CmdletModel>>(ReadSurface);
 
         private static readonly string[] Sections = { "SYNOPSIS", "SYNTAX", "DESCRIPTION", "EXAMPLES", "PARAMETERS", "INPUTS", "OUTPUTS", "NOTES", "RELATED LINKS" };
 
-        private static string RepositoryRoot => Path.GetFullPath(typeof(DocumentationTests).Assembly
+        internal static string RepositoryRoot => Path.GetFullPath(typeof(DocumentationTests).Assembly
             .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!);
 
         private static string DocsDirectory => Path.Combine(RepositoryRoot, "docs");
 
         /// <summary>CmdletsToExport of EntraAppKit.psd1 (CmdletContractTests keeps it equal to the assembly's cmdlets).</summary>
-        private static IReadOnlyList<string> ExportedCmdlets()
+        internal static IReadOnlyList<string> ExportedCmdlets()
         {
             string psd1 = File.ReadAllText(Path.Combine(RepositoryRoot, "EntraAppKit.psd1"));
             var block = Regex.Match(psd1, @"CmdletsToExport\s*=\s*@\((?<list>[^)]*)\)").Groups["list"].Value;
@@ -221,6 +222,38 @@ namespace EntraAppKit.Tests.Docs
             }
             int running = examples.Count(e => e.CodeBlocks.Any(c => c.Language == "powershell" && mentions.IsMatch(c.Text)));
             if (running < 2) problems.Add($"has {running} example(s) whose code runs {cmdlet}; at least 2 are needed");
+            Report(cmdlet, problems);
+        }
+
+        /// <summary>The page each vendor recipe follows: its RELATED LINKS must link it.</summary>
+        private static readonly Dictionary<string, string> VendorPages = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["New-RewstAppRegistration"] = "https://docs.rewst.help/documentation/integrations/cloud/microsoft-cloud-integration-bundle/owned-app-registration",
+            ["New-CmgServerApp"] = "https://learn.microsoft.com/mem/configmgr/core/clients/manage/cmg/manually-register-azure-ad-apps",
+            ["New-CmgClientApp"] = "https://learn.microsoft.com/mem/configmgr/core/clients/manage/cmg/manually-register-azure-ad-apps",
+            ["New-WriteBackAppRegistration"] = "https://docs.infotopics.com/writebackextreme/product-guide/management-console/setup-security/oauth-setup/microsoft-entra",
+            ["Add-WriteBackRedirectUri"] = "https://docs.infotopics.com/writebackextreme/product-guide/management-console/setup-security/oauth-setup/microsoft-entra",
+            ["New-KonnectDcrApp"] = "https://developer.konghq.com/how-to/azure-ad-dcr/",
+        };
+
+        [Theory]
+        [MemberData(nameof(Cmdlets))]
+        public void Doc_has_related_links_to_real_pages(string cmdlet)
+        {
+            var (_, doc) = Load(cmdlet);
+            var links = Regex.Matches(doc.Section("RELATED LINKS")?.Text ?? "", @"\[(?<text>[^\]]+)\]\((?<target>[^)\s]*)\)")
+                .Select(m => (Text: m.Groups["text"].Value, Target: m.Groups["target"].Value)).ToList();
+            var problems = new List<string>();
+            if (links.Count < 2) problems.Add($"## RELATED LINKS has {links.Count} link(s); it needs the about topic and at least one related cmdlet or page");
+            foreach (var (text, target) in links)
+            {
+                if (target.StartsWith("https://", StringComparison.Ordinal) || target.StartsWith("http://", StringComparison.Ordinal)) continue;
+                // A link to another help topic: Get-Help shows its text, so the text must be the page's name.
+                if (!File.Exists(Path.Combine(DocsDirectory, target))) problems.Add($"[{text}]({target}) links a page docs/ does not have");
+                else if (text + ".md" != target) problems.Add($"[{text}]({target}): the text of a link to a help topic is the topic's name");
+            }
+            if (!links.Any(l => l.Target == "about_EntraAppKit.md")) problems.Add("## RELATED LINKS does not link about_EntraAppKit");
+            if (VendorPages.TryGetValue(cmdlet, out var vendor) && !links.Any(l => l.Target == vendor)) problems.Add($"## RELATED LINKS does not link the vendor's page {vendor}");
             Report(cmdlet, problems);
         }
 
