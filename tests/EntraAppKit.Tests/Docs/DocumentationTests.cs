@@ -11,7 +11,7 @@ using Xunit;
 namespace EntraAppKit.Tests.Docs
 {
     /// <summary>
-    /// docs/&lt;Cmdlet&gt;.md (platyPS markdown, schema 2.0.0; build.ps1 turns it into en-US/EntraAppKit.dll-Help.xml) against the
+    /// docs/&lt;Cmdlet&gt;.md (platyPS markdown, schema 2.0.0; tools/HelpBuilder turns it into en-US/EntraAppKit.dll-Help.xml in every build) against the
     /// built cmdlets, read with MetadataLoadContext as in CmdletContractTests (PowerShellStandard's attribute stubs give wrong
     /// values through normal reflection). The docs must name every parameter the cmdlet has (inherited ones included) and no
     /// other, with the metadata platyPS writes (type, parameter sets, aliases, accepted values, required, position, pipeline
