@@ -1,8 +1,9 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
-# Runs where pwsh exists (build.ps1 -Task Test). The module path comes from build.ps1.
+# The module imported into this session. build.ps1 -Task Test runs it against the packaged module (ENTRAAPPKIT_MODULE).
 
 BeforeAll {
-    $modulePath = if ($env:ENTRAAPPKIT_MODULE) { $env:ENTRAAPPKIT_MODULE } else { Join-Path $PSScriptRoot '../../out/EntraAppKit/0.1.0/EntraAppKit.psd1' }
+    Import-Module (Join-Path $PSScriptRoot 'Support/ModuleSession.psm1') -Force
+    $modulePath = Get-ModuleUnderTest
     Import-Module $modulePath -Force
 }
 
@@ -25,7 +26,9 @@ Describe 'Import beside other modules that ship Azure.Core and MSAL' {
     It 'works after <Name> is imported first' -ForEach $others {
         if (-not $Present) { Set-ItResult -Skipped -Because "$Name is not installed on this machine"; return }
         $script = "Import-Module $Name; Import-Module '$modulePath'; Connect-EntraAppKit -LocalTenant | Out-Null; (New-WriteBackAppRegistration -Name Isolation -WarningAction SilentlyContinue).ClientId"
-        $clientId = & ([Diagnostics.Process]::GetCurrentProcess().Path) -NoProfile -Command $script
+        $pwsh = @(Get-PowerShellCommand)
+        $pwshArguments = @($pwsh | Select-Object -Skip 1)
+        $clientId = & $pwsh[0] @pwshArguments -NoProfile -Command $script
         $LASTEXITCODE | Should -Be 0
         $clientId | Should -Match '^[0-9a-f-]{36}$'
     }
@@ -33,7 +36,9 @@ Describe 'Import beside other modules that ship Azure.Core and MSAL' {
     It 'works when <Name> is imported after it' -ForEach $others {
         if (-not $Present) { Set-ItResult -Skipped -Because "$Name is not installed on this machine"; return }
         $script = "Import-Module '$modulePath'; Import-Module $Name; Connect-EntraAppKit -LocalTenant | Out-Null; (New-WriteBackAppRegistration -Name Isolation -WarningAction SilentlyContinue).ClientId"
-        $clientId = & ([Diagnostics.Process]::GetCurrentProcess().Path) -NoProfile -Command $script
+        $pwsh = @(Get-PowerShellCommand)
+        $pwshArguments = @($pwsh | Select-Object -Skip 1)
+        $clientId = & $pwsh[0] @pwshArguments -NoProfile -Command $script
         $LASTEXITCODE | Should -Be 0
         $clientId | Should -Match '^[0-9a-f-]{36}$'
     }

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Security;
+
+namespace EntraAppKit.PesterSupport
+{
+    /// <summary>
+    /// A PowerShell host that records what a session writes to it: the "What if:" lines of -WhatIf (ShouldProcess writes
+    /// them to the host, not to a stream), Out-Default's formatted output and Write-Host. It is not interactive: a prompt
+    /// (Read-Host, -Confirm, a mandatory parameter left out) fails as it does in `pwsh -NonInteractive`.
+    /// </summary>
+    public sealed class RecordingHost : PSHost
+    {
+        private readonly RecordingHostUserInterface _ui = new RecordingHostUserInterface();
+        private readonly Guid _id = Guid.NewGuid();
+
+        /// <summary>Every complete line written to the host since the last <see cref="TakeLines"/>.</summary>
+        public string[] TakeLines() => _ui.TakeLines();
+
+        public override CultureInfo CurrentCulture => CultureInfo.CurrentCulture;
+        public override CultureInfo CurrentUICulture => CultureInfo.CurrentUICulture;
+        public override Guid InstanceId => _id;
+        public override string Name => "EntraAppKit.PesterSupport.RecordingHost";
+        public override PSHostUserInterface UI => _ui;
+        public override Version Version => new Version(1, 0);
+        public override void EnterNestedPrompt() => throw new NotSupportedException("The recording host has no nested prompt.");
+        public override void ExitNestedPrompt() => throw new NotSupportedException("The recording host has no nested prompt.");
+        public override void NotifyBeginApplication() { }
+        public override void NotifyEndApplication() { }
+        public override void SetShouldExit(int exitCode) { }
+    }
+
+    /// <summary>The recording host's UI: lines in a list, no prompts.</summary>
+    public sealed class RecordingHostUserInterface : PSHostUserInterface
+    {
+        private readonly List<string> _lines = new List<string>();
+        private readonly System.Text.StringBuilder _partial = new System.Text.StringBuilder();
+        private readonly RecordingRawUserInterface _raw = new RecordingRawUserInterface();
+
+        public string[] TakeLines()
+        {
+            lock (_lines)
+            {
+                if (_partial.Length > 0) { _lines.Add(_partial.ToString()); _partial.Clear(); }
+                var taken = _lines.ToArray();
+                _lines.Clear();
+                return taken;
+            }
+        }
+
+        private void Append(string value)
+        {
+            lock (_lines)
+            {
+                var parts = (value ?? string.Empty).Replace("\r\n", "\n").Split('\n');
+                _partial.Append(parts[0]);
+                for (int i = 1; i < parts.Length; i++)
+                {
+                    _lines.Add(_partial.ToString());
+                    _partial.Clear();
+                    _partial.Append(parts[i]);
+                }
+            }
+        }
+
+        public override PSHostRawUserInterface RawUI => _raw;
+        public override void Write(string value) => Append(value);
+        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Append(value);
+        public override void WriteLine(string value) => Append(value + "\n");
+        public override void WriteErrorLine(string value) => Append(value + "\n");
+        public override void WriteDebugLine(string message) => Append("DEBUG: " + message + "\n");
+        public override void WriteVerboseLine(string message) => Append("VERBOSE: " + message + "\n");
+        public override void WriteWarningLine(string message) => Append("WARNING: " + message + "\n");
+        public override void WriteProgress(long sourceId, ProgressRecord record) { }
+
+        private static Exception NotInteractive(string what) =>
+            new PSInvalidOperationException("The recording host is not interactive: it cannot " + what + ".");
+
+        public override string ReadLine() => throw NotInteractive("read a line");
+        public override SecureString ReadLineAsSecureString() => throw NotInteractive("read a secure string");
+        public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions) =>
+            throw NotInteractive("prompt for " + string.Join(", ", System.Linq.Enumerable.Select(descriptions, d => d.Name)));
+        public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice) =>
+            throw NotInteractive("ask '" + caption + "'");
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) =>
+            throw NotInteractive("prompt for a credential");
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName,
+            PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw NotInteractive("prompt for a credential");
+    }
+
+    /// <summary>A fixed 120-column window, so formatted output is the same on every machine.</summary>
+    public sealed class RecordingRawUserInterface : PSHostRawUserInterface
+    {
+        private static readonly Size Window = new Size(120, 50);
+
+        public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
+        public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.Gray;
+        public override Size BufferSize { get => new Size(Window.Width, 9999); set { } }
+        public override Coordinates CursorPosition { get; set; }
+        public override int CursorSize { get; set; }
+        public override bool KeyAvailable => false;
+        public override Size MaxPhysicalWindowSize => Window;
+        public override Size MaxWindowSize => Window;
+        public override Coordinates WindowPosition { get; set; }
+        public override Size WindowSize { get => Window; set { } }
+        public override string WindowTitle { get; set; } = string.Empty;
+        public override void FlushInputBuffer() { }
+        public override BufferCell[,] GetBufferContents(Rectangle rectangle) => throw new NotSupportedException();
+        public override KeyInfo ReadKey(ReadKeyOptions options) => throw new PSInvalidOperationException("The recording host is not interactive: it cannot read a key.");
+        public override void ScrollBufferContents(Rectangle source, Coordinates destination, Rectangle clip, BufferCell fill) { }
+        public override void SetBufferContents(Coordinates origin, BufferCell[,] contents) { }
+        public override void SetBufferContents(Rectangle rectangle, BufferCell fill) { }
+    }
+}
