@@ -6,7 +6,7 @@
     Build: restore and build; the build assembles the module with its help. Help: only the help Get-Help shows, from
     docs/ into out/EntraAppKit/<version>/en-US/ (see Invoke-Help).
     Package: Build, then check out/EntraAppKit/<version>/ (with en-US/) and out/EntraAppKit.zip.
-    Test: Package, then xunit and Pester.
+    Test: Package, then xunit, the PowerShell syntax check and Pester, ending with 'tests: N passed, M failed'.
 .PARAMETER Configuration
     Debug or Release (default).
 #>
@@ -70,17 +70,191 @@ function Invoke-Package {
     Write-Host "Module assembled in $moduleOut; Azure Automation package: $zip ($([math]::Round((Get-Item $zip).Length / 1048576, 1)) MB)"
 }
 
+# ----- Test: every suite, one summary -----
+# The README's test command, `dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 -Task Test`, which .ci/run
+# calls too: build once (Package), then xunit, the PowerShell syntax check and Pester against the packaged module. Each
+# suite prints "<suite>: N passed, M failed", and the last line is "tests: N passed, M failed" over all of them; a suite
+# that cannot run counts as one failure, a skipped test neither passes nor fails and is listed with its reason. Results
+# (trx, Pester's NUnit XML) go to out/test-results/.
+
+function New-SuiteResult {
+    param([string] $Name)
+    [pscustomobject]@{ Name = $Name; Passed = 0; Failed = 0; Skipped = @(); Failures = @(); Detail = ''; Seconds = 0 }
+}
+
+function Get-TestProjectCount {
+    # The projects of the solution that reference the test SDK: each writes one trx file.
+    $solution = Join-Path $root 'EntraAppKit.sln'
+    $count = 0
+    foreach ($match in [regex]::Matches([System.IO.File]::ReadAllText($solution), '"([^"]+\.csproj)"')) {
+        $project = Join-Path $root ($match.Groups[1].Value -replace '\\', '/')
+        if ((Test-Path -LiteralPath $project) -and ([System.IO.File]::ReadAllText($project) -match 'Microsoft\.NET\.Test\.Sdk')) { $count++ }
+    }
+    return $count
+}
+
+function Invoke-XunitSuite {
+    param([string] $Results)
+    $suite = New-SuiteResult 'xunit'
+    & dotnet test (Join-Path $root 'EntraAppKit.sln') -c $Configuration --no-build --logger trx --results-directory $Results | Out-Host
+    $exitCode = $LASTEXITCODE
+    # The counts come from the trx files; a test project that crashed or did not run left none.
+    $expected = Get-TestProjectCount
+    $files = @(Get-ChildItem -LiteralPath $Results -Filter '*.trx' -File)
+    foreach ($file in $files) {
+        # XPath by local name: the trx elements are in the TeamTest namespace.
+        [xml] $trx = [System.IO.File]::ReadAllText($file.FullName)
+        $counters = $trx.SelectSingleNode("//*[local-name()='ResultSummary']/*[local-name()='Counters']")
+        $suite.Passed += [int] $counters.GetAttribute('passed')
+        foreach ($counter in 'failed', 'error', 'timeout', 'aborted') { $suite.Failed += [int] ('0' + $counters.GetAttribute($counter)) }
+        foreach ($result in $trx.SelectNodes("//*[local-name()='UnitTestResult']")) {
+            $outcome = $result.GetAttribute('outcome')
+            if ($outcome -eq 'NotExecuted') {
+                $message = $result.SelectSingleNode("*[local-name()='Output']/*[local-name()='ErrorInfo']/*[local-name()='Message']")
+                $reason = if ($message) { $message.InnerText.Trim() } else { 'no reason given' }
+                $suite.Skipped += "$($result.GetAttribute('testName')): $reason"
+            }
+            elseif (@('Failed', 'Error', 'Timeout', 'Aborted') -contains $outcome) { $suite.Failures += $result.GetAttribute('testName') }
+        }
+    }
+    $suite.Detail = "$($files.Count) of $expected test projects"
+    if ($files.Count -lt $expected) {
+        $suite.Failed += $expected - $files.Count
+        $suite.Failures += "$($expected - $files.Count) test project(s) reported no results (dotnet test exit code $exitCode)"
+    }
+    elseif ($exitCode -ne 0 -and $suite.Failed -eq 0) {
+        $suite.Failed = 1
+        $suite.Failures += "dotnet test failed with exit code $exitCode and no failed test"
+    }
+    return $suite
+}
+
+function Invoke-SyntaxSuite {
+    $suite = New-SuiteResult 'powershell-syntax'
+    $checker = Join-Path $root '.ci/powershell-syntax'
+    # npm ci only when node_modules is missing or older than the lock file (.ci/run has installed it already).
+    $installed = Join-Path $checker 'node_modules/.package-lock.json'
+    $lock = Join-Path $checker 'package-lock.json'
+    if (-not (Test-Path -LiteralPath $installed) -or (Get-Item -LiteralPath $installed -Force).LastWriteTimeUtc -lt (Get-Item -LiteralPath $lock).LastWriteTimeUtc) {
+        Push-Location $checker
+        try { & npm ci --no-audit --no-fund --loglevel error | Out-Host } finally { Pop-Location }
+        if ($LASTEXITCODE -ne 0) {
+            $suite.Failed = 1
+            $suite.Failures += "npm ci in .ci/powershell-syntax failed with exit code $LASTEXITCODE"
+            return $suite
+        }
+    }
+    $lines = @(& node (Join-Path $checker 'check.mjs') $root)
+    $exitCode = $LASTEXITCODE
+    foreach ($line in $lines) { Write-Host $line }
+    $summary = @($lines | Where-Object { $_ -match '^powershell-syntax: (\d+) passed, (\d+) failed$' } | Select-Object -Last 1)
+    if ($summary.Count -eq 0) {
+        $suite.Failed = 1
+        $suite.Failures += "check.mjs printed no summary (exit code $exitCode)"
+        return $suite
+    }
+    $null = $summary[0] -match '^powershell-syntax: (\d+) passed, (\d+) failed$'
+    $suite.Passed = [int] $Matches[1]
+    $suite.Failed = [int] $Matches[2]
+    $suite.Failures += @($lines | Where-Object { $_ -like 'FAIL *' } | ForEach-Object { $_.Substring(5) })
+    if ($exitCode -ne 0 -and $suite.Failed -eq 0) {
+        $suite.Failed = 1
+        $suite.Failures += "check.mjs failed with exit code $exitCode"
+    }
+    return $suite
+}
+
+function Invoke-PesterSuite {
+    param([string] $Results)
+    $suite = New-SuiteResult 'pester'
+    # Pester comes from NuGet (tests/pester/Pester.Restore.csproj) and runs in the repository's PowerShell, the .NET
+    # tool pinned in .config/dotnet-tools.json, whichever PowerShell runs this script.
+    $project = Join-Path $root 'tests/pester/Pester.Restore.csproj'
+    [xml] $projectXml = [System.IO.File]::ReadAllText($project)
+    $pesterVersion = $projectXml.SelectSingleNode("//PackageDownload[@Include='Pester']").GetAttribute('Version').Trim('[', ']')
+    Invoke-Dotnet tool restore | Out-Host
+    Invoke-Dotnet restore $project | Out-Host
+    $packageRoot = "$(& dotnet msbuild $project -getProperty:NuGetPackageRoot)".Trim()
+    $pesterModule = Join-Path $packageRoot "pester/$pesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path -LiteralPath $pesterModule)) { throw "The Pester package has no $pesterModule." }
+
+    $summaryFile = Join-Path $Results 'pester.json'
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1') `
+        -PesterModule $pesterModule -ModulePath (Join-Path $moduleOut 'EntraAppKit.psd1') `
+        -SummaryFile $summaryFile -ResultFile (Join-Path $Results 'pester.xml') | Out-Host
+    $exitCode = $LASTEXITCODE
+    if (-not (Test-Path -LiteralPath $summaryFile)) {
+        $suite.Failed = 1
+        $suite.Failures += "Pester did not finish (exit code $exitCode)"
+        return $suite
+    }
+    $summary = [System.IO.File]::ReadAllText($summaryFile) | ConvertFrom-Json
+    $suite.Passed = [int] $summary.Passed
+    $suite.Failed = [int] $summary.Failed
+    $suite.Skipped = @($summary.Skipped | Where-Object { $_ } | ForEach-Object { "$($_.Name): $($_.Reason)" })
+    $suite.Failures = @($summary.Failures | Where-Object { $_ } | ForEach-Object { "$($_.Name): $($_.Message)" })
+    $suite.Detail = "Pester $pesterVersion"
+    if ($exitCode -ne 0 -and $suite.Failed -eq 0) {
+        $suite.Failed = 1
+        $suite.Failures += "Pester exited with code $exitCode"
+    }
+    return $suite
+}
+
+function Invoke-Suite {
+    # Runs one suite, timed; a suite that throws counts as one failure.
+    param([string] $Name, [scriptblock] $Run)
+    Write-Host "== $Name"
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    try { $suite = & $Run }
+    catch {
+        $suite = New-SuiteResult $Name
+        $suite.Failed = 1
+        $suite.Failures += "did not run: $($_.Exception.Message)"
+    }
+    $suite.Seconds = [int] $watch.Elapsed.TotalSeconds
+    return $suite
+}
+
 function Invoke-Test {
-    Invoke-Package
-    Invoke-Dotnet test (Join-Path $root 'EntraAppKit.sln') -c $Configuration --no-build
-    if (Get-Command Invoke-Pester -ErrorAction SilentlyContinue) {
-        $env:ENTRAAPPKIT_MODULE = Join-Path $moduleOut 'EntraAppKit.psd1'
-        $result = Invoke-Pester -Path (Join-Path $root 'tests/pester') -Output Detailed -PassThru
-        if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
+    $results = Join-Path $root 'out/test-results'
+    if (Test-Path -LiteralPath $results) { Remove-Item -LiteralPath $results -Recurse -Force }
+    New-Item -ItemType Directory -Path $results -Force | Out-Null
+
+    $built = Invoke-Suite 'build' { Invoke-Package | Out-Host; New-SuiteResult 'build' }
+    $suites = @()
+    if ($built.Failed -gt 0) {
+        $suites += $built
+        foreach ($name in 'xunit', 'pester') {
+            $notRun = New-SuiteResult $name
+            $notRun.Failed = 1
+            $notRun.Failures += 'did not run: the build failed'
+            $suites += $notRun
+        }
+        $suites += Invoke-Suite 'powershell-syntax' { Invoke-SyntaxSuite }
     }
     else {
-        Write-Warning 'Pester is not installed (Install-Module Pester -MinimumVersion 5.0); the Pester suite was skipped.'
+        $suites += Invoke-Suite 'xunit' { Invoke-XunitSuite -Results $results }
+        $suites += Invoke-Suite 'powershell-syntax' { Invoke-SyntaxSuite }
+        $suites += Invoke-Suite 'pester' { Invoke-PesterSuite -Results $results }
     }
+
+    Write-Host ''
+    Write-Host "== summary (build $($built.Seconds) s; results in out/test-results/)"
+    $passed = 0
+    $failed = 0
+    foreach ($suite in $suites) {
+        $passed += $suite.Passed
+        $failed += $suite.Failed
+        $line = "$($suite.Name): $($suite.Passed) passed, $($suite.Failed) failed"
+        if ($suite.Skipped.Count -gt 0) { $line += ", $($suite.Skipped.Count) skipped" }
+        $notes = @($suite.Detail, "$($suite.Seconds) s") | Where-Object { $_ }
+        Write-Host "$line ($($notes -join ', '))"
+        foreach ($skip in $suite.Skipped) { Write-Host "  skipped: $skip" }
+        foreach ($failure in $suite.Failures) { Write-Host "  failed: $failure" }
+    }
+    Write-Host "tests: $passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
 }
 
 switch ($Task) {
