@@ -105,8 +105,9 @@ function Invoke-XunitSuite {
         # XPath by local name: the trx elements are in the TeamTest namespace.
         [xml] $trx = [System.IO.File]::ReadAllText($file.FullName)
         $counters = $trx.SelectSingleNode("//*[local-name()='ResultSummary']/*[local-name()='Counters']")
+        # A counter the file leaves out is '', which [int] reads as 0.
         $suite.Passed += [int] $counters.GetAttribute('passed')
-        foreach ($counter in 'failed', 'error', 'timeout', 'aborted') { $suite.Failed += [int] ('0' + $counters.GetAttribute($counter)) }
+        foreach ($counter in 'failed', 'error', 'timeout', 'aborted') { $suite.Failed += [int] $counters.GetAttribute($counter) }
         foreach ($result in $trx.SelectNodes("//*[local-name()='UnitTestResult']")) {
             $outcome = $result.GetAttribute('outcome')
             if ($outcome -eq 'NotExecuted') {

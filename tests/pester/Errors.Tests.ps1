@@ -162,3 +162,18 @@ Describe '-NoSecret with secret options' {
         (Invoke-ModuleSession -Session $session -ScriptBlock { Get-EntraAppRegistration }).Output | Should -BeNullOrEmpty
     }
 }
+
+Describe 'A confirmation where nobody can answer' {
+    BeforeEach { $session = New-ModuleSession -Connect }
+    AfterEach { Remove-ModuleSession -Session $session }
+
+    It 'Remove-EntraAppRegistration without -Confirm:$false fails as PowerShell''s own cmdlets do (InvalidOperation), and removes nothing' {
+        Set-ItResult -Skipped -Because 'bug: in a host that cannot prompt (pwsh -NonInteractive, a runbook) the refused confirmation becomes UnexpectedError,EntraAppKit.Commands.RemoveEntraAppRegistrationCommand (NotSpecified): EntraAppKitCmdlet lets only RuntimeException through, and the host throws PSInvalidOperationException; Remove-Item gives InvalidOperation there'
+        return
+        $run = Invoke-ModuleSession -Session $session -ScriptBlock { New-RewstAppRegistration | Remove-EntraAppRegistration }
+        $run.Errors.Count | Should -Be 1
+        $run.Errors[0].FullyQualifiedErrorId | Should -Not -BeLike 'UnexpectedError*'
+        $run.Errors[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        (Invoke-ModuleSession -Session $session -ScriptBlock { Get-EntraAppRegistration }).Output.DisplayName | Should -Be 'Rewst Integration'
+    }
+}
