@@ -73,7 +73,9 @@ Describe 'New-RewstAppRegistration' {
         $app = New-RewstAppRegistration -Name 'Rewst Integration'
         $app.ClientId | Should -Match '^[0-9a-f-]{36}$'
         $app.ClientSecret | Should -BeOfType [securestring]
-        $app.AuthSubject | Should -Be (Get-EntraAppKitContext).TenantId
+        # Rewst's Auth Subject for a single-tenant app is tenant_id; the tenant id goes into its Tenant ID field.
+        $app.AuthSubject | Should -Be 'tenant_id'
+        $app.TenantId | Should -Be (Get-EntraAppKitContext).TenantId
     }
 
     It 'uses common as auth subject for -MultiTenant' {

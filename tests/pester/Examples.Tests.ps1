@@ -32,8 +32,7 @@ BeforeAll {
     # ApplicationNotFound (or, with a wildcard, the check below) until the app is added here.
     $Given = @{
         'README.md'                           = { New-KonnectDcrApp -WarningAction SilentlyContinue | Out-Null }
-        'docs/Get-EntraAppRegistration.md'    = { New-KonnectDcrApp -WarningAction SilentlyContinue | Out-Null; New-RewstAppRegistration -Name 'Rewst Integration' | Out-Null }
-        'docs/Grant-AdminConsent.md'          = { New-RewstAppRegistration -Name 'Rewst Integration' | Out-Null }
+        'docs/Get-EntraAppRegistration.md'    = { New-KonnectDcrApp -WarningAction SilentlyContinue | Out-Null }
         'docs/Remove-EntraAppRegistration.md' = { New-KonnectDcrApp -WarningAction SilentlyContinue | Out-Null }
     }
 
@@ -41,13 +40,8 @@ BeforeAll {
     # wrong name, a missing mandatory value or a value of the wrong type fails here as it would there.
     # Examples that fail where they stand on their page for a reason outside the product, skipped with that reason. Each is
     # found by its file and a piece of its text; it still runs, and once it passes the test fails until it is removed here.
-    $KnownIssues = @(
-        @{
-            File     = 'docs/New-KonnectDcrApp.md'
-            Contains = 'New-KonnectDcrApp -LeastPrivilege | Test-EntraAppCredential'
-            Because  = 'docs: example 3 needs the run that adds the secret, but examples 1 and 2 of the page have made the app already, so this re-run returns no secret and Test-EntraAppCredential fails (InvalidRecipeInput)'
-        }
-    )
+    # An entry: @{ File = 'docs/<page>.md'; Contains = '<a piece of the example>'; Because = 'docs: <why>' }. None today.
+    $KnownIssues = @()
 
     $Stubs = {
         function global:Import-CMAADServerApplication {
@@ -145,6 +139,29 @@ Describe 'Examples in <File>' -ForEach $pages {
                 $found = Invoke-ModuleSession -Session $session -Variables @{ __lookup = $lookup.Value } -Script "Get-EntraAppRegistration -$($lookup.Parameter) `$__lookup; Remove-Variable __lookup"
                 $found.Output | Should -Not -BeNullOrEmpty -Because "the example looks up '$($lookup.Value)', which nothing on $File creates: add the app to `$Given in tests/pester/Examples.Tests.ps1"
             }
+        }
+    }
+}
+
+Describe 'What the examples assume' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'Support/DocExamples.psm1') -Force
+        $examples = @(Get-DocExample -Root (Get-RepositoryRoot) | ForEach-Object {
+                [pscustomobject]@{ File = $_.File; Text = $_.Text; Plan = Get-ExamplePlan -Text $_.Text }
+            })
+    }
+
+    It 'is given only to pages with an example that looks an app up by name' {
+        foreach ($file in $Given.Keys) {
+            @($examples | Where-Object { $_.File -eq $file -and $_.Plan.Lookups.Count -gt 0 }).Count |
+                Should -BeGreaterThan 0 -Because "`$Given['$file'] makes apps that no example of $file looks up any more: remove it"
+        }
+    }
+
+    It 'names only known issues of examples that still exist' {
+        foreach ($issue in $KnownIssues) {
+            @($examples | Where-Object { $_.File -eq $issue.File -and $_.Text.Contains($issue.Contains) }).Count |
+                Should -BeGreaterThan 0 -Because "no example of $($issue.File) contains '$($issue.Contains)' any more: remove it from `$KnownIssues"
         }
     }
 }

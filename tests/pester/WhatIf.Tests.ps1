@@ -7,6 +7,8 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Support/ModuleSession.psm1') -Force
     $Tenant = 'contoso.onmicrosoft.com'
     $Rewst = 'https://engine.rewst.io/integrations/bundles/microsoft_cloud/callback'
+    # A secret is named after the recipe and the day it is added (UTC), and added after every other change.
+    $Today = [DateTimeOffset]::UtcNow.ToString('yyyy-MM-dd')
 
     function Get-AppNames {
         # Every app registration's display name, to show that -WhatIf wrote nothing.
@@ -27,7 +29,7 @@ Describe '-WhatIf of a new registration' {
         $run.WhatIf | Should -Be @(
             "Create application 'Rewst Integration' (uniqueName entraappkit-rewst-rewst-integration; single tenant; web redirect URI $Rewst; ID token issuance on; requires Microsoft Graph User.Read (Delegated))"
             "Create the service principal of 'Rewst Integration' in tenant $Tenant"
-            "Add client secret 'Rewst' to 'Rewst Integration', expiring in 12 months"
+            "Add client secret 'Rewst $Today' to 'Rewst Integration', expiring in 12 months"
         )
         $run.Output | Should -BeNullOrEmpty
         $run.Errors | Should -BeNullOrEmpty
@@ -41,9 +43,9 @@ Describe '-WhatIf of a new registration' {
         $run.WhatIf | Should -Be @(
             "Create application 'Rewst Integration' (uniqueName entraappkit-rewst-rewst-integration; multitenant; web redirect URI $Rewst; ID token issuance on; requires Microsoft Graph User.Read (Delegated); requires Microsoft Graph Mail.Send (Delegated))"
             "Create the service principal of 'Rewst Integration' in tenant $Tenant"
-            "Add client secret 'Rewst' to 'Rewst Integration', expiring in 6 months"
             'Grant admin consent for Microsoft Graph User.Read (Delegated)'
             'Grant admin consent for Microsoft Graph Mail.Send (Delegated)'
+            "Add client secret 'Rewst $Today' to 'Rewst Integration', expiring in 6 months"
         )
         Get-AppNames $session | Should -BeNullOrEmpty
     }
@@ -53,7 +55,7 @@ Describe '-WhatIf of a new registration' {
         $run.WhatIf | Should -Be @(
             "Create application 'CMG-ServerApp' (uniqueName entraappkit-cmg-server-cmg-serverapp; single tenant; public client redirect URI http://localhost; Application ID URI api://$tenantId/CMG-ServerApp; ID token issuance on; exposes scope user_impersonation (admins and users consent); requires Microsoft Graph User.Read (Delegated))"
             "Create the service principal of 'CMG-ServerApp' in tenant $Tenant"
-            "Add client secret 'CMG' to 'CMG-ServerApp', expiring in 12 months"
+            "Add client secret 'CMG $Today' to 'CMG-ServerApp', expiring in 12 months"
         )
         Get-AppNames $session | Should -BeNullOrEmpty
     }
@@ -63,8 +65,8 @@ Describe '-WhatIf of a new registration' {
         $run.WhatIf | Should -Be @(
             "Create application 'CMG-ServerApp' (uniqueName entraappkit-cmg-server-cmg-serverapp; single tenant; public client redirect URI http://localhost; Application ID URI api://$tenantId/CMG-ServerApp; ID token issuance on; exposes scope user_impersonation (admins and users consent); requires Microsoft Graph Directory.Read.All (Application))"
             "Create the service principal of 'CMG-ServerApp' in tenant $Tenant"
-            "Add client secret 'CMG' to 'CMG-ServerApp', expiring in 12 months"
             'Grant admin consent for Microsoft Graph Directory.Read.All (Application)'
+            "Add client secret 'CMG $Today' to 'CMG-ServerApp', expiring in 12 months"
         )
     }
 
@@ -89,7 +91,7 @@ Describe '-WhatIf of a new registration' {
         $run.WhatIf | Should -Be @(
             "Create application 'WriteBackExtreme' (uniqueName entraappkit-writeback-writebackextreme; single tenant)"
             "Create the service principal of 'WriteBackExtreme' in tenant $Tenant"
-            "Add client secret 'WriteBackExtreme' to 'WriteBackExtreme', expiring in 12 months"
+            "Add client secret 'WriteBackExtreme $Today' to 'WriteBackExtreme', expiring in 12 months"
         )
         Get-AppNames $session | Should -BeNullOrEmpty
     }
@@ -99,11 +101,11 @@ Describe '-WhatIf of a new registration' {
         $run.WhatIf | Should -Be @(
             "Create application 'Konnect DCR' (uniqueName entraappkit-konnect-dcr-konnect-dcr; single tenant; requires Microsoft Graph Application.Read.All (Application); requires Microsoft Graph Application.ReadWrite.All (Application); requires Microsoft Graph Application.ReadWrite.OwnedBy (Application); requires Microsoft Graph User.Read (Delegated))"
             "Create the service principal of 'Konnect DCR' in tenant $Tenant"
-            "Add client secret 'Konnect DCR' to 'Konnect DCR', expiring in 12 months"
             'Grant admin consent for Microsoft Graph User.Read (Delegated)'
             'Grant admin consent for Microsoft Graph Application.Read.All (Application)'
             'Grant admin consent for Microsoft Graph Application.ReadWrite.All (Application)'
             'Grant admin consent for Microsoft Graph Application.ReadWrite.OwnedBy (Application)'
+            "Add client secret 'Konnect DCR $Today' to 'Konnect DCR', expiring in 12 months"
         )
         Get-AppNames $session | Should -BeNullOrEmpty
     }
@@ -113,9 +115,9 @@ Describe '-WhatIf of a new registration' {
         $run.WhatIf | Should -Be @(
             "Create application 'Konnect DCR' (uniqueName entraappkit-konnect-dcr-konnect-dcr; single tenant; requires Microsoft Graph Application.ReadWrite.OwnedBy (Application); requires Microsoft Graph User.Read (Delegated))"
             "Create the service principal of 'Konnect DCR' in tenant $Tenant"
-            "Add client secret 'Konnect DCR' to 'Konnect DCR', expiring in 12 months"
             'Grant admin consent for Microsoft Graph User.Read (Delegated)'
             'Grant admin consent for Microsoft Graph Application.ReadWrite.OwnedBy (Application)'
+            "Add client secret 'Konnect DCR $Today' to 'Konnect DCR', expiring in 12 months"
         )
     }
 
@@ -127,9 +129,9 @@ Describe '-WhatIf of a new registration' {
             "Create application 'Contoso API' (uniqueName entraappkit-app-contoso-api; single tenant; exposes scope access_as_user (admins and users consent); defines app role Reader; requires Microsoft Graph User.Read (Delegated); requires Microsoft Graph User.Read.All (Application))"
             "Set Application ID URI api://{appId} on 'Contoso API' once its appId exists"
             "Create the service principal of 'Contoso API' in tenant $Tenant"
-            "Add client secret 'Contoso API' to 'Contoso API', expiring in 12 months"
             'Grant admin consent for Microsoft Graph User.Read (Delegated)'
             'Grant admin consent for Microsoft Graph User.Read.All (Application)'
+            "Add client secret 'Contoso API $Today' to 'Contoso API', expiring in 12 months"
         )
         Get-AppNames $session | Should -BeNullOrEmpty
     }
@@ -163,7 +165,8 @@ Describe '-WhatIf on an existing registration' {
 
     It 'lists only the differences: a new secret' {
         $run = Invoke-ModuleSession -Session $session -ScriptBlock { New-RewstAppRegistration -NewSecret -WhatIf }
-        $run.WhatIf | Should -Be @("Add client secret 'Rewst' to 'Rewst Integration', expiring in 12 months")
+        # The app has 'Rewst <today>' already, so the new one is numbered. (-f: the syntax check's grammar misreads "$Today #2".)
+        $run.WhatIf | Should -Be @('Add client secret ''Rewst {0} #2'' to ''Rewst Integration'', expiring in 12 months' -f $Today)
         $run.Output | Should -BeNullOrEmpty
     }
 
