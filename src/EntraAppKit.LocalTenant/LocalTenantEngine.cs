@@ -138,6 +138,9 @@ namespace EntraAppKit.LocalTenant
         /// <summary>The delegated permissions the built-in administrator's tokens carry: what EntraAppKit needs.</summary>
         public static IReadOnlyList<string> AdminScopes => BuiltInAdministrator.Scopes;
 
+        /// <summary>How long an access token the tenant issues is valid (Entra's default: 60 to 90 minutes; here one hour).</summary>
+        public static TimeSpan AccessTokenLifetime => TokenIssuer.AccessTokenLifetime;
+
         /// <summary>
         /// Whether a Graph request without a token gets Graph's 401. False by default in-process: such a request acts as the
         /// built-in administrator (as <c>-LocalTenant</c> does). A request that carries a bearer token is always validated.

@@ -44,6 +44,9 @@ namespace EntraAppKit.PowerShell.Tests
             var context = s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null; Get-EntraAppKitContext").Single();
             Assert.Equal("admin@contoso.onmicrosoft.com", context.Properties["Account"].Value);
             Assert.Equal(new[] { "Global Administrator" }, (string[])context.Properties["DirectoryRoles"].Value);
+            // The built-in administrator's token is the one an interactive sign-in of the tenant's admin gets.
+            Assert.Contains("DelegatedPermissionGrant.ReadWrite.All", (string[])context.Properties["Scopes"].Value);
+            Assert.NotNull(context.Properties["TokenExpiresOn"].Value);
             Assert.Equal("https://graph.microsoft.com (in-process: LocalTenant)", context.Properties["GraphEndpoint"].Value);
         }
 

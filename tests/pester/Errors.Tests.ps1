@@ -6,9 +6,6 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Support/ModuleSession.psm1') -Force
     $Tenant = 'contoso.onmicrosoft.com'
     $UnknownClientId = '0f0e0d0c-0b0a-4909-8807-060504030201'
-
-    # The vendor recipes give their errors no target (TargetObject is $null); New-EntraAppRegistration gives its -Name.
-    $NoRecipeTarget = 'bug: the vendor recipe cmdlets (New-RewstAppRegistration, New-CmgServerApp, New-CmgClientApp, New-WriteBackAppRegistration, New-KonnectDcrApp) set no ErrorRecord.TargetObject, where New-EntraAppRegistration sets its -Name; they should name the app (-Name) too'
 }
 
 Describe 'Not connected' {
@@ -33,9 +30,8 @@ Describe 'Not connected' {
         @{ Command = 'New-EntraAppRegistration'; Script = { New-EntraAppRegistration -Name 'Contoso API' -NoSecret }; Target = 'Contoso API' }
         @{ Command = 'Grant-AdminConsent'; Script = { Grant-AdminConsent -ClientId '0f0e0d0c-0b0a-4909-8807-060504030201' }; Target = '0f0e0d0c-0b0a-4909-8807-060504030201' }
         @{ Command = 'Get-EntraAppRegistration'; Script = { Get-EntraAppRegistration -DisplayName 'Contoso*' }; Target = 'Contoso*' }
-        @{ Command = 'New-RewstAppRegistration'; Script = { New-RewstAppRegistration }; Target = 'Rewst Integration'; Bug = $true }
+        @{ Command = 'New-RewstAppRegistration'; Script = { New-RewstAppRegistration }; Target = 'Rewst Integration' }
     ) {
-        if ($Bug) { Set-ItResult -Skipped -Because $NoRecipeTarget; return }
         $run = Invoke-ModuleSession -Session $session -ScriptBlock $Script
         $run.Errors.Count | Should -Be 1
         $run.Errors[0].TargetObject | Should -Be $Target
@@ -63,8 +59,6 @@ Describe 'Unknown permission' {
     }
 
     It 'a misspelt delegated permission of a vendor recipe names the app as the target' {
-        Set-ItResult -Skipped -Because $NoRecipeTarget
-        return
         $run = Invoke-ModuleSession -Session $session -ScriptBlock { New-RewstAppRegistration -DelegatedPermission 'User.Raed' }
         $run.Errors[0].TargetObject | Should -Be 'Rewst Integration'
     }
@@ -168,8 +162,6 @@ Describe 'A confirmation where nobody can answer' {
     AfterEach { Remove-ModuleSession -Session $session }
 
     It 'Remove-EntraAppRegistration without -Confirm:$false fails as PowerShell''s own cmdlets do (InvalidOperation), and removes nothing' {
-        Set-ItResult -Skipped -Because 'bug: in a host that cannot prompt (pwsh -NonInteractive, a runbook) the refused confirmation becomes UnexpectedError,EntraAppKit.Commands.RemoveEntraAppRegistrationCommand (NotSpecified): EntraAppKitCmdlet lets only RuntimeException through, and the host throws PSInvalidOperationException; Remove-Item gives InvalidOperation there'
-        return
         $run = Invoke-ModuleSession -Session $session -ScriptBlock { New-RewstAppRegistration | Remove-EntraAppRegistration }
         $run.Errors.Count | Should -Be 1
         $run.Errors[0].FullyQualifiedErrorId | Should -Not -BeLike 'UnexpectedError*'

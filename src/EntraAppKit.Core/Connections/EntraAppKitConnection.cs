@@ -105,15 +105,14 @@ namespace EntraAppKit.Core.Connections
             var claims = await GetTokenClaimsAsync(cancellationToken).ConfigureAwait(false);
             return new EntraAppKitContext
             {
-                Account = Method == SignInMethod.BuiltInAdministrator ? "admin@" + Tenant.InitialDomain : claims?.UserPrincipalName ?? claims?.AppId,
+                Account = claims?.UserPrincipalName ?? claims?.AppId,
                 TenantId = Tenant.TenantId,
                 TenantName = Tenant.InitialDomain,
                 TenantDisplayName = Tenant.DisplayName,
                 Environment = Target.Name,
                 AuthenticationMethod = AuthenticationMethod,
                 GraphEndpoint = Target.EndpointDescription,
-                // The local tenant's built-in administrator signs in without a JWT; it is the tenant's Global Administrator.
-                DirectoryRoles = (Method == SignInMethod.BuiltInAdministrator ? new[] { DirectoryRoleNames.GlobalAdministrator } : claims?.DirectoryRoles ?? Array.Empty<string>())
+                DirectoryRoles = (claims?.DirectoryRoles ?? Array.Empty<string>())
                     .Where(w => !string.Equals(w, DirectoryRoleNames.MemberUser, StringComparison.OrdinalIgnoreCase)).Select(DirectoryRoleNames.NameOf).ToArray(),
                 Scopes = (claims?.Scopes ?? Array.Empty<string>()).ToArray(),
                 Roles = (claims?.Roles ?? Array.Empty<string>()).ToArray(),

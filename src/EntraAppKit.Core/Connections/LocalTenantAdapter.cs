@@ -36,21 +36,23 @@ namespace EntraAppKit.Core.Connections
                 identityTransport: new HttpClientTransport(new HttpClient(tenant.CreateHandler())),
                 tenantId: tenant.TenantId,
                 statePath: tenant.Path,
-                builtInAdministrator: new BuiltInAdministratorCredential(tenant.TenantId));
+                builtInAdministrator: new BuiltInAdministratorCredential(tenant));
         }
 
         /// <summary>
-        /// The local tenant's built-in administrator, signed in without a credential. The tenant treats this token as "no token"
-        /// in-process (where no token is needed); it still goes through the SDK's Azure.Core authentication path like every other.
+        /// The local tenant's built-in administrator, signed in without a prompt: the tenant issues the delegated Graph token a real
+        /// sign-in of its Global Administrator would get (upn, scp, wids), so what the connection reads from a token
+        /// (Get-EntraAppKitContext, the permission preflight) is the same as after an interactive sign-in.
         /// </summary>
         private sealed class BuiltInAdministratorCredential : TokenCredential
         {
-            private readonly string _token;
+            private readonly LocalTenantEngine _tenant;
 
-            public BuiltInAdministratorCredential(string tenantId) { _token = "localtenant-admin." + tenantId; }
+            public BuiltInAdministratorCredential(LocalTenantEngine tenant) { _tenant = tenant; }
 
+            // Azure.Core's bearer policy keeps the token until shortly before ExpiresOn, then asks again.
             public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-                new AccessToken(_token, DateTimeOffset.UtcNow.AddHours(1));
+                new AccessToken(_tenant.IssueAdminToken(), DateTimeOffset.UtcNow + LocalTenantEngine.AccessTokenLifetime);
 
             public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
                 new ValueTask<AccessToken>(GetToken(requestContext, cancellationToken));

@@ -149,11 +149,12 @@ namespace EntraAppKit.Commands
 
         /// <summary>
         /// What PowerShell itself raises (a stopped pipeline, Select-Object -First, Ctrl+C, a downstream -ErrorAction Stop or
-        /// throw surfacing through WriteObject) is not our error: let it through unchanged.
+        /// throw surfacing through WriteObject, a host that cannot prompt for -Confirm) is not our error: let it through
+        /// unchanged, with the error record PowerShell gave it. Our own exceptions carry no PowerShell types.
         /// </summary>
         private static void RethrowPipelineStop(Exception e)
         {
-            if (e is RuntimeException) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
+            if (e is RuntimeException || e is IContainsErrorRecord) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
         }
 
         internal static ErrorRecord ToErrorRecord(Exception e, object? target)

@@ -41,6 +41,9 @@ namespace EntraAppKit.Commands
         /// <summary>The app's display name, from the cmdlet's -Name.</summary>
         protected abstract string AppName { get; }
 
+        /// <summary>An error names the app the recipe was for.</summary>
+        protected override object? ErrorTarget => AppName;
+
         /// <summary>The client secret's lifetime in months; null: the recipe adds no secret.</summary>
         protected virtual int? SecretLifetime => null;
 
