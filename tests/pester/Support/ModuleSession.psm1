@@ -61,8 +61,8 @@ function Invoke-ModuleSession {
         Runs a script in a session, in its global scope as a console would, so variables stay for the next call.
     .OUTPUTS
         Output (the objects), Errors (every ErrorRecord written, and the terminating one), Warnings (their messages),
-        HostLines (what the host was shown: with -OutDefault the formatted output too) and WhatIf (the text after
-        "What if: " of each line -WhatIf wrote).
+        HostLines (what the host was shown: with -OutDefault the formatted output too), WhatIf (the text after
+        "What if: " of each line -WhatIf wrote) and Progress (the progress records, in order).
     #>
     param(
         [Parameter(Mandatory)] $Session,
@@ -76,6 +76,7 @@ function Invoke-ModuleSession {
     if ($PSCmdlet.ParameterSetName -eq 'ScriptBlock') { $Script = $ScriptBlock.ToString() }
     foreach ($name in $Variables.Keys) { $Session.Runspace.SessionStateProxy.SetVariable($name, $Variables[$name]) }
     $null = $Session.Host.TakeLines()
+    $null = $Session.Host.TakeProgress()
     $ps = [powershell]::Create()
     try {
         $ps.Runspace = $Session.Runspace
@@ -103,6 +104,7 @@ function Invoke-ModuleSession {
             Warnings  = @($ps.Streams.Warning | ForEach-Object { $_.Message })
             HostLines = $lines
             WhatIf    = @($lines | Where-Object { $_ -like 'What if: *' } | ForEach-Object { $_.Substring('What if: '.Length) })
+            Progress  = @($Session.Host.TakeProgress())
         }
     }
     finally {

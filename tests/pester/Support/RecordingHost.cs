@@ -9,8 +9,9 @@ namespace EntraAppKit.PesterSupport
 {
     /// <summary>
     /// A PowerShell host that records what a session writes to it: the "What if:" lines of -WhatIf (ShouldProcess writes
-    /// them to the host, not to a stream), Out-Default's formatted output and Write-Host. It is not interactive: a prompt
-    /// (Read-Host, -Confirm, a mandatory parameter left out) fails as it does in `pwsh -NonInteractive`.
+    /// them to the host, not to a stream), Out-Default's formatted output, Write-Host and progress. It is not interactive: a
+    /// prompt (Read-Host, -Confirm, a mandatory parameter left out) fails as it does in `pwsh -NonInteractive`, unless a
+    /// test has queued the answers to give (<see cref="Answer"/>), as a user at the console would type them.
     /// </summary>
     public sealed class RecordingHost : PSHost
     {
@@ -19,6 +20,15 @@ namespace EntraAppKit.PesterSupport
 
         /// <summary>Every complete line written to the host since the last <see cref="TakeLines"/>.</summary>
         public string[] TakeLines() => _ui.TakeLines();
+
+        /// <summary>Queues the labels ("Yes", "No", "Yes to All", ...) to choose at the next -Confirm prompts, in order.</summary>
+        public void Answer(params string[] labels) => _ui.Answer(labels);
+
+        /// <summary>How many queued answers no prompt has used.</summary>
+        public int AnswersLeft => _ui.AnswersLeft;
+
+        /// <summary>Every progress record written since the last <see cref="TakeProgress"/>.</summary>
+        public ProgressRecord[] TakeProgress() => _ui.TakeProgress();
 
         public override CultureInfo CurrentCulture => CultureInfo.CurrentCulture;
         public override CultureInfo CurrentUICulture => CultureInfo.CurrentUICulture;
@@ -39,6 +49,22 @@ namespace EntraAppKit.PesterSupport
         private readonly List<string> _lines = new List<string>();
         private readonly System.Text.StringBuilder _partial = new System.Text.StringBuilder();
         private readonly RecordingRawUserInterface _raw = new RecordingRawUserInterface();
+        private readonly Queue<string> _answers = new Queue<string>();
+        private readonly List<ProgressRecord> _progress = new List<ProgressRecord>();
+
+        public void Answer(string[] labels) { lock (_answers) foreach (var label in labels) _answers.Enqueue(label); }
+
+        public int AnswersLeft { get { lock (_answers) return _answers.Count; } }
+
+        public ProgressRecord[] TakeProgress()
+        {
+            lock (_progress)
+            {
+                var taken = _progress.ToArray();
+                _progress.Clear();
+                return taken;
+            }
+        }
 
         public string[] TakeLines()
         {
@@ -74,7 +100,7 @@ namespace EntraAppKit.PesterSupport
         public override void WriteDebugLine(string message) => Append("DEBUG: " + message + "\n");
         public override void WriteVerboseLine(string message) => Append("VERBOSE: " + message + "\n");
         public override void WriteWarningLine(string message) => Append("WARNING: " + message + "\n");
-        public override void WriteProgress(long sourceId, ProgressRecord record) { }
+        public override void WriteProgress(long sourceId, ProgressRecord record) { lock (_progress) _progress.Add(record); }
 
         private static Exception NotInteractive(string what) =>
             new PSInvalidOperationException("The recording host is not interactive: it cannot " + what + ".");
@@ -83,8 +109,19 @@ namespace EntraAppKit.PesterSupport
         public override SecureString ReadLineAsSecureString() => throw NotInteractive("read a secure string");
         public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions) =>
             throw NotInteractive("prompt for " + string.Join(", ", System.Linq.Enumerable.Select(descriptions, d => d.Name)));
-        public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice) =>
-            throw NotInteractive("ask '" + caption + "'");
+        public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice)
+        {
+            string label;
+            lock (_answers)
+            {
+                if (_answers.Count == 0) throw NotInteractive("ask '" + caption + "'");
+                label = _answers.Dequeue();
+            }
+            Append(caption + ": " + message + " -> " + label + "\n");
+            for (int i = 0; i < choices.Count; i++)
+                if (string.Equals(choices[i].Label.Replace("&", string.Empty), label, StringComparison.OrdinalIgnoreCase)) return i;
+            throw new ArgumentException("'" + label + "' is not a choice of '" + caption + "'.");
+        }
         public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) =>
             throw NotInteractive("prompt for a credential");
         public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName,

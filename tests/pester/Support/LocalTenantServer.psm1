@@ -1,0 +1,71 @@
+# The local tenant served over HTTP (src/EntraAppKit.LocalTenant.Server, entraappkit-localtenant) for the Pester suite:
+# the module under test connects to it as to any Graph endpoint, and a test makes Graph fail or slow down through the
+# server's control endpoint (/_localtenant/faults), which the in-process -LocalTenant does not offer.
+
+Set-StrictMode -Version Latest
+
+function Get-LocalTenantServerPath {
+    # ENTRAAPPKIT_LOCALTENANT_SERVER, or the newest build of the server in the repository (build.ps1 builds Release).
+    if ($env:ENTRAAPPKIT_LOCALTENANT_SERVER) { return $env:ENTRAAPPKIT_LOCALTENANT_SERVER }
+    $bin = Join-Path $PSScriptRoot '../../../src/EntraAppKit.LocalTenant.Server/bin'
+    $found = @(Get-ChildItem -Path $bin -Recurse -Filter 'entraappkit-localtenant.dll' -ErrorAction SilentlyContinue | Sort-Object LastWriteTimeUtc -Descending)
+    if ($found.Count -eq 0) { throw "No build of the local tenant server under ${bin}: run ./build.ps1 first." }
+    return $found[0].FullName
+}
+
+function Start-LocalTenantServer {
+    <#
+    .SYNOPSIS
+        Starts a new local tenant on a free loopback port; returns its Graph endpoint (Uri), a 24-hour token of its
+        built-in administrator (Token) and the process. Stop it with Stop-LocalTenantServer.
+    #>
+    $start = New-Object System.Diagnostics.ProcessStartInfo
+    $start.FileName = 'dotnet'
+    foreach ($argument in @((Get-LocalTenantServerPath), '--port', '0', '--print-admin-token')) { $start.ArgumentList.Add($argument) }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+    $uri = $null
+    $token = $null
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while (-not $token -and [DateTime]::UtcNow -lt $deadline) {
+        $line = $process.StandardOutput.ReadLine()
+        if ($null -eq $line) { break }
+        if ($line -match ' listening on (http://\S+)/v1\.0$') { $uri = $Matches[1] }
+        if ($line -match '^Admin token \([^)]*\): (\S+)$') { $token = $Matches[1] }
+    }
+    if (-not $uri -or -not $token) {
+        if (-not $process.HasExited) { $process.Kill() }
+        throw "The local tenant server did not start: $($process.StandardError.ReadToEnd())"
+    }
+    [pscustomobject]@{ Uri = $uri; Token = $token; Process = $process }
+}
+
+function Stop-LocalTenantServer {
+    param([Parameter(Mandatory)] $Server)
+    if (-not $Server.Process.HasExited) { $Server.Process.Kill(); $Server.Process.WaitForExit() }
+}
+
+function Set-LocalTenantFault {
+    <#
+    .SYNOPSIS
+        Posts a fault rule to the server (/_localtenant/faults): for example @{ fail = @{ count = 1; status = 500;
+        method = 'POST'; pathContains = '/addPassword' } }, @{ latencyMs = 500 } or @{ clear = $true }.
+    #>
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [hashtable] $Fault)
+    $null = Invoke-RestMethod -Method Post -Uri "$($Server.Uri)/_localtenant/faults" -ContentType 'application/json' -Body ($Fault | ConvertTo-Json -Depth 5)
+}
+
+function Get-LocalTenantRequest {
+    # The Graph requests the server has answered so far: method, path, status, requestId.
+    param([Parameter(Mandatory)] $Server)
+    @((Invoke-RestMethod -Method Get -Uri "$($Server.Uri)/_localtenant/requests").value)
+}
+
+function Clear-LocalTenantRequest {
+    param([Parameter(Mandatory)] $Server)
+    $null = Invoke-RestMethod -Method Delete -Uri "$($Server.Uri)/_localtenant/requests"
+}
+
+Export-ModuleMember -Function Start-LocalTenantServer, Stop-LocalTenantServer, Set-LocalTenantFault, Get-LocalTenantRequest, Clear-LocalTenantRequest
