@@ -42,6 +42,22 @@ Describe 'Completion against the local tenant' {
         (Get-Completion $session 'Get-EntraAppRegistration -DisplayName CMG').CompletionText | Should -Be @('CMG-ClientApp', 'CMG-ServerApp')
     }
 
+    It '-ServerClientId offers the server app by its name' {
+        $offers = Get-Completion $session 'New-CmgClientApp -ServerClientId CMG-Se'
+        $offers.Count | Should -Be 1
+        $offers[0].ListItemText | Should -BeLike '* (CMG-ServerApp)'
+    }
+
+    It '-Name of a recipe offers the names of existing registrations' {
+        (Get-Completion $session 'New-CmgServerApp -Name CMG-S').CompletionText | Should -Be @('CMG-ServerApp')
+    }
+
+    It "completes 'Microsoft Graph/User.Re' to quoted permission names of that API" {
+        $offers = Get-Completion $session "New-EntraAppRegistration -Name X -DelegatedPermission 'Microsoft Graph/User.Re"
+        $offers.CompletionText | Should -Contain "'Microsoft Graph/User.Read'"
+        $offers.CompletionText | Should -Contain "'Microsoft Graph/User.Read.All'"
+    }
+
     It '-DelegatedPermission offers Microsoft Graph permission names from the catalog' {
         (Get-Completion $session 'New-RewstAppRegistration -DelegatedPermission Mail.Se').CompletionText | Should -Contain 'Mail.Send'
     }

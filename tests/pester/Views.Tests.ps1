@@ -102,3 +102,48 @@ Describe 'Views of what comes in rows' {
         $screen | Should -Contain 'GraphEndpoint        : https://graph.microsoft.com (in-process: LocalTenant)'
     }
 }
+
+Describe 'Every recipe output at <Width> columns' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
+    BeforeAll {
+        $session = New-ModuleSession -Connect
+        $null = Invoke-ModuleSession -Session $session -ScriptBlock {
+            $outputs = @{
+                Rewst     = New-RewstAppRegistration -AsPlainText -WarningAction SilentlyContinue
+                CmgServer = New-CmgServerApp -WarningAction SilentlyContinue
+                WriteBack = New-WriteBackAppRegistration -AsPlainText -WarningAction SilentlyContinue
+                Konnect   = New-KonnectDcrApp -AsPlainText -WarningAction SilentlyContinue
+                General   = New-EntraAppRegistration -Name 'Contoso API' -AsPlainText -WarningAction SilentlyContinue
+            }
+            $outputs.CmgClient = $outputs.CmgServer | New-CmgClientApp
+        }
+    }
+    AfterAll { Remove-ModuleSession -Session $session }
+
+    # What each vendor's form asks for: these values must show whole, each on its own line, in the default view.
+    It '<Recipe>: the default view shows <Fields> whole' -ForEach @(
+        @{ Recipe = 'Rewst'; Fields = @('ClientId', 'ClientSecret', 'AuthSubject', 'TenantId') }
+        @{ Recipe = 'CmgServer'; Fields = @('TenantName', 'TenantId', 'AppName', 'ClientId', 'AppIdUri') }
+        @{ Recipe = 'CmgClient'; Fields = @('TenantName', 'TenantId', 'AppName', 'ClientId') }
+        @{ Recipe = 'WriteBack'; Fields = @('ClientId', 'ClientSecret', 'TenantId') }
+        @{ Recipe = 'Konnect'; Fields = @('IssuerUrl', 'ConsumerClaim', 'InitialClientId', 'ClientSecret') }
+        @{ Recipe = 'General'; Fields = @('ClientId', 'ClientSecret', 'TenantId') }
+    ) {
+        $screen = Get-Screen $session "`$outputs.$Recipe" $Width
+        foreach ($field in $Fields) {
+            $value = (Invoke-ModuleSession -Session $session -Variables @{ recipe = $Recipe; field = $field } -ScriptBlock { "$($outputs[$recipe].$field)" }).Output[0]
+            $value | Should -Not -BeNullOrEmpty -Because "$Recipe has a $field"
+            $screen | Where-Object { $_ -match "^$field\s+: $([regex]::Escape($value))$" } | Should -HaveCount 1 -Because "$field shows whole on its line"
+        }
+        $screen | ForEach-Object { $_.Length | Should -BeLessOrEqual $Width }
+    }
+
+    It '<Recipe>: the table view keeps its headers on one line within the width' -ForEach @(
+        @{ Recipe = 'Rewst' }, @{ Recipe = 'CmgServer' }, @{ Recipe = 'CmgClient' }, @{ Recipe = 'WriteBack' }, @{ Recipe = 'Konnect' }, @{ Recipe = 'General' }
+    ) {
+        $screen = Get-Screen $session "`$outputs.$Recipe | Format-Table" $Width
+        $screen[1] | Should -Match '^-[- ]*$' -Because 'the second line underlines the headers: no header wrapped'
+        $screen.Count | Should -Be 3
+        $screen | ForEach-Object { $_.Length | Should -BeLessOrEqual $Width }
+        if ($Width -ge 120) { $screen[2] | Should -Not -Match '…' -Because 'at 120 columns every value fits' }
+    }
+}
