@@ -57,3 +57,25 @@ Describe 'A first run beside an app of the same name' {
         $run.WhatIf[0] | Should -BeLike "Create application 'WriteBackExtreme' *"
     }
 }
+
+Describe 'A re-run after a permission was added by hand' {
+    BeforeAll {
+        $session = New-ModuleSession -Connect
+        # Another tool adopts the Rewst app and adds Mail.Read with admin consent, as an administrator would in the portal.
+        $clientId = (Invoke-ModuleSession -Session $session -ScriptBlock {
+            $rewst = New-RewstAppRegistration -PreConsent -WarningAction SilentlyContinue
+            New-EntraAppRegistration -ClientId $rewst.ClientId -Name 'Rewst Integration' -DelegatedPermission 'Mail.Read' -GrantAdminConsent -NoSecret -WarningAction SilentlyContinue | Out-Null
+            $rewst.ClientId
+        }).Output[0]
+    }
+    AfterAll { Remove-ModuleSession -Session $session }
+
+    It 'keeps the permission and its consent, and names it' {
+        $run = Invoke-ModuleSession -Session $session -ScriptBlock { New-RewstAppRegistration -PreConsent }
+        $run.Errors | Should -BeNullOrEmpty
+        $run.Output[0].Changes | Should -BeNullOrEmpty
+        $run.Warnings | Should -Contain "Kept what 'Rewst Integration' has and this recipe does not set (an administrator's additions): permission Microsoft Graph Mail.Read (Delegated). Run with -Exclusive to remove them."
+        $consent = (Invoke-ModuleSession -Session $session -Variables @{ id = $clientId } -ScriptBlock { Grant-AdminConsent -ClientId $id -WhatIf }).Output
+        @($consent | Where-Object { $_.Permission -eq 'Mail.Read' -and $_.Status -eq 'AlreadyGranted' }) | Should -HaveCount 1
+    }
+}
