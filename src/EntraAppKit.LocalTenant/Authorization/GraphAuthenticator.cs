@@ -57,8 +57,8 @@ namespace EntraAppKit.LocalTenant.Authorization
         }
 
         /// <summary>
-        /// What EntraAppKit's in-process admin credential sends: "localtenant-admin.{tenant id}", or ".local" when it does not know
-        /// the tenant. It is the built-in administrator where no token is needed, and no credential anywhere else.
+        /// What earlier releases' in-process admin credential sent (today it sends a token the tenant issued): "localtenant-admin.{tenant id}",
+        /// or ".local" when it did not know the tenant. It is the built-in administrator where no token is needed, and no credential anywhere else.
         /// </summary>
         private bool IsLegacyAdminToken(string token) =>
             token == "localtenant-admin." + _store.TenantId || token == "localtenant-admin.local";
