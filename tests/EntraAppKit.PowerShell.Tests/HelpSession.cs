@@ -1,16 +1,17 @@
 using System;
 using System.Linq;
 using System.Management.Automation.Runspaces;
+using EntraAppKit.PesterSupport;
 
 namespace EntraAppKit.PowerShell.Tests
 {
-    /// <summary>One runspace with the packaged module imported and a <see cref="HelpHost"/>, shared by the help tests (they only read help).</summary>
+    /// <summary>One runspace with the packaged module imported and a <see cref="RecordingHost"/>, shared by the help tests (they only read help).</summary>
     public sealed class HelpSession : IDisposable
     {
         /// <summary>Wide enough that no line of help is broken: the tests compare text, not layout.</summary>
         private const int Width = 4096;
 
-        private readonly HelpHost _host = new HelpHost(Width);
+        private readonly RecordingHost _host = new RecordingHost(Width);
         private readonly Runspace _runspace;
         private readonly System.Management.Automation.PowerShell _ps;
 
@@ -32,7 +33,7 @@ namespace EntraAppKit.PowerShell.Tests
             _ps.Invoke();
             if (_ps.Streams.Error.Count > 0)
                 throw new Xunit.Sdk.XunitException($"{command} wrote errors:\n" + string.Join("\n", _ps.Streams.Error.Select(e => $"{e.FullyQualifiedErrorId}: {e}")));
-            return _host.TakeOutput();
+            return string.Join("\n", _host.TakeLines());
         }
 
         public void Dispose()

@@ -11,7 +11,7 @@ namespace EntraAppKit.PowerShell.Tests
     /// Get-Help in the real engine against the packaged module: for every exported cmdlet, -Full shows the synopsis, the
     /// description and every parameter's description from docs/, -Examples shows every example's code from docs/, and
     /// Get-Help about_EntraAppKit shows the about topic as plain text. Without the MAML, Get-Help would show only the syntax.
-    /// The text is what a console shows: the help goes through Out-Host to <see cref="HelpHost"/>.
+    /// The text is what a console shows: the help goes through Out-Host to <see cref="EntraAppKit.PesterSupport.RecordingHost"/>.
     /// </summary>
     public sealed class HelpTests : IClassFixture<HelpSession>
     {

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
+using EntraAppKit.PesterSupport;
 using Xunit;
 
 namespace EntraAppKit.PowerShell.Tests
@@ -12,12 +13,13 @@ namespace EntraAppKit.PowerShell.Tests
         [Fact]
         public void Declining_one_step_of_Confirm_changes_nothing_and_says_so()
         {
-            var host = new ScriptedHost("Y", "Y", "N"); // create the app? yes; its service principal? yes; the secret? no
+            var host = new RecordingHost();
+            host.Answer("Yes", "Yes", "No"); // create the app? yes; its service principal? yes; the secret? no
             using var s = new ModuleSession(host: host);
             s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null");
             var output = s.RunClean("New-WriteBackAppRegistration -Name 'Declined' -Confirm");
             Assert.Empty(output);
-            Assert.Equal(0, host.PromptsLeft);
+            Assert.Equal(0, host.AnswersLeft);
             var warning = Assert.Single(s.Warnings, w => w.StartsWith("Nothing was changed", StringComparison.Ordinal));
             Assert.Contains("Add client secret", warning);
             Assert.Empty(s.RunClean("Get-EntraAppRegistration -DisplayName 'Declined*'"));
@@ -26,26 +28,28 @@ namespace EntraAppKit.PowerShell.Tests
         [Fact]
         public void WhatIf_lists_each_change_and_leaves_no_progress_bar_behind()
         {
-            var host = new ScriptedHost();
+            var host = new RecordingHost();
             using var s = new ModuleSession(host: host);
             s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null");
             Assert.Empty(s.RunClean("New-KonnectDcrApp -Name 'WhatIf Progress' -WhatIf"));
-            Assert.Contains(host.Lines, l => l.StartsWith("What if: Create application 'WhatIf Progress'", StringComparison.Ordinal));
-            Assert.Contains(host.Lines, l => l.Contains("Grant admin consent for Microsoft Graph Application.ReadWrite.OwnedBy (Application)"));
+            var lines = host.TakeLines();
+            Assert.Contains(lines, l => l.StartsWith("What if: Create application 'WhatIf Progress'", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains("Grant admin consent for Microsoft Graph Application.ReadWrite.OwnedBy (Application)"));
             Assert.DoesNotContain(s.Warnings, w => w.StartsWith("Nothing was changed", StringComparison.Ordinal)); // -WhatIf is not a refusal
-            Assert.Equal(ProgressRecordType.Completed, host.Progress.Last().RecordType);
+            Assert.Equal(ProgressRecordType.Completed, host.TakeProgress().Last().RecordType);
         }
 
         [Fact]
         public void Progress_names_each_step_as_it_happens_and_completes()
         {
-            var host = new ScriptedHost();
+            var host = new RecordingHost();
             using var s = new ModuleSession(host: host);
             s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null; New-RewstAppRegistration -Name 'Stepped' -PreConsent | Out-Null");
-            var steps = host.Progress.Select(p => p.StatusDescription).ToList();
+            var progress = host.TakeProgress();
+            var steps = progress.Select(p => p.StatusDescription).ToList();
             Assert.Equal(new[] { "Reading the tenant", "Applying 4 change(s)", "Creating the application 'Stepped'", "Creating the service principal of 'Stepped'",
                 "Granting admin consent to 'Stepped'", $"Adding the client secret 'Rewst {DateTimeOffset.UtcNow:yyyy-MM-dd}'", "Done" }, steps);
-            Assert.Equal(ProgressRecordType.Completed, host.Progress.Last().RecordType);
+            Assert.Equal(ProgressRecordType.Completed, progress.Last().RecordType);
         }
 
         [Fact]

@@ -1,3 +1,4 @@
+#nullable disable
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -11,12 +12,20 @@ namespace EntraAppKit.PesterSupport
     /// A PowerShell host that records what a session writes to it: the "What if:" lines of -WhatIf (ShouldProcess writes
     /// them to the host, not to a stream), Out-Default's formatted output, Write-Host and progress. It is not interactive: a
     /// prompt (Read-Host, -Confirm, a mandatory parameter left out) fails as it does in `pwsh -NonInteractive`, unless a
-    /// test has queued the answers to give (<see cref="Answer"/>), as a user at the console would type them.
+    /// test has queued the answers to give (<see cref="Answer"/>), as a user at the console would type them. Pester compiles
+    /// it with Add-Type (Support/ModuleSession.psm1); the in-process engine tests compile the same file (linked in
+    /// tests/EntraAppKit.PowerShell.Tests), so both specify the console through one host.
     /// </summary>
     public sealed class RecordingHost : PSHost
     {
-        private readonly RecordingHostUserInterface _ui = new RecordingHostUserInterface();
+        private readonly RecordingHostUserInterface _ui;
         private readonly Guid _id = Guid.NewGuid();
+
+        /// <summary>A 120-column console.</summary>
+        public RecordingHost() : this(120) { }
+
+        /// <summary>A console <paramref name="width"/> columns wide: formatted output and Get-Help wrap at it.</summary>
+        public RecordingHost(int width) { _ui = new RecordingHostUserInterface(width); }
 
         /// <summary>Every complete line written to the host since the last <see cref="TakeLines"/>.</summary>
         public string[] TakeLines() => _ui.TakeLines();
@@ -48,9 +57,11 @@ namespace EntraAppKit.PesterSupport
     {
         private readonly List<string> _lines = new List<string>();
         private readonly System.Text.StringBuilder _partial = new System.Text.StringBuilder();
-        private readonly RecordingRawUserInterface _raw = new RecordingRawUserInterface();
+        private readonly RecordingRawUserInterface _raw;
         private readonly Queue<string> _answers = new Queue<string>();
         private readonly List<ProgressRecord> _progress = new List<ProgressRecord>();
+
+        public RecordingHostUserInterface(int width) { _raw = new RecordingRawUserInterface(width); }
 
         public void Answer(string[] labels) { lock (_answers) foreach (var label in labels) _answers.Enqueue(label); }
 
@@ -128,21 +139,23 @@ namespace EntraAppKit.PesterSupport
             PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw NotInteractive("prompt for a credential");
     }
 
-    /// <summary>A fixed 120-column window, so formatted output is the same on every machine.</summary>
+    /// <summary>A window of a fixed width, so formatted output is the same on every machine.</summary>
     public sealed class RecordingRawUserInterface : PSHostRawUserInterface
     {
-        private static readonly Size Window = new Size(120, 50);
+        private readonly Size _window;
+
+        public RecordingRawUserInterface(int width) { _window = new Size(width, 50); }
 
         public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
         public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.Gray;
-        public override Size BufferSize { get => new Size(Window.Width, 9999); set { } }
+        public override Size BufferSize { get => new Size(_window.Width, 9999); set { } }
         public override Coordinates CursorPosition { get; set; }
         public override int CursorSize { get; set; }
         public override bool KeyAvailable => false;
-        public override Size MaxPhysicalWindowSize => Window;
-        public override Size MaxWindowSize => Window;
+        public override Size MaxPhysicalWindowSize => _window;
+        public override Size MaxWindowSize => _window;
         public override Coordinates WindowPosition { get; set; }
-        public override Size WindowSize { get => Window; set { } }
+        public override Size WindowSize { get => _window; set { } }
         public override string WindowTitle { get; set; } = string.Empty;
         public override void FlushInputBuffer() { }
         public override BufferCell[,] GetBufferContents(Rectangle rectangle) => throw new NotSupportedException();
