@@ -49,7 +49,10 @@ namespace EntraAppKit.Commands
         }
 
         /// <summary>Connections are kept per runspace: jobs sharing a process (Azure Automation) never share one.</summary>
-        protected object ConnectionScope => (object?)System.Management.Automation.Runspaces.Runspace.DefaultRunspace ?? EntraAppKitConnection.ProcessScope;
+        protected object ConnectionScope => RunspaceScope;
+
+        /// <summary>The key of the current runspace's connection (cmdlets and argument completers alike).</summary>
+        internal static object RunspaceScope => (object?)System.Management.Automation.Runspaces.Runspace.DefaultRunspace ?? EntraAppKitConnection.ProcessScope;
 
         /// <summary>This runspace's connection, or null.</summary>
         protected EntraAppKitConnection? Connection => EntraAppKitConnection.Get(ConnectionScope);

@@ -12,7 +12,7 @@ namespace EntraAppKit.Completion
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            string word = (wordToComplete ?? "").Trim('\'', '"');
+            string word = CompletionWork.Word(wordToComplete);
             return CompletionWork.Run((connection, ct) => new AppRegistrationOperations(connection.Session).SuggestAsync(word, 50, byName: false, ct))
                 .Select(a => new CompletionResult(a.ClientId, $"{a.ClientId} ({a.DisplayName})", CompletionResultType.ParameterValue, a.DisplayName));
         }

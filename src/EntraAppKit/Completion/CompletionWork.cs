@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Management.Automation.Runspaces;
 using System.Threading;
 using System.Threading.Tasks;
+using EntraAppKit.Commands;
 using EntraAppKit.Core.Connections;
 
 namespace EntraAppKit.Completion
@@ -17,7 +17,7 @@ namespace EntraAppKit.Completion
 
         public static IReadOnlyList<T> Run<T>(Func<EntraAppKitConnection, CancellationToken, Task<IReadOnlyList<T>>> read)
         {
-            var connection = EntraAppKitConnection.Get((object?)Runspace.DefaultRunspace ?? EntraAppKitConnection.ProcessScope);
+            var connection = Connection;
             if (connection == null) return Array.Empty<T>();
             using var cancel = new CancellationTokenSource(Budget);
             try
@@ -27,6 +27,12 @@ namespace EntraAppKit.Completion
             }
             catch (AggregateException) { return Array.Empty<T>(); }
         }
+
+        /// <summary>This runspace's connection, or null.</summary>
+        public static EntraAppKitConnection? Connection => EntraAppKitConnection.Get(EntraAppKitCmdlet.RunspaceScope);
+
+        /// <summary>What the user typed so far, without the quote they may have opened.</summary>
+        public static string Word(string? wordToComplete) => (wordToComplete ?? "").Trim('\'', '"');
 
         /// <summary>A completion text, quoted when PowerShell needs it (spaces, quotes).</summary>
         public static string Quote(string text) =>

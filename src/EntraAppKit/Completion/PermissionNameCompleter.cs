@@ -12,7 +12,7 @@ namespace EntraAppKit.Completion
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            string word = (wordToComplete ?? "").Trim('\'', '"');
+            string word = CompletionWork.Word(wordToComplete);
             PermissionType? type = parameterName == "DelegatedPermission" ? PermissionType.Delegated
                 : parameterName == "ApplicationPermission" ? PermissionType.Application : (PermissionType?)null;
             // 'Microsoft Graph/User.Re' completes too: the API's name, a slash, then the permission.

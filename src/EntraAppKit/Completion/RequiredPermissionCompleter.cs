@@ -12,7 +12,7 @@ namespace EntraAppKit.Completion
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            string word = (wordToComplete ?? "").Trim('\'', '"');
+            string word = CompletionWork.Word(wordToComplete);
             if (!(fakeBoundParameters?["ClientId"] is string clientId)) return new PermissionNameCompleter().CompleteArgument(commandName, parameterName, wordToComplete!, commandAst, fakeBoundParameters!);
             return CompletionWork.Run((connection, ct) => new AdminConsentOperation(connection.Session).RequiredPermissionNamesAsync(clientId, ct))
                 .Where(n => n.StartsWith(word, System.StringComparison.OrdinalIgnoreCase) ||

@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using System.Management.Automation.Runspaces;
-using EntraAppKit.Core.Connections;
 
 namespace EntraAppKit.Completion
 {
@@ -13,9 +11,8 @@ namespace EntraAppKit.Completion
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var connection = EntraAppKitConnection.Get((object?)Runspace.DefaultRunspace ?? EntraAppKitConnection.ProcessScope);
-            var domains = connection?.Tenant.VerifiedDomains ?? new List<string>();
-            string word = (wordToComplete ?? "").Trim('\'', '"');
+            var domains = CompletionWork.Connection?.Tenant.VerifiedDomains ?? new List<string>();
+            string word = CompletionWork.Word(wordToComplete);
             return domains.Where(d => d.StartsWith(word, System.StringComparison.OrdinalIgnoreCase))
                 .Select(d => new CompletionResult(d, d, CompletionResultType.ParameterValue, d));
         }
