@@ -54,7 +54,7 @@ namespace EntraAppKit.LocalTenant.Handlers
                 default: throw GraphException.BadRequest($"The alternate key '{keyName}' is not defined for the type 'microsoft.graph.application'.");
             }
             if (keyName == "appId" && !Guid.TryParse(keyValue, out _))
-                throw GraphException.BadRequest("Invalid value specified for object reference property 'appId'. Please ensure that this value has an appropriate syntax and length.");
+                throw GraphException.InvalidReference("appId");
             if (app == null || !_store.IsVisible(app, _clock.Now)) throw GraphException.NotFound(keyValue);
             return app;
         }
@@ -100,8 +100,7 @@ namespace EntraAppKit.LocalTenant.Handlers
                 UpdateApplication(existing, body);
                 return NoContent();
             }
-            bool createIfMissing = (c.Request.Header("Prefer") ?? "").Split(',').Any(p => string.Equals(p.Trim(), "create-if-missing", StringComparison.OrdinalIgnoreCase));
-            if (!createIfMissing) throw GraphException.NotFound(uniqueName);
+            if (!c.Request.Prefers("create-if-missing")) throw GraphException.NotFound(uniqueName);
             if (body.ContainsKey("uniqueName") && !Entity.SameKey(Entity.TextOf(body["uniqueName"]), uniqueName))
                 throw GraphException.InvalidValue("uniqueName", AppResource);
             return Json(201, Project(CreateApplication(body, uniqueName, c.Caller).Json, c));

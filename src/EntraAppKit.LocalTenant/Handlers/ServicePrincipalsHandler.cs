@@ -51,7 +51,7 @@ namespace EntraAppKit.LocalTenant.Handlers
                 case "id": sp = _store.FindServicePrincipal(keyValue); break;
                 case "appId":
                     if (!Guid.TryParse(keyValue, out _))
-                        throw GraphException.BadRequest("Invalid value specified for object reference property 'appId'. Please ensure that this value has an appropriate syntax and length.");
+                        throw GraphException.InvalidReference("appId");
                     sp = _store.FindServicePrincipalByAppId(keyValue);
                     break;
                 default: throw GraphException.BadRequest($"The alternate key '{keyName}' is not defined for the type 'microsoft.graph.servicePrincipal'.");
@@ -94,8 +94,7 @@ namespace EntraAppKit.LocalTenant.Handlers
             var existing = _store.FindServicePrincipalByAppId(appId);
             if (existing == null)
             {
-                bool create = (c.Request.Header("Prefer") ?? "").IndexOf("create-if-missing", StringComparison.OrdinalIgnoreCase) >= 0;
-                if (!create) throw GraphException.NotFound(appId);
+                if (!c.Request.Prefers("create-if-missing")) throw GraphException.NotFound(appId);
                 return Json(201, Project(CreateServicePrincipal(body, appId, c.Caller).Json, c));
             }
             if (!_store.IsVisible(existing, _clock.Now)) throw GraphException.NotFound(appId);

@@ -53,6 +53,10 @@ namespace EntraAppKit.LocalTenant.Http
 
         public static GraphException BadRequest(string message) => new GraphException(400, "Request_BadRequest", message);
 
+        /// <summary>Graph's answer to an object reference (an appId key) that is not a GUID.</summary>
+        public static GraphException InvalidReference(string property) =>
+            BadRequest($"Invalid value specified for object reference property '{property}'. Please ensure that this value has an appropriate syntax and length.");
+
         /// <summary>Directory's wording for a write that sets a value the type does not accept.</summary>
         public static GraphException InvalidValue(string property, string resource) =>
             BadRequest($"Invalid value specified for property '{property}' of resource '{resource}'.");

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using EntraAppKit.LocalTenant.Authorization;
 
 namespace EntraAppKit.LocalTenant.Http
@@ -25,6 +26,10 @@ namespace EntraAppKit.LocalTenant.Http
         public byte[] Body { get; }
 
         public string? Header(string name) => Headers.TryGetValue(name, out var v) ? v : null;
+
+        /// <summary>Whether the Prefer header (a comma-separated list, RFC 7240) names <paramref name="preference"/>, e.g. create-if-missing.</summary>
+        public bool Prefers(string preference) =>
+            (Header("Prefer") ?? "").Split(',').Any(p => string.Equals(p.Trim(), preference, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>Whether this request came from inside a $batch (logged, not counted as a round trip).</summary>
         public bool InBatch { get; set; }
