@@ -27,7 +27,8 @@ namespace EntraAppKit.LocalTenant
     /// <remarks>
     /// A facade: the <see cref="RouteTable"/> lists the routes, <see cref="GraphRouter"/> matches them and asks the
     /// <see cref="GraphAuthorizer"/>, the handlers answer from the <see cref="ITenantStore"/>, and <see cref="IdentityProvider"/>
-    /// answers the identity endpoints. One lock admits one request at a time; a successful Graph write is saved.
+    /// answers the identity endpoints. One lock admits one request at a time (across processes, when several open one state file); a successful Graph
+    /// write is saved before it is answered.
     /// </remarks>
     public sealed class LocalTenantEngine
     {
@@ -40,7 +41,7 @@ namespace EntraAppKit.LocalTenant
         /// <summary>The most requests one $batch may hold (learn.microsoft.com/graph/json-batching).</summary>
         public const int MaxBatchRequests = BatchHandler.MaxRequests;
 
-        private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+        private readonly TenantLock _lock;
         private readonly ITenantStore _store;
         private readonly TenantClock _clock;
         private readonly RuntimeSettings _settings;
@@ -53,13 +54,15 @@ namespace EntraAppKit.LocalTenant
         private readonly ClientSecretVerifier _secrets;
         private readonly ServicePrincipalFactory _servicePrincipals;
 
-        private LocalTenantEngine(ITenantStore store, LocalTenantOptions options, string? path)
+        private LocalTenantEngine(TenantPersistence persistence, LocalTenantOptions options)
         {
+            var store = persistence.Store;
             _store = store;
+            _persistence = persistence;
+            _lock = new TenantLock(persistence);
             _settings = new RuntimeSettings { RequireAuthentication = options.RequireAuthentication };
             DeviceCodeIntervalSeconds = options.DeviceCodeIntervalSeconds;
             _clock = new TenantClock(options.Clock, Faults);
-            _persistence = new TenantPersistence(store, path);
             var schema = GraphSchema.V1;
             var authorizer = new GraphAuthorizer(store);
             _servicePrincipals = new ServicePrincipalFactory(schema);
@@ -85,30 +88,26 @@ namespace EntraAppKit.LocalTenant
                 new ManagedIdentityEndpoint(store, _clock, _issuer));
             _router = new GraphRouter(Routes, authorizer);
             _identityRouter = new IdentityRouter(Routes);
-            _identity = new IdentityProvider(_gate, _clock);
+            _identity = new IdentityProvider(_lock, _clock);
         }
 
         /// <summary>A new, empty tenant held in memory.</summary>
         public static LocalTenantEngine Create(LocalTenantOptions? options = null)
         {
             options ??= new LocalTenantOptions();
-            return new LocalTenantEngine(InMemoryTenantStore.New(options, GraphSchema.V1, options.Clock()), options, null);
+            return new LocalTenantEngine(TenantPersistence.InMemory(InMemoryTenantStore.New(options, GraphSchema.V1, options.Clock()), GraphSchema.V1), options);
         }
 
         /// <summary>
         /// Opens the tenant persisted at <paramref name="path"/>, or creates it there. Every successful write is saved
-        /// atomically. A corrupt or foreign file raises <see cref="LocalTenantStateException"/> and is left untouched.
+        /// atomically before it is answered. Several processes may open one file: each request takes the file's lock and sees
+        /// the others' writes. A corrupt, foreign or unusable file raises <see cref="LocalTenantStateException"/> and is left untouched.
         /// </summary>
         public static LocalTenantEngine Open(string path, LocalTenantOptions? options = null)
         {
             options ??= new LocalTenantOptions();
-            bool upgraded = false;
-            var store = StateFile.Exists(path)
-                ? StateFile.Load(path, GraphSchema.V1, out upgraded)
-                : InMemoryTenantStore.New(options, GraphSchema.V1, options.Clock());
-            var tenant = new LocalTenantEngine(store, options, path);
-            if (!StateFile.Exists(path) || upgraded) StateFile.Save(path, store);
-            return tenant;
+            var o = options;
+            return new LocalTenantEngine(TenantPersistence.Open(path, GraphSchema.V1, () => InMemoryTenantStore.New(o, GraphSchema.V1, o.Clock())), o);
         }
 
         /// <summary>The routes the tenant answers (for tests that check the table itself).</summary>
@@ -183,25 +182,21 @@ namespace EntraAppKit.LocalTenant
         /// <summary>Adds a verified custom domain (as an admin would in the portal).</summary>
         public void AddVerifiedDomain(string name)
         {
-            _gate.Wait();
-            try
+            using (_lock.Enter())
             {
                 _store.AddCustomDomain(name);
                 _persistence.Save();
             }
-            finally { _gate.Release(); }
         }
 
         /// <summary>Whether <paramref name="secret"/> is a current client secret of the application with <paramref name="appId"/>.</summary>
         public bool VerifyClientSecret(string appId, string secret)
         {
-            _gate.Wait();
-            try
+            using (_lock.Enter())
             {
                 var app = appId == null ? null : _store.FindApplicationByAppId(appId);
                 return app != null && _secrets.Check(app, secret) == SecretCheck.Valid;
             }
-            finally { _gate.Release(); }
         }
 
         /// <summary>
@@ -212,13 +207,11 @@ namespace EntraAppKit.LocalTenant
         {
             var span = lifetime ?? TokenIssuer.AccessTokenLifetime;
             if (span <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(lifetime), "A token lifetime is positive.");
-            _gate.Wait();
-            try
+            using (_lock.Enter())
             {
                 return _issuer.MintUserToken(WellKnownClients.GraphCommandLineTools, WellKnownClients.DisplayName(WellKnownClients.GraphCommandLineTools)!,
                     AdminScopes, TokenIssuer.GraphAudience, v2: false, _clock.Now, span);
             }
-            finally { _gate.Release(); }
         }
 
         /// <summary>
@@ -231,8 +224,7 @@ namespace EntraAppKit.LocalTenant
         {
             if (string.IsNullOrWhiteSpace(displayName) || displayName.IndexOfAny(new[] { '/', '?', '#' }) >= 0)
                 throw new ArgumentException("A managed identity needs a display name without '/', '?' or '#' (it ends its Azure resource id).", nameof(displayName));
-            _gate.Wait();
-            try
+            using (_lock.Enter())
             {
                 bool systemAssigned = !_store.ManagedIdentities.Any();
                 // A system-assigned identity belongs to its Azure resource (an Automation account here); a user-assigned one is a resource itself.
@@ -243,7 +235,6 @@ namespace EntraAppKit.LocalTenant
                 _persistence.Save();
                 return (sp.AppId, sp.Id);
             }
-            finally { _gate.Release(); }
         }
 
         /// <summary>An <see cref="HttpMessageHandler"/> that answers requests in-process, for the Graph SDK or any HttpClient.</summary>
@@ -274,13 +265,12 @@ namespace EntraAppKit.LocalTenant
                 if (outsideLock != null) response = await _router.DispatchOutsideLockAsync(outsideLock, request, cancellationToken).ConfigureAwait(false);
                 else
                 {
-                    await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    try
+                    using (await _lock.EnterAsync(cancellationToken).ConfigureAwait(false))
                     {
                         response = await _router.DispatchAsync(request, relative, cancellationToken).ConfigureAwait(false);
+                        // Saved before it is answered: an acknowledged write survives a crash, and one that cannot be saved is undone (507).
                         if (request.Method != "GET" && response.Status < 300) _persistence.Save();
                     }
-                    finally { _gate.Release(); }
                 }
             }
             catch (GraphException e)

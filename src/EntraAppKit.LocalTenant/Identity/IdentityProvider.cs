@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using EntraAppKit.LocalTenant.Http;
+using EntraAppKit.LocalTenant.Persistence;
 using EntraAppKit.LocalTenant.Routing;
 using EntraAppKit.LocalTenant.Store;
 
@@ -14,10 +15,10 @@ namespace EntraAppKit.LocalTenant.Identity
     /// </summary>
     internal sealed class IdentityProvider
     {
-        private readonly SemaphoreSlim _gate;
+        private readonly TenantLock _lock;
         private readonly TenantClock _clock;
 
-        public IdentityProvider(SemaphoreSlim gate, TenantClock clock) { _gate = gate; _clock = clock; }
+        public IdentityProvider(TenantLock tenantLock, TenantClock clock) { _lock = tenantLock; _clock = clock; }
 
         public async Task<GraphResponse> HandleAsync(GraphRequest request, IdentityRoute route, string tenant, CancellationToken cancellationToken)
         {
@@ -25,16 +26,21 @@ namespace EntraAppKit.LocalTenant.Identity
             // Entra echoes the client's client-request-id as the correlation id; MSAL checks it.
             string correlationId = request.Header("client-request-id") ?? Guid.NewGuid().ToString();
             GraphResponse response;
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                response = route.Handler(new IdentityContext(request, route, tenant, correlationId));
+                using (await _lock.EnterAsync(cancellationToken).ConfigureAwait(false))
+                    response = route.Handler(new IdentityContext(request, route, tenant, correlationId));
             }
             catch (AadstsException e)
             {
                 response = OAuthResponses.Token(e.Status, e.ToJson(_clock.Now, traceId, correlationId));
             }
-            finally { _gate.Release(); }
+            catch (GraphException e)
+            {
+                // The state file could not be read or saved: Entra's answer when its store is unavailable, so MSAL retries.
+                var unavailable = new AadstsException(503, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again. " + e.Message);
+                response = OAuthResponses.Token(unavailable.Status, unavailable.ToJson(_clock.Now, traceId, correlationId));
+            }
             response.Headers["x-ms-request-id"] = traceId;
             response.Headers["client-request-id"] = correlationId;
             return response;

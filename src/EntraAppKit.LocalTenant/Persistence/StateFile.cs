@@ -11,14 +11,36 @@ using EntraAppKit.LocalTenant.Store;
 
 namespace EntraAppKit.LocalTenant.Persistence
 {
-    /// <summary>The tenant's optional JSON file: written atomically (temp file + rename), validated on load.</summary>
+    /// <summary>
+    /// The tenant's optional JSON file: written atomically (temp file + rename, owner-only permissions), validated in full on
+    /// load. It holds the tenant's private signing key, the managed identity's IDENTITY_HEADER and salted hashes of client
+    /// secrets (never a secret's text).
+    /// </summary>
     internal static class StateFile
     {
-        public const string Format = "EntraAppKit.LocalTenant/1";
+        public const string FormatName = "EntraAppKit.LocalTenant";
 
-        public static bool Exists(string path) => File.Exists(path);
+        /// <summary>The version this build writes and reads; a file with a higher one was written by a newer EntraAppKit.</summary>
+        public const int Version = 1;
 
-        public static void Save(string path, ITenantStore state)
+        public static string Format => FormatName + "/" + Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The top-level members this version writes; others (from a newer minor change, or a person) are kept as they are.</summary>
+        private static readonly HashSet<string> KnownMembers = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "format", "tenant", "signingKey", "applications", "servicePrincipals", "builtInServicePrincipalChanges",
+            "oauth2PermissionGrants", "appRoleAssignments", "secrets", "owners",
+        };
+
+        /// <summary>The file's bytes, or null when there is no file.</summary>
+        public static byte[]? Read(string path)
+        {
+            try { return File.ReadAllBytes(path); }
+            catch (FileNotFoundException) { return null; }
+        }
+
+        /// <summary>The tenant as the file's bytes (UTF-8 JSON), with <paramref name="unknownMembers"/> carried over from the file it loaded.</summary>
+        public static byte[] Serialize(ITenantStore state, GraphSchema schema, JsonObject unknownMembers)
         {
             var doc = new JsonObject
             {
@@ -39,6 +61,8 @@ namespace EntraAppKit.LocalTenant.Persistence
                 ["signingKey"] = state.SigningKey.ToPrivateJwk(),
                 ["applications"] = Array(state.Applications.Select(a => a.Json)),
                 ["servicePrincipals"] = Array(state.ServicePrincipals.Where(sp => !state.IsBuiltIn(sp)).Select(sp => sp.Json)),
+                // Built-in principals are rebuilt from the catalog; what a PATCH accepted on them (notes, tags…) is kept beside it.
+                ["builtInServicePrincipalChanges"] = BuiltInChanges(state, schema),
                 ["oauth2PermissionGrants"] = Array(state.Grants.Select(g => g.Json)),
                 ["appRoleAssignments"] = Array(state.Assignments.Select(a => a.Json)),
                 ["secrets"] = new JsonObject(state.Secrets.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key,
@@ -46,77 +70,206 @@ namespace EntraAppKit.LocalTenant.Persistence
                 ["owners"] = new JsonObject(state.Owners.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key,
                     new JsonArray(kv.Value.Select(o => (JsonNode?)o).ToArray())))),
             };
+            foreach (var kv in unknownMembers) doc[kv.Key] = kv.Value?.DeepClone();
+            return new UTF8Encoding(false).GetBytes(doc.ToJsonString());
+        }
+
+        /// <summary>
+        /// Replaces the file with <paramref name="bytes"/> atomically: a temp file beside it (owner-only from its creation, or
+        /// as strict as the file it replaces), then a rename. On failure the temp file is removed and the old file stays whole.
+        /// </summary>
+        public static void Write(string path, byte[] bytes)
+        {
             string full = System.IO.Path.GetFullPath(path);
             string dir = System.IO.Path.GetDirectoryName(full)!;
             Directory.CreateDirectory(dir);
             string temp = System.IO.Path.Combine(dir, "." + System.IO.Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-            File.WriteAllText(temp, doc.ToJsonString(), new UTF8Encoding(false));
-            if (File.Exists(full)) File.Replace(temp, full, null);
-            else File.Move(temp, full);
+            int? existingMode = OwnerOnlyFileMode.Of(full);
+            try
+            {
+                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    OwnerOnlyFileMode.Apply(temp, existingMode); // before the first byte: the key is never readable by others
+                    stream.Write(bytes, 0, bytes.Length);
+                    stream.Flush(true); // on disk before the rename, so a crash leaves the old file or the new one, never an empty one
+                }
+                if (File.Exists(full)) File.Replace(temp, full, null);
+                else File.Move(temp, full);
+            }
+            catch
+            {
+                TryDelete(temp);
+                throw;
+            }
+        }
+
+        private static void TryDelete(string path)
+        {
+            try { File.Delete(path); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
 
         private static JsonArray Array(IEnumerable<JsonObject> items) =>
             new JsonArray(items.Select(i => (JsonNode?)i.DeepClone()).ToArray());
 
+        private static JsonObject BuiltInChanges(ITenantStore state, GraphSchema schema)
+        {
+            var changes = new JsonObject();
+            foreach (var sp in state.ServicePrincipals.Where(state.IsBuiltIn))
+            {
+                var catalog = PermissionCatalog.BuildMicrosoftGraphServicePrincipal(schema, sp.Id);
+                var changed = new JsonObject();
+                foreach (var kv in sp.Json)
+                    if (!CatalogOwned.Contains(kv.Key) && !JsonNode.DeepEquals(kv.Value, catalog[kv.Key])) changed[kv.Key] = kv.Value?.DeepClone();
+                if (changed.Count > 0) changes[sp.Id] = changed;
+            }
+            return changes;
+        }
+
+        /// <summary>What the catalog defines on a built-in principal: always the catalog's, so a newer catalog reaches old files.</summary>
+        private static readonly HashSet<string> CatalogOwned = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "id", "appId", "appRoles", "oauth2PermissionScopes",
+        };
+
         /// <summary>
-        /// Loads a tenant. <paramref name="upgraded"/> is true when the file predates the identity provider (no signing key):
-        /// one is created, and the caller saves the file so the key is kept.
+        /// Loads a tenant from the file's bytes. <paramref name="upgraded"/> is true when the file predates the identity provider
+        /// (no signing key): one is created, and the caller saves the file so the key is kept. Members this version does not know
+        /// come back in <paramref name="unknownMembers"/>. Any damage raises <see cref="LocalTenantStateException"/> naming it.
         /// </summary>
-        public static InMemoryTenantStore Load(string path, GraphSchema schema, out bool upgraded)
+        public static InMemoryTenantStore Parse(byte[] bytes, string path, GraphSchema schema, out bool upgraded, out JsonObject unknownMembers)
         {
             upgraded = false;
             JsonObject doc;
             try
             {
-                doc = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not a JSON object");
+                // Strict UTF-8 and unique keys: a file the tenant wrote always has them; anything else was damaged.
+                string text = new UTF8Encoding(false, true).GetString(bytes);
+                doc = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 128, AllowDuplicateProperties = false }) as JsonObject
+                    ?? throw new JsonException("the file is not a JSON object");
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException || e is DecoderFallbackException || e is ArgumentException)
             {
                 throw new LocalTenantStateException($"The local tenant file '{path}' is corrupt ({e.Message}). It was left untouched; move it away or pass another -Path.");
             }
-            if ((string?)doc["format"] != Format)
-                throw new LocalTenantStateException($"The file '{path}' is not a local tenant file (expected format '{Format}'). It was left untouched.");
+            CheckFormat(doc, path);
+            unknownMembers = new JsonObject();
+            foreach (var kv in doc.Where(kv => !KnownMembers.Contains(kv.Key)).ToList()) unknownMembers[kv.Key] = kv.Value?.DeepClone();
             try
             {
-                var t = doc["tenant"]!.AsObject();
-                var state = new InMemoryTenantStore
-                {
-                    TenantId = (string)t["id"]!,
-                    Name = (string)t["name"]!,
-                    DisplayName = (string)t["displayName"]!,
-                    CreatedDateTime = (string)t["createdDateTime"]!,
-                    EnforceIdentifierUriPolicy = (bool?)t["enforceIdentifierUriPolicy"] ?? true,
-                    MicrosoftGraphServicePrincipalId = (string)t["microsoftGraphServicePrincipalId"]!,
-                };
-                state.LoadCustomDomains(t["customDomains"]!.AsArray().Select(d => (string)d!));
-                state.SeedBuiltIns(schema);
-                foreach (var item in Items(doc["applications"])) state.AddApplication(new ApplicationEntity(item), DateTimeOffset.MinValue);
-                foreach (var item in Items(doc["servicePrincipals"])) state.AddServicePrincipal(new ServicePrincipalEntity(item), DateTimeOffset.MinValue);
-                foreach (var item in Items(doc["oauth2PermissionGrants"])) state.AddGrant(new GrantEntity(item));
-                foreach (var item in Items(doc["appRoleAssignments"])) state.AddAssignment(new AssignmentEntity(item));
-                foreach (var kv in doc["secrets"]!.AsObject())
-                    state.AddSecret(kv.Key, new StoredSecret((string)kv.Value!["applicationId"]!, (string)kv.Value["salt"]!, (string)kv.Value["sha256"]!));
-                foreach (var kv in doc["owners"]?.AsObject() ?? new JsonObject())
-                    state.LoadOwners(kv.Key, kv.Value!.AsArray().Select(o => (string)o!));
-                if (doc["signingKey"] is JsonObject key)
-                {
-                    state.SigningKey = SigningKey.FromPrivateJwk(key);
-                    state.IdentityHeader = (string?)t["identityHeader"] ?? throw new FormatException("identityHeader is missing");
-                    state.AdministratorId = (string?)t["administratorId"] ?? throw new FormatException("administratorId is missing");
-                }
-                else
-                {
-                    state.CreateIdentity();
-                    upgraded = true;
-                }
-                return state;
+                return Build(doc, schema, out upgraded);
             }
-            catch (Exception e) when (e is NullReferenceException || e is InvalidOperationException || e is FormatException || e is System.Security.Cryptography.CryptographicException)
+            catch (Exception e) when (!(e is OutOfMemoryException || e is LocalTenantStateException))
             {
-                throw new LocalTenantStateException($"The local tenant file '{path}' is incomplete or damaged ({e.Message}). It was left untouched.");
+                throw new LocalTenantStateException($"The local tenant file '{path}' is incomplete or damaged ({e.Message}). It was left untouched; move it away or pass another -Path.");
             }
         }
 
-        private static IEnumerable<JsonObject> Items(JsonNode? items) => items!.AsArray().Select(item => item!.DeepClone().AsObject()).ToList();
+        private static void CheckFormat(JsonObject doc, string path)
+        {
+            string? format = Entity.TextOf(doc["format"]);
+            string prefix = FormatName + "/";
+            if (format != null && format.StartsWith(prefix, StringComparison.Ordinal) &&
+                int.TryParse(format.Substring(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int version))
+            {
+                if (version == Version) return;
+                if (version > Version)
+                    throw new LocalTenantStateException($"The local tenant file '{path}' was written by a newer version of EntraAppKit (format '{format}'; this version reads '{Format}'). It was left untouched; update EntraAppKit to open it.");
+            }
+            throw new LocalTenantStateException($"The file '{path}' is not a local tenant file (expected format '{Format}'). It was left untouched.");
+        }
+
+        private static InMemoryTenantStore Build(JsonObject doc, GraphSchema schema, out bool upgraded)
+        {
+            upgraded = false;
+            var t = Member<JsonObject>(doc, "tenant");
+            var state = new InMemoryTenantStore
+            {
+                TenantId = GuidText(t, "id", "tenant"),
+                Name = Text(t, "name", "tenant"),
+                DisplayName = Text(t, "displayName", "tenant"),
+                CreatedDateTime = Text(t, "createdDateTime", "tenant"),
+                EnforceIdentifierUriPolicy = t["enforceIdentifierUriPolicy"] == null || Flag(t, "enforceIdentifierUriPolicy"),
+                MicrosoftGraphServicePrincipalId = GuidText(t, "microsoftGraphServicePrincipalId", "tenant"),
+            };
+            state.LoadCustomDomains(Member<JsonArray>(t, "customDomains").Select((d, i) => Entity.TextOf(d) ?? throw Damaged($"tenant.customDomains[{i}] is not a string")));
+            state.SeedBuiltIns(schema);
+            foreach (var kv in doc["builtInServicePrincipalChanges"] is JsonNode changes ? As<JsonObject>(changes, "builtInServicePrincipalChanges") : new JsonObject())
+            {
+                var sp = state.FindServicePrincipal(kv.Key);
+                if (sp == null || !state.IsBuiltIn(sp)) throw Damaged($"builtInServicePrincipalChanges names '{kv.Key}', which is not a built-in service principal");
+                var changed = As<JsonObject>(kv.Value, "builtInServicePrincipalChanges." + kv.Key);
+                if (!schema.Conforms("servicePrincipal", changed, out string problem)) throw Damaged(problem);
+                foreach (var c in changed.Where(c => !CatalogOwned.Contains(c.Key))) sp.Json[c.Key] = c.Value?.DeepClone();
+            }
+            var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { state.MicrosoftGraphServicePrincipalId };
+            foreach (var item in Entities(doc, "applications", "application", schema, ids, true, "appId"))
+                state.AddApplication(new ApplicationEntity(item), DateTimeOffset.MinValue);
+            foreach (var item in Entities(doc, "servicePrincipals", "servicePrincipal", schema, ids, true, "appId"))
+                state.AddServicePrincipal(new ServicePrincipalEntity(item), DateTimeOffset.MinValue);
+            foreach (var item in Entities(doc, "oauth2PermissionGrants", "oAuth2PermissionGrant", schema, ids, false, "clientId", "resourceId"))
+                state.AddGrant(new GrantEntity(item));
+            foreach (var item in Entities(doc, "appRoleAssignments", "appRoleAssignment", schema, ids, false, "principalId", "resourceId", "appRoleId"))
+                state.AddAssignment(new AssignmentEntity(item));
+            foreach (var kv in Member<JsonObject>(doc, "secrets"))
+            {
+                var s = As<JsonObject>(kv.Value, "secrets." + kv.Key);
+                state.AddSecret(kv.Key, new StoredSecret(GuidText(s, "applicationId", "secrets." + kv.Key), Text(s, "salt", "secrets." + kv.Key), Text(s, "sha256", "secrets." + kv.Key)));
+            }
+            foreach (var kv in doc["owners"] is JsonNode owners ? As<JsonObject>(owners, "owners") : new JsonObject())
+                state.LoadOwners(kv.Key, As<JsonArray>(kv.Value, "owners." + kv.Key).Select((o, i) => Entity.TextOf(o) ?? throw Damaged($"owners.{kv.Key}[{i}] is not a string")));
+            if (doc["signingKey"] is JsonNode key)
+            {
+                state.SigningKey = SigningKey.FromPrivateJwk(As<JsonObject>(key, "signingKey"));
+                state.IdentityHeader = Text(t, "identityHeader", "tenant");
+                state.AdministratorId = GuidText(t, "administratorId", "tenant");
+            }
+            else
+            {
+                state.CreateIdentity();
+                upgraded = true;
+            }
+            return state;
+        }
+
+        /// <summary>
+        /// A collection's objects, each checked as the handlers will read it: a JSON object of the v1.0 type, an id not used by any
+        /// other object (a GUID for directory objects; grants and assignments have opaque ids), and the listed references as GUIDs.
+        /// </summary>
+        private static IEnumerable<JsonObject> Entities(JsonObject doc, string member, string type, GraphSchema schema, ISet<string> ids, bool guidIds, params string[] references)
+        {
+            var items = new List<JsonObject>();
+            int i = 0;
+            foreach (var node in Member<JsonArray>(doc, member))
+            {
+                string where = $"{member}[{i++}]";
+                var item = As<JsonObject>(node, where).DeepClone().AsObject();
+                string id = guidIds ? GuidText(item, "id", where) : Text(item, "id", where);
+                if (!ids.Add(id)) throw Damaged($"{where} repeats the id '{id}'");
+                foreach (var reference in references) GuidText(item, reference, where);
+                if (!schema.Conforms(type, item, out string problem)) throw Damaged($"{where}: {problem}");
+                foreach (var p in schema.Properties(type).Where(p => p.Collection && item[p.Name] == null))
+                    throw Damaged($"{where} has no '{p.Name}' (a collection the tenant always writes, if only as [])");
+                items.Add(item);
+            }
+            return items;
+        }
+
+        private static T Member<T>(JsonObject o, string name) where T : JsonNode => As<T>(o[name], name);
+
+        private static T As<T>(JsonNode? node, string where) where T : JsonNode =>
+            node as T ?? throw Damaged($"'{where}' is {(node == null ? "missing" : "not a JSON " + (typeof(T) == typeof(JsonArray) ? "array" : "object"))}");
+
+        private static string Text(JsonObject o, string name, string where) =>
+            Entity.TextOf(o[name]) is string s && s.Length > 0 ? s : throw Damaged($"{where}.{name} is missing or not a string");
+
+        private static string GuidText(JsonObject o, string name, string where) =>
+            Text(o, name, where) is string s && System.Guid.TryParse(s, out _) ? s : throw Damaged($"{where}.{name} is not a GUID");
+
+        private static bool Flag(JsonObject o, string name) =>
+            o[name] is JsonValue v && v.TryGetValue<bool>(out bool b) ? b : throw Damaged($"tenant.{name} is not true or false");
+
+        private static FormatException Damaged(string what) => new FormatException(what);
     }
 }

@@ -58,6 +58,17 @@ namespace EntraAppKit.LocalTenant.Store
             foreach (var id in _items.Where(predicate).Select(i => i.Id).ToList()) Remove(id);
         }
 
+        /// <summary>
+        /// Replaces every entity with <paramref name="items"/> (in their order), keeping the visibility instant of each id the
+        /// table already had: replication lag a client is waiting out survives a reload of the state file.
+        /// </summary>
+        public void ReplaceAll(IEnumerable<TEntity> items, Func<string, DateTimeOffset> visibleAtIfNew)
+        {
+            var previous = new Dictionary<string, DateTimeOffset>(_visibleAt, StringComparer.OrdinalIgnoreCase);
+            foreach (var id in _items.Select(i => i.Id).ToList()) Remove(id);
+            foreach (var item in items) Add(item, previous.TryGetValue(item.Id, out var at) ? at : visibleAtIfNew(item.Id));
+        }
+
         /// <summary>Re-reads the indexed keys of an entity whose JSON changed in place.</summary>
         public void Reindex(TEntity item)
         {

@@ -95,6 +95,34 @@ namespace EntraAppKit.LocalTenant.Store
             AdministratorId = Guid.NewGuid().ToString();
         }
 
+        /// <summary>
+        /// Becomes <paramref name="saved"/> (a tenant just loaded from the state file: another process's writes, or the last saved
+        /// state after a failed save). Objects this store already had keep their replication lag; new ones are visible at once.
+        /// </summary>
+        internal void ReplaceWith(InMemoryTenantStore saved)
+        {
+            TenantId = saved.TenantId;
+            Name = saved.Name;
+            DisplayName = saved.DisplayName;
+            CreatedDateTime = saved.CreatedDateTime;
+            EnforceIdentifierUriPolicy = saved.EnforceIdentifierUriPolicy;
+            MicrosoftGraphServicePrincipalId = saved.MicrosoftGraphServicePrincipalId;
+            AdministratorId = saved.AdministratorId;
+            IdentityHeader = saved.IdentityHeader;
+            SigningKey = saved.SigningKey;
+            _customDomains.Clear();
+            _customDomains.AddRange(saved._customDomains);
+            Func<string, DateTimeOffset> atOnce = _ => DateTimeOffset.MinValue;
+            _applications.ReplaceAll(saved._applications.All, atOnce);
+            _servicePrincipals.ReplaceAll(saved._servicePrincipals.All, atOnce);
+            _grants.ReplaceAll(saved._grants.All, atOnce);
+            _assignments.ReplaceAll(saved._assignments.All, atOnce);
+            _secrets.Clear();
+            foreach (var kv in saved._secrets) _secrets[kv.Key] = kv.Value;
+            _owners.Clear();
+            foreach (var kv in saved._owners) _owners[kv.Key] = kv.Value.ToList();
+        }
+
         // ----- Applications -----
 
         public IEnumerable<ApplicationEntity> Applications => _applications.All;
