@@ -53,6 +53,7 @@ namespace EntraAppKit.LocalTenant
         private readonly TokenIssuer _issuer;
         private readonly ClientSecretVerifier _secrets;
         private readonly ServicePrincipalFactory _servicePrincipals;
+        private readonly DeviceCodeEndpoint _deviceCode;
 
         private LocalTenantEngine(TenantPersistence persistence, LocalTenantOptions options)
         {
@@ -73,6 +74,7 @@ namespace EntraAppKit.LocalTenant
             var consent = new UserConsent(store, _clock, _servicePrincipals, _persistence);
             var responses = new TokenResponses(_issuer, _clock);
             var deviceCode = new DeviceCodeEndpoint(store, _clock, _settings, tenants, consent, responses);
+            _deviceCode = deviceCode;
             Routes = new RouteTable(
                 new ApplicationsHandler(store, _clock, schema, authorizer),
                 new PasswordCredentialsHandler(store, _clock, schema, authorizer),
@@ -187,6 +189,15 @@ namespace EntraAppKit.LocalTenant
                 _store.AddCustomDomain(name);
                 _persistence.Save();
             }
+        }
+
+        /// <summary>
+        /// The administrator approves a device code sign-in by the user code it showed. Needed when <see cref="RequireAuthentication"/>
+        /// is on: a code is then never approved by itself. False when no live code has <paramref name="userCode"/>.
+        /// </summary>
+        public bool ApproveDeviceCode(string userCode)
+        {
+            using (_lock.Enter()) return _deviceCode.Approve(userCode);
         }
 
         /// <summary>Whether <paramref name="secret"/> is a current client secret of the application with <paramref name="appId"/>.</summary>

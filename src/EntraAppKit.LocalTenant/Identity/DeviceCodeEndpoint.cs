@@ -13,7 +13,9 @@ namespace EntraAppKit.LocalTenant.Identity
     /// <summary>
     /// The device code flow (learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code): POST
     /// /{tenant}/oauth2/v2.0/devicecode issues a code, and the token endpoint redeems it with grant_type device_code. The
-    /// built-in administrator is the user who signs in, by itself, one interval after the code was issued.
+    /// built-in administrator is the user who signs in: by itself one interval after the code was issued when the tenant needs
+    /// no authentication (in-process -LocalTenant, --no-auth), and otherwise once the administrator approves the user code
+    /// (<see cref="Approve"/>, the server's /_localtenant/devicecode with the admin token).
     /// </summary>
     internal sealed class DeviceCodeEndpoint
     {
@@ -48,8 +50,10 @@ namespace EntraAppKit.LocalTenant.Identity
             foreach (var stale in _pending.Where(kv => _clock.Now >= kv.Value.Expires).Select(kv => kv.Key).ToList()) _pending.Remove(stale);
             string deviceCode = OpaqueId.New();
             string userCode = NewUserCode();
-            _pending[deviceCode] = new PendingDeviceCode(clientId, scopes, _clock.Now, _settings.DeviceCodeIntervalSeconds);
+            bool approval = _settings.RequireAuthentication;
+            _pending[deviceCode] = new PendingDeviceCode(clientId, userCode, scopes, _clock.Now, _settings.DeviceCodeIntervalSeconds, approval);
             const string verificationUri = "https://microsoft.com/devicelogin";
+            string admin = BuiltInAdministrator.UserPrincipalName(_store.InitialDomain);
             return OAuthResponses.Token(200, new JsonObject
             {
                 ["user_code"] = userCode,
@@ -57,8 +61,9 @@ namespace EntraAppKit.LocalTenant.Identity
                 ["verification_uri"] = verificationUri,
                 ["expires_in"] = (int)PendingDeviceCode.Lifetime.TotalSeconds,
                 ["interval"] = _settings.DeviceCodeIntervalSeconds,
-                ["message"] = $"To sign in, use a web browser to open the page {verificationUri} and enter the code {userCode} to authenticate." +
-                    $" (Local tenant: the built-in administrator {BuiltInAdministrator.UserPrincipalName(_store.InitialDomain)} signs in by itself; there is nothing to enter.)",
+                ["message"] = $"To sign in, use a web browser to open the page {verificationUri} and enter the code {userCode} to authenticate." + (approval
+                    ? $" (Local tenant: the built-in administrator {admin} approves the code with the server's admin token: POST /_localtenant/devicecode with {{\"user_code\":\"{userCode}\"}}.)"
+                    : $" (Local tenant: the built-in administrator {admin} signs in by itself; there is nothing to enter.)"),
             });
         }
 
@@ -83,6 +88,19 @@ namespace EntraAppKit.LocalTenant.Identity
             _pending.Remove(code);
             var granted = _consent.ConsentedScopes(client, pending.Scopes, consent: true);
             return _responses.ForUser(context, client, pending.Scopes, granted, form);
+        }
+
+        /// <summary>
+        /// The administrator approves the code a user was shown (letters compared without regard to case, spaces and hyphens
+        /// ignored). False when no live code has it.
+        /// </summary>
+        public bool Approve(string userCode)
+        {
+            string wanted = new string((userCode ?? "").Where(char.IsLetterOrDigit).ToArray());
+            var pending = _pending.Values.FirstOrDefault(p => _clock.Now < p.Expires && string.Equals(p.UserCode, wanted, StringComparison.OrdinalIgnoreCase));
+            if (pending == null) return false;
+            pending.Approved = _clock.Now;
+            return true;
         }
 
         /// <summary>Entra's user codes: 9 letters and digits, without look-alikes.</summary>

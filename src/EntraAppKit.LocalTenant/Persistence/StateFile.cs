@@ -103,6 +103,18 @@ namespace EntraAppKit.LocalTenant.Persistence
             }
         }
 
+        /// <summary>
+        /// Removes temp files a killed process left beside the file. Call it holding the file's lock: a save in progress holds
+        /// it too, so every temp file found then is an orphan.
+        /// </summary>
+        public static void RemoveOrphans(string path)
+        {
+            string full = System.IO.Path.GetFullPath(path);
+            string dir = System.IO.Path.GetDirectoryName(full)!;
+            if (!Directory.Exists(dir)) return;
+            foreach (var orphan in Directory.GetFiles(dir, "." + System.IO.Path.GetFileName(full) + ".*.tmp")) TryDelete(orphan);
+        }
+
         private static void TryDelete(string path)
         {
             try { File.Delete(path); }

@@ -52,6 +52,7 @@ namespace EntraAppKit.LocalTenant.Persistence
                 using (var held = StateFileLock.AcquireAsync(full, LockTimeout, CancellationToken.None).GetAwaiter().GetResult()
                     ?? throw new LocalTenantStateException($"The local tenant file '{path}' stayed locked by another process for {LockTimeout.TotalSeconds:0} seconds."))
                 {
+                    StateFile.RemoveOrphans(full);
                     byte[]? bytes = StateFile.Read(full);
                     if (bytes != null)
                     {

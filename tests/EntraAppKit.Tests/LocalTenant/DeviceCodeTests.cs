@@ -204,6 +204,36 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         [Fact]
+        public async Task With_authentication_required_only_the_administrators_approval_signs_a_device_code_in()
+        {
+            // Otherwise anyone on the machine would get a Global Administrator token with no credential: a well-known public
+            // client's code would sign the built-in administrator in by itself.
+            _kit.Tenant.RequireAuthentication = true;
+            var start = await StartAsync(GraphCommandLineTools);
+            string userCode = (string)start["user_code"]!, deviceCode = (string)start["device_code"]!;
+            Assert.Contains("/_localtenant/devicecode", (string)start["message"]!);
+            Assert.Contains(userCode, (string)start["message"]!);
+
+            _kit.Clock.Advance(TimeSpan.FromMinutes(5)); // long after the interval
+            Assert.Equal("authorization_pending", (string?)(await PollAsync(GraphCommandLineTools, deviceCode)).Json["error"]);
+            Assert.False(_kit.Tenant.ApproveDeviceCode("ABCDEFGHJ"));
+            Assert.False(_kit.Tenant.ApproveDeviceCode(""));
+            Assert.Equal("authorization_pending", (string?)(await PollAsync(GraphCommandLineTools, deviceCode)).Json["error"]);
+
+            // The code as a person types it: lower case, with a hyphen.
+            Assert.True(_kit.Tenant.ApproveDeviceCode(userCode.Substring(0, 4).ToLowerInvariant() + "-" + userCode.Substring(4)));
+            var signedIn = await PollAsync(GraphCommandLineTools, deviceCode);
+            Assert.Equal(200, signedIn.Status);
+            Assert.Equal(_kit.Tenant.AdministratorId, (string?)IdentityKit.Claims((string)signedIn.Json["access_token"]!)["oid"]);
+            Assert.Equal("invalid_grant", (string?)(await PollAsync(GraphCommandLineTools, deviceCode)).Json["error"]); // spent
+
+            // An expired code cannot be approved.
+            var late = await StartAsync(GraphCommandLineTools);
+            _kit.Clock.Advance(TimeSpan.FromMinutes(16));
+            Assert.False(_kit.Tenant.ApproveDeviceCode((string)late["user_code"]!));
+        }
+
+        [Fact]
         public async Task The_sign_in_answer_carries_refresh_and_id_tokens_and_the_refresh_token_works()
         {
             var start = await StartAsync(GraphCommandLineTools);
