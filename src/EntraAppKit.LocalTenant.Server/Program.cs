@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -40,7 +41,11 @@ Tokens: POST /{tenant}/oauth2/v2.0/token (client credentials, device code, refre
 OpenID discovery at /{tenant}/v2.0/.well-known/openid-configuration. Managed identity (App Service protocol):
 IDENTITY_ENDPOINT=<base URL>/msi/token and IDENTITY_HEADER=<printed at start-up>.
 
-Control endpoints (not Graph): GET/DELETE /_localtenant/requests, POST /_localtenant/faults
+Control endpoints (not Graph): GET/DELETE /_localtenant/requests (the request log), POST /_localtenant/faults with
+JSON such as {""throttle"":{""count"":2,""retryAfterSeconds"":1.5}}, {""fail"":{""count"":1,""status"":503}},
+{""crash"":{""count"":1}}, {""replicationLagMs"":2000}, {""latencyMs"":50} or {""clear"":true}. Unless --no-auth, they need
+the built-in admin's token (Authorization: Bearer <token>, see --print-admin-token); bad input is a 400 JSON error.
+Absolute URLs in answers are built on the listening address, never on the Host header.
 Ctrl+C stops the server.";
 
         public static async Task<int> Main(string[] args)
@@ -94,9 +99,29 @@ Ctrl+C stops the server.";
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+            builder.WebHost.UseKestrel(k =>
+            {
+                k.Listen(System.Net.IPAddress.Loopback, port);
+                // Kestrel refuses an oversized request line or header block with a bare status and no body. Its bounds sit above
+                // the tenant's own (RequestLimits), so the tenant answers those requests itself, with Graph's error body and a log entry.
+                k.Limits.MaxRequestLineSize = 8 * RequestLimits.MaxUrlLength;
+                k.Limits.MaxRequestHeadersTotalSize = 2 * RequestLimits.MaxHeaderBytes;
+            });
             var app = builder.Build();
-            app.Map("/_localtenant/{**rest}", (HttpContext ctx) => Control(tenant, ctx));
+            // What Kestrel's parser still refuses while the body is read (a malformed chunk, a body past its own limit) is
+            // answered by the tenant too, instead of an empty 400 or 413.
+            app.Use(async (ctx, next) =>
+            {
+                try { await next().ConfigureAwait(false); }
+                catch (BadHttpRequestException e) when (!ctx.Response.HasStarted)
+                {
+                    var error = e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                        ? RequestLimits.BodyTooLarge()
+                        : GraphException.BadRequest("The request could not be read.");
+                    await WriteAsync(ctx, tenant.Reject(ToGraphRequest(ctx, Array.Empty<byte>()), error)).ConfigureAwait(false);
+                }
+            });
+            app.Map("/_localtenant/{**rest}", (HttpContext ctx) => ControlEndpoints.HandleAsync(tenant, ctx));
             // A fallback endpoint, not app.Run: a terminal middleware would answer before the endpoint middleware that runs
             // the /_localtenant routes, leaving them unreachable. "{**path}" has no nonfile constraint, so /domains/x.com is served.
             app.MapFallback("{**path}", ctx => Serve(tenant, ctx));
@@ -105,47 +130,56 @@ Ctrl+C stops the server.";
 
         private static async Task Serve(LocalTenantEngine tenant, HttpContext ctx)
         {
+            // One byte past the limit is enough to know the body is too large; the tenant answers 413, nothing more is buffered.
+            byte[] body;
+            try
+            {
+                body = await ReadBodyAsync(ctx.Request.Body, RequestLimits.MaxBodyBytes + 1, ctx.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!(e is BadHttpRequestException) && !ctx.RequestAborted.IsCancellationRequested)
+            {
+                // Kestrel reports some malformed framings (a chunk size that overflows) as other exceptions: still the client's body.
+                await WriteAsync(ctx, tenant.Reject(ToGraphRequest(ctx, Array.Empty<byte>()), GraphException.BadRequest("The request could not be read."))).ConfigureAwait(false);
+                return;
+            }
+            await WriteAsync(ctx, await tenant.HandleAsync(ToGraphRequest(ctx, body), ctx.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// The request as the engine sees it. Its absolute URI is built on the address the server listens on, never on the Host
+        /// header: every absolute URL the tenant answers with (@odata.nextLink, @odata.context, discovery) follows it, so a forged
+        /// Host changes none of them, and HTTP/1.0 without a Host is served too. The target is the raw one the client sent, so
+        /// an escaped %2F stays inside its segment as it does in-process.
+        /// </summary>
+        private static GraphRequest ToGraphRequest(HttpContext ctx, byte[] body)
+        {
             var req = ctx.Request;
-            var uri = new Uri($"{req.Scheme}://{req.Host}{req.PathBase}{req.Path}{req.QueryString}");
+            var local = ctx.Connection.LocalIpAddress ?? System.Net.IPAddress.Loopback;
+            string host = local.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{local}]" : local.ToString();
+            string origin = $"http://{host}:{ctx.Connection.LocalPort}";
+            string raw = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
+            string target = raw.StartsWith("/", StringComparison.Ordinal) ? raw : (req.PathBase + req.Path).ToUriComponent() + req.QueryString.ToUriComponent();
+            if (!Uri.TryCreate(origin + target, UriKind.Absolute, out var uri))
+                uri = new Uri(origin + (req.PathBase + req.Path).ToUriComponent() + req.QueryString.ToUriComponent());
             var headers = req.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            return new GraphRequest(req.Method, uri, headers, body);
+        }
+
+        private static async Task<byte[]> ReadBodyAsync(Stream stream, int max, System.Threading.CancellationToken cancellationToken)
+        {
             using var buffer = new MemoryStream();
-            await req.Body.CopyToAsync(buffer, ctx.RequestAborted).ConfigureAwait(false);
-            var response = await tenant.HandleAsync(new GraphRequest(req.Method, uri, headers, buffer.ToArray()), ctx.RequestAborted).ConfigureAwait(false);
+            var chunk = new byte[81920];
+            int read;
+            while (buffer.Length < max && (read = await stream.ReadAsync(chunk, 0, (int)Math.Min(chunk.Length, max - buffer.Length), cancellationToken).ConfigureAwait(false)) > 0)
+                buffer.Write(chunk, 0, read);
+            return buffer.ToArray();
+        }
+
+        private static async Task WriteAsync(HttpContext ctx, GraphResponse response)
+        {
             ctx.Response.StatusCode = response.Status;
             foreach (var h in response.Headers) ctx.Response.Headers[h.Key] = h.Value;
             if (response.Body != null) await ctx.Response.WriteAsync(response.Body, ctx.RequestAborted).ConfigureAwait(false);
-        }
-
-        private static async Task Control(LocalTenantEngine tenant, HttpContext ctx)
-        {
-            string rest = (string?)ctx.Request.RouteValues["rest"] ?? "";
-            if (rest == "requests" && HttpMethods.IsGet(ctx.Request.Method))
-            {
-                var list = new JsonArray(tenant.RequestLog.Entries.Select(e => (JsonNode)new JsonObject
-                {
-                    ["method"] = e.Method, ["path"] = e.Path, ["status"] = e.Status,
-                    ["durationMs"] = Math.Round(e.Duration.TotalMilliseconds, 3), ["requestId"] = e.RequestId, ["inBatch"] = e.InBatch,
-                }).ToArray());
-                ctx.Response.ContentType = "application/json";
-                await ctx.Response.WriteAsync(new JsonObject { ["value"] = list }.ToJsonString()).ConfigureAwait(false);
-                return;
-            }
-            if (rest == "requests" && HttpMethods.IsDelete(ctx.Request.Method)) { tenant.RequestLog.Clear(); ctx.Response.StatusCode = 204; return; }
-            if (rest == "faults" && HttpMethods.IsPost(ctx.Request.Method))
-            {
-                var body = await JsonNode.ParseAsync(ctx.Request.Body).ConfigureAwait(false) as JsonObject ?? new JsonObject();
-                if (body["clear"] is JsonNode c && (bool)c) tenant.Faults.Clear();
-                if (body["replicationLagMs"] is JsonNode lag) tenant.Faults.ReplicationLag = TimeSpan.FromMilliseconds((double)lag);
-                if (body["latencyMs"] is JsonNode latency) tenant.Faults.Latency = TimeSpan.FromMilliseconds((double)latency);
-                if (body["throttle"] is JsonObject t)
-                    tenant.Faults.Throttle((int)t["count"]!, TimeSpan.FromSeconds((double?)t["retryAfterSeconds"] ?? 1), (string?)t["method"], (string?)t["pathContains"]);
-                if (body["fail"] is JsonObject f)
-                    tenant.Faults.Fail((int)f["count"]!, (int?)f["status"] ?? 503,
-                        f["retryAfterSeconds"] is JsonNode ra ? TimeSpan.FromSeconds((double)ra) : (TimeSpan?)null, (string?)f["method"], (string?)f["pathContains"]);
-                ctx.Response.StatusCode = 204;
-                return;
-            }
-            ctx.Response.StatusCode = 404;
         }
     }
 }

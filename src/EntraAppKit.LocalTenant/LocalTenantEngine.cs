@@ -83,7 +83,7 @@ namespace EntraAppKit.LocalTenant
                 new OAuth2PermissionGrantsHandler(store, _clock, schema, _settings, _persistence),
                 new OrganizationHandler(store, schema, authorizer),
                 new DomainsHandler(store, schema),
-                new BatchHandler(HandleAsync),
+                new BatchHandler(HandleAsync, Reject),
                 new DiscoveryEndpoint(store, tenants),
                 new TokenEndpoint(store, _clock, tenants, _issuer, responses, _secrets, consent, deviceCode),
                 deviceCode,
@@ -226,6 +226,40 @@ namespace EntraAppKit.LocalTenant
         }
 
         /// <summary>
+        /// Whether an Authorization header admits its sender to the tenant's own controls (the server's /_localtenant endpoints):
+        /// with <see cref="RequireAuthentication"/> it must carry a valid token the tenant issued to its built-in administrator
+        /// (Global Administrator); 401 without a valid token, 403 for anyone else's; without it every caller is admitted.
+        /// Returns 200, 401 or 403, and in <paramref name="message"/> why not (never the token).
+        /// </summary>
+        public int AuthorizeAdministrator(string? authorization, out string message)
+        {
+            message = "";
+            if (!RequireAuthentication) return 200;
+            if (string.IsNullOrWhiteSpace(authorization))
+            {
+                message = "The control endpoints need the tenant's administrator token (Authorization: Bearer <token>).";
+                return 401;
+            }
+            Caller caller;
+            try
+            {
+                var headers = new Dictionary<string, string> { ["Authorization"] = authorization! };
+                caller = _authenticator.Authenticate(new GraphRequest("GET", new Uri("http://localhost/_localtenant"), headers));
+            }
+            catch (GraphException e)
+            {
+                message = e.Message;
+                return 401;
+            }
+            if (caller.IsAppOnly || caller.ObjectId != _store.AdministratorId)
+            {
+                message = $"Only the tenant's built-in administrator {AdministratorUserPrincipalName} (Global Administrator) may use the control endpoints.";
+                return 403;
+            }
+            return 200;
+        }
+
+        /// <summary>
         /// Creates a managed identity: a service principal with servicePrincipalType "ManagedIdentity" and its own appId, and no
         /// application object. The first one is the system-assigned identity that <see cref="ManagedIdentityPath"/> serves when the
         /// request names none; later ones are user-assigned (select them by client_id, mi_res_id or principal_id). It holds
@@ -268,6 +302,7 @@ namespace EntraAppKit.LocalTenant
             GraphResponse response;
             try
             {
+                RequestLimits.Check(request);
                 // Graph authenticates before anything else; a $batch's items are authorised one by one with its token.
                 request.Caller = _authenticator.Authenticate(request);
                 var fault = Faults.Take(request.Method, relative);
@@ -288,12 +323,34 @@ namespace EntraAppKit.LocalTenant
             {
                 response = ErrorResponse(e, requestId, request.Header("client-request-id"));
             }
+            catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                // The last resort: a bug answers this request with Graph's 500, logged with its request-id, and never takes
+                // down the server or the $batch around it. Every rejection a client can cause is a GraphException above.
+                response = ErrorResponse(GraphException.Unexpected(), requestId, request.Header("client-request-id"));
+            }
+            return Logged(request, response, relative, requestId, watch.Elapsed);
+        }
+
+        /// <summary>
+        /// Answers a Graph request a front door refused before the engine could read it (the server's HTTP parser gave up on the
+        /// body): Graph's error body, correlation headers and a request log entry, like any other rejection.
+        /// </summary>
+        public GraphResponse Reject(GraphRequest request, GraphException error)
+        {
+            string requestId = Guid.NewGuid().ToString();
+            return Logged(request, ErrorResponse(error, requestId, request.Header("client-request-id")), GraphRouter.RelativePath(request.Uri), requestId, TimeSpan.Zero);
+        }
+
+        private GraphResponse Logged(GraphRequest request, GraphResponse response, string relative, string requestId, TimeSpan elapsed)
+        {
             response.Headers["request-id"] = requestId;
             response.Headers["client-request-id"] = request.Header("client-request-id") ?? requestId;
-            RequestLog.Add(new RequestLogEntry(_clock.Now, request.Method, relative, response.Status, watch.Elapsed, requestId, request.InBatch));
+            RequestLog.Add(new RequestLogEntry(_clock.Now, request.Method, relative, response.Status, elapsed, requestId, request.InBatch));
             return response;
         }
 
+        /// <summary>The one place a <see cref="GraphException"/> becomes Graph's error response.</summary>
         private GraphResponse ErrorResponse(GraphException e, string requestId, string? clientRequestId)
         {
             var response = new GraphResponse(e.Status, e.ToJson(requestId, clientRequestId, _clock.Now).ToJsonString(GraphJson.Options));

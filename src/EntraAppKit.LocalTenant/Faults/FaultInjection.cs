@@ -16,6 +16,9 @@ namespace EntraAppKit.LocalTenant.Faults
         private readonly object _gate = new object();
         private readonly List<FaultRule> _rules = new List<FaultRule>();
 
+        /// <summary>The rule status that stands for an unexpected exception rather than an HTTP answer.</summary>
+        private const int CrashStatus = 0;
+
         /// <summary>A new application or service principal stays invisible to later requests for this long.</summary>
         public TimeSpan ReplicationLag { get; set; }
 
@@ -33,6 +36,13 @@ namespace EntraAppKit.LocalTenant.Faults
             Add(new FaultRule(count, status, retryAfter, method, pathContains));
         }
 
+        /// <summary>
+        /// Makes the next <paramref name="count"/> matching requests hit an unexpected exception inside the engine, as a bug
+        /// would: proves that the tenant answers it with Graph's 500 and keeps serving (and keeps a $batch's other items).
+        /// </summary>
+        public void Crash(int count, string? method = null, string? pathContains = null) =>
+            Add(new FaultRule(count, CrashStatus, null, method, pathContains));
+
         /// <summary>Removes every pending rule and resets lag and latency.</summary>
         public void Clear()
         {
@@ -49,7 +59,7 @@ namespace EntraAppKit.LocalTenant.Faults
             lock (_gate) _rules.Add(rule);
         }
 
-        /// <summary>Takes the first matching rule for this request, if any, and returns the fault as a Graph error.</summary>
+        /// <summary>Takes the first matching rule for this request, if any, and returns the fault as a Graph error (or throws a crash).</summary>
         internal GraphException? Take(string method, string path)
         {
             lock (_gate)
@@ -57,6 +67,7 @@ namespace EntraAppKit.LocalTenant.Faults
                 var rule = _rules.FirstOrDefault(r => r.Matches(method, path));
                 if (rule == null) return null;
                 if (--rule.Remaining == 0) _rules.Remove(rule);
+                if (rule.Status == CrashStatus) throw new InvalidOperationException("Injected fault: an unexpected exception inside the engine.");
                 return rule.ToError();
             }
         }

@@ -44,6 +44,8 @@ namespace EntraAppKit.LocalTenant.Handlers
             if (version.HasValue && version != 1 && version != 2) throw GraphException.BadRequest("Property api.requestedAccessTokenVersion is invalid.");
             if (personal && version != 2) throw GraphException.BadRequest("Property api.requestedAccessTokenVersion is invalid.");
 
+            if (CollectionEntries(app) > RequestLimits.MaxApplicationCollectionEntries)
+                throw GraphException.BadRequest("The size of the manifest has exceeded its limit. Please reduce the number of values and retry your request.");
             ValidateIdentifierUris(app, before, personal, version ?? 1);
             ValidateRedirectUris(app, personal);
             ValidateRequiredResourceAccess(app, personal);
@@ -68,7 +70,7 @@ namespace EntraAppKit.LocalTenant.Handlers
             string appId = (string)app["appId"]!;
             foreach (var uri in uris)
             {
-                if (uri.Length > (personal ? 120 : 255) || !Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
+                if (uri.Length > (personal ? 120 : 255) || HasControlCharacter(uri) || !Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
                     throw GraphException.InvalidValue("identifierUris", AppResource);
                 if (old.Contains(uri, StringComparer.OrdinalIgnoreCase)) continue; // policies apply to newly added URIs
                 if (parsed.Scheme == "https" && !OnVerifiedDomain(parsed.Host))
@@ -100,7 +102,7 @@ namespace EntraAppKit.LocalTenant.Handlers
                 {
                     total++;
                     string uri = (string)node!;
-                    if (uri.Length > 256 || uri.IndexOfAny(new[] { '!', '$', '\'', '(', ')', ',', ';' }) >= 0 || !Uri.TryCreate(uri.Replace("*", "x"), UriKind.Absolute, out var parsed))
+                    if (uri.Length > 256 || HasControlCharacter(uri) || uri.IndexOfAny(new[] { '!', '$', '\'', '(', ')', ',', ';' }) >= 0 || !Uri.TryCreate(uri.Replace("*", "x"), UriKind.Absolute, out var parsed))
                         throw GraphException.InvalidValue("redirectUris", AppResource);
                     if (platform != "publicClient" && parsed.Scheme != "https" && !(parsed.Scheme == "http" && parsed.IsLoopback))
                         throw GraphException.InvalidValue("redirectUris", AppResource);
@@ -110,6 +112,20 @@ namespace EntraAppKit.LocalTenant.Handlers
             }
             if (total > (personal ? 100 : 256)) throw GraphException.InvalidValue("redirectUris", AppResource);
         }
+
+        /// <summary>
+        /// A URI is printable text (RFC 3986 section 2 has no place for NUL or other control characters); System.Uri would
+        /// silently drop or escape them, storing a URI other than the one the client sent.
+        /// </summary>
+        private static bool HasControlCharacter(string uri) => uri.Any(char.IsControl);
+
+        /// <summary>Entries over every collection of the application, nested ones included (the manifest limit counts them all).</summary>
+        private static int CollectionEntries(JsonNode? node) => node switch
+        {
+            JsonArray a => a.Count + a.Sum(CollectionEntries),
+            JsonObject o => o.Sum(kv => CollectionEntries(kv.Value)),
+            _ => 0,
+        };
 
         /// <summary>learn.microsoft.com/entra/identity-platform/supported-accounts-validation: at most 50 APIs and 400 permissions (200, with 30 per API, for personal audiences).</summary>
         private static void ValidateRequiredResourceAccess(JsonObject app, bool personal)

@@ -118,7 +118,7 @@ namespace EntraAppKit.LocalTenant.Handlers
 
             var json = ApplicationDefaults.New(_schema);
             json["signInAudience"] = "AzureADandPersonalMicrosoftAccount"; // Graph's default when omitted
-            _merge.Apply(json, body, AppType, ApplicationDefaults.Materialized);
+            _merge.Apply(json, body, AppType, ApplicationDefaults.Materialized, AppResource);
             ApplicationDefaults.Normalize(json);
             if (uniqueName != null) json["uniqueName"] = uniqueName;
             bool tokenVersionGiven = body["api"] is JsonObject api && api.ContainsKey("requestedAccessTokenVersion");
@@ -146,7 +146,7 @@ namespace EntraAppKit.LocalTenant.Handlers
             if (body.ContainsKey("uniqueName") && app.UniqueName != null && !Entity.SameKey(Entity.TextOf(body["uniqueName"]), app.UniqueName))
                 throw GraphException.BadRequest("Property 'uniqueName' can be updated only if null and is immutable once set.");
             var updated = (JsonObject)app.Json.DeepClone();
-            _merge.Apply(updated, body, AppType, ApplicationDefaults.Materialized);
+            _merge.Apply(updated, body, AppType, ApplicationDefaults.Materialized, AppResource);
             ApplicationDefaults.Normalize(updated);
             KeyCredentials.Normalize(updated);
             _validator.Validate(updated, app.Json);

@@ -38,10 +38,15 @@ namespace EntraAppKit.LocalTenant.Handlers
             var body = c.Body;
             foreach (var kv in body)
                 if (kv.Key != "passwordCredential") throw GraphException.UnknownProperty(kv.Key);
-            var requested = body["passwordCredential"] as JsonObject ?? new JsonObject();
+            // The action's one parameter is a passwordCredential object (learn.microsoft.com/graph/api/application-addpassword); null or absent takes the defaults.
+            var parameter = body["passwordCredential"];
+            if (parameter != null && !(parameter is JsonObject)) throw GraphException.InvalidValue("passwordCredential", AppResource);
+            var requested = parameter as JsonObject ?? new JsonObject();
             _schema.Validate("passwordCredential", requested, AppResource);
             GraphPayload.RejectReadOnly(requested, "secretText", "hint", "keyId");
             var start = requested["startDateTime"] != null ? ParseTime(requested["startDateTime"]!) : _clock.Now;
+            // The default end is two years after the start; a start too late for that (9999-12-31) has no valid credential.
+            if (requested["endDateTime"] == null && start > DateTimeOffset.MaxValue.AddYears(-2)) throw GraphException.InvalidValue("startDateTime", "PasswordCredential");
             var end = requested["endDateTime"] != null ? ParseTime(requested["endDateTime"]!) : start.AddYears(2);
             if (end <= start) throw GraphException.InvalidValue("endDateTime", "PasswordCredential");
             // Personal-account audiences allow two secrets (learn.microsoft.com/entra/identity-platform/supported-accounts-validation).
@@ -75,7 +80,11 @@ namespace EntraAppKit.LocalTenant.Handlers
             var app = c.ItemAs<ApplicationEntity>();
             _authorizer.DemandApplicationWrite(c.Caller, app);
             var body = c.Body;
-            if (!Guid.TryParse((string?)body["keyId"], out var keyId)) throw GraphException.InvalidValue("keyId", AppResource);
+            // The action's one parameter, keyId, is an Edm.Guid (learn.microsoft.com/graph/api/application-removepassword): a string, never a number.
+            foreach (var kv in body)
+                if (kv.Key != "keyId" && !kv.Key.Contains("@odata.")) throw GraphException.UnknownProperty(kv.Key);
+            if (!(body["keyId"] is JsonValue value && value.TryGetValue<string>(out var text) && Guid.TryParse(text, out var keyId)))
+                throw GraphException.InvalidValue("keyId", AppResource);
             var creds = app.PasswordCredentials;
             var cred = creds.FirstOrDefault(k => Guid.TryParse((string?)k!["keyId"], out var id) && id == keyId)
                 ?? throw GraphException.BadRequest($"No password credential found with keyId '{keyId}'.");

@@ -131,7 +131,7 @@ namespace EntraAppKit.LocalTenant.Handlers
             if (ownedByOnly && !_authorizer.Owns(caller, app)) throw GraphAuthorizer.Denied();
 
             var json = _factory.ForApplication(app, _store.TenantId);
-            _merge.Apply(json, bodyWithoutAppId, SpType, ServicePrincipalDefaults.Materialized);
+            _merge.Apply(json, bodyWithoutAppId, SpType, ServicePrincipalDefaults.Materialized, SpResource);
             var sp = new ServicePrincipalEntity(json);
             _store.AddServicePrincipal(sp, _clock.VisibleAt);
             return sp;
@@ -142,7 +142,7 @@ namespace EntraAppKit.LocalTenant.Handlers
         {
             _schema.Validate(SpType, body, SpResource);
             GraphPayload.RejectReadOnly(body, ReadOnly);
-            _merge.Apply(sp.Json, body, SpType, ServicePrincipalDefaults.Materialized);
+            _merge.Apply(sp.Json, body, SpType, ServicePrincipalDefaults.Materialized, SpResource);
         }
     }
 }

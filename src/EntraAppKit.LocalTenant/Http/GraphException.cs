@@ -72,6 +72,12 @@ namespace EntraAppKit.LocalTenant.Http
         public static GraphException MethodNotAllowed() => new GraphException(405, "Request_BadRequest",
             "The HTTP method is not supported for this resource.");
 
+        /// <summary>
+        /// Graph's 500 for a failure nobody anticipated (learn.microsoft.com/graph/errors, code table: generalException,
+        /// "An unspecified error has occurred."). It names nothing of the cause, which may hold the client's input.
+        /// </summary>
+        public static GraphException Unexpected() => new GraphException(500, "generalException", "An unspecified error has occurred.");
+
         public static GraphException NoRoute(string path) => new GraphException(400, "BadRequest",
             $"Resource not found for the segment '{path}'.");
     }

@@ -11,7 +11,7 @@ namespace EntraAppKit.LocalTenant.Http
             if (request.Body.Length == 0) throw GraphException.BadRequest("Empty Payload. JSON content expected.");
             try
             {
-                return JsonNode.Parse(request.Body) as JsonObject ?? throw new JsonException();
+                return GraphJson.ParseClient(request.Body) as JsonObject ?? throw new JsonException();
             }
             catch (JsonException)
             {

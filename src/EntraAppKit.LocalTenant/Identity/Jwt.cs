@@ -32,11 +32,15 @@ namespace EntraAppKit.LocalTenant.Identity
         public DateTimeOffset? Time(string name)
         {
             if (!(Payload[name] is JsonValue v)) return null;
-            if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var seconds)) return DateTimeOffset.FromUnixTimeSeconds((long)seconds);
-            if (v.TryGetValue<string>(out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var fromText))
-                return DateTimeOffset.FromUnixTimeSeconds(fromText);
-            return null;
+            long seconds;
+            if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var number) && number >= MinSeconds && number <= MaxSeconds) seconds = (long)number;
+            else if (!(v.TryGetValue<string>(out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out seconds))) return null;
+            // A claim no instant can hold (exp 1e20) is no lifetime at all: the token is refused like one without it.
+            return seconds >= MinSeconds && seconds <= MaxSeconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
         }
+
+        /// <summary>The first and last second DateTimeOffset holds (years 1 and 9999): the NumericDates the tenant can compare.</summary>
+        private const long MinSeconds = -62135596800, MaxSeconds = 253402300799;
 
         public static bool TryParse(string token, out Jwt jwt)
         {
@@ -45,8 +49,8 @@ namespace EntraAppKit.LocalTenant.Identity
             if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0) return false;
             try
             {
-                if (!(JsonNode.Parse(Base64Url.Decode(parts[0])) is JsonObject header)) return false;
-                if (!(JsonNode.Parse(Base64Url.Decode(parts[1])) is JsonObject payload)) return false;
+                if (!(GraphJson.ParseClient(Base64Url.Decode(parts[0])) is JsonObject header)) return false;
+                if (!(GraphJson.ParseClient(Base64Url.Decode(parts[1])) is JsonObject payload)) return false;
                 jwt = new Jwt(header, payload, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url.Decode(parts[2]));
                 return true;
             }

@@ -121,8 +121,9 @@ namespace EntraAppKit.LocalTenant.Model
             {
                 case "Edm.String": return v.TryGetValue<string>(out _);
                 case "Edm.Boolean": return v.GetValueKind() == JsonValueKind.True || v.GetValueKind() == JsonValueKind.False;
-                case "Edm.Int32":
-                case "Edm.Int64":
+                // Integers are whole and in range (1.5 and 1e10 are no Edm.Int32): the directory refuses them, and nothing later casts them.
+                case "Edm.Int32": return v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out _);
+                case "Edm.Int64": return v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out _);
                 case "Edm.Double":
                     return v.GetValueKind() == JsonValueKind.Number;
                 case "Edm.Guid": return v.TryGetValue<string>(out var g) && Guid.TryParse(g, out _);

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Http;
 
 namespace EntraAppKit.LocalTenant.Model
 {
@@ -13,7 +14,36 @@ namespace EntraAppKit.LocalTenant.Model
 
         public PatchMerge(GraphSchema schema) { _schema = schema; }
 
-        public void Apply(JsonObject target, JsonObject body, string typeName, ISet<string> materialize)
+        /// <summary>
+        /// Merges a schema-valid <paramref name="body"/> into <paramref name="target"/>. The body is checked whole before the
+        /// target changes, so a refused body leaves nothing half-merged.
+        /// </summary>
+        public void Apply(JsonObject target, JsonObject body, string typeName, ISet<string> materialize, string resource)
+        {
+            RejectNullMaterialized(body, typeName, materialize, resource);
+            Merge(target, body, typeName, materialize);
+        }
+
+        /// <summary>
+        /// The complex properties Graph always answers as objects (<paramref name="materialize"/>, e.g. an application's api and
+        /// web) cannot be set to null: the directory keeps them, and the tenant's own code relies on them being there.
+        /// </summary>
+        private void RejectNullMaterialized(JsonObject body, string typeName, ISet<string> materialize, string resource)
+        {
+            foreach (var kv in body)
+            {
+                if (kv.Key.Contains("@odata.")) continue;
+                var prop = _schema.Property(typeName, kv.Key)!;
+                if (!_schema.HasType(prop.Type)) continue;
+                if (kv.Value == null && !prop.Collection && materialize.Contains(prop.Type)) throw GraphException.InvalidValue(kv.Key, resource);
+                if (kv.Value is JsonObject child) RejectNullMaterialized(child, prop.Type, materialize, resource);
+                if (kv.Value is JsonArray items)
+                    foreach (var item in items)
+                        if (item is JsonObject o) RejectNullMaterialized(o, prop.Type, materialize, resource);
+            }
+        }
+
+        private void Merge(JsonObject target, JsonObject body, string typeName, ISet<string> materialize)
         {
             foreach (var kv in body)
             {
@@ -22,7 +52,7 @@ namespace EntraAppKit.LocalTenant.Model
                 if (kv.Value is JsonObject obj && _schema.HasType(prop.Type) && !prop.Collection)
                 {
                     var fresh = _schema.Defaults(prop.Type, materialize);
-                    Apply(fresh, obj, prop.Type, materialize);
+                    Merge(fresh, obj, prop.Type, materialize);
                     target[kv.Key] = fresh;
                 }
                 else if (kv.Value is JsonArray items && _schema.HasType(prop.Type))
@@ -31,7 +61,7 @@ namespace EntraAppKit.LocalTenant.Model
                     foreach (var item in items)
                     {
                         var fresh = _schema.Defaults(prop.Type, materialize);
-                        Apply(fresh, item!.AsObject(), prop.Type, materialize);
+                        Merge(fresh, item!.AsObject(), prop.Type, materialize);
                         normalized.Add(fresh);
                     }
                     target[kv.Key] = normalized;

@@ -127,7 +127,9 @@ namespace EntraAppKit.LocalTenant.Query
                 if (!token.StartsWith(SkipTokenPrefix, StringComparison.Ordinal)) throw new FormatException();
                 var text = Encoding.UTF8.GetString(Identity.Base64Url.Decode(token.Substring(SkipTokenPrefix.Length)));
                 if (!text.StartsWith("offset:", StringComparison.Ordinal)) throw new FormatException();
-                return int.Parse(text.Substring(7), CultureInfo.InvariantCulture);
+                // Digits only, within int: a forged token is refused like an expired one, never a negative or overflowing offset.
+                if (!int.TryParse(text.Substring(7), NumberStyles.None, CultureInfo.InvariantCulture, out var offset)) throw new FormatException();
+                return offset;
             }
             catch (FormatException)
             {

@@ -31,6 +31,7 @@ namespace EntraAppKit.LocalTenant.Query
             private readonly Func<string, bool> _isFilterable;
             private readonly string _resource;
             private int _i;
+            private int _depth;
 
             public Parser(string s, Func<string, bool> isFilterable, string resource) { _s = s; _isFilterable = isFilterable; _resource = resource; }
 
@@ -69,11 +70,11 @@ namespace EntraAppKit.LocalTenant.Query
             private FilterExpression ParseUnary()
             {
                 SkipWs();
-                if (TryKeyword("not")) return new Not(ParseUnary());
+                if (TryKeyword("not")) return Nested(() => new Not(ParseUnary()));
                 if (!AtEnd && _s[_i] == '(')
                 {
                     _i++;
-                    var inner = ParseOr();
+                    var inner = Nested(ParseOr);
                     SkipWs();
                     if (AtEnd || _s[_i] != ')') throw Invalid();
                     _i++;
@@ -98,6 +99,15 @@ namespace EntraAppKit.LocalTenant.Query
                 string op = Identifier().ToLowerInvariant();
                 if (op != "eq" && op != "ne") throw GraphException.UnsupportedQuery($"Unsupported query operator '{op}'.");
                 return new Compare(property, Literal(), op == "ne");
+            }
+
+            /// <summary>One level of nesting, bounded: a client's parentheses must not decide how deep the tenant's stack goes.</summary>
+            private FilterExpression Nested(Func<FilterExpression> parse)
+            {
+                if (++_depth > RequestLimits.MaxFilterDepth)
+                    throw new GraphException(400, "BadRequest", $"Invalid filter clause: The recursion limit has been exceeded (at most {RequestLimits.MaxFilterDepth} nested levels).");
+                try { return parse(); }
+                finally { _depth--; }
             }
 
             private string Property() { SkipWs(); return Checked(Identifier()); }

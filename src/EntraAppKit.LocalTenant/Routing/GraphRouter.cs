@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using EntraAppKit.LocalTenant.Authorization;
 using EntraAppKit.LocalTenant.Http;
+using EntraAppKit.LocalTenant.Query;
 
 namespace EntraAppKit.LocalTenant.Routing
 {
@@ -48,6 +49,7 @@ namespace EntraAppKit.LocalTenant.Routing
         public Task<GraphResponse> DispatchOutsideLockAsync(Route route, GraphRequest request, CancellationToken cancellationToken)
         {
             if (!route.Allows(request.Method)) throw GraphException.MethodNotAllowed();
+            QueryOptions.Check(request);
             var context = new RouteContext(request, null);
             Authorize(route, context);
             return route.Handler(context, cancellationToken);
@@ -59,9 +61,10 @@ namespace EntraAppKit.LocalTenant.Routing
             string absolute = Uri.UnescapeDataString(request.Uri.AbsolutePath);
             if (!VersionRoot.IsMatch(absolute) || absolute.StartsWith("/beta", StringComparison.Ordinal))
                 throw new GraphException(400, "BadRequest", "Invalid version: the local tenant serves Microsoft Graph v1.0 only.");
-            int q = relative.IndexOf('?');
-            string path = q < 0 ? relative : relative.Substring(0, q);
-            var segments = path.Trim('/').Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries).ToList();
+            QueryOptions.Check(request);
+            // Split before unescaping: %2F is a character of a key (GET /applications/%2F), never a path separator.
+            var segments = request.Uri.AbsolutePath.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries).Skip(1)
+                .Select(Uri.UnescapeDataString).ToList();
             if (segments.Count == 0) throw GraphException.NoRoute("");
             var first = SegmentWithKey.Match(segments[0]);
             if (!first.Success) throw GraphException.NoRoute(segments[0]);

@@ -122,7 +122,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             pathOrUrl.StartsWith("http://", StringComparison.Ordinal) || pathOrUrl.StartsWith("https://", StringComparison.Ordinal) ? pathOrUrl : Root + pathOrUrl;
 
         /// <summary>
-        /// Sends a request. <paramref name="body"/> is raw text (sent as is), a JsonNode, or any object serialized with
+        /// Sends a request. <paramref name="body"/> is raw bytes or raw text (sent as is), a JsonNode, or any object serialized with
         /// System.Text.Json. A fresh client-request-id is sent unless <see cref="WithoutClientRequestId"/> is among the headers.
         /// </summary>
         public async Task<GraphCall> SendAsync(string method, string path, object? body = null, params (string Name, string? Value)[] headers)
@@ -135,7 +135,12 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 request.Headers.TryAddWithoutValidation(name, value);
             }
             if (clientRequestId != null) request.Headers.TryAddWithoutValidation("client-request-id", clientRequestId);
-            if (body != null)
+            if (body is byte[] bytes)
+            {
+                request.Content = new ByteArrayContent(bytes);
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+            }
+            else if (body != null)
             {
                 string text = body switch
                 {
@@ -221,9 +226,10 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         /// <summary>Sends a request outside the Graph root (the server's /_localtenant control endpoints).</summary>
-        public async Task<(int Status, string Text)> ControlAsync(string method, string path, string? json = null)
+        public async Task<(int Status, string Text)> ControlAsync(string method, string path, string? json = null, string? token = null)
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), Address + path);
+            if (token != null) request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
             if (json != null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
             using var response = await Http.SendAsync(request);
             return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
@@ -319,6 +325,19 @@ namespace EntraAppKit.Tests.LocalTenantTests
         protected static readonly (string, string?) Eventual = ("ConsistencyLevel", "eventual");
 
         protected static readonly (string, string?) CreateIfMissing = ("Prefer", "create-if-missing");
+
+        /// <summary>
+        /// A refusal as Graph makes it (learn.microsoft.com/graph/errors): the exact error envelope with request-id, date and
+        /// client-request-id, and an entry with that request-id and status in the tenant's RequestLog. Returns the "error" object.
+        /// </summary>
+        protected JsonObject Rejected(GraphCall call, int status, string code, string? message = null)
+        {
+            var error = GraphAssert.Error(call, status, code, message);
+            string requestId = call.Header("request-id")!;
+            var entry = Assert.Single(Tenant.RequestLog.Entries, e => e.RequestId == requestId);
+            Assert.Equal(status, entry.Status);
+            return error;
+        }
 
         /// <summary>POST /applications with a single-tenant app unless the body says otherwise; asserts 201.</summary>
         protected async Task<JsonObject> CreateAppAsync(JsonObject? body = null)

@@ -170,12 +170,19 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Assert.Equal(0, _door.Tenant.Faults.PendingRules);
         }
 
-        [Fact]
-        public async Task Unknown_control_routes_are_404()
+        [Theory]
+        [InlineData("GET", "/_localtenant/nope", 404, "NotFound")]
+        [InlineData("GET", "/_localtenant", 404, "NotFound")]
+        [InlineData("GET", "/_localtenant/faults", 405, "MethodNotAllowed")]
+        [InlineData("PUT", "/_localtenant/faults", 405, "MethodNotAllowed")]
+        [InlineData("POST", "/_localtenant/requests", 405, "MethodNotAllowed")]
+        [InlineData("PATCH", "/_localtenant/requests", 405, "MethodNotAllowed")]
+        public async Task Unknown_control_routes_and_methods_are_JSON_errors(string method, string path, int status, string code)
         {
-            Assert.Equal(404, (await _door.ControlAsync("GET", "/_localtenant/nope")).Status);
-            Assert.Equal(404, (await _door.ControlAsync("GET", "/_localtenant/faults")).Status);
-            Assert.Equal(404, (await _door.ControlAsync("POST", "/_localtenant/requests", "{}")).Status);
+            var (actual, text) = await _door.ControlAsync(method, path, method == "GET" ? null : "{}");
+            Assert.Equal(status, actual);
+            Assert.Equal(code, (string?)JsonNode.Parse(text)!["error"]!["code"]);
+            Assert.False(string.IsNullOrEmpty((string?)JsonNode.Parse(text)!["error"]!["message"]));
         }
     }
 }

@@ -47,25 +47,32 @@ function Stop-LocalTenantServer {
     if (-not $Server.Process.HasExited) { $Server.Process.Kill(); $Server.Process.WaitForExit() }
 }
 
+function Get-LocalTenantControlHeader {
+    # The control endpoints take the built-in administrator's token, as Graph does any token, when authentication is on.
+    param([Parameter(Mandatory)] $Server)
+    @{ Authorization = "Bearer $($Server.Token)" }
+}
+
 function Set-LocalTenantFault {
     <#
     .SYNOPSIS
         Posts a fault rule to the server (/_localtenant/faults): for example @{ fail = @{ count = 1; status = 500;
-        method = 'POST'; pathContains = '/addPassword' } }, @{ latencyMs = 500 } or @{ clear = $true }.
+        method = 'POST'; pathContains = '/addPassword' } }, @{ crash = @{ count = 1 } }, @{ latencyMs = 500 } or @{ clear = $true }.
+        Sends the server's admin token (Start-LocalTenantServer's Token).
     #>
     param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [hashtable] $Fault)
-    $null = Invoke-RestMethod -Method Post -Uri "$($Server.Uri)/_localtenant/faults" -ContentType 'application/json' -Body ($Fault | ConvertTo-Json -Depth 5)
+    $null = Invoke-RestMethod -Method Post -Uri "$($Server.Uri)/_localtenant/faults" -Headers (Get-LocalTenantControlHeader $Server) -ContentType 'application/json' -Body ($Fault | ConvertTo-Json -Depth 5)
 }
 
 function Get-LocalTenantRequest {
     # The Graph requests the server has answered so far: method, path, status, requestId.
     param([Parameter(Mandatory)] $Server)
-    @((Invoke-RestMethod -Method Get -Uri "$($Server.Uri)/_localtenant/requests").value)
+    @((Invoke-RestMethod -Method Get -Uri "$($Server.Uri)/_localtenant/requests" -Headers (Get-LocalTenantControlHeader $Server)).value)
 }
 
 function Clear-LocalTenantRequest {
     param([Parameter(Mandatory)] $Server)
-    $null = Invoke-RestMethod -Method Delete -Uri "$($Server.Uri)/_localtenant/requests"
+    $null = Invoke-RestMethod -Method Delete -Uri "$($Server.Uri)/_localtenant/requests" -Headers (Get-LocalTenantControlHeader $Server)
 }
 
 Export-ModuleMember -Function Start-LocalTenantServer, Stop-LocalTenantServer, Set-LocalTenantFault, Get-LocalTenantRequest, Clear-LocalTenantRequest
