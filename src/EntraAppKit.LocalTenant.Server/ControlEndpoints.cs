@@ -10,8 +10,8 @@ using Microsoft.AspNetCore.Http;
 namespace EntraAppKit.LocalTenant.Server
 {
     /// <summary>
-    /// The server's own endpoints, beside Graph: GET/DELETE /_localtenant/requests (the request log) and POST
-    /// /_localtenant/faults (fault rules). With authentication on they take the tenant's administrator token only, since they
+    /// The server's own endpoints, beside Graph: GET/DELETE /_localtenant/requests (the request log), POST
+    /// /_localtenant/faults (fault rules) and POST /_localtenant/devicecode (the administrator approves a device code sign-in). With authentication on they take the tenant's administrator token only, since they
     /// change how the tenant answers everyone; every refusal is a JSON error <c>{"error":{"code","message"}}</c>.
     /// </summary>
     internal static class ControlEndpoints
@@ -56,13 +56,17 @@ namespace EntraAppKit.LocalTenant.Server
                 case "faults" when HttpMethods.IsPost(method):
                     await FaultsAsync(tenant, ctx).ConfigureAwait(false);
                     return;
+                case "devicecode" when HttpMethods.IsPost(method):
+                    await DeviceCodeAsync(tenant, ctx).ConfigureAwait(false);
+                    return;
                 case "requests":
                 case "faults":
+                case "devicecode":
                     ctx.Response.Headers.Allow = rest == "requests" ? "GET, DELETE" : "POST";
                     await ErrorAsync(ctx, 405, "MethodNotAllowed", $"/_localtenant/{rest} does not answer {method}.").ConfigureAwait(false);
                     return;
                 default:
-                    await ErrorAsync(ctx, 404, "NotFound", "The control endpoints are /_localtenant/requests and /_localtenant/faults.").ConfigureAwait(false);
+                    await ErrorAsync(ctx, 404, "NotFound", "The control endpoints are /_localtenant/requests, /_localtenant/faults and /_localtenant/devicecode.").ConfigureAwait(false);
                     return;
             }
         }
@@ -94,6 +98,30 @@ namespace EntraAppKit.LocalTenant.Server
             }
             apply();
             ctx.Response.StatusCode = 204;
+        }
+
+        /// <summary>
+        /// {"user_code":"…"}: signs the built-in administrator in for the device code a client is polling with. This endpoint,
+        /// behind the admin token, is the credential: with authentication on, no code is approved by itself.
+        /// </summary>
+        private static async Task DeviceCodeAsync(LocalTenantEngine tenant, HttpContext ctx)
+        {
+            string userCode;
+            try
+            {
+                var body = await ReadObjectAsync(ctx).ConfigureAwait(false);
+                Only(body, "", "user_code");
+                userCode = body["user_code"] is JsonValue v && v.TryGetValue<string>(out var code) && code.Length > 0 && code.Length <= 64
+                    ? code
+                    : throw new ControlInputException("'user_code' is the code the client showed (a string).");
+            }
+            catch (ControlInputException e)
+            {
+                await ErrorAsync(ctx, 400, "BadRequest", e.Message).ConfigureAwait(false);
+                return;
+            }
+            if (tenant.ApproveDeviceCode(userCode)) { ctx.Response.StatusCode = 204; return; }
+            await ErrorAsync(ctx, 404, "NotFound", "No device code sign-in that has not expired shows this user code.").ConfigureAwait(false);
         }
 
         private static async Task<JsonObject> ReadObjectAsync(HttpContext ctx)

@@ -29,7 +29,8 @@ Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-
                                [--no-auth] [--print-admin-token]
 
   --port N             port on 127.0.0.1 (0, the default, picks a free port; the base URL is printed)
-  --path FILE          persist the tenant in FILE (created if missing; a corrupt or foreign file is left untouched)
+  --path FILE          persist the tenant in FILE (created if missing, owner-only; holds the tenant's signing key;
+                       several servers and pwsh sessions may share it; a damaged or foreign file is left untouched)
   --name NAME          initial domain NAME.onmicrosoft.com for a new tenant (default contoso)
   --tenant-id GUID     tenant id for a new tenant
   --domain DOMAIN      an extra verified domain for a new tenant (repeatable)
@@ -37,11 +38,14 @@ Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-
   --print-admin-token  print a 24-hour token of the built-in admin (Global Administrator) and keep serving
 
 Graph requests need a bearer token the tenant issued (Graph's 401 without one), unless --no-auth.
-Tokens: POST /{tenant}/oauth2/v2.0/token (client credentials, device code, refresh token), v1 /{tenant}/oauth2/token,
+Tokens: POST /{tenant}/oauth2/v2.0/token (client credentials, device code, refresh token), v1 /{tenant}/oauth2/token;
+a device code signs the built-in admin in once the admin approves it: POST /_localtenant/devicecode {""user_code"":""…""}
+(with --no-auth, by itself after the polling interval).
 OpenID discovery at /{tenant}/v2.0/.well-known/openid-configuration. Managed identity (App Service protocol):
 IDENTITY_ENDPOINT=<base URL>/msi/token and IDENTITY_HEADER=<printed at start-up>.
 
-Control endpoints (not Graph): GET/DELETE /_localtenant/requests (the request log), POST /_localtenant/faults with
+Control endpoints (not Graph): GET/DELETE /_localtenant/requests (the request log), POST /_localtenant/devicecode,
+POST /_localtenant/faults with
 JSON such as {""throttle"":{""count"":2,""retryAfterSeconds"":1.5}}, {""fail"":{""count"":1,""status"":503}},
 {""crash"":{""count"":1}}, {""replicationLagMs"":2000}, {""latencyMs"":50} or {""clear"":true}. Unless --no-auth, they need
 the built-in admin's token (Authorization: Bearer <token>, see --print-admin-token); bad input is a 400 JSON error.

@@ -313,9 +313,17 @@ namespace EntraAppKit.LocalTenant
                 {
                     using (await _lock.EnterAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        response = await _router.DispatchAsync(request, relative, cancellationToken).ConfigureAwait(false);
-                        // Saved before it is answered: an acknowledged write survives a crash, and one that cannot be saved is undone (507).
-                        if (request.Method != "GET" && response.Status < 300) _persistence.Save();
+                        bool write = request.Method != "GET";
+                        try { response = await _router.DispatchAsync(request, relative, cancellationToken).ConfigureAwait(false); }
+                        catch when (write)
+                        {
+                            _persistence.Discard();
+                            throw;
+                        }
+                        // Saved before it is answered: an acknowledged write survives a crash, and one that cannot be saved is
+                        // undone (507). A refused write leaves nothing behind.
+                        if (write && response.Status < 300) _persistence.Save();
+                        else if (write) _persistence.Discard();
                     }
                 }
             }

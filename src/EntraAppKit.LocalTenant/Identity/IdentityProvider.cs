@@ -41,6 +41,12 @@ namespace EntraAppKit.LocalTenant.Identity
                 var unavailable = new AadstsException(503, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again. " + e.Message);
                 response = OAuthResponses.Token(unavailable.Status, unavailable.ToJson(_clock.Now, traceId, correlationId));
             }
+            catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                // The last resort, as for Graph: a bug answers this request with OAuth's server_error and never takes the server down.
+                var failed = new AadstsException(500, "server_error", 50000, "There was an error issuing a token or an issue with our sign-in service.");
+                response = OAuthResponses.Token(failed.Status, failed.ToJson(_clock.Now, traceId, correlationId));
+            }
             response.Headers["x-ms-request-id"] = traceId;
             response.Headers["client-request-id"] = correlationId;
             return response;

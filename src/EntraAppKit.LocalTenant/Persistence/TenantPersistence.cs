@@ -162,6 +162,16 @@ namespace EntraAppKit.LocalTenant.Persistence
             }
         }
 
+        /// <summary>
+        /// Puts the store back as last saved, after a write that failed (an error answer, an unexpected exception): whatever a
+        /// handler changed before it failed is not left in memory to reach the file with the next save. In memory only, there
+        /// is no saved state to go back to.
+        /// </summary>
+        public void Discard()
+        {
+            if (Path != null && _saved.Length > 0) _store.ReplaceWith(StateFile.Parse(_saved, Path, _schema, out _, out _));
+        }
+
         private void Write()
         {
             byte[] bytes = StateFile.Serialize(_store, _schema, _unknownMembers);

@@ -103,6 +103,41 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Error(await _door.GetAsync("/organization", ("Authorization", "Bearer " + _adminToken)), 502, "generalException");
         }
 
+        [Fact]
+        public async Task A_device_code_signs_in_only_when_the_administrator_approves_it_with_the_admin_token()
+        {
+            // Issue 10, point 13: before, a well-known public client's device code signed a Global Administrator in by itself.
+            using var http = new System.Net.Http.HttpClient();
+            string oauth = $"{_door.Address}/{Tenant.TenantId}/oauth2/v2.0";
+            async Task<(int Status, JsonObject Json)> Form(string path, params (string, string)[] fields)
+            {
+                using var response = await http.PostAsync(oauth + path, new System.Net.Http.FormUrlEncodedContent(fields.Select(f => new System.Collections.Generic.KeyValuePair<string, string>(f.Item1, f.Item2))));
+                return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+            }
+            const string GraphCommandLineTools = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+            var start = (await Form("/devicecode", ("client_id", GraphCommandLineTools), ("scope", "https://graph.microsoft.com/.default"))).Json;
+            string userCode = (string)start["user_code"]!, deviceCode = (string)start["device_code"]!;
+            Assert.Contains("POST /_localtenant/devicecode", (string)start["message"]!);
+            Task<(int Status, JsonObject Json)> Poll() => Form("/token", ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("client_id", GraphCommandLineTools), ("device_code", deviceCode));
+
+            _kit.Clock.Advance(TimeSpan.FromMinutes(5));
+            Assert.Equal("authorization_pending", (string?)(await Poll()).Json["error"]);
+            string approval = $"{{\"user_code\":\"{userCode}\"}}";
+            JsonError(await _door.ControlAsync("POST", "/_localtenant/devicecode", approval), 401, "InvalidAuthenticationToken");
+            JsonError(await _door.ControlAsync("POST", "/_localtenant/devicecode", approval, _appToken), 403, "Authorization_RequestDenied");
+            JsonError(await _door.ControlAsync("POST", "/_localtenant/devicecode", "{\"user_code\":42}", _adminToken), 400, "BadRequest");
+            JsonError(await _door.ControlAsync("POST", "/_localtenant/devicecode", "{\"code\":\"x\"}", _adminToken), 400, "BadRequest");
+            JsonError(await _door.ControlAsync("POST", "/_localtenant/devicecode", "{}", _adminToken), 400, "BadRequest");
+            JsonError(await _door.ControlAsync("POST", "/_localtenant/devicecode", "{\"user_code\":\"ZZZZZZZZZ\"}", _adminToken), 404, "NotFound");
+            JsonError(await _door.ControlAsync("GET", "/_localtenant/devicecode", null, _adminToken), 405, "MethodNotAllowed");
+            Assert.Equal("authorization_pending", (string?)(await Poll()).Json["error"]);
+
+            Assert.Equal(204, (await _door.ControlAsync("POST", "/_localtenant/devicecode", approval, _adminToken)).Status);
+            var signedIn = await Poll();
+            Assert.Equal(200, signedIn.Status);
+            Assert.Equal(Tenant.AdministratorId, (string?)IdentityKit.Claims((string)signedIn.Json["access_token"]!)["oid"]);
+        }
+
         public static TheoryData<string> BadBodies => new TheoryData<string>
         {
             "not json",
