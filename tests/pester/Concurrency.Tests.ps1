@@ -12,8 +12,9 @@ BeforeAll {
     # Runs the recipes in $Processes pwsh processes at once; each connects with $Connect and returns what its recipes made.
     function Invoke-InProcesses {
         param([scriptblock] $Connect, [hashtable] $With = @{})
+        $connectText = $Connect.ToString()
         $jobs = foreach ($i in 1..$Processes) {
-            Start-Job -ArgumentList $Module, $Connect.ToString(), $With, $i -ScriptBlock {
+            Start-Job -ArgumentList $Module, $connectText, $With, $i -ScriptBlock {
                 param($module, $connect, $with, $i)
                 $ErrorActionPreference = 'Stop'
                 Import-Module $module
