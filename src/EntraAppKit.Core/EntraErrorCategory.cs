@@ -10,5 +10,6 @@ namespace EntraAppKit.Core
         OperationTimeout,
         InvalidOperation,
         ResourceUnavailable,
+        ResourceBusy,
     }
 }

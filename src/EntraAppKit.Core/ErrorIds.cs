@@ -15,6 +15,9 @@ namespace EntraAppKit.Core
         public const string AuthenticationFailed = "AuthenticationFailed";
         public const string InsufficientPermissions = "InsufficientPermissions";
 
+        /// <summary>A read-modify-write did not converge: a concurrent writer kept undoing it (nothing is lost silently).</summary>
+        public const string ConcurrentUpdate = "ConcurrentUpdate";
+
         /// <summary>The run made a secret but could not shape its output: the error record's target carries the secret.</summary>
         public const string SecretInErrorRecord = "SecretInErrorRecord";
     }

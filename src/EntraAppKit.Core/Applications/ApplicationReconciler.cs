@@ -42,14 +42,26 @@ namespace EntraAppKit.Core.Applications
             if (app == null)
             {
                 string uniqueName = plan.Recipe.UniqueName;
-                app = await _retry.ExecuteAsync("Creating the application", async () =>
-                        (await client.ApplicationsWithUniqueName(uniqueName).PatchAsync(plan.DesiredApplication(),
-                            c => c.Headers.Add("Prefer", "create-if-missing"), cancellationToken).ConfigureAwait(false))!,
-                        cancellationToken).ConfigureAwait(false)
-                    // 204 instead of 201: another run created it in the meantime; read it.
-                    ?? await client.ApplicationsWithUniqueName(uniqueName).GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
-                    ?? throw new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.InvalidOperation, "Graph created the application but did not return it.");
-                // Values that embed the new appId (api://{appId}, the broker redirect URI) need a second call.
+                Task<Application?> Read() => GraphErrors.NullWhenNotFound(() => client.ApplicationsWithUniqueName(uniqueName).GetAsync(cancellationToken: cancellationToken));
+                try
+                {
+                    app = await _retry.ExecuteAsync("Creating the application", async () =>
+                            (await client.ApplicationsWithUniqueName(uniqueName).PatchAsync(plan.DesiredApplication(),
+                                c => c.Headers.Add("Prefer", "create-if-missing"), cancellationToken).ConfigureAwait(false))!,
+                            cancellationToken).ConfigureAwait(false)
+                        // 204 instead of 201: another run created it in the meantime; read it.
+                        ?? await Read().ConfigureAwait(false);
+                }
+                catch (Exception e) when (!(e is OperationCanceledException))
+                {
+                    // Another run created it after this run's read, and the upsert became an update of that app, which Graph may
+                    // refuse (the create body gives its scopes and roles new ids). That app is this recipe's: converge it below.
+                    app = await Read().ConfigureAwait(false);
+                    if (app == null) throw;
+                }
+                if (app == null) throw new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.InvalidOperation, "Graph created the application but did not return it.");
+                // Values that embed the new appId (api://{appId}, the broker redirect URI) need a second call; so does the rest of
+                // the recipe when a concurrent run's app was found instead.
                 var created = app;
                 if (plan.ComputePatch(created, created.AppId, describe: false) != null)
                 {

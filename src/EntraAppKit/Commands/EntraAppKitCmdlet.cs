@@ -179,6 +179,7 @@ namespace EntraAppKit.Commands
             EntraErrorCategory.ConnectionError => ErrorCategory.ConnectionError,
             EntraErrorCategory.OperationTimeout => ErrorCategory.OperationTimeout,
             EntraErrorCategory.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+            EntraErrorCategory.ResourceBusy => ErrorCategory.ResourceBusy,
             _ => ErrorCategory.InvalidOperation,
         };
     }
