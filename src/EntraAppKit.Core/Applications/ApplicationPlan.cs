@@ -94,6 +94,10 @@ namespace EntraAppKit.Core.Applications
             var existingSecrets = Existing?.PasswordCredentials ?? new List<PasswordCredential>();
             if (Recipe.Secret != null && (existingSecrets.Count == 0 || Recipe.NewSecret))
             {
+                // addPassword comes last, after every other write: a cap it would meet must fail the plan instead.
+                if (ApplicationRules.IsPersonalAudience(Recipe.SignInAudience) && existingSecrets.Count >= 2)
+                    throw EntraAppKitException.InvalidInput($"'{Recipe.DisplayName}' already has {existingSecrets.Count} client secrets, and Entra allows 2 when personal accounts are in the audience: " +
+                        "remove one (Certificates & secrets) before adding another with -NewSecret.");
                 SecretDisplayName = UniqueSecretName(Recipe.Secret.DisplayName, existingSecrets);
                 SecretChange = new PlannedChange(AppTarget, "Add client secret",
                     $"Add client secret '{SecretDisplayName}' to '{Recipe.DisplayName}', expiring in {Recipe.Secret.LifetimeMonths} months");

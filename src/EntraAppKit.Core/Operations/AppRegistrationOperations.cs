@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using EntraAppKit.Core.Applications;
 using EntraAppKit.Core.Graph;
 using EntraAppKit.Core.Planning;
 using EntraAppKit.Core.Tenants;
@@ -99,17 +100,20 @@ namespace EntraAppKit.Core.Operations
         /// </summary>
         public async Task<AppOperationPlan> PlanAddWebRedirectUrisAsync(string clientId, IEnumerable<string> uris, CancellationToken cancellationToken = default)
         {
-            var list = uris.Select(u => u.Trim()).Where(u => u.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-            foreach (var uri in list)
-            {
-                if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || !(parsed.Scheme == "https" || (parsed.Scheme == "http" && parsed.IsLoopback)))
-                    throw EntraAppKitException.InvalidInput($"'{uri}' is not a valid web redirect URI: Entra requires https (http only for localhost).");
-            }
+            if (uris == null) throw new ArgumentNullException(nameof(uris));
+            var given = uris.ToList();
+            foreach (var uri in given) ApplicationRules.CheckRedirectUri(uri, uri?.Trim(), "web", personal: false);
+            var list = given.Select(u => u!.Trim()).Distinct(StringComparer.Ordinal).ToList();
             return await GraphErrors.Guard("Reading the app registration", async () =>
             {
                 var (app, tenant) = await RequireAppAsync(clientId, cancellationToken).ConfigureAwait(false);
+                bool personal = ApplicationRules.IsPersonalAudience(app.SignInAudience ?? "");
+                if (personal) foreach (var uri in list) ApplicationRules.CheckRedirectUri(uri, uri, "web", personal);
                 var existing = app.Web?.RedirectUris ?? new List<string>();
                 var missing = list.Where(u => !existing.Contains(u, StringComparer.Ordinal)).ToList();
+                int total = existing.Count + missing.Count + (app.Spa?.RedirectUris?.Count ?? 0) + (app.PublicClient?.RedirectUris?.Count ?? 0);
+                if (total > (personal ? 100 : 256))
+                    throw EntraAppKitException.InvalidInput($"'{app.DisplayName}' would have {total} redirect URIs; Entra allows {(personal ? 100 : 256)} for its audience.");
                 var plan = new AppOperationPlan(app, tenant, missing.Select(u => new PlannedChange($"application '{app.DisplayName}'", "Add redirect URI",
                     $"Add web redirect URI {u} to '{app.DisplayName}'")).ToList());
                 plan.NewWebRedirectUris.AddRange(missing);

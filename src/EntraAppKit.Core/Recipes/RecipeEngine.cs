@@ -39,6 +39,8 @@ namespace EntraAppKit.Core.Recipes
         private async Task<RecipePlan> PlanCoreAsync(AppRecipe recipe, CancellationToken cancellationToken)
         {
             var tenant = await _reader.ReadTenantAsync(cancellationToken).ConfigureAwait(false);
+            // Before anything is read further or written: every value, including those only a follow-up PATCH writes.
+            ApplicationRules.Check(recipe, tenant);
             foreach (var domain in recipe.RequiredVerifiedDomains)
                 if (!tenant.VerifiedDomains.Contains(domain, StringComparer.OrdinalIgnoreCase))
                     throw EntraAppKitException.InvalidInput(
