@@ -15,6 +15,9 @@ namespace EntraAppKit.Core
         public const string AuthenticationFailed = "AuthenticationFailed";
         public const string InsufficientPermissions = "InsufficientPermissions";
 
+        /// <summary>A change needed confirming and the host cannot prompt (non-interactive): nothing was changed.</summary>
+        public const string ConfirmationRequired = "ConfirmationRequired";
+
         /// <summary>A read-modify-write did not converge: a concurrent writer kept undoing it (nothing is lost silently).</summary>
         public const string ConcurrentUpdate = "ConcurrentUpdate";
 

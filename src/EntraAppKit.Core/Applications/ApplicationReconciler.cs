@@ -60,6 +60,7 @@ namespace EntraAppKit.Core.Applications
                     if (app == null) throw;
                 }
                 if (app == null) throw new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.InvalidOperation, "Graph created the application but did not return it.");
+                _session.NoteCreated(app.AppId!);
                 // Values that embed the new appId (api://{appId}, the broker redirect URI) need a second call; so does the rest of
                 // the recipe when a concurrent run's app was found instead.
                 var created = app;

@@ -199,6 +199,7 @@ namespace EntraAppKit.Core.Operations
             GraphErrors.Guard<object?>("Removing the app registration", async () =>
             {
                 await _session.Client.Applications[plan.Application.Id].DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                _session.NoteRemoved(plan.Application.AppId!);
                 return null;
             });
     }
