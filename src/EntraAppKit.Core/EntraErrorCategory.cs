@@ -11,5 +11,6 @@ namespace EntraAppKit.Core
         InvalidOperation,
         ResourceUnavailable,
         ResourceBusy,
+        ResourceExists,
     }
 }

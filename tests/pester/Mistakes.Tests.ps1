@@ -172,3 +172,54 @@ Describe 'A value Graph refuses only in the follow-up PATCH' {
         (Invoke-ModuleSession -Session $session -ScriptBlock { Get-EntraAppRegistration }).Output | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Two inputs never share an app' {
+    BeforeEach { $session = New-ModuleSession -Connect }
+    AfterEach { Remove-ModuleSession -Session $session }
+
+    It "-Name '<Second>' after '<First>' (one key) is UniqueNameTaken (ResourceExists) naming both; the first app is unchanged" -ForEach @(
+        @{ First = 'Prod (EU)'; Second = 'Prod EU' }
+        @{ First = 'A+B'; Second = 'A B' }
+        @{ First = 'Collide App'; Second = 'collide-app' }
+    ) {
+        $made = (Invoke-ModuleSession -Session $session -Variables @{ n = $First } -ScriptBlock { New-EntraAppRegistration -Name $n -NoSecret }).Output[0]
+        $run = Invoke-ModuleSession -Session $session -Variables @{ n = $Second } -ScriptBlock { New-EntraAppRegistration -Name $n -NoSecret }
+        Assert-Refused $run 'UniqueNameTaken' 'ResourceExists'
+        $run.Errors[0].Exception.Message | Should -BeLike "*'$First'*client id $($made.ClientId)*"
+        $run.Errors[0].Exception.Message | Should -BeLike "*'$Second'*"
+        $apps = (Invoke-ModuleSession -Session $session -ScriptBlock { Get-EntraAppRegistration }).Output
+        @($apps).Count | Should -Be 1
+        $apps[0].DisplayName | Should -Be $First
+        $apps[0].ClientId | Should -Be $made.ClientId
+    }
+
+    It 'names made only of emoji get an app each' {
+        $run = Invoke-ModuleSession -Session $session -ScriptBlock { '🚀', '🎉', '🚀🚀' | ForEach-Object { New-EntraAppRegistration -Name $_ -NoSecret } }
+        $run.Errors | Should -BeNullOrEmpty
+        @($run.Output.ClientId | Select-Object -Unique).Count | Should -Be 3
+        @($run.Output.UniqueName | Select-Object -Unique).Count | Should -Be 3
+    }
+
+    It "-UniqueName '<UniqueName>' is <ErrorId> (<Category>) before any write" -ForEach @(
+        @{ UniqueName = '   '; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData' }
+        @{ UniqueName = "o'brien"; ErrorId = 'InvalidRecipeInput'; Category = 'InvalidArgument' }
+        @{ UniqueName = ' padded '; ErrorId = 'InvalidRecipeInput'; Category = 'InvalidArgument' }
+        @{ UniqueName = 'a/b'; ErrorId = 'InvalidRecipeInput'; Category = 'InvalidArgument' }
+    ) {
+        $run = Invoke-ModuleSession -Session $session -Variables @{ u = $UniqueName } -ScriptBlock { New-RewstAppRegistration -UniqueName $u }
+        Assert-Refused $run $ErrorId $Category
+        (Invoke-ModuleSession -Session $session -ScriptBlock { Get-EntraAppRegistration }).Output | Should -BeNullOrEmpty
+    }
+
+    It '-UniqueName of another recipe''s app is AppOfAnotherRecipe; -ClientId applies a recipe to it on purpose, with a warning' {
+        $rewst = (Invoke-ModuleSession -Session $session -ScriptBlock { New-RewstAppRegistration }).Output[0]
+        $run = Invoke-ModuleSession -Session $session -Variables @{ r = $rewst } -ScriptBlock { New-CmgServerApp -UniqueName $r.UniqueName }
+        Assert-Refused $run 'AppOfAnotherRecipe' 'ResourceExists'
+        $run.Errors[0].Exception.Message | Should -BeLike "*-ClientId $($rewst.ClientId)*"
+        $converted = Invoke-ModuleSession -Session $session -Variables @{ r = $rewst } -ScriptBlock { New-WriteBackAppRegistration -Name 'Rewst Integration' -ClientId $r.ClientId }
+        $converted.Errors | Should -BeNullOrEmpty
+        $converted.Output[0].ClientId | Should -Be $rewst.ClientId
+        $converted.Warnings | Should -Contain "'Rewst Integration' was made by another recipe (rewst): -ClientId applies the WriteBack recipe to it this time, and it stays that recipe's app (found by its key)."
+        (Invoke-ModuleSession -Session $session -ScriptBlock { New-RewstAppRegistration }).Output[0].ClientId | Should -Be $rewst.ClientId
+    }
+}

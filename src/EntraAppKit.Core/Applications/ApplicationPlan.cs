@@ -83,7 +83,8 @@ namespace EntraAppKit.Core.Applications
             {
                 if (Existing.UniqueName == null)
                     Add("Set uniqueName", $"Set uniqueName {Recipe.UniqueName} on '{Existing.DisplayName}' so later runs find it");
-                else if (!string.Equals(Existing.UniqueName, Recipe.UniqueName, StringComparison.OrdinalIgnoreCase))
+                else if (!string.Equals(Existing.UniqueName, Recipe.UniqueName, StringComparison.OrdinalIgnoreCase) &&
+                    !string.Equals(Existing.UniqueName, Recipe.LegacyUniqueName, StringComparison.OrdinalIgnoreCase))
                     _warnings.Add($"'{Existing.DisplayName}' keeps its uniqueName {Existing.UniqueName} (a uniqueName is immutable once set).");
                 Updates = ComputePatch(Existing, Existing.AppId, describe: true) != null || Existing.UniqueName == null;
                 if (_kept.Count > 0)
@@ -179,6 +180,7 @@ namespace EntraAppKit.Core.Applications
                     ImplicitGrantSettings = new ImplicitGrantSettings { EnableIdTokenIssuance = Recipe.EnableIdTokenIssuance, EnableAccessTokenIssuance = false },
                 },
                 RequiredResourceAccess = DesiredRequiredResourceAccess(),
+                Tags = AppOwnership.Tags(Recipe, null),
             };
             var spa = Resolvable(Recipe.SpaRedirectUris, null);
             if (spa.Count > 0) app.Spa = new SpaApplication { RedirectUris = spa };
@@ -367,6 +369,15 @@ namespace EntraAppKit.Core.Applications
             {
                 patch.AppRoles = roles.Concat(missingRoles.Select(NewRole)).ToList();
                 foreach (var r in missingRoles) Change("Define app role", $"Define app role {r.Value} on '{Recipe.DisplayName}'");
+            }
+
+            var tags = app.Tags ?? new List<string>();
+            var desiredTags = AppOwnership.Tags(Recipe, tags);
+            if (AppOwnership.Records(Recipe, app) &&
+                !new HashSet<string>(tags.Where(AppOwnership.IsOurs), StringComparer.Ordinal).SetEquals(desiredTags.Where(AppOwnership.IsOurs)))
+            {
+                patch.Tags = desiredTags;
+                Change("Record the recipe", $"Record on '{Recipe.DisplayName}' that the {Recipe.RecipeName} recipe made it from the name '{Recipe.DisplayName}' (its tags), so no other recipe or name takes it over");
             }
 
             var current = (app.RequiredResourceAccess ?? new List<RequiredResourceAccess>())

@@ -199,6 +199,7 @@ namespace EntraAppKit.Commands
             EntraErrorCategory.OperationTimeout => ErrorCategory.OperationTimeout,
             EntraErrorCategory.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
             EntraErrorCategory.ResourceBusy => ErrorCategory.ResourceBusy,
+            EntraErrorCategory.ResourceExists => ErrorCategory.ResourceExists,
             _ => ErrorCategory.InvalidOperation,
         };
     }
