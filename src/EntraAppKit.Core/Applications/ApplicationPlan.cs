@@ -194,17 +194,6 @@ namespace EntraAppKit.Core.Applications
             return app;
         }
 
-        /// <summary>
-        /// A new PATCH body for the existing application. Built afresh for every attempt: the SDK's backing store sends
-        /// only "changed" values, so a model serialized once goes out empty when a retry serializes it again.
-        /// </summary>
-        public Application PatchForExisting()
-        {
-            var patch = ComputePatch(Existing!, Existing!.AppId, describe: false) ?? new Application();
-            if (Existing.UniqueName == null) patch.UniqueName = Recipe.UniqueName;
-            return patch;
-        }
-
         private Guid NewId(string key)
         {
             if (!_newIds.TryGetValue(key, out var id)) _newIds[key] = id = Guid.NewGuid();

@@ -69,7 +69,8 @@ namespace EntraAppKit.Core.Applications
                     string id = created.Id!;
                     await _retry.ExecuteAsync<object>("Setting the values that need the appId", async () =>
                     {
-                        // A fresh body per attempt (see ApplicationPlan.PatchForExisting).
+                        // A fresh body per attempt: the SDK's backing store sends only "changed" values, so a model serialized
+                        // once goes out empty when a retry serializes it again.
                         await client.Applications[id].PatchAsync(plan.ComputePatch(created, created.AppId, describe: false)!, cancellationToken: cancellationToken).ConfigureAwait(false);
                         return id;
                     }, cancellationToken).ConfigureAwait(false);
@@ -78,11 +79,24 @@ namespace EntraAppKit.Core.Applications
             else if (plan.Updates)
             {
                 string id = app.Id!;
-                await _retry.ExecuteAsync<object>("Updating the application", async () =>
-                {
-                    await client.Applications[id].PatchAsync(plan.PatchForExisting(), cancellationToken: cancellationToken).ConfigureAwait(false);
-                    return id;
-                }, cancellationToken).ConfigureAwait(false);
+                async Task<Application> Read() => await client.Applications[id].GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
+                    ?? throw new EntraAppKitException(ErrorIds.ApplicationNotFound, EntraErrorCategory.ObjectNotFound, $"'{plan.Recipe.DisplayName}' was removed while it was updated.");
+                // The plan's read may be minutes old (a -Confirm prompt), and collections are replaced whole: write the recipe on top of
+                // the app as it is now, and verify that no concurrent writer undid it (ConvergingWrite).
+                app = await ConvergingWrite.RunAsync(await Read().ConfigureAwait(false),
+                    a => a.UniqueName != null && plan.ComputePatch(a, a.AppId, describe: false) == null,
+                    a => _retry.ExecuteAsync<object>("Updating the application", async () =>
+                    {
+                        // A fresh body per attempt, as above.
+                        var patch = plan.ComputePatch(a, a.AppId, describe: false) ?? new Application();
+                        if (a.UniqueName == null) patch.UniqueName = plan.Recipe.UniqueName;
+                        await client.Applications[id].PatchAsync(patch, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        return id;
+                    }, cancellationToken),
+                    Read,
+                    a => $"Another writer kept changing '{plan.Recipe.DisplayName}': after {ConvergingWrite.MaxWrites} writes it still differs from the {plan.Recipe.RecipeName} recipe. " +
+                        "Run the command again when the other change is done.",
+                    cancellationToken).ConfigureAwait(false);
             }
             return app;
         }

@@ -121,15 +121,10 @@ namespace EntraAppKit.Core.Operations
             }).ConfigureAwait(false);
         }
 
-        /// <summary>How often a write that a concurrent writer undid is made again before the command gives up with ConcurrentUpdate.</summary>
-        internal const int MaxWriteAttempts = 5;
-
         /// <summary>
-        /// Adds the planned URIs. Graph has no "add to a collection" for redirect URIs and no conditional PATCH, so two writers that read
-        /// the same list each write it back with only their own URIs: the later one silently drops the other's. So every write is checked:
-        /// after a pause long enough for a concurrent writer's PATCH (made from a read before ours) to land, the app is read again, and URIs
-        /// of ours that are gone are written again on top of what is there now, up to <see cref="MaxWriteAttempts"/> times; then the
-        /// ConcurrentUpdate error names the URIs that did not stay. URIs others added are never removed by our retries (each write starts from a fresh read).
+        /// Adds the planned URIs on top of the app as it is now (the plan's read may be minutes old, a -Confirm prompt), verified
+        /// against concurrent writers (<see cref="ConvergingWrite"/>): URIs another writer dropped are written again, and ones that
+        /// still do not stay fail with ConcurrentUpdate naming them. URIs others added are kept: every write starts from a fresh read.
         /// </summary>
         public async Task<EntraAppRegistration> ApplyAddWebRedirectUrisAsync(AppOperationPlan plan, CancellationToken cancellationToken = default)
         {
@@ -137,44 +132,34 @@ namespace EntraAppKit.Core.Operations
             if (plan.NewWebRedirectUris.Count == 0) return RegistrationMapping.ToRegistration(app, plan.Tenant);
             return await GraphErrors.Guard("Adding redirect URIs", async () =>
             {
-                var random = new Random();
-                // The plan's read may be minutes old (a -Confirm prompt): write on top of the app as it is now.
-                app = await ReadAsync(app.Id!, plan.DisplayName, cancellationToken).ConfigureAwait(false);
-                for (int attempt = 1; ; attempt++)
-                {
-                    var web = app.Web;
-                    var current = web?.RedirectUris ?? new List<string>();
-                    var missing = plan.NewWebRedirectUris.Where(u => !current.Contains(u, StringComparer.Ordinal)).ToList();
-                    if (missing.Count == 0) return RegistrationMapping.ToRegistration(app, plan.Tenant, plan.Changes.Select(c => c.Description).ToArray());
-                    var uris = current.Concat(missing).ToList();
-                    var watch = System.Diagnostics.Stopwatch.StartNew();
-                    // A PATCH replaces the web object it names (learn.microsoft.com/graph/api/application-update): send all of it.
-                    await _session.Client.Applications[app.Id].PatchAsync(new Application
+                string id = app.Id!;
+                List<string> Missing(Application a) => plan.NewWebRedirectUris.Where(u => !(a.Web?.RedirectUris ?? new List<string>()).Contains(u, StringComparer.Ordinal)).ToList();
+                var done = await ConvergingWrite.RunAsync(await ReadAsync(id, plan.DisplayName, cancellationToken).ConfigureAwait(false),
+                    a => Missing(a).Count == 0,
+                    a =>
                     {
-                        Web = new WebApplication
+                        var web = a.Web;
+                        // A PATCH replaces the web object it names (learn.microsoft.com/graph/api/application-update): send all of it.
+                        return _session.Client.Applications[id].PatchAsync(new Application
                         {
-                            RedirectUris = uris,
-                            HomePageUrl = web?.HomePageUrl,
-                            LogoutUrl = web?.LogoutUrl,
-                            ImplicitGrantSettings = new ImplicitGrantSettings
+                            Web = new WebApplication
                             {
-                                EnableIdTokenIssuance = web?.ImplicitGrantSettings?.EnableIdTokenIssuance ?? false,
-                                EnableAccessTokenIssuance = web?.ImplicitGrantSettings?.EnableAccessTokenIssuance ?? false,
+                                RedirectUris = (web?.RedirectUris ?? new List<string>()).Concat(Missing(a)).ToList(),
+                                HomePageUrl = web?.HomePageUrl,
+                                LogoutUrl = web?.LogoutUrl,
+                                ImplicitGrantSettings = new ImplicitGrantSettings
+                                {
+                                    EnableIdTokenIssuance = web?.ImplicitGrantSettings?.EnableIdTokenIssuance ?? false,
+                                    EnableAccessTokenIssuance = web?.ImplicitGrantSettings?.EnableAccessTokenIssuance ?? false,
+                                },
                             },
-                        },
-                    }, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    // A concurrent writer's GET → PATCH takes about as long as ours: wait twice that (and a random part, so two
-                    // writers do not retry in step) before reading what stayed.
-                    var pause = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(40).Ticks, 2 * watch.Elapsed.Ticks) * attempt) + TimeSpan.FromMilliseconds(random.Next(0, 40));
-                    await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
-                    app = await ReadAsync(app.Id!, plan.DisplayName, cancellationToken).ConfigureAwait(false);
-                    var present = app.Web?.RedirectUris ?? new List<string>();
-                    var lost = plan.NewWebRedirectUris.Where(u => !present.Contains(u, StringComparer.Ordinal)).ToList();
-                    if (lost.Count > 0 && attempt == MaxWriteAttempts)
-                        throw new EntraAppKitException(ErrorIds.ConcurrentUpdate, EntraErrorCategory.ResourceBusy,
-                            $"Another writer kept replacing the redirect URIs of '{plan.DisplayName}': after {attempt} writes, {string.Join(", ", lost)} did not stay. " +
-                            "Run the command again when the other change is done; URIs already present are not added twice.");
-                }
+                        }, cancellationToken: cancellationToken);
+                    },
+                    () => ReadAsync(id, plan.DisplayName, cancellationToken),
+                    a => $"Another writer kept replacing the redirect URIs of '{plan.DisplayName}': after {ConvergingWrite.MaxWrites} writes, {string.Join(", ", Missing(a))} did not stay. " +
+                        "Run the command again when the other change is done; URIs already present are not added twice.",
+                    cancellationToken).ConfigureAwait(false);
+                return RegistrationMapping.ToRegistration(done, plan.Tenant, plan.Changes.Select(c => c.Description).ToArray());
             }).ConfigureAwait(false);
         }
 

@@ -215,5 +215,75 @@ namespace EntraAppKit.Tests.Recipes
                 foreach (var s in sessions) s.Dispose();
             }
         }
+
+        private static AppRecipe GeneralWith(params string[] webUris)
+        {
+            var g = new General();
+            foreach (var u in webUris) g.WebRedirectUris.Add(u);
+            return g.For("Recipe Rerun Race", secretLifetimeMonths: null);
+        }
+
+        /// <summary>
+        /// A recipe re-run that updates the app, planned before another writer added a URI (a -Confirm prompt is minutes long):
+        /// its PATCH, which replaces the whole web object, must not drop the other writer's URI.
+        /// </summary>
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(4)]
+        public async Task A_recipe_update_planned_before_another_writer_keeps_that_writers_uris(int others)
+        {
+            var tenant = LocalTenant.LocalTenantEngine.Create();
+            using var session = tenant.Session();
+            var engine = new RecipeEngine(session, Fast());
+            var app = await engine.RunAsync(GeneralWith("https://app.contoso.com/one"));
+            var plan = await engine.PlanAsync(GeneralWith("https://app.contoso.com/one", "https://app.contoso.com/two"));
+
+            var ops = new AppRegistrationOperations(session, Fast());
+            var theirs = Enumerable.Range(1, others).Select(i => $"https://admin.contoso.com/{i}").ToArray();
+            await ops.ApplyAddWebRedirectUrisAsync(await ops.PlanAddWebRedirectUrisAsync(app.ClientId, theirs));
+            await engine.ApplyAsync(plan);
+
+            var final = await RedirectUrisAsync(tenant, app.ClientId);
+            Assert.All(theirs.Concat(new[] { "https://app.contoso.com/one", "https://app.contoso.com/two" }), u => Assert.Contains(u, final));
+        }
+
+        /// <summary>Real concurrency: recipe re-runs that add URIs and Add-WriteBackRedirectUri writers at once; no one's URI is lost silently.</summary>
+        [Theory]
+        [InlineData(2)]
+        [InlineData(6)]
+        public async Task Recipe_updates_and_uri_writers_in_parallel_lose_nothing(int writers)
+        {
+            var tenant = LocalTenant.LocalTenantEngine.Create();
+            string clientId;
+            using (var setup = tenant.Session()) clientId = (await new RecipeEngine(setup, Fast()).RunAsync(GeneralWith("https://app.contoso.com/one"))).ClientId;
+            var sessions = Enumerable.Range(0, writers + 1).Select(_ => tenant.Session()).ToList();
+            try
+            {
+                var recipeUris = new[] { "https://app.contoso.com/one", "https://app.contoso.com/two", "https://app.contoso.com/three" };
+                var tasks = sessions.Take(writers).Select((s, i) => Task.Run(async () =>
+                {
+                    var ops = new AppRegistrationOperations(s, Fast());
+                    var mine = new[] { $"https://admin.contoso.com/w{i}" };
+                    try { await ops.ApplyAddWebRedirectUrisAsync(await ops.PlanAddWebRedirectUrisAsync(clientId, mine)); return (mine, (EntraAppKitException?)null); }
+                    catch (EntraAppKitException e) { return (mine, e); }
+                })).Append(Task.Run(async () =>
+                {
+                    try { await new RecipeEngine(sessions[writers], Fast()).RunAsync(GeneralWith(recipeUris)); return (recipeUris, (EntraAppKitException?)null); }
+                    catch (EntraAppKitException e) { return (recipeUris, e); }
+                })).ToList();
+                var outcomes = await Task.WhenAll(tasks);
+                var final = await RedirectUrisAsync(tenant, clientId);
+                foreach (var (uris, error) in outcomes)
+                {
+                    if (error == null) Assert.All(uris, u => Assert.Contains(u, final));
+                    else Assert.Equal(ErrorIds.ConcurrentUpdate, error.ErrorId);
+                }
+            }
+            finally
+            {
+                foreach (var s in sessions) s.Dispose();
+            }
+        }
     }
 }
