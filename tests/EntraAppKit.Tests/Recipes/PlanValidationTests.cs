@@ -145,5 +145,37 @@ namespace EntraAppKit.Tests.Recipes
             Assert.Contains("2 client secrets", e.Message);
             Assert.DoesNotContain(tenant.RequestLog.Entries, x => x.Method != "GET");
         }
+
+        public static TheoryData<string, string?> BlankElements => new TheoryData<string, string?>
+        {
+            { "web", null }, { "web", "   " }, { "spa", null }, { "spa", "" }, { "public", null }, { "public", "\t" },
+            { "identifier", null }, { "identifier", " " }, { "delegated", null }, { "delegated", "  " }, { "application", null }, { "application", "" },
+            { "scope", null }, { "scope", " " }, { "role", null }, { "role", "" },
+        };
+
+        /// <summary>What the cmdlets refuse at binding, the engine refuses too for C# callers: a $null or blank element of any list is InvalidRecipeInput before any write, never a NullReferenceException.</summary>
+        [Theory]
+        [MemberData(nameof(BlankElements))]
+        public async Task A_null_or_blank_element_of_any_list_is_InvalidRecipeInput_before_any_write(string list, string? value)
+        {
+            var tenant = LocalTenant.LocalTenantEngine.Create();
+            using var session = tenant.Session();
+            var g = new General();
+            switch (list)
+            {
+                case "web": g.WebRedirectUris.Add(value!); break;
+                case "spa": g.SpaRedirectUris.Add(value!); break;
+                case "public": g.PublicClientRedirectUris.Add(value!); break;
+                case "identifier": g.IdentifierUris.Add(value!); break;
+                case "delegated": g.DelegatedPermissions.Add(value!); break;
+                case "application": g.ApplicationPermissions.Add(value!); break;
+                case "scope": g.Scopes.Add(value == null ? null! : new ExposedScope { Value = value }); break;
+                default: g.AppRoles.Add(value == null ? null! : new AppRoleDefinition { Value = value }); break;
+            }
+            tenant.RequestLog.Clear();
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(async () => await new RecipeEngine(session).PlanAsync(g.For("Blank Elements")));
+            Assert.Equal((ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument), (e.ErrorId, e.Category));
+            Assert.DoesNotContain(tenant.RequestLog.Entries, x => x.Method != "GET");
+        }
     }
 }
