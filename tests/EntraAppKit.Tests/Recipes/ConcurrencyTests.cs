@@ -285,5 +285,36 @@ namespace EntraAppKit.Tests.Recipes
                 foreach (var s in sessions) s.Dispose();
             }
         }
+
+        /// <summary>Grant-AdminConsent twice at once on an app without a service principal: both plan its creation and every grant; the second converges on the first's.</summary>
+        [Theory]
+        [InlineData("User.Read")]
+        [InlineData("User.Read", "User.Read.All")]
+        [InlineData("User.Read", "offline_access", "Group.Read.All", "User.Read.All")]
+        public async Task Grant_admin_consent_planned_twice_on_the_same_app_grants_once(params string[] permissions)
+        {
+            var tenant = LocalTenant.LocalTenantEngine.Create();
+            using var a = tenant.Session();
+            using var b = tenant.Session();
+            var g = new General();
+            foreach (var p in permissions)
+                (p.EndsWith(".All", StringComparison.Ordinal) ? g.ApplicationPermissions : g.DelegatedPermissions).Add(p);
+            var app = await new RecipeEngine(a, Fast()).RunAsync(g.For("Consent Race", secretLifetimeMonths: null));
+            // Remove the service principal the recipe made: Grant-AdminConsent must create it, as for an app made elsewhere.
+            using (var http = new HttpClient(tenant.CreateHandler()))
+                Assert.True((await http.DeleteAsync($"https://graph.microsoft.com/v1.0/servicePrincipals/{app.ServicePrincipalId}")).IsSuccessStatusCode);
+            var opsA = new AdminConsentOperation(a, Fast());
+            var opsB = new AdminConsentOperation(b, Fast());
+            var planA = await opsA.PlanAsync(app.ClientId);
+            var planB = await opsB.PlanAsync(app.ClientId);
+
+            await opsA.ApplyAsync(planA);
+            await opsB.ApplyAsync(planB);
+
+            var state = await StateAsync(tenant, "Consent Race", app.ClientId);
+            int delegated = permissions.Count(p => !p.EndsWith(".All", StringComparison.Ordinal));
+            Assert.Equal((1, 1, delegated > 0 ? 1 : 0, permissions.Length - delegated), (state.Apps, state.ServicePrincipals, state.Grants, state.Assignments));
+            Assert.Equal(string.Join(" ", permissions.Where(p => !p.EndsWith(".All", StringComparison.Ordinal)).OrderBy(x => x)), state.Scopes);
+        }
     }
 }
