@@ -10,5 +10,7 @@ namespace EntraAppKit.Core
         OperationTimeout,
         InvalidOperation,
         ResourceUnavailable,
+        ResourceBusy,
+        ResourceExists,
     }
 }

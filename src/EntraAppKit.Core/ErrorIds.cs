@@ -15,6 +15,18 @@ namespace EntraAppKit.Core
         public const string AuthenticationFailed = "AuthenticationFailed";
         public const string InsufficientPermissions = "InsufficientPermissions";
 
+        /// <summary>The derived key of -Name is the app another name made (names that differ only in case, spaces or punctuation share a key).</summary>
+        public const string UniqueNameTaken = "UniqueNameTaken";
+
+        /// <summary>The app found by the key was made by another recipe, which this one does not convert unless adopted with -ClientId.</summary>
+        public const string AppOfAnotherRecipe = "AppOfAnotherRecipe";
+
+        /// <summary>A change needed confirming and the host cannot prompt (non-interactive): nothing was changed.</summary>
+        public const string ConfirmationRequired = "ConfirmationRequired";
+
+        /// <summary>A read-modify-write did not converge: a concurrent writer kept undoing it (nothing is lost silently).</summary>
+        public const string ConcurrentUpdate = "ConcurrentUpdate";
+
         /// <summary>The run made a secret but could not shape its output: the error record's target carries the secret.</summary>
         public const string SecretInErrorRecord = "SecretInErrorRecord";
     }

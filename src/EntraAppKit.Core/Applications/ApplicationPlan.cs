@@ -83,7 +83,8 @@ namespace EntraAppKit.Core.Applications
             {
                 if (Existing.UniqueName == null)
                     Add("Set uniqueName", $"Set uniqueName {Recipe.UniqueName} on '{Existing.DisplayName}' so later runs find it");
-                else if (!string.Equals(Existing.UniqueName, Recipe.UniqueName, StringComparison.OrdinalIgnoreCase))
+                else if (!string.Equals(Existing.UniqueName, Recipe.UniqueName, StringComparison.OrdinalIgnoreCase) &&
+                    !string.Equals(Existing.UniqueName, Recipe.LegacyUniqueName, StringComparison.OrdinalIgnoreCase))
                     _warnings.Add($"'{Existing.DisplayName}' keeps its uniqueName {Existing.UniqueName} (a uniqueName is immutable once set).");
                 Updates = ComputePatch(Existing, Existing.AppId, describe: true) != null || Existing.UniqueName == null;
                 if (_kept.Count > 0)
@@ -94,6 +95,10 @@ namespace EntraAppKit.Core.Applications
             var existingSecrets = Existing?.PasswordCredentials ?? new List<PasswordCredential>();
             if (Recipe.Secret != null && (existingSecrets.Count == 0 || Recipe.NewSecret))
             {
+                // addPassword comes last, after every other write: a cap it would meet must fail the plan instead.
+                if (ApplicationRules.IsPersonalAudience(Recipe.SignInAudience) && existingSecrets.Count >= 2)
+                    throw EntraAppKitException.InvalidInput($"'{Recipe.DisplayName}' already has {existingSecrets.Count} client secrets, and Entra allows 2 when personal accounts are in the audience: " +
+                        "remove one (Certificates & secrets) before adding another with -NewSecret.");
                 SecretDisplayName = UniqueSecretName(Recipe.Secret.DisplayName, existingSecrets);
                 SecretChange = new PlannedChange(AppTarget, "Add client secret",
                     $"Add client secret '{SecretDisplayName}' to '{Recipe.DisplayName}', expiring in {Recipe.Secret.LifetimeMonths} months");
@@ -175,6 +180,7 @@ namespace EntraAppKit.Core.Applications
                     ImplicitGrantSettings = new ImplicitGrantSettings { EnableIdTokenIssuance = Recipe.EnableIdTokenIssuance, EnableAccessTokenIssuance = false },
                 },
                 RequiredResourceAccess = DesiredRequiredResourceAccess(),
+                Tags = AppOwnership.Tags(Recipe, null),
             };
             var spa = Resolvable(Recipe.SpaRedirectUris, null);
             if (spa.Count > 0) app.Spa = new SpaApplication { RedirectUris = spa };
@@ -186,17 +192,6 @@ namespace EntraAppKit.Core.Applications
             if (Recipe.Scopes.Count > 0) app.Api = new ApiApplication { Oauth2PermissionScopes = Recipe.Scopes.Select(NewScope).ToList() };
             if (Recipe.AppRoles.Count > 0) app.AppRoles = Recipe.AppRoles.Select(NewRole).ToList();
             return app;
-        }
-
-        /// <summary>
-        /// A new PATCH body for the existing application. Built afresh for every attempt: the SDK's backing store sends
-        /// only "changed" values, so a model serialized once goes out empty when a retry serializes it again.
-        /// </summary>
-        public Application PatchForExisting()
-        {
-            var patch = ComputePatch(Existing!, Existing!.AppId, describe: false) ?? new Application();
-            if (Existing.UniqueName == null) patch.UniqueName = Recipe.UniqueName;
-            return patch;
         }
 
         private Guid NewId(string key)
@@ -363,6 +358,15 @@ namespace EntraAppKit.Core.Applications
             {
                 patch.AppRoles = roles.Concat(missingRoles.Select(NewRole)).ToList();
                 foreach (var r in missingRoles) Change("Define app role", $"Define app role {r.Value} on '{Recipe.DisplayName}'");
+            }
+
+            var tags = app.Tags ?? new List<string>();
+            var desiredTags = AppOwnership.Tags(Recipe, tags);
+            if (AppOwnership.Records(Recipe, app) &&
+                !new HashSet<string>(tags.Where(AppOwnership.IsOurs), StringComparer.Ordinal).SetEquals(desiredTags.Where(AppOwnership.IsOurs)))
+            {
+                patch.Tags = desiredTags;
+                Change("Record the recipe", $"Record on '{Recipe.DisplayName}' that the {Recipe.RecipeName} recipe made it from the name '{Recipe.DisplayName}' (its tags), so no other recipe or name takes it over");
             }
 
             var current = (app.RequiredResourceAccess ?? new List<RequiredResourceAccess>())

@@ -42,21 +42,35 @@ namespace EntraAppKit.Core.Applications
             if (app == null)
             {
                 string uniqueName = plan.Recipe.UniqueName;
-                app = await _retry.ExecuteAsync("Creating the application", async () =>
-                        (await client.ApplicationsWithUniqueName(uniqueName).PatchAsync(plan.DesiredApplication(),
-                            c => c.Headers.Add("Prefer", "create-if-missing"), cancellationToken).ConfigureAwait(false))!,
-                        cancellationToken).ConfigureAwait(false)
-                    // 204 instead of 201: another run created it in the meantime; read it.
-                    ?? await client.ApplicationsWithUniqueName(uniqueName).GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
-                    ?? throw new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.InvalidOperation, "Graph created the application but did not return it.");
-                // Values that embed the new appId (api://{appId}, the broker redirect URI) need a second call.
+                Task<Application?> Read() => GraphErrors.NullWhenNotFound(() => client.ApplicationsWithUniqueName(uniqueName).GetAsync(cancellationToken: cancellationToken));
+                try
+                {
+                    app = await _retry.ExecuteAsync("Creating the application", async () =>
+                            (await client.ApplicationsWithUniqueName(uniqueName).PatchAsync(plan.DesiredApplication(),
+                                c => c.Headers.Add("Prefer", "create-if-missing"), cancellationToken).ConfigureAwait(false))!,
+                            cancellationToken).ConfigureAwait(false)
+                        // 204 instead of 201: another run created it in the meantime; read it.
+                        ?? await Read().ConfigureAwait(false);
+                }
+                catch (Exception e) when (!(e is OperationCanceledException))
+                {
+                    // Another run created it after this run's read, and the upsert became an update of that app, which Graph may
+                    // refuse (the create body gives its scopes and roles new ids). That app is this recipe's: converge it below.
+                    app = await Read().ConfigureAwait(false);
+                    if (app == null) throw;
+                }
+                if (app == null) throw new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.InvalidOperation, "Graph created the application but did not return it.");
+                _session.NoteCreated(app.AppId!);
+                // Values that embed the new appId (api://{appId}, the broker redirect URI) need a second call; so does the rest of
+                // the recipe when a concurrent run's app was found instead.
                 var created = app;
                 if (plan.ComputePatch(created, created.AppId, describe: false) != null)
                 {
                     string id = created.Id!;
                     await _retry.ExecuteAsync<object>("Setting the values that need the appId", async () =>
                     {
-                        // A fresh body per attempt (see ApplicationPlan.PatchForExisting).
+                        // A fresh body per attempt: the SDK's backing store sends only "changed" values, so a model serialized
+                        // once goes out empty when a retry serializes it again.
                         await client.Applications[id].PatchAsync(plan.ComputePatch(created, created.AppId, describe: false)!, cancellationToken: cancellationToken).ConfigureAwait(false);
                         return id;
                     }, cancellationToken).ConfigureAwait(false);
@@ -65,11 +79,24 @@ namespace EntraAppKit.Core.Applications
             else if (plan.Updates)
             {
                 string id = app.Id!;
-                await _retry.ExecuteAsync<object>("Updating the application", async () =>
-                {
-                    await client.Applications[id].PatchAsync(plan.PatchForExisting(), cancellationToken: cancellationToken).ConfigureAwait(false);
-                    return id;
-                }, cancellationToken).ConfigureAwait(false);
+                async Task<Application> Read() => await client.Applications[id].GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
+                    ?? throw new EntraAppKitException(ErrorIds.ApplicationNotFound, EntraErrorCategory.ObjectNotFound, $"'{plan.Recipe.DisplayName}' was removed while it was updated.");
+                // The plan's read may be minutes old (a -Confirm prompt), and collections are replaced whole: write the recipe on top of
+                // the app as it is now, and verify that no concurrent writer undid it (ConvergingWrite).
+                app = await ConvergingWrite.RunAsync(await Read().ConfigureAwait(false),
+                    a => a.UniqueName != null && plan.ComputePatch(a, a.AppId, describe: false) == null,
+                    a => _retry.ExecuteAsync<object>("Updating the application", async () =>
+                    {
+                        // A fresh body per attempt, as above.
+                        var patch = plan.ComputePatch(a, a.AppId, describe: false) ?? new Application();
+                        if (a.UniqueName == null) patch.UniqueName = plan.Recipe.UniqueName;
+                        await client.Applications[id].PatchAsync(patch, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        return id;
+                    }, cancellationToken),
+                    Read,
+                    a => $"Another writer kept changing '{plan.Recipe.DisplayName}': after {ConvergingWrite.MaxWrites} writes it still differs from the {plan.Recipe.RecipeName} recipe. " +
+                        "Run the command again when the other change is done.",
+                    cancellationToken).ConfigureAwait(false);
             }
             return app;
         }

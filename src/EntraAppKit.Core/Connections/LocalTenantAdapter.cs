@@ -22,8 +22,29 @@ namespace EntraAppKit.Core.Connections
         /// <summary>A new local tenant in memory, or the one persisted at <paramref name="path"/> (created there if missing).</summary>
         public static ConnectionTarget Open(string? path)
         {
+            if (path != null)
+            {
+                // The user's path is checked here, before the local tenant reads or writes it: a folder, a malformed path or a
+                // missing folder is a mistake to name, not an unexpected failure.
+                if (path.Trim().Length == 0 || path.IndexOf('\0') >= 0)
+                    throw EntraAppKitException.InvalidInput("-Path must name a state file: it is empty or contains a NUL character.");
+                if (System.IO.Directory.Exists(path))
+                    throw EntraAppKitException.InvalidInput($"-Path '{path}' is a folder; give the path of a state file in it (created if missing), e.g. '{System.IO.Path.Combine(path, "tenant.json")}'.");
+            }
             try { return For(path == null ? LocalTenantEngine.Create() : LocalTenantEngine.Open(path)); }
             catch (LocalTenantStateException e) { throw new EntraAppKitException(ErrorIds.LocalTenantState, EntraErrorCategory.InvalidOperation, e.Message, e); }
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is System.IO.PathTooLongException)
+            {
+                throw EntraAppKitException.InvalidInput($"-Path '{path}' is not a valid file path: {e.Message}");
+            }
+            catch (System.IO.DirectoryNotFoundException e)
+            {
+                throw new EntraAppKitException(ErrorIds.LocalTenantState, EntraErrorCategory.ObjectNotFound, $"The folder of -Path '{path}' does not exist: {e.Message}", e);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new EntraAppKitException(ErrorIds.LocalTenantState, EntraErrorCategory.PermissionDenied, $"-Path '{path}' cannot be opened: {e.Message}", e);
+            }
         }
 
         /// <summary>A local tenant already open in this process (C# callers and tests).</summary>

@@ -56,10 +56,19 @@ namespace EntraAppKit.Core.Consent
         {
             if (plan.ExistingServicePrincipal != null) return plan.ExistingServicePrincipal;
             var client = _session.Client;
-            return await _retry.ExecuteAsync("Creating the service principal",
-                async () => (await client.ServicePrincipals.PostAsync(new ServicePrincipal { AppId = appId }, cancellationToken: cancellationToken).ConfigureAwait(false))!,
-                cancellationToken,
-                () => GraphErrors.NullWhenNotFound(() => client.ServicePrincipalsWithAppId(appId).GetAsync(cancellationToken: cancellationToken))).ConfigureAwait(false);
+            Task<ServicePrincipal?> Read() => GraphErrors.NullWhenNotFound(() => client.ServicePrincipalsWithAppId(appId).GetAsync(cancellationToken: cancellationToken));
+            try
+            {
+                return await _retry.ExecuteAsync("Creating the service principal",
+                    async () => (await client.ServicePrincipals.PostAsync(new ServicePrincipal { AppId = appId }, cancellationToken: cancellationToken).ConfigureAwait(false))!,
+                    cancellationToken, Read).ConfigureAwait(false);
+            }
+            catch (Exception e) when (GraphErrors.IsAlreadyExists(e))
+            {
+                // A concurrent run of the same recipe created it after this run's read: that one is this app's service principal.
+                return await _retry.WaitForAsync(Read, cancellationToken).ConfigureAwait(false)
+                    ?? throw GraphErrors.Wrap(e, "Creating the service principal");
+            }
         }
 
         /// <summary>Makes the planned grants and revocations on <paramref name="servicePrincipal"/>.</summary>
@@ -77,31 +86,49 @@ namespace EntraAppKit.Core.Consent
                     else await client.Oauth2PermissionGrants[change.Existing.Id].PatchAsync(new OAuth2PermissionGrant { Scope = scope }, cancellationToken: cancellationToken).ConfigureAwait(false);
                     continue;
                 }
-                // A grant right after the service principal's creation can answer 404 and still apply: look before posting again.
-                await _retry.ExecuteAsync($"Granting {change.ResourceName} {scope}",
-                    async () => (await client.Oauth2PermissionGrants.PostAsync(new OAuth2PermissionGrant
-                    {
-                        ClientId = spId, ConsentType = "AllPrincipals", ResourceId = resourceId, Scope = scope,
-                    }, cancellationToken: cancellationToken).ConfigureAwait(false))!,
-                    cancellationToken,
-                    async () => (await client.Oauth2PermissionGrants.GetAsync(c => c.QueryParameters.Filter =
-                        $"clientId eq '{spId}' and consentType eq 'AllPrincipals' and resourceId eq '{resourceId}'", cancellationToken).ConfigureAwait(false))?.Value?.FirstOrDefault())
-                    .ConfigureAwait(false);
+                async Task<OAuth2PermissionGrant?> ReadGrant() => (await client.Oauth2PermissionGrants.GetAsync(c => c.QueryParameters.Filter =
+                    $"clientId eq '{spId}' and consentType eq 'AllPrincipals' and resourceId eq '{resourceId}'", cancellationToken).ConfigureAwait(false))?.Value?.FirstOrDefault();
+                try
+                {
+                    // A grant right after the service principal's creation can answer 404 and still apply: look before posting again.
+                    await _retry.ExecuteAsync($"Granting {change.ResourceName} {scope}",
+                        async () => (await client.Oauth2PermissionGrants.PostAsync(new OAuth2PermissionGrant
+                        {
+                            ClientId = spId, ConsentType = "AllPrincipals", ResourceId = resourceId, Scope = scope,
+                        }, cancellationToken: cancellationToken).ConfigureAwait(false))!,
+                        cancellationToken, ReadGrant).ConfigureAwait(false);
+                }
+                catch (Exception e) when (GraphErrors.IsAlreadyExists(e))
+                {
+                    // A concurrent run made the API's one AllPrincipals grant first: bring that grant to the wanted scopes instead.
+                    var theirs = await ReadGrant().ConfigureAwait(false) ?? throw GraphErrors.Wrap(e, $"Granting {change.ResourceName} {scope}");
+                    var current = ConsentPlan.SplitScopes(theirs.Scope).ToList();
+                    var wanted = plan.ManagesConsent ? change.Scopes : current.Concat(change.Scopes).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                    if (!new HashSet<string>(current, StringComparer.OrdinalIgnoreCase).SetEquals(wanted))
+                        await client.Oauth2PermissionGrants[theirs.Id].PatchAsync(new OAuth2PermissionGrant { Scope = string.Join(" ", wanted) }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
             }
             foreach (var assignment in plan.AssignmentsToRevoke)
                 await client.ServicePrincipals[spId].AppRoleAssignments[assignment.Id].DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             foreach (var role in plan.AppRolesToAssign)
             {
                 string resourceId = role.Resource.Id!;
-                await _retry.ExecuteAsync($"Granting {role.Resource.DisplayName} {role.Value}",
-                    async () => (await client.ServicePrincipals[resourceId].AppRoleAssignedTo.PostAsync(new AppRoleAssignment
-                    {
-                        PrincipalId = Guid.Parse(spId), ResourceId = Guid.Parse(resourceId), AppRoleId = role.Id,
-                    }, cancellationToken: cancellationToken).ConfigureAwait(false))!,
-                    cancellationToken,
-                    async () => (await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value?
-                        .FirstOrDefault(a => a.AppRoleId == role.Id && string.Equals(a.ResourceId?.ToString(), resourceId, StringComparison.OrdinalIgnoreCase)))
-                    .ConfigureAwait(false);
+                async Task<AppRoleAssignment?> ReadAssignment() => (await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value?
+                    .FirstOrDefault(a => a.AppRoleId == role.Id && string.Equals(a.ResourceId?.ToString(), resourceId, StringComparison.OrdinalIgnoreCase));
+                try
+                {
+                    await _retry.ExecuteAsync($"Granting {role.Resource.DisplayName} {role.Value}",
+                        async () => (await client.ServicePrincipals[resourceId].AppRoleAssignedTo.PostAsync(new AppRoleAssignment
+                        {
+                            PrincipalId = Guid.Parse(spId), ResourceId = Guid.Parse(resourceId), AppRoleId = role.Id,
+                        }, cancellationToken: cancellationToken).ConfigureAwait(false))!,
+                        cancellationToken, ReadAssignment).ConfigureAwait(false);
+                }
+                catch (Exception e) when (GraphErrors.IsAlreadyExists(e))
+                {
+                    // A concurrent run assigned it first: the wanted state holds. Anything else that answered the same way is a real failure.
+                    if (await ReadAssignment().ConfigureAwait(false) == null) throw GraphErrors.Wrap(e, $"Granting {role.Resource.DisplayName} {role.Value}");
+                }
             }
         }
     }

@@ -33,6 +33,20 @@ namespace EntraAppKit.Core.Graph
             return false;
         }
 
+        /// <summary>
+        /// Graph refused a create because the object exists already: 409 <c>Request_MultipleObjectsWithSameKeyValue</c> (a service
+        /// principal), or 400 for a duplicate grant ("Permission entry already exists.") or app role assignment ("Permission being
+        /// assigned already exists on the object"), which carry only the generic code (learn.microsoft.com/graph/errors). For a
+        /// desired-state engine that is a concurrent run's success: the caller re-reads the object and continues.
+        /// </summary>
+        public static bool IsAlreadyExists(Exception e)
+        {
+            if (!(e is ODataError o)) return false;
+            if (o.ResponseStatusCode == 409 || o.Error?.Code == "Request_MultipleObjectsWithSameKeyValue") return true;
+            return o.ResponseStatusCode == 400 &&
+                (o.Error?.Details?.Any(d => d.Code == "ObjectConflict") == true || (o.Error?.Message ?? "").IndexOf("already exists", StringComparison.OrdinalIgnoreCase) >= 0);
+        }
+
         /// <summary>Runs <paramref name="operation"/> and turns any failure but cancellation into a stable error naming <paramref name="action"/>.</summary>
         public static async Task<T> Guard<T>(string action, Func<Task<T>> operation)
         {

@@ -71,6 +71,20 @@ namespace EntraAppKit.Core.Graph
             return TokenClaims.Read(token.Token);
         }
 
+        /// <summary>The appIds of the applications this session created: only these can be missing for replication lag.</summary>
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _created =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+
+        internal void NoteCreated(string appId) => _created[appId] = true;
+
+        internal void NoteRemoved(string appId) => _created.TryRemove(appId, out _);
+
+        /// <summary>
+        /// Whether this session created the application <paramref name="appId"/>: an id it did not create and Graph does not know is
+        /// unknown now, not lagging (an API piped in from New-CmgServerApp in this connection is the case that waits).
+        /// </summary>
+        internal bool Created(string appId) => _created.ContainsKey(appId);
+
         public void Dispose() => _httpClient.Dispose();
     }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using EntraAppKit.Core.Applications;
 using EntraAppKit.Core.Graph;
 using EntraAppKit.Core.Planning;
 using EntraAppKit.Core.Tenants;
@@ -99,17 +100,20 @@ namespace EntraAppKit.Core.Operations
         /// </summary>
         public async Task<AppOperationPlan> PlanAddWebRedirectUrisAsync(string clientId, IEnumerable<string> uris, CancellationToken cancellationToken = default)
         {
-            var list = uris.Select(u => u.Trim()).Where(u => u.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-            foreach (var uri in list)
-            {
-                if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || !(parsed.Scheme == "https" || (parsed.Scheme == "http" && parsed.IsLoopback)))
-                    throw EntraAppKitException.InvalidInput($"'{uri}' is not a valid web redirect URI: Entra requires https (http only for localhost).");
-            }
+            if (uris == null) throw new ArgumentNullException(nameof(uris));
+            var given = uris.ToList();
+            foreach (var uri in given) ApplicationRules.CheckRedirectUri(uri, uri?.Trim(), "web", personal: false);
+            var list = given.Select(u => u!.Trim()).Distinct(StringComparer.Ordinal).ToList();
             return await GraphErrors.Guard("Reading the app registration", async () =>
             {
                 var (app, tenant) = await RequireAppAsync(clientId, cancellationToken).ConfigureAwait(false);
+                bool personal = ApplicationRules.IsPersonalAudience(app.SignInAudience ?? "");
+                if (personal) foreach (var uri in list) ApplicationRules.CheckRedirectUri(uri, uri, "web", personal);
                 var existing = app.Web?.RedirectUris ?? new List<string>();
                 var missing = list.Where(u => !existing.Contains(u, StringComparer.Ordinal)).ToList();
+                int total = existing.Count + missing.Count + (app.Spa?.RedirectUris?.Count ?? 0) + (app.PublicClient?.RedirectUris?.Count ?? 0);
+                if (total > (personal ? 100 : 256))
+                    throw EntraAppKitException.InvalidInput($"'{app.DisplayName}' would have {total} redirect URIs; Entra allows {(personal ? 100 : 256)} for its audience.");
                 var plan = new AppOperationPlan(app, tenant, missing.Select(u => new PlannedChange($"application '{app.DisplayName}'", "Add redirect URI",
                     $"Add web redirect URI {u} to '{app.DisplayName}'")).ToList());
                 plan.NewWebRedirectUris.AddRange(missing);
@@ -117,34 +121,51 @@ namespace EntraAppKit.Core.Operations
             }).ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// Adds the planned URIs on top of the app as it is now (the plan's read may be minutes old, a -Confirm prompt), verified
+        /// against concurrent writers (<see cref="ConvergingWrite"/>): URIs another writer dropped are written again, and ones that
+        /// still do not stay fail with ConcurrentUpdate naming them. URIs others added are kept: every write starts from a fresh read.
+        /// </summary>
         public async Task<EntraAppRegistration> ApplyAddWebRedirectUrisAsync(AppOperationPlan plan, CancellationToken cancellationToken = default)
         {
             var app = plan.Application;
             if (plan.NewWebRedirectUris.Count == 0) return RegistrationMapping.ToRegistration(app, plan.Tenant);
             return await GraphErrors.Guard("Adding redirect URIs", async () =>
             {
-                var web = app.Web;
-                var uris = (web?.RedirectUris ?? new List<string>()).Concat(plan.NewWebRedirectUris).ToList();
-                // A PATCH replaces the web object it names (learn.microsoft.com/graph/api/application-update): send all of it.
-                await _session.Client.Applications[app.Id].PatchAsync(new Application
-                {
-                    Web = new WebApplication
+                string id = app.Id!;
+                List<string> Missing(Application a) => plan.NewWebRedirectUris.Where(u => !(a.Web?.RedirectUris ?? new List<string>()).Contains(u, StringComparer.Ordinal)).ToList();
+                var done = await ConvergingWrite.RunAsync(await ReadAsync(id, plan.DisplayName, cancellationToken).ConfigureAwait(false),
+                    a => Missing(a).Count == 0,
+                    a =>
                     {
-                        RedirectUris = uris,
-                        HomePageUrl = web?.HomePageUrl,
-                        LogoutUrl = web?.LogoutUrl,
-                        ImplicitGrantSettings = new ImplicitGrantSettings
+                        var web = a.Web;
+                        // A PATCH replaces the web object it names (learn.microsoft.com/graph/api/application-update): send all of it.
+                        return _session.Client.Applications[id].PatchAsync(new Application
                         {
-                            EnableIdTokenIssuance = web?.ImplicitGrantSettings?.EnableIdTokenIssuance ?? false,
-                            EnableAccessTokenIssuance = web?.ImplicitGrantSettings?.EnableAccessTokenIssuance ?? false,
-                        },
+                            Web = new WebApplication
+                            {
+                                RedirectUris = (web?.RedirectUris ?? new List<string>()).Concat(Missing(a)).ToList(),
+                                HomePageUrl = web?.HomePageUrl,
+                                LogoutUrl = web?.LogoutUrl,
+                                ImplicitGrantSettings = new ImplicitGrantSettings
+                                {
+                                    EnableIdTokenIssuance = web?.ImplicitGrantSettings?.EnableIdTokenIssuance ?? false,
+                                    EnableAccessTokenIssuance = web?.ImplicitGrantSettings?.EnableAccessTokenIssuance ?? false,
+                                },
+                            },
+                        }, cancellationToken: cancellationToken);
                     },
-                }, cancellationToken: cancellationToken).ConfigureAwait(false);
-                app.Web ??= new WebApplication();
-                app.Web.RedirectUris = uris;
-                return RegistrationMapping.ToRegistration(app, plan.Tenant, plan.Changes.Select(c => c.Description).ToArray());
+                    () => ReadAsync(id, plan.DisplayName, cancellationToken),
+                    a => $"Another writer kept replacing the redirect URIs of '{plan.DisplayName}': after {ConvergingWrite.MaxWrites} writes, {string.Join(", ", Missing(a))} did not stay. " +
+                        "Run the command again when the other change is done; URIs already present are not added twice.",
+                    cancellationToken).ConfigureAwait(false);
+                return RegistrationMapping.ToRegistration(done, plan.Tenant, plan.Changes.Select(c => c.Description).ToArray());
             }).ConfigureAwait(false);
         }
+
+        private async Task<Application> ReadAsync(string id, string displayName, CancellationToken cancellationToken) =>
+            await _session.Client.Applications[id].GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
+            ?? throw new EntraAppKitException(ErrorIds.ApplicationNotFound, EntraErrorCategory.ObjectNotFound, $"'{displayName}' was removed while its redirect URIs were added.");
 
         // ----- Removal -----
 
@@ -163,6 +184,7 @@ namespace EntraAppKit.Core.Operations
             GraphErrors.Guard<object?>("Removing the app registration", async () =>
             {
                 await _session.Client.Applications[plan.Application.Id].DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                _session.NoteRemoved(plan.Application.AppId!);
                 return null;
             });
     }

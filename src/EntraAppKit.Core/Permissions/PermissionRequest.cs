@@ -15,7 +15,9 @@ namespace EntraAppKit.Core.Permissions
         /// <summary>Parses "Resource/Permission" (resource by display name or appId) or a bare Microsoft Graph permission name.</summary>
         public static PermissionRequest Parse(string text, PermissionType type)
         {
-            int slash = (text ?? throw new ArgumentNullException(nameof(text))).LastIndexOf('/');
+            // A user's list can hold $null or blanks (the cmdlets refuse them at binding; C# callers reach here): say so, by type.
+            if (string.IsNullOrWhiteSpace(text)) throw EntraAppKitException.InvalidInput($"A {type.ToString().ToLowerInvariant()} permission name is empty.");
+            int slash = text.LastIndexOf('/');
             if (slash < 0) return new PermissionRequest(text.Trim(), type);
             string resource = text.Substring(0, slash).Trim(), name = text.Substring(slash + 1).Trim();
             if (resource.Length == 0 || name.Length == 0)

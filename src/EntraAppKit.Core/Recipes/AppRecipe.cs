@@ -25,6 +25,15 @@ namespace EntraAppKit.Core.Recipes
         /// <summary>The immutable alternate key the app is found and created by (learn.microsoft.com/graph/api/application-upsert).</summary>
         public string UniqueName { get; }
 
+        /// <summary>The recipe's key (rewst, cmg-server...): in derived uniqueNames, and recorded on the app (<see cref="AppOwnership"/>).</summary>
+        public string RecipeKey { get; set; } = "";
+
+        /// <summary>Whether <see cref="UniqueName"/> was derived from the name (then only the app made from this very name is this recipe's).</summary>
+        public bool KeyIsDerived { get; set; }
+
+        /// <summary>The key an earlier release derived for this name, when it differs from <see cref="UniqueName"/>; its app is looked for too.</summary>
+        public string? LegacyUniqueName { get; set; }
+
         /// <summary>AzureADMyOrg (single tenant) or AzureADMultipleOrgs (multitenant), etc. Always sent: Graph's default is the personal-account audience.</summary>
         public string SignInAudience { get; set; } = "AzureADMyOrg";
 

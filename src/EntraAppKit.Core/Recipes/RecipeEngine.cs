@@ -39,6 +39,8 @@ namespace EntraAppKit.Core.Recipes
         private async Task<RecipePlan> PlanCoreAsync(AppRecipe recipe, CancellationToken cancellationToken)
         {
             var tenant = await _reader.ReadTenantAsync(cancellationToken).ConfigureAwait(false);
+            // Before anything is read further or written: every value, including those only a follow-up PATCH writes.
+            ApplicationRules.Check(recipe, tenant);
             foreach (var domain in recipe.RequiredVerifiedDomains)
                 if (!tenant.VerifiedDomains.Contains(domain, StringComparer.OrdinalIgnoreCase))
                     throw EntraAppKitException.InvalidInput(
@@ -51,7 +53,7 @@ namespace EntraAppKit.Core.Recipes
 
             var app = recipe.AdoptClientId != null
                 ? await _reader.RequireApplicationAsync(recipe.AdoptClientId, tenant, cancellationToken).ConfigureAwait(false)
-                : await _reader.FindApplicationByUniqueNameAsync(recipe.UniqueName, cancellationToken).ConfigureAwait(false);
+                : await FindOwnAppAsync(recipe, cancellationToken).ConfigureAwait(false);
             var sp = app == null ? null : await _reader.FindServicePrincipalAsync(app.AppId!, cancellationToken).ConfigureAwait(false);
             var sameName = app == null && recipe.AdoptClientId == null
                 ? await _reader.FindApplicationsByDisplayNameAsync(recipe.DisplayName, cancellationToken).ConfigureAwait(false)
@@ -66,9 +68,30 @@ namespace EntraAppKit.Core.Recipes
             if (sameName.Count > 0)
                 warnings.Add($"'{recipe.DisplayName}' already exists in this tenant ({string.Join(", ", sameName.Select(a => "client id " + a.AppId))}), made outside this recipe: " +
                     $"this run creates another app of that name. To bring the existing one up to the recipe instead, run again with -ClientId {sameName[0].AppId}.");
+            if (recipe.AdoptClientId != null && app != null && !AppOwnership.Records(recipe, app))
+                warnings.Add($"'{app.DisplayName}' was made by another recipe ({AppOwnership.RecipeOf(app) ?? app.UniqueName}): -ClientId applies the {recipe.RecipeName} recipe to it this time, " +
+                    "and it stays that recipe's app (found by its key).");
             if (tenant.InitialDomain.Length == 0)
                 warnings.Add("The connection may not read the organization (an app needs Organization.Read.All or Directory.Read.All for GET /organization), so the tenant's domain names are unknown.");
             return new RecipePlan(recipe, tenant, applicationPlan, consentPlan, caller, warnings);
+        }
+
+        /// <summary>
+        /// The app this recipe and name made: by its key, refused when that app is another recipe's or another name's
+        /// (<see cref="AppOwnership"/>); for a name an earlier release keyed differently, by that key when the app there was made from this name.
+        /// </summary>
+        private async Task<Microsoft.Graph.Models.Application?> FindOwnAppAsync(AppRecipe recipe, CancellationToken cancellationToken)
+        {
+            var app = await _reader.FindApplicationByUniqueNameAsync(recipe.UniqueName, cancellationToken).ConfigureAwait(false);
+            if (app == null && recipe.LegacyUniqueName != null)
+            {
+                var legacy = await _reader.FindApplicationByUniqueNameAsync(recipe.LegacyUniqueName, cancellationToken).ConfigureAwait(false);
+                // Every such name shared that key: it is this name's app only if it was made from this name.
+                if (legacy != null && string.Equals(AppOwnership.MadeFrom(legacy), recipe.DisplayName, StringComparison.Ordinal) &&
+                    (AppOwnership.RecipeOf(legacy) ?? recipe.RecipeKey) == recipe.RecipeKey) app = legacy;
+            }
+            if (app != null) AppOwnership.Check(recipe, app);
+            return app;
         }
 
         /// <summary>

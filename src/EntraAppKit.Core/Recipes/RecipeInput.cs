@@ -28,7 +28,12 @@ namespace EntraAppKit.Core.Recipes
         public bool Exclusive { get; set; }
 
         /// <summary>The uniqueName the app is found by: <see cref="UniqueName"/>, or one derived from <paramref name="recipeKey"/> and the name.</summary>
-        public string UniqueNameFor(string recipeKey) => UniqueName ?? UniqueNames.Derive(recipeKey, Name);
+        public string UniqueNameFor(string recipeKey)
+        {
+            if (UniqueName == null) return UniqueNames.Derive(recipeKey, Name);
+            UniqueNames.Validate(UniqueName);
+            return UniqueName;
+        }
 
         /// <summary>Refuses an empty name before anything is read or written.</summary>
         public void RequireName()
@@ -42,6 +47,9 @@ namespace EntraAppKit.Core.Recipes
             RequireName();
             return new AppRecipe(recipeName, Name, UniqueNameFor(recipeKey))
             {
+                RecipeKey = recipeKey,
+                KeyIsDerived = UniqueName == null,
+                LegacyUniqueName = UniqueName == null ? UniqueNames.Legacy(recipeKey, Name) : null,
                 AdoptClientId = AdoptClientId,
                 Secret = SecretLifetimeMonths.HasValue ? new SecretRequest(secretDisplayName, SecretLifetimeMonths.Value) : null,
                 NewSecret = NewSecret,

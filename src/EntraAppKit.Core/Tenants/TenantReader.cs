@@ -125,10 +125,11 @@ namespace EntraAppKit.Core.Tenants
 
         private async Task<ServicePrincipal> ReadResourceByAppIdAsync(string appId, CancellationToken cancellationToken)
         {
-            // An API registered moments ago (the CMG server app piped into the client recipe) may not have replicated yet.
-            var sp = string.Equals(appId, MicrosoftGraph.AppId, StringComparison.OrdinalIgnoreCase)
-                ? await FindResourceByAppIdAsync(appId, cancellationToken).ConfigureAwait(false)
-                : await _retry.WaitForAsync(() => FindResourceByAppIdAsync(appId, cancellationToken), cancellationToken).ConfigureAwait(false);
+            // An API this connection registered moments ago (the CMG server app piped into the client recipe) may not have
+            // replicated yet; any other id Graph does not know is unknown at once.
+            var sp = _session.Created(appId)
+                ? await _retry.WaitForAsync(() => FindResourceByAppIdAsync(appId, cancellationToken), cancellationToken).ConfigureAwait(false)
+                : await FindResourceByAppIdAsync(appId, cancellationToken).ConfigureAwait(false);
             return sp ?? throw new EntraAppKitException(ErrorIds.UnknownResource, EntraErrorCategory.ObjectNotFound,
                 $"No service principal with appId '{appId}' exists in the tenant, so its permissions cannot be requested or granted.");
         }

@@ -21,7 +21,7 @@ namespace EntraAppKit.Commands
 
         /// <summary>One or more return URLs, as the WriteBackExtreme Management Console shows them.</summary>
         [Parameter(Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         public string[] Uri { get; set; } = Array.Empty<string>();
 
         /// <summary>The new client secret of the recipe output piped in, passed on in the output so it is not lost down the pipeline.</summary>

@@ -42,7 +42,7 @@ namespace EntraAppKit.Commands
         [Parameter(ParameterSetName = LocalTenantSet)]
         [Parameter(ParameterSetName = LocalTenantSecretSet)]
         [Parameter(ParameterSetName = LocalTenantDeviceCodeSet)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         public string? Path { get; set; }
 
         /// <summary>Sign in a user in the browser (the default).</summary>
@@ -74,12 +74,12 @@ namespace EntraAppKit.Commands
 
         /// <summary>Thumbprint of the app's certificate in the CurrentUser or LocalMachine 'My' store.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         public string? CertificateThumbprint { get; set; }
 
         /// <summary>A .pfx/.pem file with the app's certificate and private key.</summary>
         [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         public string? CertificatePath { get; set; }
 
         /// <summary>The password of -CertificatePath.</summary>
@@ -93,7 +93,7 @@ namespace EntraAppKit.Commands
 
         /// <summary>A user-assigned managed identity by its Azure resource id.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ManagedIdentityResourceSet)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         public string? ResourceId { get; set; }
 
         /// <summary>Sign in with workload identity federation (GitHub Actions, Kubernetes): AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE.</summary>
@@ -102,7 +102,7 @@ namespace EntraAppKit.Commands
 
         /// <summary>The federated token file (defaults to AZURE_FEDERATED_TOKEN_FILE).</summary>
         [Parameter(ParameterSetName = WorkloadIdentitySet)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         public string? FederatedTokenFile { get; set; }
 
         /// <summary>Reuse the Azure CLI's login (az login).</summary>
@@ -126,7 +126,7 @@ namespace EntraAppKit.Commands
         [Parameter(ParameterSetName = WorkloadIdentitySet)]
         [Parameter(ParameterSetName = AzureCliSet)]
         [Parameter(ParameterSetName = AzurePowerShellSet)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         public string? TenantId { get; set; }
 
         /// <summary>The national cloud: Global, USGov, USGovDoD or China (login authority and Graph endpoint).</summary>
@@ -156,7 +156,7 @@ namespace EntraAppKit.Commands
         [Parameter(ParameterSetName = AzureCliSet)]
         [Parameter(ParameterSetName = AzurePowerShellSet)]
         [Parameter(ParameterSetName = AccessTokenSet)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         public string? GraphEndpoint { get; set; }
 
         protected override object? ErrorTarget => ParameterSetName;

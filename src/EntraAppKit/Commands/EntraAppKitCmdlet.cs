@@ -91,7 +91,7 @@ namespace EntraAppKit.Commands
                 bool whatIf = false;
                 foreach (var change in changes)
                 {
-                    if (ShouldProcess(change.Description, change.Description + "?", change.Action, out ShouldProcessReason reason)) continue;
+                    if (Confirmed(change, out ShouldProcessReason reason)) continue;
                     whatIf |= reason == ShouldProcessReason.WhatIf;
                     declined ??= change;
                 }
@@ -112,6 +112,25 @@ namespace EntraAppKit.Commands
         }
 
         private const int ProgressId = 1;
+
+        /// <summary>
+        /// ShouldProcess for one change. A host that cannot prompt (pwsh -NonInteractive, Azure Automation) makes PowerShell
+        /// throw from the prompt with its own "Read and Prompt functionality is not available"; the command fails there, before any
+        /// write, as PowerShell does, but with an error that says which change needed confirming and how to confirm it in advance.
+        /// </summary>
+        private bool Confirmed(PlannedChange change, out ShouldProcessReason reason)
+        {
+            try
+            {
+                return ShouldProcess(change.Description, change.Description + "?", change.Action, out reason);
+            }
+            catch (Exception e) when (e is PSInvalidOperationException || e is System.Management.Automation.Host.HostException)
+            {
+                throw new EntraAppKitException(ErrorIds.ConfirmationRequired, EntraErrorCategory.InvalidOperation,
+                    $"'{change.Description}' needs confirmation, and this PowerShell host cannot ask for it ({e.Message}). Nothing was changed. " +
+                    $"To confirm in advance, run {MyInvocation.MyCommand.Name} with -Confirm:$false; to see what it would do, with -WhatIf.", e);
+            }
+        }
 
         /// <summary>Reports the core's steps as they start, as progress under <paramref name="activity"/> (from any thread).</summary>
         protected Action<string> ProgressOf(string activity) =>
@@ -179,6 +198,8 @@ namespace EntraAppKit.Commands
             EntraErrorCategory.ConnectionError => ErrorCategory.ConnectionError,
             EntraErrorCategory.OperationTimeout => ErrorCategory.OperationTimeout,
             EntraErrorCategory.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+            EntraErrorCategory.ResourceBusy => ErrorCategory.ResourceBusy,
+            EntraErrorCategory.ResourceExists => ErrorCategory.ResourceExists,
             _ => ErrorCategory.InvalidOperation,
         };
     }

@@ -19,7 +19,7 @@ namespace EntraAppKit.Commands
         /// <summary>Display name; * and ? are wildcards. All apps when omitted.</summary>
         [Parameter(Position = 0, ParameterSetName = ByDisplayName)]
         [SupportsWildcards]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         [ArgumentCompleter(typeof(Completion.AppNameCompleter))]
         public string? DisplayName { get; set; }
 
@@ -31,7 +31,7 @@ namespace EntraAppKit.Commands
 
         /// <summary>The uniqueName the app was created with.</summary>
         [Parameter(Mandatory = true, ParameterSetName = "ByUniqueName")]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         public string? UniqueName { get; set; }
 
         protected override object? ErrorTarget => ClientId ?? UniqueName ?? DisplayName;

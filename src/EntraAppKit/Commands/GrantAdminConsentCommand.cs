@@ -22,7 +22,7 @@ namespace EntraAppKit.Commands
 
         /// <summary>Only these permissions, as 'Permission' or 'Resource/Permission'.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         [ArgumentCompleter(typeof(Completion.RequiredPermissionCompleter))]
         public string[]? Permission { get; set; }
 

@@ -17,7 +17,7 @@ namespace EntraAppKit.Commands
     {
         /// <summary>The app's display name.</summary>
         [Parameter(Position = 0)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         [ValidateLength(1, 120)]
         [ArgumentCompleter(typeof(Completion.AppNameCompleter))]
         public string Name { get; set; } = CmgClient.DefaultName;

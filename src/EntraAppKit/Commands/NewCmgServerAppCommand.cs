@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EntraAppKit.Validation;
 using EntraAppKit.Core.Recipes.Vendors;
 using EntraAppKit.Model.Recipes;
 
@@ -17,7 +18,7 @@ namespace EntraAppKit.Commands
     {
         /// <summary>The app's display name, ConfigMgr's "Application Name".</summary>
         [Parameter(Position = 0)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         [ValidateLength(1, 120)]
         [ArgumentCompleter(typeof(Completion.AppNameCompleter))]
         public string Name { get; set; } = CmgServer.DefaultName;
@@ -33,13 +34,13 @@ namespace EntraAppKit.Commands
 
         /// <summary>Use https://{domain}/{name} as Application ID URI; the domain must be verified in the tenant.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         [ArgumentCompleter(typeof(Completion.VerifiedDomainCompleter))]
         public string? AppIdUriDomain { get; set; }
 
         /// <summary>The App ID URI's last part (api://{tenantId}/ConfigMgrService); the app's name by default.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         [ValidatePattern(@"^[A-Za-z0-9._~-]+$")]
         public string? AppIdUriPath { get; set; }
 

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using EntraAppKit.Validation;
 using EntraAppKit.Core;
 using EntraAppKit.Core.Recipes.Vendors;
 using EntraAppKit.Model.Recipes;
@@ -18,7 +19,7 @@ namespace EntraAppKit.Commands
     {
         /// <summary>The app's display name.</summary>
         [Parameter(Mandatory = true, Position = 0)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         [ValidateLength(1, 120)]
         [ArgumentCompleter(typeof(Completion.AppNameCompleter))]
         public string Name { get; set; } = "";
@@ -30,35 +31,43 @@ namespace EntraAppKit.Commands
 
         /// <summary>Web redirect URIs; {appId} and {tenantId} are replaced.</summary>
         [Parameter]
+        [ValidateNotBlank]
         public string[]? WebRedirectUri { get; set; }
 
         /// <summary>Single-page application redirect URIs.</summary>
         [Parameter]
+        [ValidateNotBlank]
         public string[]? SpaRedirectUri { get; set; }
 
         /// <summary>Mobile and desktop redirect URIs (e.g. ms-appx-web://Microsoft.AAD.BrokerPlugin/{appId}).</summary>
         [Parameter]
+        [ValidateNotBlank]
         public string[]? PublicClientRedirectUri { get; set; }
 
         /// <summary>Application ID URIs (e.g. api://{appId} or api://{tenantId}/name).</summary>
         [Parameter]
+        [ValidateNotBlank]
         public string[]? IdentifierUri { get; set; }
 
         /// <summary>Scopes to expose: names, or hashtables with Value, Type (User/Admin) and consent text.</summary>
         [Parameter]
+        [ValidateNotBlank]
         public ExposedScope[]? Scope { get; set; }
 
         /// <summary>App roles to define: names, or hashtables with Value, DisplayName, Description, AllowedMemberTypes.</summary>
         [Parameter]
+        [ValidateNotBlank]
         public AppRoleDefinition[]? AppRole { get; set; }
 
         /// <summary>Delegated permissions: 'Resource/Permission' or bare Microsoft Graph names.</summary>
         [Parameter]
+        [ValidateNotBlank]
         [ArgumentCompleter(typeof(Completion.PermissionNameCompleter))]
         public string[]? DelegatedPermission { get; set; }
 
         /// <summary>Application permissions: 'Resource/Permission' or bare Microsoft Graph names.</summary>
         [Parameter]
+        [ValidateNotBlank]
         [ArgumentCompleter(typeof(Completion.PermissionNameCompleter))]
         public string[]? ApplicationPermission { get; set; }
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EntraAppKit.Validation;
 using EntraAppKit.Core.Recipes.Vendors;
 using EntraAppKit.Model.Recipes;
 
@@ -15,7 +16,7 @@ namespace EntraAppKit.Commands
     {
         /// <summary>The app registration's display name.</summary>
         [Parameter(Position = 0)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         [ValidateLength(1, 120)]
         [ArgumentCompleter(typeof(Completion.AppNameCompleter))]
         public string Name { get; set; } = Rewst.DefaultName;
@@ -26,7 +27,7 @@ namespace EntraAppKit.Commands
 
         /// <summary>Extra Microsoft Graph delegated permissions Rewst's actions need (User.Read is always included).</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         [ArgumentCompleter(typeof(Completion.PermissionNameCompleter))]
         public string[]? DelegatedPermission { get; set; }
 

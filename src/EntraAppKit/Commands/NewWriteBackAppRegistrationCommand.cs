@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EntraAppKit.Validation;
 using EntraAppKit.Core.Recipes.Vendors;
 using EntraAppKit.Model.Recipes;
 
@@ -15,7 +16,7 @@ namespace EntraAppKit.Commands
     {
         /// <summary>The app's display name (WriteBackExtreme suggests including "WriteBackExtreme").</summary>
         [Parameter(Position = 0)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         [ValidateLength(1, 120)]
         [ArgumentCompleter(typeof(Completion.AppNameCompleter))]
         public string Name { get; set; } = WriteBack.DefaultName;

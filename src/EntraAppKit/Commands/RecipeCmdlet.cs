@@ -22,7 +22,7 @@ namespace EntraAppKit.Commands
     {
         /// <summary>The immutable key the app is found by on re-runs; derived from the recipe and -Name by default.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         public string? UniqueName { get; set; }
 
         /// <summary>Adopt an existing app registration by its client id (its uniqueName is set if it has none).</summary>

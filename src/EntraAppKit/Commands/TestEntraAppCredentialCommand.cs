@@ -32,7 +32,7 @@ namespace EntraAppKit.Commands
 
         /// <summary>The tenant; the connected tenant's when omitted.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         public string? TenantId { get; set; }
 
         /// <summary>The client secret: a SecureString (or a string from -AsPlainText output). Binds from ClientSecret, SecretKey or InitialClientSecret.</summary>
@@ -43,7 +43,7 @@ namespace EntraAppKit.Commands
 
         /// <summary>A .pfx/.pem with the app's certificate and private key.</summary>
         [Parameter(Mandatory = true, ParameterSetName = PathSet)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         public string? CertificatePath { get; set; }
 
         /// <summary>The password of -CertificatePath.</summary>
@@ -52,7 +52,7 @@ namespace EntraAppKit.Commands
 
         /// <summary>Thumbprint of the certificate in the CurrentUser or LocalMachine 'My' store.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotBlank]
         public string? CertificateThumbprint { get; set; }
 
         /// <summary>The national cloud to test against when not connected (Global, USGov, USGovDoD, China); the connection's otherwise.</summary>

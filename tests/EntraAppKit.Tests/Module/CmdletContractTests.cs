@@ -96,6 +96,27 @@ namespace EntraAppKit.Tests.Module
             }
         }
 
+        /// <summary>
+        /// Every string and list parameter refuses $null, empty and white-space values (and such elements) at binding, through one
+        /// attribute, [ValidateNotBlank], or a stricter one (a set, a client id); a $null in a list used to reach the engine.
+        /// </summary>
+        [Fact]
+        public void Every_string_and_list_parameter_refuses_blank_values_at_binding()
+        {
+            string[] guards = { "EntraAppKit.Validation.ValidateNotBlankAttribute", "EntraAppKit.Validation.ValidateClientIdAttribute", "System.Management.Automation.ValidateSetAttribute" };
+            int checkedCount = 0;
+            foreach (var c in Cmdlets())
+                foreach (var p in c.Type.GetProperties().Where(p => p.GetCustomAttributesData().Any(a => a.AttributeType.FullName == "System.Management.Automation.ParameterAttribute")))
+                {
+                    var type = p.PropertyType;
+                    if (type.FullName != "System.String" && !type.IsArray) continue;
+                    checkedCount++;
+                    var attributes = p.GetCustomAttributesData().Select(a => a.AttributeType.FullName).ToList();
+                    Assert.True(attributes.Any(a => guards.Contains(a)), $"{c.Name} -{p.Name} ({type.Name}) has no [ValidateNotBlank]");
+                }
+            Assert.True(checkedCount > 30, $"only {checkedCount} string and list parameters found");
+        }
+
         private static bool IsDependencyType(Type t) =>
             new[] { "Microsoft.Graph", "Microsoft.Kiota", "Azure." }.Any(prefix => (t.FullName ?? "").StartsWith(prefix, StringComparison.Ordinal));
 

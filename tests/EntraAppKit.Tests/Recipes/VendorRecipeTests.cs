@@ -162,8 +162,10 @@ namespace EntraAppKit.Tests.Recipes
         public async Task Cmg_pair_survives_replication_lag_and_reruns_without_writes()
         {
             _tenant.Faults.ReplicationLag = TimeSpan.FromMilliseconds(500);
-            var server = await RunAsync(new CmgServer().For(CmgServer.DefaultName));
-            var client = await RunAsync(new CmgClient { ServerClientId = server.ClientId }.For(CmgClient.DefaultName));
+            // One connection, as New-CmgServerApp | New-CmgClientApp: the client waits for the server this session just made.
+            using var connection = _tenant.Session();
+            var server = await Engine(connection).RunAsync(new CmgServer().For(CmgServer.DefaultName));
+            var client = await Engine(connection).RunAsync(new CmgClient { ServerClientId = server.ClientId }.For(CmgClient.DefaultName));
             Assert.NotNull(client.ServicePrincipalId);
             Assert.Contains(_tenant.RequestLog.Entries, e => e.Status == 404 || e.Status == 400); // the lag was met and retried
 

@@ -44,7 +44,7 @@ namespace EntraAppKit.Core.Recipes.Vendors
             foreach (var uri in IdentifierUris) recipe.IdentifierUris.Add(uri);
             foreach (var s in Scopes)
             {
-                if (string.IsNullOrWhiteSpace(s.Value)) throw EntraAppKitException.InvalidInput("Every scope needs a Value.");
+                if (s == null || string.IsNullOrWhiteSpace(s.Value)) throw EntraAppKitException.InvalidInput("Every scope needs a Value.");
                 recipe.Scopes.Add(new ExposedScope
                 {
                     Value = s.Value,
@@ -57,7 +57,7 @@ namespace EntraAppKit.Core.Recipes.Vendors
             }
             foreach (var r in AppRoles)
             {
-                if (string.IsNullOrWhiteSpace(r.Value)) throw EntraAppKitException.InvalidInput("Every app role needs a Value.");
+                if (r == null || string.IsNullOrWhiteSpace(r.Value)) throw EntraAppKitException.InvalidInput("Every app role needs a Value.");
                 recipe.AppRoles.Add(new AppRoleDefinition
                 {
                     Value = r.Value, DisplayName = Or(r.DisplayName, r.Value), Description = Or(r.Description, r.Value),
