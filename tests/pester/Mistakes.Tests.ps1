@@ -112,6 +112,31 @@ Describe 'A command that needs confirmation in a host that cannot ask' {
 }
 
 Describe 'Connect-EntraAppKit -LocalTenant -Path that cannot be a state file' {
+    BeforeAll {
+        # A state file with one app, made by the module in a session of its own, then damaged by $Damage (or cut in half).
+        function New-DamagedStateFile {
+            param([scriptblock] $Damage, [switch] $Truncate)
+            $file = Join-Path ([System.IO.Path]::GetTempPath()) "entraappkit-damaged-$([guid]::NewGuid().ToString('N')).json"
+            $maker = New-ModuleSession
+            try {
+                $made = Invoke-ModuleSession -Session $maker -Variables @{ file = $file } -ScriptBlock {
+                    Connect-EntraAppKit -LocalTenant -Path $file | Out-Null
+                    New-EntraAppRegistration -Name 'Damaged Later' -WarningAction SilentlyContinue | Out-Null
+                }
+                $made.Errors | Should -BeNullOrEmpty
+            }
+            finally { Remove-ModuleSession -Session $maker }
+            $text = Get-Content -LiteralPath $file -Raw
+            if ($Truncate) { $text = $text.Substring(0, [int]($text.Length / 2)) }
+            else {
+                $doc = $text | ConvertFrom-Json
+                & $Damage $doc
+                $text = $doc | ConvertTo-Json -Depth 64 -Compress
+            }
+            Set-Content -LiteralPath $file -Value $text -NoNewline
+            $file
+        }
+    }
     BeforeEach { $session = New-ModuleSession }
     AfterEach { Remove-ModuleSession -Session $session }
 
@@ -120,6 +145,10 @@ Describe 'Connect-EntraAppKit -LocalTenant -Path that cannot be a state file' {
         @{ Label = 'of a new folder'; Path = { $d = Join-Path ([System.IO.Path]::GetTempPath()) ([guid]::NewGuid()); New-Item -ItemType Directory $d | Out-Null; $d }; ErrorId = 'InvalidRecipeInput'; Category = 'InvalidArgument'; Message = '*is a folder*' }
         @{ Label = 'with a NUL character'; Path = { "tenant`0.json" }; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Message = '*NUL*' }
         @{ Label = 'of white space'; Path = { '   ' }; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Message = '*white space*' }
+        # A state file damaged by hand, or written by a newer EntraAppKit: refused with what is wrong, and left untouched.
+        @{ Label = 'of a file with an application without id'; Path = { New-DamagedStateFile { param($d) $d.applications[0].PSObject.Properties.Remove('id') } }; ErrorId = 'LocalTenantState'; Category = 'InvalidOperation'; Message = "*incomplete or damaged (applications``[0``].id is missing*left untouched*" }
+        @{ Label = 'of a newer format'; Path = { New-DamagedStateFile { param($d) $d.format = 'EntraAppKit.LocalTenant/2' } }; ErrorId = 'LocalTenantState'; Category = 'InvalidOperation'; Message = '*newer version of EntraAppKit*' }
+        @{ Label = 'of a truncated file'; Path = { New-DamagedStateFile { param($d) } -Truncate }; ErrorId = 'LocalTenantState'; Category = 'InvalidOperation'; Message = '*is corrupt*' }
     ) {
         $run = Invoke-ModuleSession -Session $session -Variables @{ target = (& $Path) } -ScriptBlock { Connect-EntraAppKit -LocalTenant -Path $target }
         $run.Errors.Count | Should -Be 1 -Because (Format-ErrorRecord $run.Errors)
@@ -127,6 +156,7 @@ Describe 'Connect-EntraAppKit -LocalTenant -Path that cannot be a state file' {
         $run.Errors[0].CategoryInfo.Category | Should -Be $Category
         $run.Errors[0].Exception.Message | Should -BeLike $Message
         (Invoke-ModuleSession -Session $session -ScriptBlock { Get-EntraAppKitContext }).Output | Should -BeNullOrEmpty
+        if ($ErrorId -eq 'LocalTenantState') { $run.Errors[0].Exception.Message | Should -BeLike '*left untouched*' }
     }
 }
 

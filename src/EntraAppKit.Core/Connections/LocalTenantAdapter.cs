@@ -32,19 +32,8 @@ namespace EntraAppKit.Core.Connections
                     throw EntraAppKitException.InvalidInput($"-Path '{path}' is a folder; give the path of a state file in it (created if missing), e.g. '{System.IO.Path.Combine(path, "tenant.json")}'.");
             }
             try { return For(path == null ? LocalTenantEngine.Create() : LocalTenantEngine.Open(path)); }
+            // The local tenant reports every file it cannot use (malformed path, no permission, damage) as LocalTenantStateException.
             catch (LocalTenantStateException e) { throw new EntraAppKitException(ErrorIds.LocalTenantState, EntraErrorCategory.InvalidOperation, e.Message, e); }
-            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is System.IO.PathTooLongException)
-            {
-                throw EntraAppKitException.InvalidInput($"-Path '{path}' is not a valid file path: {e.Message}");
-            }
-            catch (System.IO.DirectoryNotFoundException e)
-            {
-                throw new EntraAppKitException(ErrorIds.LocalTenantState, EntraErrorCategory.ObjectNotFound, $"The folder of -Path '{path}' does not exist: {e.Message}", e);
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                throw new EntraAppKitException(ErrorIds.LocalTenantState, EntraErrorCategory.PermissionDenied, $"-Path '{path}' cannot be opened: {e.Message}", e);
-            }
         }
 
         /// <summary>A local tenant already open in this process (C# callers and tests).</summary>
