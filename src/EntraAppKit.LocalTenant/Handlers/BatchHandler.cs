@@ -108,6 +108,9 @@ namespace EntraAppKit.LocalTenant.Handlers
                 if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(method) || url == null || result.Any(r => r.Id == id))
                     throw Invalid("Every request needs a unique id, a method and a url.");
                 if (!method!.All(c => c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z')) throw Invalid($"Request '{id}' has an invalid method.");
+                // An item's url is relative to the batch's version: Graph refuses one that names a version again, which is what
+                // the JavaScript SDK 3.0.7 sends for a full URL (github.com/microsoftgraph/msgraph-sdk-javascript/issues/1451).
+                if (NamesVersion(url!)) throw Invalid(null);
                 var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
                 if (item["headers"] is JsonNode h)
                 {
@@ -132,6 +135,15 @@ namespace EntraAppKit.LocalTenant.Handlers
 
         private static string? Text(JsonObject item, string name) =>
             item[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : item[name] == null ? null : throw Invalid($"Property '{name}' of every request is a string.");
+
+        private static bool NamesVersion(string url)
+        {
+            string path = url.TrimStart('/');
+            foreach (var version in new[] { "v1.0", "beta" })
+                if (path.StartsWith(version, StringComparison.OrdinalIgnoreCase) && (path.Length == version.Length || "/?".IndexOf(path[version.Length]) >= 0))
+                    return true;
+            return false;
+        }
 
         private static GraphException Invalid(string? detail) =>
             new GraphException(400, "BadRequest", "Invalid batch payload format." + (detail == null ? "" : " " + detail));

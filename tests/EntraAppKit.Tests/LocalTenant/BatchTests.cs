@@ -166,5 +166,20 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 "Invalid batch payload format. The dependsOn graph has a cycle.");
             Error(await Door.GetAsync("/$batch"), 405, "Request_BadRequest", "The HTTP method is not supported for this resource.");
         }
+
+        [Theory]
+        [InlineData("/v1.0/organization")]
+        [InlineData("v1.0/organization")]
+        [InlineData("/beta/organization")]
+        [InlineData("/V1.0/domains?$top=1")]
+        public async Task An_item_url_that_names_a_version_again_is_a_malformed_batch(string url)
+        {
+            // github.com/microsoftgraph/msgraph-sdk-javascript/issues/1451 and microsoft-graph-docs-contrib/issues/8576: Graph
+            // answers "GraphError: Invalid batch payload format." to the "/v1.0/…" item urls the JavaScript SDK 3.0.7 sends for a
+            // full URL; an item url is relative to the batch's own version.
+            Error(await Door.PostAsync("/$batch", Batch(Item("1", "GET", url))), 400, "BadRequest", "Invalid batch payload format.");
+            var answer = Ok(await Door.PostAsync("/$batch", Batch(Item("1", "GET", "/v1.0organization"))));
+            Assert.Equal(400, (int)answer["responses"]![0]!["status"]!); // not a version segment: the item's own 400
+        }
     }
 }
