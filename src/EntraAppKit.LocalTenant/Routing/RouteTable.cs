@@ -31,7 +31,7 @@ namespace EntraAppKit.LocalTenant.Routing
 
         public RouteTable(ApplicationsHandler applications, PasswordCredentialsHandler passwords, ServicePrincipalsHandler servicePrincipals,
             AppRoleAssignmentsHandler assignments, OAuth2PermissionGrantsHandler grants, OrganizationHandler organization, DomainsHandler domains,
-            BatchHandler batch, DiscoveryEndpoint discovery, TokenEndpoint token, DeviceCodeEndpoint deviceCode, ManagedIdentityEndpoint managedIdentity)
+            UsersHandler users, BatchHandler batch, DiscoveryEndpoint discovery, TokenEndpoint token, DeviceCodeEndpoint deviceCode, ManagedIdentityEndpoint managedIdentity)
         {
             var readApplications = PermissionRequirement.Any(ReadApplications);
             var writeApplications = PermissionRequirement.Any(WriteApplications);
@@ -40,6 +40,7 @@ namespace EntraAppKit.LocalTenant.Routing
             var writeGrants = PermissionRequirement.Any(WriteGrants);
             var readOrganization = PermissionRequirement.Any(ReadOrganization).OrDelegated(UserRead);
             var readDomains = PermissionRequirement.Any(ReadDomains);
+            var readMe = PermissionRequirement.DelegatedOnly(MeNeedsDelegated, ReadMe);
 
             EntitySets = new[]
             {
@@ -49,6 +50,7 @@ namespace EntraAppKit.LocalTenant.Routing
                 new EntitySet("oauth2PermissionGrants", readGrants, grants.Resolve, writeGate: writeGrants),
                 new EntitySet("organization", readOrganization, organization.Resolve, methods: Get),
                 new EntitySet("domains", readDomains, domains.Resolve, methods: Get),
+                new EntitySet("me", readMe, users.Resolve, methods: Get),
             };
 
             var routes = new List<Route>
@@ -96,6 +98,9 @@ namespace EntraAppKit.LocalTenant.Routing
                 new Route(Get, "organization/{key}", readOrganization, Sync(organization.Get)),
                 new Route(Get, "domains", readDomains, Sync(domains.List)),
                 new Route(Get, "domains/{key}", readDomains, Sync(domains.Get)),
+
+                // learn.microsoft.com/graph/api/user-get (GET /me)
+                new Route(Get, "me", readMe, Sync(users.Me)),
             });
             GraphRoutes = routes;
             _sets = EntitySets.ToDictionary(s => s.Name, StringComparer.Ordinal);
