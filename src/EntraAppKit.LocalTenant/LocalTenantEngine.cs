@@ -84,6 +84,7 @@ namespace EntraAppKit.LocalTenant
                 new OrganizationHandler(store, schema, authorizer),
                 new DomainsHandler(store, schema),
                 new UsersHandler(store),
+                new OwnersHandler(store, authorizer),
                 new BatchHandler(HandleAsync, Reject),
                 new DiscoveryEndpoint(store, tenants),
                 new TokenEndpoint(store, _clock, tenants, _issuer, responses, _secrets, consent, deviceCode),

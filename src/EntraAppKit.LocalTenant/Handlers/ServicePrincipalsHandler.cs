@@ -134,6 +134,9 @@ namespace EntraAppKit.LocalTenant.Handlers
             _merge.Apply(json, bodyWithoutAppId, SpType, ServicePrincipalDefaults.Materialized, SpResource);
             var sp = new ServicePrincipalEntity(json);
             _store.AddServicePrincipal(sp, _clock.VisibleAt);
+            // A signed-in user who creates a service principal becomes its owner, as with an application
+            // (learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals, learn.microsoft.com/graph/api/serviceprincipal-list-owners).
+            if (!caller.IsAppOnly) _store.AddOwner(sp.Id, caller.ObjectId);
             return sp;
         }
 

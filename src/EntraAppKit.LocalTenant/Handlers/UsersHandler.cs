@@ -32,23 +32,26 @@ namespace EntraAppKit.LocalTenant.Handlers
         /// <summary>/me has no key: a segment after it is not one of its routes.</summary>
         public object Resolve(string keyName, string keyValue) => throw GraphException.NoRoute(keyValue);
 
+        /// <summary>The administrator with the properties GET /me returns by default.</summary>
+        internal static JsonObject Administrator(ITenantStore store, string id) => new JsonObject
+        {
+            ["businessPhones"] = new JsonArray(),
+            ["displayName"] = BuiltInAdministrator.DisplayName,
+            ["givenName"] = null,
+            ["jobTitle"] = null,
+            // A cloud-only administrator has no mailbox, and Entra sets mail only for one.
+            ["mail"] = null,
+            ["mobilePhone"] = null,
+            ["officeLocation"] = null,
+            ["preferredLanguage"] = null,
+            ["surname"] = null,
+            ["userPrincipalName"] = BuiltInAdministrator.UserPrincipalName(store.InitialDomain),
+            ["id"] = id,
+        };
+
         public GraphResponse Me(RouteContext c)
         {
-            var user = new JsonObject
-            {
-                ["businessPhones"] = new JsonArray(),
-                ["displayName"] = BuiltInAdministrator.DisplayName,
-                ["givenName"] = null,
-                ["jobTitle"] = null,
-                // A cloud-only administrator has no mailbox, and Entra sets mail only for one.
-                ["mail"] = null,
-                ["mobilePhone"] = null,
-                ["officeLocation"] = null,
-                ["preferredLanguage"] = null,
-                ["surname"] = null,
-                ["userPrincipalName"] = BuiltInAdministrator.UserPrincipalName(_store.InitialDomain),
-                ["id"] = c.Caller.ObjectId,
-            };
+            var user = Administrator(_store, c.Caller.ObjectId);
             var select = Http.QueryString.Parse(c.Request.Uri.Query).Where(kv => kv.Key == "$select").Select(kv => kv.Value).LastOrDefault();
             var result = new JsonObject { ["@odata.context"] = c.ServiceRoot + "/$metadata#users/$entity" };
             if (select == null)

@@ -77,7 +77,9 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 _ => throw new InvalidOperationException($"No test objects for {route.EntitySet}."),
             };
             string url = "/" + route.EntitySet + (route.Key == RouteKey.None ? "" : key);
-            foreach (var segment in route.Below) url += "/" + (segment == "{id}" ? o.AssignmentId : segment);
+            // The owners' {id} is the administrator, who owns what it creates (FreshAsync runs as it).
+            string member = route.Below.FirstOrDefault() == "owners" ? Tenant.AdministratorId : o.AssignmentId;
+            foreach (var segment in route.Below) url += "/" + (segment == "{id}" ? member : segment);
             return url;
         }
 
