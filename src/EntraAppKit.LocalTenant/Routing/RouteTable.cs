@@ -69,6 +69,8 @@ namespace EntraAppKit.LocalTenant.Routing
             routes.AddRange(Action("applications/{key}/removePassword", writeApplications, passwords.Remove));
             routes.AddRange(Owners("applications", readApplications, writeOwners, owners));
             routes.AddRange(Owners("servicePrincipals", readApplications, writeOwners, owners));
+            routes.AddRange(Action("servicePrincipals/{key}/addPassword", writeApplications, passwords.Add));
+            routes.AddRange(Action("servicePrincipals/{key}/removePassword", writeApplications, passwords.Remove));
             routes.AddRange(new[]
             {
                 // learn.microsoft.com/graph/api/resources/serviceprincipal

@@ -226,6 +226,7 @@ namespace EntraAppKit.LocalTenant.Store
             string id = servicePrincipal.Id;
             _servicePrincipals.Remove(id);
             _owners.Remove(id);
+            foreach (var keyId in _secrets.Where(kv => kv.Value.ApplicationId == id).Select(kv => kv.Key).ToList()) _secrets.Remove(keyId);
             // An owner that is gone owns nothing (Graph drops a deleted object from every owners list).
             foreach (var owners in _owners.Values) owners.RemoveAll(o => Entity.SameKey(o, id));
             _grants.RemoveWhere(g => Entity.SameKey(g.ClientId, id) || Entity.SameKey(g.ResourceId, id));
