@@ -78,11 +78,11 @@ namespace EntraAppKit.LocalTenant.Handlers
             {
                 ["customKeyIdentifier"] = null,
                 ["displayName"] = requested["displayName"]?.DeepClone(),
-                ["endDateTime"] = GraphTimestamp.Precise(end),
+                ["endDateTime"] = GraphTimestamp.Trimmed(end),
                 ["hint"] = secret.Substring(0, 3),
                 ["keyId"] = keyId,
                 ["secretText"] = null,
-                ["startDateTime"] = GraphTimestamp.Precise(start),
+                ["startDateTime"] = GraphTimestamp.Trimmed(start),
             };
             target.Credentials.Add(stored);
             _store.AddSecret(keyId, StoredSecret.Create(target.Id, secret));
