@@ -83,6 +83,8 @@ namespace EntraAppKit.LocalTenant
                 new OAuth2PermissionGrantsHandler(store, _clock, schema, _settings, _persistence),
                 new OrganizationHandler(store, schema, authorizer),
                 new DomainsHandler(store, schema),
+                new UsersHandler(store),
+                new OwnersHandler(store, authorizer),
                 new BatchHandler(HandleAsync, Reject),
                 new DiscoveryEndpoint(store, tenants),
                 new TokenEndpoint(store, _clock, tenants, _issuer, responses, _secrets, consent, deviceCode),

@@ -21,11 +21,13 @@ namespace EntraAppKit.LocalTenant.Authorization
             new GraphException(403, "Authorization_RequestDenied", message);
 
         public static bool Satisfies(Caller caller, PermissionRequirement requirement) =>
-            requirement.IsEachBatchItem || caller.HasAny(requirement.AnyOf) ||
-            (!caller.IsAppOnly && requirement.DelegatedAnyOf.Any(caller.Has));
+            !(requirement.AppOnlyRefusal != null && caller.IsAppOnly) &&
+            (requirement.IsEachBatchItem || caller.HasAny(requirement.AnyOf) || (!caller.IsAppOnly && requirement.DelegatedAnyOf.Any(caller.Has)));
 
         public void Demand(Caller caller, PermissionRequirement requirement)
         {
+            // Graph answers an app-only token on /me with this 400 before it looks at the token's roles.
+            if (requirement.AppOnlyRefusal != null && caller.IsAppOnly) throw new GraphException(400, "BadRequest", requirement.AppOnlyRefusal);
             if (!Satisfies(caller, requirement)) throw Denied();
         }
 

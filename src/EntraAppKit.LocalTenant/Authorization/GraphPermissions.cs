@@ -13,6 +13,8 @@ namespace EntraAppKit.LocalTenant.Authorization
 
         public const string UserRead = "User.Read";
 
+        public const string DirectoryReadWriteAll = "Directory.ReadWrite.All";
+
         /// <summary>
         /// GET /applications, /servicePrincipals and their items (learn.microsoft.com/graph/api/application-list,
         /// /graph/api/serviceprincipal-list); every write permission also reads.
@@ -47,5 +49,22 @@ namespace EntraAppKit.LocalTenant.Authorization
 
         /// <summary>GET /domains (learn.microsoft.com/graph/api/domain-list).</summary>
         public static readonly string[] ReadDomains = { "Domain.Read.All", "Domain.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All" };
+    
+        /// <summary>
+        /// GET /me (learn.microsoft.com/graph/api/user-get): delegated only, User.Read least privileged; "Application: Not
+        /// supported" for /me, which Graph answers with a 400 whatever the app's roles.
+        /// </summary>
+        public static readonly string[] ReadMe =
+            { UserRead, "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All" };
+
+        /// <summary>Graph's 400 to an app-only token on /me (its BadRequest as clients report it, e.g. microsoftgraph/msgraph-sdk-php#1163).</summary>
+        public const string MeNeedsDelegated = "/me request is only valid with delegated authentication flow.";
+    
+        /// <summary>
+        /// POST …/owners/$ref and DELETE …/owners/{id}/$ref (learn.microsoft.com/graph/api/application-post-owners,
+        /// /graph/api/application-delete-owners, /graph/api/serviceprincipal-post-owners): Application.ReadWrite.OwnedBy (on what
+        /// the caller owns), Application.ReadWrite.All, Directory.ReadWrite.All. Listing owners is <see cref="ReadApplications"/>.
+        /// </summary>
+        public static readonly string[] WriteOwners = { ApplicationReadWriteOwnedBy, ApplicationReadWriteAll, DirectoryReadWriteAll };
     }
 }

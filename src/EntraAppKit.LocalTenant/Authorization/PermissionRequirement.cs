@@ -10,9 +10,24 @@ namespace EntraAppKit.LocalTenant.Authorization
     /// </summary>
     internal sealed class PermissionRequirement
     {
-        private PermissionRequirement(IReadOnlyList<string> anyOf, IReadOnlyList<string> delegatedAnyOf, bool afterPayload, bool eachBatchItem)
+        private PermissionRequirement(IReadOnlyList<string> anyOf, IReadOnlyList<string> delegatedAnyOf, bool afterPayload, bool eachBatchItem,
+            string? appOnlyRefusal = null)
         {
             AnyOf = anyOf; DelegatedAnyOf = delegatedAnyOf; ChecksPayloadFirst = afterPayload; IsEachBatchItem = eachBatchItem;
+            AppOnlyRefusal = appOnlyRefusal;
+        }
+
+        /// <summary>
+        /// For a route only a signed-in user may call (/me): the message of Graph's 400 to any app-only token, whatever its
+        /// roles. Null for every other route.
+        /// </summary>
+        public string? AppOnlyRefusal { get; }
+
+        /// <summary>A requirement met only by a delegated token holding one of <paramref name="permissions"/>; app-only tokens get a 400 with <paramref name="appOnlyRefusal"/>.</summary>
+        public static PermissionRequirement DelegatedOnly(string appOnlyRefusal, params string[] permissions)
+        {
+            if (permissions.Length == 0) throw new ArgumentException("A requirement names at least one permission.", nameof(permissions));
+            return new PermissionRequirement(permissions, Array.Empty<string>(), false, false, appOnlyRefusal);
         }
 
         public IReadOnlyList<string> AnyOf { get; }
@@ -44,6 +59,6 @@ namespace EntraAppKit.LocalTenant.Authorization
         public PermissionRequirement AfterPayload() => new PermissionRequirement(AnyOf, DelegatedAnyOf, true, false);
 
         public override string ToString() =>
-            IsEachBatchItem ? "(each batch item)" : string.Join(" | ", AnyOf) + (DelegatedAnyOf.Count > 0 ? " | delegated " + string.Join(" | ", DelegatedAnyOf) : "");
+            IsEachBatchItem ? "(each batch item)" : (AppOnlyRefusal != null ? "delegated " : "") + string.Join(" | ", AnyOf) + (DelegatedAnyOf.Count > 0 ? " | delegated " + string.Join(" | ", DelegatedAnyOf) : "");
     }
 }

@@ -13,13 +13,16 @@ using static EntraAppKit.LocalTenant.Http.GraphResponses;
 namespace EntraAppKit.LocalTenant.Handlers
 {
     /// <summary>
-    /// An application's client secrets: POST /applications/{key}/addPassword, where the secretText is shown once
-    /// (learn.microsoft.com/graph/api/application-addpassword), and removePassword
-    /// (learn.microsoft.com/graph/api/application-removepassword). The store keeps only a salted hash.
+    /// Client secrets of an application or a service principal: POST /applications/{key}/addPassword, where the secretText is
+    /// shown once (learn.microsoft.com/graph/api/application-addpassword), and removePassword
+    /// (learn.microsoft.com/graph/api/application-removepassword); the same actions on /servicePrincipals/{key}
+    /// (learn.microsoft.com/graph/api/serviceprincipal-addpassword, /graph/api/serviceprincipal-removepassword). The store keeps
+    /// only a salted hash.
     /// </summary>
     internal sealed class PasswordCredentialsHandler
     {
         private const string AppResource = "Application";
+        private const string SpResource = "ServicePrincipal";
 
         private readonly ITenantStore _store;
         private readonly TenantClock _clock;
@@ -31,28 +34,42 @@ namespace EntraAppKit.LocalTenant.Handlers
             _store = store; _clock = clock; _schema = schema; _authorizer = authorizer;
         }
 
-        public GraphResponse Add(RouteContext c)
+        /// <summary>The object whose secrets a request changes, once the caller may change it.</summary>
+        private (string Id, JsonArray Credentials, string Resource, bool Personal) Target(RouteContext c)
         {
+            if (c.Item is ServicePrincipalEntity sp)
+            {
+                _authorizer.DemandServicePrincipalWrite(c.Caller, sp);
+                // Schema defaults give every service principal the list; one saved before that has none until its first secret.
+                if (!(sp.Json["passwordCredentials"] is JsonArray list)) sp.Json["passwordCredentials"] = list = new JsonArray();
+                return (sp.Id, list, SpResource, false);
+            }
             var app = c.ItemAs<ApplicationEntity>();
             _authorizer.DemandApplicationWrite(c.Caller, app);
+            // Personal-account audiences allow two secrets (learn.microsoft.com/entra/identity-platform/supported-accounts-validation).
+            return (app.Id, app.PasswordCredentials, AppResource, ApplicationValidator.IsPersonalAudience(app.SignInAudience));
+        }
+
+        public GraphResponse Add(RouteContext c)
+        {
+            var target = Target(c);
+            string resource = target.Resource;
             var body = c.Body;
             foreach (var kv in body)
                 if (kv.Key != "passwordCredential") throw GraphException.UnknownProperty(kv.Key);
             // The action's one parameter is a passwordCredential object (learn.microsoft.com/graph/api/application-addpassword); null or absent takes the defaults.
             var parameter = body["passwordCredential"];
-            if (parameter != null && !(parameter is JsonObject)) throw GraphException.InvalidValue("passwordCredential", AppResource);
+            if (parameter != null && !(parameter is JsonObject)) throw GraphException.InvalidValue("passwordCredential", resource);
             var requested = parameter as JsonObject ?? new JsonObject();
-            _schema.Validate("passwordCredential", requested, AppResource);
+            _schema.Validate("passwordCredential", requested, resource);
             GraphPayload.RejectReadOnly(requested, "secretText", "hint", "keyId");
             var start = requested["startDateTime"] != null ? ParseTime(requested["startDateTime"]!) : _clock.Now;
             // The default end is two years after the start; a start too late for that (9999-12-31) has no valid credential.
             if (requested["endDateTime"] == null && start > DateTimeOffset.MaxValue.AddYears(-2)) throw GraphException.InvalidValue("startDateTime", "PasswordCredential");
             var end = requested["endDateTime"] != null ? ParseTime(requested["endDateTime"]!) : start.AddYears(2);
             if (end <= start) throw GraphException.InvalidValue("endDateTime", "PasswordCredential");
-            // Personal-account audiences allow two secrets (learn.microsoft.com/entra/identity-platform/supported-accounts-validation).
-            bool personal = ApplicationValidator.IsPersonalAudience(app.SignInAudience);
-            int existing = app.PasswordCredentials.Count;
-            if (personal && existing >= 2)
+            int existing = target.Credentials.Count;
+            if (target.Personal && existing >= 2)
                 throw GraphException.BadRequest($"Not allowed to add {existing + 1} passwords. You can only add a maximum of 2 passwords.");
 
             string secret = NewSecretText();
@@ -61,14 +78,14 @@ namespace EntraAppKit.LocalTenant.Handlers
             {
                 ["customKeyIdentifier"] = null,
                 ["displayName"] = requested["displayName"]?.DeepClone(),
-                ["endDateTime"] = GraphTimestamp.Precise(end),
+                ["endDateTime"] = GraphTimestamp.Trimmed(end),
                 ["hint"] = secret.Substring(0, 3),
                 ["keyId"] = keyId,
                 ["secretText"] = null,
-                ["startDateTime"] = GraphTimestamp.Precise(start),
+                ["startDateTime"] = GraphTimestamp.Trimmed(start),
             };
-            app.PasswordCredentials.Add(stored);
-            _store.AddSecret(keyId, StoredSecret.Create(app.Id, secret));
+            target.Credentials.Add(stored);
+            _store.AddSecret(keyId, StoredSecret.Create(target.Id, secret));
             var response = new JsonObject { ["@odata.context"] = c.ServiceRoot + "/$metadata#microsoft.graph.passwordCredential" };
             foreach (var kv in stored) response[kv.Key] = kv.Value?.DeepClone();
             response["secretText"] = secret; // returned once, here only
@@ -77,15 +94,14 @@ namespace EntraAppKit.LocalTenant.Handlers
 
         public GraphResponse Remove(RouteContext c)
         {
-            var app = c.ItemAs<ApplicationEntity>();
-            _authorizer.DemandApplicationWrite(c.Caller, app);
+            var target = Target(c);
             var body = c.Body;
             // The action's one parameter, keyId, is an Edm.Guid (learn.microsoft.com/graph/api/application-removepassword): a string, never a number.
             foreach (var kv in body)
                 if (kv.Key != "keyId" && !kv.Key.Contains("@odata.")) throw GraphException.UnknownProperty(kv.Key);
             if (!(body["keyId"] is JsonValue value && value.TryGetValue<string>(out var text) && Guid.TryParse(text, out var keyId)))
-                throw GraphException.InvalidValue("keyId", AppResource);
-            var creds = app.PasswordCredentials;
+                throw GraphException.InvalidValue("keyId", target.Resource);
+            var creds = target.Credentials;
             var cred = creds.FirstOrDefault(k => Guid.TryParse((string?)k!["keyId"], out var id) && id == keyId)
                 ?? throw GraphException.BadRequest($"No password credential found with keyId '{keyId}'.");
             creds.Remove(cred);

@@ -119,7 +119,12 @@ namespace EntraAppKit.LocalTenant.Handlers
             bodyWithoutAppId.Remove("appId");
             GraphPayload.RejectReadOnly(bodyWithoutAppId, ReadOnly);
             if (_store.FindServicePrincipalByAppId(appId) != null)
-                throw new GraphException(409, "Request_MultipleObjectsWithSameKeyValue", "Another object with the same value for property servicePrincipalNames already exists.");
+            {
+                // Graph's 409 as New-MgServicePrincipal shows it (learn.microsoft.com, Windows Autopilot device preparation: the Intune
+                // Provisioning Client service principal "already exists"), with the ObjectConflict detail clients receive beside it.
+                string message = $"The service principal cannot be created, updated, or restored because the service principal name {appId} is already in use.";
+                throw new GraphException(409, "Request_MultipleObjectsWithSameKeyValue", message, new[] { ("ObjectConflict", message, "None") });
+            }
             var app = _store.FindApplicationByAppId(appId);
             if (app == null || !_store.IsVisible(app, _clock.Now))
             {
@@ -134,6 +139,9 @@ namespace EntraAppKit.LocalTenant.Handlers
             _merge.Apply(json, bodyWithoutAppId, SpType, ServicePrincipalDefaults.Materialized, SpResource);
             var sp = new ServicePrincipalEntity(json);
             _store.AddServicePrincipal(sp, _clock.VisibleAt);
+            // A signed-in user who creates a service principal becomes its owner, as with an application
+            // (learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals, learn.microsoft.com/graph/api/serviceprincipal-list-owners).
+            if (!caller.IsAppOnly) _store.AddOwner(sp.Id, caller.ObjectId);
             return sp;
         }
 

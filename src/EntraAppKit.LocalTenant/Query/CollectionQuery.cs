@@ -35,12 +35,13 @@ namespace EntraAppKit.LocalTenant.Query
             var q = new CollectionQuery(options);
             bool eventual = string.Equals(request.Header("ConsistencyLevel"), "eventual", StringComparison.OrdinalIgnoreCase);
             var filterable = new HashSet<string>(schema.Properties(typeName).Where(p => !p.Collection && !schema.HasType(p.Type)).Select(p => p.Name), StringComparer.Ordinal);
+            var stringCollections = new HashSet<string>(schema.Properties(typeName).Where(p => p.Collection && p.Type == "Edm.String").Select(p => p.Name), StringComparer.Ordinal);
             foreach (var kv in options)
             {
                 switch (kv.Key)
                 {
                     case "$filter":
-                        q.Filter = FilterExpression.Parse(kv.Value, filterable.Contains, resource);
+                        q.Filter = FilterExpression.Parse(kv.Value, filterable.Contains, stringCollections.Contains, resource);
                         break;
                     case "$select":
                         q.Select = ParseSelect(kv.Value, schema, typeName);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using System.Text.Json.Nodes;
 using EntraAppKit.LocalTenant.Http;
@@ -9,16 +10,23 @@ namespace EntraAppKit.LocalTenant.Query
 {
     /// <summary>
     /// The $filter subset directory objects support for our types: <c>eq</c>/<c>ne</c> on primitive properties,
-    /// <c>and</c>/<c>or</c>, parentheses, <c>not</c>, and <c>startswith(prop,'x')</c>.
+    /// <c>and</c>/<c>or</c>, parentheses, <c>not</c>, <c>startswith(prop,'x')</c>, and the lambda <c>any</c> over a string
+    /// collection with <c>eq</c> or <c>startswith</c> on its range variable (<c>servicePrincipalNames/any(c:c eq 'x')</c>,
+    /// learn.microsoft.com/graph/filter-query-parameter, "Filter using lambda operators"). <c>all</c> is refused: no
+    /// application or servicePrincipal property lists it among its $filter operators (learn.microsoft.com/graph/api/resources/application).
     /// </summary>
     internal abstract class FilterExpression
     {
         public abstract bool Evaluate(JsonObject item);
 
         /// <summary>Parses <paramref name="text"/>; <paramref name="isFilterable"/> says whether a property may be filtered on.</summary>
-        public static FilterExpression Parse(string text, Func<string, bool> isFilterable, string resource)
+        public static FilterExpression Parse(string text, Func<string, bool> isFilterable, string resource) =>
+            Parse(text, isFilterable, _ => false, resource);
+
+        /// <summary>As above; <paramref name="isStringCollection"/> says which properties take <c>any</c>.</summary>
+        public static FilterExpression Parse(string text, Func<string, bool> isFilterable, Func<string, bool> isStringCollection, string resource)
         {
-            var p = new Parser(text, isFilterable, resource);
+            var p = new Parser(text, isFilterable, isStringCollection, resource);
             var e = p.ParseOr();
             p.SkipWs();
             if (!p.AtEnd) throw p.Invalid();
@@ -29,11 +37,15 @@ namespace EntraAppKit.LocalTenant.Query
         {
             private readonly string _s;
             private readonly Func<string, bool> _isFilterable;
+            private readonly Func<string, bool> _isStringCollection;
             private readonly string _resource;
             private int _i;
             private int _depth;
 
-            public Parser(string s, Func<string, bool> isFilterable, string resource) { _s = s; _isFilterable = isFilterable; _resource = resource; }
+            public Parser(string s, Func<string, bool> isFilterable, Func<string, bool> isStringCollection, string resource)
+            {
+                _s = s; _isFilterable = isFilterable; _isStringCollection = isStringCollection; _resource = resource;
+            }
 
             public bool AtEnd => _i >= _s.Length;
 
@@ -95,10 +107,56 @@ namespace EntraAppKit.LocalTenant.Query
                     _i++;
                     return new StartsWith(prop, lit as string ?? throw Invalid());
                 }
+                if (!AtEnd && _s[_i] == '/') return Lambda(name);
                 string property = Checked(name);
                 string op = Identifier().ToLowerInvariant();
                 if (op != "eq" && op != "ne") throw GraphException.UnsupportedQuery($"Unsupported query operator '{op}'.");
                 return new Compare(property, Literal(), op == "ne");
+            }
+
+            /// <summary>
+            /// <c>prop/any(v:v eq 'x')</c> or <c>prop/any(v:startswith(v,'x'))</c>. The body is one comparison of the range
+            /// variable, never a nested expression, so it adds no recursion.
+            /// </summary>
+            private FilterExpression Lambda(string name)
+            {
+                _i++; // '/'
+                string op = Identifier();
+                if (!_isStringCollection(name))
+                    throw GraphException.UnsupportedQuery($"Unsupported or invalid query filter clause specified for property '{name}' of resource '{_resource}'.");
+                if (string.Equals(op, "all", StringComparison.OrdinalIgnoreCase))
+                    throw GraphException.UnsupportedQuery("Unsupported Query.");
+                if (!string.Equals(op, "any", StringComparison.OrdinalIgnoreCase)) throw Invalid();
+                Expect('(');
+                string variable = Identifier();
+                Expect(':');
+                string head = Identifier();
+                SkipWs();
+                FilterExpression result;
+                if (string.Equals(head, "startswith", StringComparison.OrdinalIgnoreCase) && !AtEnd && _s[_i] == '(')
+                {
+                    _i++;
+                    if (!string.Equals(Identifier(), variable, StringComparison.Ordinal)) throw Invalid();
+                    Expect(',');
+                    result = new AnyString(name, Literal() as string ?? throw Invalid(), prefix: true);
+                    Expect(')');
+                }
+                else
+                {
+                    if (!string.Equals(head, variable, StringComparison.Ordinal)) throw Invalid();
+                    string cmp = Identifier().ToLowerInvariant();
+                    if (cmp != "eq") throw GraphException.UnsupportedQuery($"Unsupported query operator '{cmp}'.");
+                    result = new AnyString(name, Literal() as string ?? throw Invalid(), prefix: false);
+                }
+                Expect(')');
+                return result;
+            }
+
+            private void Expect(char c)
+            {
+                SkipWs();
+                if (AtEnd || _s[_i] != c) throw Invalid();
+                _i++;
             }
 
             /// <summary>One level of nesting, bounded: a client's parentheses must not decide how deep the tenant's stack goes.</summary>
@@ -150,7 +208,7 @@ namespace EntraAppKit.LocalTenant.Query
                     return sb.ToString();
                 }
                 int start = _i;
-                while (!AtEnd && !char.IsWhiteSpace(_s[_i]) && _s[_i] != ')') _i++;
+                while (!AtEnd && !char.IsWhiteSpace(_s[_i]) && _s[_i] != ')' && _s[_i] != ',') _i++;
                 string token = _s.Substring(start, _i - start);
                 if (token == "null") return null;
                 if (token == "true") return true;
@@ -202,6 +260,18 @@ namespace EntraAppKit.LocalTenant.Query
             public StartsWith(string prop, string prefix) { _prop = prop; _prefix = prefix; }
             public override bool Evaluate(JsonObject item) =>
                 item[_prop] is JsonValue v && v.TryGetValue<string>(out var s) && s.StartsWith(_prefix, StringComparison.OrdinalIgnoreCase);
+        }
+    
+        /// <summary>True when some element of a string collection equals (or starts with) the value, case-insensitively like <see cref="Compare"/>.</summary>
+        private sealed class AnyString : FilterExpression
+        {
+            private readonly string _prop, _value;
+            private readonly bool _prefix;
+            public AnyString(string prop, string value, bool prefix) { _prop = prop; _value = value; _prefix = prefix; }
+
+            public override bool Evaluate(JsonObject item) =>
+                item[_prop] is JsonArray items && items.Any(n => n is JsonValue v && v.TryGetValue<string>(out var s)
+                    && (_prefix ? s.StartsWith(_value, StringComparison.OrdinalIgnoreCase) : string.Equals(s, _value, StringComparison.OrdinalIgnoreCase)));
         }
     }
 }

@@ -31,7 +31,7 @@ namespace EntraAppKit.LocalTenant.Routing
 
         public RouteTable(ApplicationsHandler applications, PasswordCredentialsHandler passwords, ServicePrincipalsHandler servicePrincipals,
             AppRoleAssignmentsHandler assignments, OAuth2PermissionGrantsHandler grants, OrganizationHandler organization, DomainsHandler domains,
-            BatchHandler batch, DiscoveryEndpoint discovery, TokenEndpoint token, DeviceCodeEndpoint deviceCode, ManagedIdentityEndpoint managedIdentity)
+            UsersHandler users, OwnersHandler owners, BatchHandler batch, DiscoveryEndpoint discovery, TokenEndpoint token, DeviceCodeEndpoint deviceCode, ManagedIdentityEndpoint managedIdentity)
         {
             var readApplications = PermissionRequirement.Any(ReadApplications);
             var writeApplications = PermissionRequirement.Any(WriteApplications);
@@ -40,6 +40,8 @@ namespace EntraAppKit.LocalTenant.Routing
             var writeGrants = PermissionRequirement.Any(WriteGrants);
             var readOrganization = PermissionRequirement.Any(ReadOrganization).OrDelegated(UserRead);
             var readDomains = PermissionRequirement.Any(ReadDomains);
+            var writeOwners = PermissionRequirement.Any(WriteOwners);
+            var readMe = PermissionRequirement.DelegatedOnly(MeNeedsDelegated, ReadMe);
 
             EntitySets = new[]
             {
@@ -49,6 +51,7 @@ namespace EntraAppKit.LocalTenant.Routing
                 new EntitySet("oauth2PermissionGrants", readGrants, grants.Resolve, writeGate: writeGrants),
                 new EntitySet("organization", readOrganization, organization.Resolve, methods: Get),
                 new EntitySet("domains", readDomains, domains.Resolve, methods: Get),
+                new EntitySet("me", readMe, users.Resolve, methods: Get),
             };
 
             var routes = new List<Route>
@@ -64,6 +67,10 @@ namespace EntraAppKit.LocalTenant.Routing
             };
             routes.AddRange(Action("applications/{key}/addPassword", writeApplications, passwords.Add));
             routes.AddRange(Action("applications/{key}/removePassword", writeApplications, passwords.Remove));
+            routes.AddRange(Owners("applications", readApplications, writeOwners, owners));
+            routes.AddRange(Owners("servicePrincipals", readApplications, writeOwners, owners));
+            routes.AddRange(Action("servicePrincipals/{key}/addPassword", writeApplications, passwords.Add));
+            routes.AddRange(Action("servicePrincipals/{key}/removePassword", writeApplications, passwords.Remove));
             routes.AddRange(new[]
             {
                 // learn.microsoft.com/graph/api/resources/serviceprincipal
@@ -96,6 +103,9 @@ namespace EntraAppKit.LocalTenant.Routing
                 new Route(Get, "organization/{key}", readOrganization, Sync(organization.Get)),
                 new Route(Get, "domains", readDomains, Sync(domains.List)),
                 new Route(Get, "domains/{key}", readDomains, Sync(domains.Get)),
+
+                // learn.microsoft.com/graph/api/user-get (GET /me)
+                new Route(Get, "me", readMe, Sync(users.Me)),
             });
             GraphRoutes = routes;
             _sets = EntitySets.ToDictionary(s => s.Name, StringComparer.Ordinal);
@@ -141,6 +151,17 @@ namespace EntraAppKit.LocalTenant.Routing
             int slash = pattern.LastIndexOf('/');
             yield return new Route(Post, pattern, requirement, Sync(handler), isAction: true);
             yield return new Route(Post, pattern.Substring(0, slash + 1) + "microsoft.graph." + pattern.Substring(slash + 1), requirement, Sync(handler), isAction: true);
+        }
+
+        /// <summary>
+        /// learn.microsoft.com/graph/api/application-list-owners, application-post-owners, application-delete-owners (and the
+        /// servicePrincipal pages): the owners navigation and its $ref.
+        /// </summary>
+        private static IEnumerable<Route> Owners(string set, PermissionRequirement read, PermissionRequirement write, OwnersHandler owners)
+        {
+            yield return new Route(Get, set + "/{key}/owners", read, Sync(owners.List));
+            yield return new Route(Post, set + "/{key}/owners/$ref", write, Sync(owners.Add));
+            yield return new Route(Delete, set + "/{key}/owners/{id}/$ref", write, Sync(owners.Remove), resolveId: owners.ResolveOwner);
         }
 
         private static Func<RouteContext, CancellationToken, Task<GraphResponse>> Sync(Func<RouteContext, GraphResponse> handler) =>

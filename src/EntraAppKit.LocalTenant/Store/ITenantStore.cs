@@ -82,7 +82,16 @@ namespace EntraAppKit.LocalTenant.Store
 
         void AddOwner(ApplicationEntity application, string principalId);
 
-        /// <summary>Owners by application object id.</summary>
+        /// <summary>The owners (user or service principal ids) of an application or service principal, in the order added.</summary>
+        IReadOnlyList<string> OwnersOf(string objectId);
+
+        /// <summary>Adds an owner to an application or service principal; false when it already is one.</summary>
+        bool AddOwner(string objectId, string principalId);
+
+        /// <summary>Removes an owner; false when it was not one.</summary>
+        bool RemoveOwner(string objectId, string principalId);
+
+        /// <summary>Owners by directory object id (applications and service principals; ids are unique across both).</summary>
         IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> Owners { get; }
 
         // ----- Client secrets: only a salted hash is kept, never the secret text -----

@@ -165,11 +165,21 @@ namespace EntraAppKit.LocalTenant.Store
         public bool IsOwner(ApplicationEntity application, string principalId) =>
             _owners.TryGetValue(application.Id, out var owners) && owners.Contains(principalId, StringComparer.OrdinalIgnoreCase);
 
-        public void AddOwner(ApplicationEntity application, string principalId)
+        public void AddOwner(ApplicationEntity application, string principalId) => AddOwner(application.Id, principalId);
+
+        public IReadOnlyList<string> OwnersOf(string objectId) =>
+            _owners.TryGetValue(objectId, out var owners) ? owners.ToList() : (IReadOnlyList<string>)Array.Empty<string>();
+
+        public bool AddOwner(string objectId, string principalId)
         {
-            if (!_owners.TryGetValue(application.Id, out var owners)) _owners[application.Id] = owners = new List<string>();
-            if (!owners.Contains(principalId, StringComparer.OrdinalIgnoreCase)) owners.Add(principalId);
+            if (!_owners.TryGetValue(objectId, out var owners)) _owners[objectId] = owners = new List<string>();
+            if (owners.Contains(principalId, StringComparer.OrdinalIgnoreCase)) return false;
+            owners.Add(principalId);
+            return true;
         }
+
+        public bool RemoveOwner(string objectId, string principalId) =>
+            _owners.TryGetValue(objectId, out var owners) && owners.RemoveAll(o => Entity.SameKey(o, principalId)) > 0;
 
         /// <summary>Restores an application's owners as saved.</summary>
         internal void LoadOwners(string applicationId, IEnumerable<string> owners) => _owners[applicationId] = owners.ToList();
@@ -215,6 +225,10 @@ namespace EntraAppKit.LocalTenant.Store
         {
             string id = servicePrincipal.Id;
             _servicePrincipals.Remove(id);
+            _owners.Remove(id);
+            foreach (var keyId in _secrets.Where(kv => kv.Value.ApplicationId == id).Select(kv => kv.Key).ToList()) _secrets.Remove(keyId);
+            // An owner that is gone owns nothing (Graph drops a deleted object from every owners list).
+            foreach (var owners in _owners.Values) owners.RemoveAll(o => Entity.SameKey(o, id));
             _grants.RemoveWhere(g => Entity.SameKey(g.ClientId, id) || Entity.SameKey(g.ResourceId, id));
             _assignments.RemoveWhere(a => Entity.SameKey(a.PrincipalId, id) || Entity.SameKey(a.ResourceId, id));
         }

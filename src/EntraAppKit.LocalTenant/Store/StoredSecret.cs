@@ -10,7 +10,7 @@ namespace EntraAppKit.LocalTenant.Store
     {
         public StoredSecret(string applicationId, string salt, string hash) { ApplicationId = applicationId; Salt = salt; Hash = hash; }
 
-        /// <summary>The object id of the application the secret belongs to.</summary>
+        /// <summary>The object id of the application (or service principal) the secret belongs to; the state file keeps the name applicationId.</summary>
         public string ApplicationId { get; }
         public string Salt { get; }
         public string Hash { get; }

@@ -62,6 +62,25 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         [Fact]
+        public async Task AddPassword_echoes_the_times_the_client_sent()
+        {
+            // Graph answers addPassword {"startDateTime":"2021-04-20T00:00:00Z","endDateTime":"2299-12-31T23:59:59Z"} with those
+            // same strings (Microsoft's Japan identity support blog, jpazureid: "出力例" of POST /v1.0/applications/{id}/addPassword),
+            // while a start it picks itself has seven fractional digits ("2026-03-12T23:17:19.5583321Z" beside a sent
+            // "2026-08-05T23:59:59Z" end). learn.microsoft.com/graph/api/application-addpassword.
+            var app = await CreateAppAsync();
+            var cred = await AddPasswordAsync((string)app["id"]!, new { displayName = "key 1", startDateTime = "2021-04-20T00:00:00Z", endDateTime = "2299-12-31T23:59:59Z" });
+            Assert.Equal("2021-04-20T00:00:00Z", (string?)cred["startDateTime"]);
+            Assert.Equal("2299-12-31T23:59:59Z", (string?)cred["endDateTime"]);
+            var stored = Ok(await Door.GetAsync($"/applications/{app["id"]}"))["passwordCredentials"]!.AsArray().Single()!;
+            Assert.Equal("2021-04-20T00:00:00Z", (string?)stored["startDateTime"]);
+            Assert.Equal("2299-12-31T23:59:59Z", (string?)stored["endDateTime"]);
+
+            var fraction = await AddPasswordAsync((string)app["id"]!, new { endDateTime = "2030-01-01T00:00:00.5Z" });
+            Assert.Equal("2030-01-01T00:00:00.5Z", (string?)fraction["endDateTime"]);
+        }
+
+        [Fact]
         public async Task AddPassword_by_appId_honours_the_requested_endDateTime()
         {
             // learn.microsoft.com/graph/api/application-addpassword: POST /applications(appId='{appId}')/addPassword

@@ -102,6 +102,58 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Error(await Door.GetAsync("/applications?$filter=displayName gt 'a'"), 400, "Request_UnsupportedQuery", "Unsupported query operator 'gt'.");
         }
 
+        // learn.microsoft.com/graph/filter-query-parameter, "Filter using lambda operators": any over a string collection with
+        // eq or startswith. Azure CLI sends these: az ad sp show --id <appId or SPN> (servicePrincipalNames/any(c:c eq '…')),
+        // az ad app show --id api://… (identifierUris/any(s:s eq '…')).
+        [Fact]
+        public async Task Filter_any_over_servicePrincipalNames_identifierUris_and_tags()
+        {
+            string tag = Unique("tag");
+            var app = await CreateAppAsync(new JsonObject { ["tags"] = new JsonArray(tag, "other") });
+            string appId = (string)app["appId"]!;
+            string uri = "api://" + appId;
+            NoContent(await Door.PatchAsync($"/applications/{app["id"]}", new JsonObject { ["identifierUris"] = new JsonArray(uri) }));
+            var sp = await CreateSpAsync(appId);
+            await CreateAppAsync(new JsonObject { ["tags"] = new JsonArray(tag + "-longer") });
+
+            string Only(JsonObject list) => (string)Assert.Single(Items(list))["id"]!;
+            Assert.Equal((string?)sp["id"], Only(Ok(await Door.GetAsync($"/servicePrincipals?$filter=servicePrincipalNames/any(c:c eq '{appId}')"))));
+            Assert.Equal((string?)sp["id"], Only(Ok(await Door.GetAsync($"/servicePrincipals?$filter=servicePrincipalNames/any(c:c eq '{uri.ToUpperInvariant()}')"))));
+            Assert.Equal((string?)app["id"], Only(Ok(await Door.GetAsync($"/applications?$filter=identifierUris/any(x:x eq '{uri}')"))));
+            Assert.Equal((string?)app["id"], Only(Ok(await Door.GetAsync($"/applications?$filter=tags/any(t: t eq '{tag}')"))));
+            Assert.Equal(2, Items(Ok(await Door.GetAsync($"/applications?$filter=tags/any(t:startswith(t, '{tag}'))"))).Count);
+            Assert.Equal((string?)sp["id"], Only(Ok(await Door.GetAsync($"/servicePrincipals?$filter=servicePrincipalNames/any(c:startswith(c,'api://{appId}')) and appId eq '{appId}'"))));
+            Assert.Empty(Items(Ok(await Door.GetAsync($"/applications?$filter=identifierUris/any(x:x eq 'api://{Guid.NewGuid()}')"))));
+        }
+
+        [Fact]
+        public async Task Filter_lambda_forms_Graph_does_not_take_are_refused()
+        {
+            // No application or servicePrincipal property lists "all" among its $filter operators (learn.microsoft.com/graph/api/resources/application,
+            // learn.microsoft.com/graph/api/resources/serviceprincipal), nor a lambda over a non-collection or a complex collection.
+            Error(await Door.GetAsync("/applications?$filter=tags/all(t:t eq 'x')"), 400, "Request_UnsupportedQuery", "Unsupported Query.");
+            Error(await Door.GetAsync("/applications?$filter=displayName/any(t:t eq 'x')"), 400, "Request_UnsupportedQuery",
+                "Unsupported or invalid query filter clause specified for property 'displayName' of resource 'Application'.");
+            Error(await Door.GetAsync("/applications?$filter=appRoles/any(t:t eq 'x')"), 400, "Request_UnsupportedQuery",
+                "Unsupported or invalid query filter clause specified for property 'appRoles' of resource 'Application'.");
+            Error(await Door.GetAsync("/servicePrincipals?$filter=tags/any(t:t gt 'x')"), 400, "Request_UnsupportedQuery", "Unsupported query operator 'gt'.");
+            // Syntax: the body must use its own range variable, and the lambda must close.
+            Error(await Door.GetAsync("/applications?$filter=tags/any(t:u eq 'x')"), 400, "BadRequest");
+            Error(await Door.GetAsync("/applications?$filter=tags/any(t:t eq 'x'"), 400, "BadRequest");
+            Error(await Door.GetAsync("/applications?$filter=tags/some(t:t eq 'x')"), 400, "BadRequest");
+        }
+
+        [Fact]
+        public async Task Filter_lambda_inside_deep_parentheses_keeps_the_depth_limit()
+        {
+            string lambda = "tags/any(t:t eq 'x')";
+            string ok = new string('(', 10) + lambda + new string(')', 10);
+            Ok(await Door.GetAsync("/applications?$filter=" + Uri.EscapeDataString(ok)));
+            int n = EntraAppKit.LocalTenant.Http.RequestLimits.MaxFilterDepth + 1;
+            string deep = new string('(', n) + lambda + new string(')', n);
+            Error(await Door.GetAsync("/applications?$filter=" + Uri.EscapeDataString(deep)), 400, "BadRequest");
+        }
+
         // ----- $select -----
 
         [Fact]

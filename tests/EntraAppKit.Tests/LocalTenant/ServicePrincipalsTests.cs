@@ -70,10 +70,18 @@ namespace EntraAppKit.Tests.LocalTenantTests
         [Fact]
         public async Task A_second_service_principal_for_the_same_app_is_409()
         {
+            // Graph's text, as New-MgServicePrincipal reports it for a service principal that already exists: "Status: 409 (Conflict)
+            // ErrorCode: Request_MultipleObjectsWithSameKeyValue" (learn.microsoft.com, Windows Autopilot device preparation,
+            // Intune Provisioning Client); the ObjectConflict detail as Graph returns it beside the message.
             var (app, _) = await CreateAppWithSpAsync();
-            Error(await Door.PostAsync("/servicePrincipals", new { appId = (string)app["appId"]! }), 409, "Request_MultipleObjectsWithSameKeyValue",
-                "Another object with the same value for property servicePrincipalNames already exists.");
-            Error(await Door.PostAsync("/servicePrincipals", new { appId = FrontDoor.MicrosoftGraphAppId }), 409, "Request_MultipleObjectsWithSameKeyValue");
+            string appId = (string)app["appId"]!;
+            string message = $"The service principal cannot be created, updated, or restored because the service principal name {appId} is already in use.";
+            var error = Error(await Door.PostAsync("/servicePrincipals", new { appId }), 409, "Request_MultipleObjectsWithSameKeyValue", message);
+            var detail = Assert.Single(error["details"]!.AsArray())!;
+            Assert.Equal("ObjectConflict", (string?)detail["code"]);
+            Assert.Equal(message, (string?)detail["message"]);
+            Error(await Door.PostAsync("/servicePrincipals", new { appId = FrontDoor.MicrosoftGraphAppId }), 409, "Request_MultipleObjectsWithSameKeyValue",
+                $"The service principal cannot be created, updated, or restored because the service principal name {FrontDoor.MicrosoftGraphAppId} is already in use.");
         }
 
         [Fact]
