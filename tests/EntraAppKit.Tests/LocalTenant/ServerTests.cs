@@ -74,6 +74,26 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         [Fact]
+        public void Https_options_are_read()
+        {
+            // Issue 11, point 1: --https keeps its files beside --path, or in --tls-dir.
+            var beside = ServerOptions.Parse(new[] { "--https", "--path", "/tmp/t.json", "--trust-proxy" });
+            Assert.True(beside.Https);
+            Assert.True(beside.TrustProxy);
+            Assert.Null(beside.TlsFolder);
+            var folder = ServerOptions.Parse(new[] { "--https", "--tls-dir", "/tmp/tls" });
+            Assert.Equal("/tmp/tls", folder.TlsFolder);
+            Assert.False(folder.TrustProxy);
+        }
+
+        [Theory]
+        [InlineData("--https", "--https needs --path FILE or --tls-dir DIR: the CA clients trust is kept there, and reused on restart.")]
+        [InlineData("--tls-dir /tmp/x", "--tls-dir is where --https keeps its certificates; it needs --https.")]
+        [InlineData("--https --tls-dir /tmp/x --path /tmp/t.json", "--tls-dir and --path: with --path the certificates are kept beside the state file.")]
+        public void Https_options_that_do_not_fit_are_an_ArgumentException(string args, string message) =>
+            Assert.Equal(message, Assert.Throws<ArgumentException>(() => ServerOptions.Parse(args.Split(' '))).Message);
+
+        [Fact]
         public void An_empty_name_is_an_ArgumentException() =>
             Assert.Throws<ArgumentException>(() => ServerOptions.Parse(new[] { "--name", "" }));
     }
