@@ -115,6 +115,8 @@ namespace EntraAppKit.LocalTenant.Routing
                 new IdentityRoute("{tenant}/oauth2/v2.0/token", false, token.Token),
                 new IdentityRoute("{tenant}/oauth2/token", true, token.Token),
                 new IdentityRoute("{tenant}/oauth2/v2.0/devicecode", false, deviceCode.Issue),
+                // MSAL's AAD instance discovery (learn.microsoft.com/entra/msal/dotnet/advanced/instance-discovery).
+                new IdentityRoute("{tenant}/discovery/instance", false, new InstanceDiscoveryEndpoint().Instance),
             };
         }
 
