@@ -291,10 +291,16 @@ namespace EntraAppKit.LocalTenant
         /// </summary>
         public async Task<GraphResponse> HandleAsync(GraphRequest request, CancellationToken cancellationToken = default)
         {
-            var identityRoute = _identityRouter.Match(request.Uri, out var tenant);
-            if (identityRoute != null) return await _identity.HandleAsync(request, identityRoute, tenant, cancellationToken).ConfigureAwait(false);
-
             var watch = Stopwatch.StartNew();
+            var identityRoute = _identityRouter.Match(request.Uri, out var tenant);
+            if (identityRoute != null)
+            {
+                var answer = await _identity.HandleAsync(request, identityRoute, tenant, cancellationToken).ConfigureAwait(false);
+                RequestLog.Add(new RequestLogEntry(_clock.Now, request.Method, request.Uri.AbsolutePath, answer.Status, watch.Elapsed,
+                    answer.Headers["x-ms-request-id"], inBatch: false, RequestKind.Identity));
+                return answer;
+            }
+
             string requestId = Guid.NewGuid().ToString();
             string relative = GraphRouter.RelativePath(request.Uri);
             if (Faults.Latency > TimeSpan.Zero) await Task.Delay(Faults.Latency, cancellationToken).ConfigureAwait(false);

@@ -130,7 +130,8 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Assert.Equal(200, status);
             var entries = JsonNode.Parse(text)!["value"]!.AsArray().Select(e => e!.AsObject()).ToList();
             Assert.Equal(2, entries.Count); // control calls are not Graph requests and are not logged
-            Assert.Equal(new[] { "durationMs", "inBatch", "method", "path", "requestId", "status" }, entries[0].Select(kv => kv.Key).OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal(new[] { "durationMs", "inBatch", "kind", "method", "path", "requestId", "status" }, entries[0].Select(kv => kv.Key).OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal("graph", (string?)entries[0]["kind"]);
             Assert.Equal("GET", (string?)entries[0]["method"]);
             Assert.Equal("/organization", (string?)entries[0]["path"]);
             Assert.Equal(200, (int)entries[0]["status"]!);
