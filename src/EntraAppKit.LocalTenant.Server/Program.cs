@@ -48,10 +48,14 @@ Graph requests need a bearer token the tenant issued (Graph's 401 without one), 
 Tokens: POST /{tenant}/oauth2/v2.0/token (client credentials, device code, refresh token), v1 /{tenant}/oauth2/token;
 a device code signs the built-in admin in once the admin approves it: POST /_localtenant/devicecode {""user_code"":""…""}
 (with --no-auth, by itself after the polling interval).
-OpenID discovery at /{tenant}/v2.0/.well-known/openid-configuration. Managed identity (App Service protocol):
+OpenID discovery at /{tenant}/v2.0/.well-known/openid-configuration, MSAL's instance discovery at /common/discovery/instance.
+Tokens for Graph (https://graph.microsoft.com or this server's base URL) and, app-only, for Azure Resource Manager
+(https://management.core.windows.net/, https://management.azure.com/), which answers GET /tenants and /subscriptions (none)
+for az login --allow-no-subscriptions. Managed identity (App Service protocol):
 IDENTITY_ENDPOINT=<base URL>/msi/token and IDENTITY_HEADER=<printed at start-up>.
 
-Control endpoints (not Graph): GET/DELETE /_localtenant/requests (the request log), POST /_localtenant/devicecode,
+Control endpoints (not Graph): GET/DELETE /_localtenant/requests (the request log: every request with its kind, graph,
+identity or resourceManager), POST /_localtenant/devicecode,
 POST /_localtenant/faults with
 JSON such as {""throttle"":{""count"":2,""retryAfterSeconds"":1.5}}, {""fail"":{""count"":1,""status"":503}},
 {""crash"":{""count"":1}}, {""replicationLagMs"":2000}, {""latencyMs"":50} or {""clear"":true}. Unless --no-auth, they need
