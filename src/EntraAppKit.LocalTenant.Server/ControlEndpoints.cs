@@ -73,8 +73,10 @@ namespace EntraAppKit.LocalTenant.Server
 
         private static Task RequestsAsync(LocalTenantEngine tenant, HttpContext ctx)
         {
-            var list = new JsonArray(tenant.RequestLog.Entries.Select(e => (JsonNode)new JsonObject
+            // Every request, each with its kind ("graph", "identity", "resourceManager"): a client counting Graph round trips filters on it.
+            var list = new JsonArray(tenant.RequestLog.AllEntries.Select(e => (JsonNode)new JsonObject
             {
+                ["kind"] = JsonNamingPolicy.CamelCase.ConvertName(e.Kind.ToString()),
                 ["method"] = e.Method, ["path"] = e.Path, ["status"] = e.Status,
                 ["durationMs"] = Math.Round(e.Duration.TotalMilliseconds, 3), ["requestId"] = e.RequestId, ["inBatch"] = e.InBatch,
             }).ToArray());

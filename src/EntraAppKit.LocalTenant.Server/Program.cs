@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using EntraAppKit.LocalTenant;
@@ -26,7 +27,7 @@ namespace EntraAppKit.LocalTenant.Server
         public const string Usage = @"entraappkit-localtenant: an offline Microsoft Entra tenant that speaks Microsoft Graph v1.0
 
 Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-id GUID] [--domain DOMAIN]...
-                               [--no-auth] [--print-admin-token]
+                               [--no-auth] [--print-admin-token] [--https [--tls-dir DIR]] [--trust-proxy]
 
   --port N             port on 127.0.0.1 (0, the default, picks a free port; the base URL is printed)
   --path FILE          persist the tenant in FILE (created if missing, owner-only; holds the tenant's signing key;
@@ -36,20 +37,30 @@ Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-
   --domain DOMAIN      an extra verified domain for a new tenant (repeatable)
   --no-auth            Graph requests need no token: every request acts as the built-in admin (for quick experiments)
   --print-admin-token  print a 24-hour token of the built-in admin (Global Administrator) and keep serving
+  --https              serve over TLS: a self-signed CA and a certificate for 127.0.0.1 and localhost it signed are made
+                       once and reused on restart (renewed, with a new CA, once expired); the CA's PEM file is printed, for
+                       REQUESTS_CA_BUNDLE (az, Python) or NODE_EXTRA_CA_CERTS (Node). Kept beside --path FILE as FILE.ca.pem
+                       and FILE.tls.pfx (owner-only), or in --tls-dir DIR. The CA's private key is never saved.
+  --tls-dir DIR        where --https keeps its files when there is no --path
+  --trust-proxy        build absolute URLs on X-Forwarded-Proto and X-Forwarded-Host (only behind a reverse proxy you run)
 
 Graph requests need a bearer token the tenant issued (Graph's 401 without one), unless --no-auth.
 Tokens: POST /{tenant}/oauth2/v2.0/token (client credentials, device code, refresh token), v1 /{tenant}/oauth2/token;
 a device code signs the built-in admin in once the admin approves it: POST /_localtenant/devicecode {""user_code"":""…""}
 (with --no-auth, by itself after the polling interval).
-OpenID discovery at /{tenant}/v2.0/.well-known/openid-configuration. Managed identity (App Service protocol):
+OpenID discovery at /{tenant}/v2.0/.well-known/openid-configuration, MSAL's instance discovery at /common/discovery/instance.
+Tokens for Graph (https://graph.microsoft.com or this server's base URL) and, app-only, for Azure Resource Manager
+(https://management.core.windows.net/, https://management.azure.com/), which answers GET /tenants and /subscriptions (none)
+for az login --allow-no-subscriptions. Managed identity (App Service protocol):
 IDENTITY_ENDPOINT=<base URL>/msi/token and IDENTITY_HEADER=<printed at start-up>.
 
-Control endpoints (not Graph): GET/DELETE /_localtenant/requests (the request log), POST /_localtenant/devicecode,
+Control endpoints (not Graph): GET/DELETE /_localtenant/requests (the request log: every request with its kind, graph,
+identity or resourceManager), POST /_localtenant/devicecode,
 POST /_localtenant/faults with
 JSON such as {""throttle"":{""count"":2,""retryAfterSeconds"":1.5}}, {""fail"":{""count"":1,""status"":503}},
 {""crash"":{""count"":1}}, {""replicationLagMs"":2000}, {""latencyMs"":50} or {""clear"":true}. Unless --no-auth, they need
 the built-in admin's token (Authorization: Bearer <token>, see --print-admin-token); bad input is a 400 JSON error.
-Absolute URLs in answers are built on the listening address, never on the Host header.
+Absolute URLs in answers are built on the listening scheme and address, never on the Host header (unless --trust-proxy).
 Ctrl+C stops the server.";
 
         public static async Task<int> Main(string[] args)
@@ -73,10 +84,28 @@ Ctrl+C stops the server.";
             }
 
             tenant.RequireAuthentication = !options.NoAuth;
-            var app = Build(tenant, options.Port);
+            TlsCertificates? tls = null;
+            if (options.Https)
+            {
+                try
+                {
+                    tls = options.Path != null
+                        ? TlsCertificates.BesideStateFile(options.Path, DateTimeOffset.UtcNow)
+                        : TlsCertificates.InFolder(options.TlsFolder!, DateTimeOffset.UtcNow);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is System.Security.Cryptography.CryptographicException)
+                {
+                    Console.Error.WriteLine($"The TLS certificates could not be made or read: {e.Message}");
+                    return 1;
+                }
+            }
+            var app = Build(tenant, options.Port, tls?.Server, options.TrustProxy);
             await app.StartAsync().ConfigureAwait(false);
             string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             foreach (var line in StartupLines(tenant, address, options)) Console.WriteLine(line);
+            if (tls != null)
+                Console.WriteLine($"TLS CA ({(tls.Reused ? "reused" : "new")}, valid until {tls.Authority.NotAfter.ToUniversalTime():yyyy-MM-dd}): {tls.CaPath} " +
+                    "(trust it: REQUESTS_CA_BUNDLE for az and Python, NODE_EXTRA_CA_CERTS for Node)");
             Console.Out.Flush();
             await app.WaitForShutdownAsync().ConfigureAwait(false);
             Console.WriteLine("Stopped.");
@@ -98,14 +127,21 @@ Ctrl+C stops the server.";
                 yield return $"Admin token ({tenant.AdministratorUserPrincipalName}, Global Administrator, valid 24 hours): {tenant.IssueAdminToken(TimeSpan.FromHours(24))}";
         }
 
-        /// <summary>Builds the web application for <paramref name="tenant"/> (also used by tests). Authentication follows <see cref="LocalTenantEngine.RequireAuthentication"/>.</summary>
-        public static WebApplication Build(LocalTenantEngine tenant, int port)
+        /// <summary>
+        /// Builds the web application for <paramref name="tenant"/> (also used by tests). Authentication follows
+        /// <see cref="LocalTenantEngine.RequireAuthentication"/>. With <paramref name="certificate"/> every request is served over
+        /// TLS with it; with <paramref name="trustProxy"/> absolute URLs follow X-Forwarded-Proto and X-Forwarded-Host.
+        /// </summary>
+        public static WebApplication Build(LocalTenantEngine tenant, int port, X509Certificate2? certificate = null, bool trustProxy = false)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.UseKestrel(k =>
             {
-                k.Listen(System.Net.IPAddress.Loopback, port);
+                k.Listen(System.Net.IPAddress.Loopback, port, listen =>
+                {
+                    if (certificate != null) listen.UseHttps(certificate);
+                });
                 // Kestrel refuses an oversized request line or header block with a bare status and no body. Its bounds sit above
                 // the tenant's own (RequestLimits), so the tenant answers those requests itself, with Graph's error body and a log entry.
                 k.Limits.MaxRequestLineSize = 8 * RequestLimits.MaxUrlLength;
@@ -122,17 +158,17 @@ Ctrl+C stops the server.";
                     var error = e.StatusCode == StatusCodes.Status413PayloadTooLarge
                         ? RequestLimits.BodyTooLarge()
                         : GraphException.BadRequest("The request could not be read.");
-                    await WriteAsync(ctx, tenant.Reject(ToGraphRequest(ctx, Array.Empty<byte>()), error)).ConfigureAwait(false);
+                    await WriteAsync(ctx, tenant.Reject(ToGraphRequest(ctx, Array.Empty<byte>(), trustProxy), error)).ConfigureAwait(false);
                 }
             });
             app.Map("/_localtenant/{**rest}", (HttpContext ctx) => ControlEndpoints.HandleAsync(tenant, ctx));
             // A fallback endpoint, not app.Run: a terminal middleware would answer before the endpoint middleware that runs
             // the /_localtenant routes, leaving them unreachable. "{**path}" has no nonfile constraint, so /domains/x.com is served.
-            app.MapFallback("{**path}", ctx => Serve(tenant, ctx));
+            app.MapFallback("{**path}", ctx => Serve(tenant, ctx, trustProxy));
             return app;
         }
 
-        private static async Task Serve(LocalTenantEngine tenant, HttpContext ctx)
+        private static async Task Serve(LocalTenantEngine tenant, HttpContext ctx, bool trustProxy)
         {
             // One byte past the limit is enough to know the body is too large; the tenant answers 413, nothing more is buffered.
             byte[] body;
@@ -143,30 +179,50 @@ Ctrl+C stops the server.";
             catch (Exception e) when (!(e is BadHttpRequestException) && !ctx.RequestAborted.IsCancellationRequested)
             {
                 // Kestrel reports some malformed framings (a chunk size that overflows) as other exceptions: still the client's body.
-                await WriteAsync(ctx, tenant.Reject(ToGraphRequest(ctx, Array.Empty<byte>()), GraphException.BadRequest("The request could not be read."))).ConfigureAwait(false);
+                await WriteAsync(ctx, tenant.Reject(ToGraphRequest(ctx, Array.Empty<byte>(), trustProxy), GraphException.BadRequest("The request could not be read."))).ConfigureAwait(false);
                 return;
             }
-            await WriteAsync(ctx, await tenant.HandleAsync(ToGraphRequest(ctx, body), ctx.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+            await WriteAsync(ctx, await tenant.HandleAsync(ToGraphRequest(ctx, body, trustProxy), ctx.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
         }
 
         /// <summary>
-        /// The request as the engine sees it. Its absolute URI is built on the address the server listens on, never on the Host
-        /// header: every absolute URL the tenant answers with (@odata.nextLink, @odata.context, discovery) follows it, so a forged
-        /// Host changes none of them, and HTTP/1.0 without a Host is served too. The target is the raw one the client sent, so
-        /// an escaped %2F stays inside its segment as it does in-process.
+        /// The request as the engine sees it. Its absolute URI is built on the address the server listens on and its scheme
+        /// (https under --https), never on the Host header: every absolute URL the tenant answers with (@odata.nextLink,
+        /// @odata.context, discovery) follows it, so a forged Host changes none of them, and HTTP/1.0 without a Host is served
+        /// too. Only with <paramref name="trustProxy"/> do X-Forwarded-Proto and X-Forwarded-Host replace them (<see cref="ForwardedOrigin"/>).
+        /// The target is the raw one the client sent, so an escaped %2F stays inside its segment as it does in-process.
         /// </summary>
-        private static GraphRequest ToGraphRequest(HttpContext ctx, byte[] body)
+        private static GraphRequest ToGraphRequest(HttpContext ctx, byte[] body, bool trustProxy)
         {
             var req = ctx.Request;
             var local = ctx.Connection.LocalIpAddress ?? System.Net.IPAddress.Loopback;
             string host = local.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{local}]" : local.ToString();
-            string origin = $"http://{host}:{ctx.Connection.LocalPort}";
+            string origin = $"{(req.IsHttps ? "https" : "http")}://{host}:{ctx.Connection.LocalPort}";
+            if (trustProxy) origin = ForwardedOrigin(req.Headers["X-Forwarded-Proto"].ToString(), req.Headers["X-Forwarded-Host"].ToString()) ?? origin;
             string raw = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
             string target = raw.StartsWith("/", StringComparison.Ordinal) ? raw : (req.PathBase + req.Path).ToUriComponent() + req.QueryString.ToUriComponent();
             if (!Uri.TryCreate(origin + target, UriKind.Absolute, out var uri))
                 uri = new Uri(origin + (req.PathBase + req.Path).ToUriComponent() + req.QueryString.ToUriComponent());
             var headers = req.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             return new GraphRequest(req.Method, uri, headers, body);
+        }
+
+        /// <summary>
+        /// The origin a reverse proxy reports (X-Forwarded-Proto http or https, X-Forwarded-Host host[:port]; the first value of
+        /// each list, as the proxy nearest the client set it), or null when it reports none or something that is not an origin.
+        /// Without a forwarded scheme the proxy is taken to speak https; without a forwarded host the listening address stands.
+        /// </summary>
+        public static string? ForwardedOrigin(string? proto, string? host)
+        {
+            static string First(string? v) => (v ?? "").Split(',')[0].Trim();
+            string scheme = First(proto).ToLowerInvariant(), authority = First(host);
+            if (authority.Length == 0) return null;
+            if (scheme.Length == 0) scheme = "https";
+            if (scheme != "http" && scheme != "https") return null;
+            // Only a bare authority: a path, query, user info or fragment smuggled into the header is refused.
+            if (authority.IndexOfAny(new[] { '/', '?', '#', '@', '\\', ' ' }) >= 0) return null;
+            if (!Uri.TryCreate($"{scheme}://{authority}", UriKind.Absolute, out var uri) || uri.PathAndQuery != "/") return null;
+            return uri.GetLeftPart(UriPartial.Authority);
         }
 
         private static async Task<byte[]> ReadBodyAsync(Stream stream, int max, System.Threading.CancellationToken cancellationToken)

@@ -19,6 +19,15 @@ namespace EntraAppKit.LocalTenant.Server
         public bool PrintAdminToken { get; private set; }
         public LocalTenantOptions Tenant { get; } = new LocalTenantOptions();
 
+        /// <summary>--https: serve over TLS with a generated CA and server certificate (see <see cref="TlsCertificates"/>).</summary>
+        public bool Https { get; private set; }
+
+        /// <summary>--tls-dir DIR: where --https keeps its CA and certificate when there is no --path (beside the state file otherwise).</summary>
+        public string? TlsFolder { get; private set; }
+
+        /// <summary>--trust-proxy: absolute URLs follow X-Forwarded-Proto and X-Forwarded-Host (a reverse proxy in front sets them).</summary>
+        public bool TrustProxy { get; private set; }
+
         public static ServerOptions Parse(IReadOnlyList<string> args)
         {
             var o = new ServerOptions();
@@ -46,11 +55,18 @@ namespace EntraAppKit.LocalTenant.Server
                     case "--domain": o.Tenant.VerifiedDomains.Add(Next()); break;
                     case "--no-auth": o.NoAuth = true; break;
                     case "--print-admin-token": o.PrintAdminToken = true; break;
+                    case "--https": o.Https = true; break;
+                    case "--tls-dir": o.TlsFolder = Next(); break;
+                    case "--trust-proxy": o.TrustProxy = true; break;
                     case "-h":
                     case "--help": o.Help = true; break;
                     default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
                 }
             }
+            if (o.TlsFolder != null && !o.Https) throw new ArgumentException("--tls-dir is where --https keeps its certificates; it needs --https.");
+            if (o.TlsFolder != null && o.Path != null) throw new ArgumentException("--tls-dir and --path: with --path the certificates are kept beside the state file.");
+            if (o.Https && o.Path == null && o.TlsFolder == null && !o.Help)
+                throw new ArgumentException("--https needs --path FILE or --tls-dir DIR: the CA clients trust is kept there, and reused on restart.");
             return o;
         }
     }

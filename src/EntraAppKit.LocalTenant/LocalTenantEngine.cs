@@ -13,6 +13,7 @@ using EntraAppKit.LocalTenant.Http;
 using EntraAppKit.LocalTenant.Identity;
 using EntraAppKit.LocalTenant.Model;
 using EntraAppKit.LocalTenant.Persistence;
+using EntraAppKit.LocalTenant.ResourceManager;
 using EntraAppKit.LocalTenant.Routing;
 using EntraAppKit.LocalTenant.Store;
 
@@ -89,7 +90,8 @@ namespace EntraAppKit.LocalTenant
                 new DiscoveryEndpoint(store, tenants),
                 new TokenEndpoint(store, _clock, tenants, _issuer, responses, _secrets, consent, deviceCode),
                 deviceCode,
-                new ManagedIdentityEndpoint(store, _clock, _issuer));
+                new ManagedIdentityEndpoint(store, _clock, _issuer),
+                new ResourceManagerEndpoint(store, _clock));
             _router = new GraphRouter(Routes, authorizer);
             _identityRouter = new IdentityRouter(Routes);
             _identity = new IdentityProvider(_lock, _clock);
@@ -293,10 +295,16 @@ namespace EntraAppKit.LocalTenant
         /// </summary>
         public async Task<GraphResponse> HandleAsync(GraphRequest request, CancellationToken cancellationToken = default)
         {
-            var identityRoute = _identityRouter.Match(request.Uri, out var tenant);
-            if (identityRoute != null) return await _identity.HandleAsync(request, identityRoute, tenant, cancellationToken).ConfigureAwait(false);
-
             var watch = Stopwatch.StartNew();
+            var identityRoute = _identityRouter.Match(request.Uri, out var tenant);
+            if (identityRoute != null)
+            {
+                var answer = await _identity.HandleAsync(request, identityRoute, tenant, cancellationToken).ConfigureAwait(false);
+                RequestLog.Add(new RequestLogEntry(_clock.Now, request.Method, request.Uri.AbsolutePath, answer.Status, watch.Elapsed,
+                    answer.Headers["x-ms-request-id"], inBatch: false, identityRoute.Kind));
+                return answer;
+            }
+
             string requestId = Guid.NewGuid().ToString();
             string relative = GraphRouter.RelativePath(request.Uri);
             if (Faults.Latency > TimeSpan.Zero) await Task.Delay(Faults.Latency, cancellationToken).ConfigureAwait(false);

@@ -42,7 +42,7 @@ namespace EntraAppKit.LocalTenant.Authorization
             var key = _store.SigningKey;
             if (jwt.HeaderString("alg") != "RS256" || jwt.HeaderString("kid") != key.KeyId || !key.Verify(jwt.SigningInput, jwt.Signature))
                 throw Unauthenticated("Signature is invalid.");
-            if (ScopeRequest.GraphAudience(jwt.Claim("aud") ?? "") == null) throw Unauthenticated("Access token validation failure. Invalid audience.");
+            if (ScopeRequest.GraphAudience(jwt.Claim("aud") ?? "", request.Uri.GetLeftPart(UriPartial.Authority)) == null) throw Unauthenticated("Access token validation failure. Invalid audience.");
             if (jwt.Claim("iss") != TokenIssuer.StsIssuerOf(_store.TenantId) || jwt.Claim("tid") != _store.TenantId)
                 throw Unauthenticated("Access token validation failure. Invalid issuer.");
             var now = _clock.Now;

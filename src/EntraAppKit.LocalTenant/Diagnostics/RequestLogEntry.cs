@@ -5,15 +5,22 @@ namespace EntraAppKit.LocalTenant.Diagnostics
     /// <summary>One request the tenant answered.</summary>
     public sealed class RequestLogEntry
     {
-        public RequestLogEntry(DateTimeOffset timestamp, string method, string path, int status, TimeSpan duration, string requestId, bool inBatch)
+        public RequestLogEntry(DateTimeOffset timestamp, string method, string path, int status, TimeSpan duration, string requestId, bool inBatch,
+            RequestKind kind = RequestKind.Graph)
         {
-            Timestamp = timestamp; Method = method; Path = path; Status = status; Duration = duration; RequestId = requestId; InBatch = inBatch;
+            Timestamp = timestamp; Method = method; Path = path; Status = status; Duration = duration; RequestId = requestId; InBatch = inBatch; Kind = kind;
         }
+
+        /// <summary>Graph, an identity endpoint or Resource Manager.</summary>
+        public RequestKind Kind { get; }
 
         public DateTimeOffset Timestamp { get; }
         public string Method { get; }
 
-        /// <summary>Path and query relative to the version root, e.g. <c>/applications?$top=5</c>.</summary>
+        /// <summary>
+        /// Graph: path and query relative to the version root, e.g. <c>/applications?$top=5</c>. Other kinds: the absolute path
+        /// without its query (a client may misplace a secret there), e.g. <c>/{tenant}/oauth2/v2.0/token</c>.
+        /// </summary>
         public string Path { get; }
         public int Status { get; }
         public TimeSpan Duration { get; }
@@ -24,6 +31,7 @@ namespace EntraAppKit.LocalTenant.Diagnostics
 
         public bool IsWrite => Method != "GET";
 
-        public override string ToString() => $"{Method} {Path} {Status} {Duration.TotalMilliseconds:0}ms{(InBatch ? " (in batch)" : "")}";
+        public override string ToString() =>
+            $"{(Kind == RequestKind.Graph ? "" : Kind + " ")}{Method} {Path} {Status} {Duration.TotalMilliseconds:0}ms{(InBatch ? " (in batch)" : "")}";
     }
 }

@@ -52,9 +52,10 @@ namespace EntraAppKit.LocalTenant.Identity
             if (tenant != TenantPath.Tenant) throw AadstsException.NoTenant();
             var basic = OAuthForm.BasicCredentials(context.Request);
             string clientId = basic?.Id ?? form.Required("client_id");
+            string origin = context.Request.Uri.GetLeftPart(UriPartial.Authority);
             var scopes = context.IsV1
-                ? ScopeRequest.FromResource(form.Required("resource"), _store.DisplayName)
-                : ScopeRequest.ForClientCredentials(form.Required("scope"), _store.DisplayName);
+                ? ScopeRequest.FromResource(form.Required("resource"), _store.DisplayName, origin)
+                : ScopeRequest.ForClientCredentials(form.Required("scope"), _store.DisplayName, origin);
             var app = _store.FindVisibleApplicationByAppId(clientId, _clock.Now) ?? throw AadstsException.UnknownClient(clientId, _store.DisplayName);
 
             string appIdAcr;
@@ -79,7 +80,7 @@ namespace EntraAppKit.LocalTenant.Identity
             if (sp.IsDisabled) throw AadstsException.DisabledApplication(clientId, sp.DisplayName ?? "");
 
             var now = _clock.Now;
-            string accessToken = _issuer.MintAppToken(sp, scopes.Audience, appIdAcr, !context.IsV1, null, now);
+            string accessToken = _issuer.MintAppToken(sp, scopes.Audience, appIdAcr, !context.IsV1, null, now, graphRoles: !scopes.IsResourceManager);
             return context.IsV1
                 ? OAuthResponses.Token(200, TokenResponses.V1Body(accessToken, form["resource"]!, null, now))
                 : OAuthResponses.Token(200, new JsonObject
@@ -110,9 +111,13 @@ namespace EntraAppKit.LocalTenant.Identity
             if (!(rt.Time("exp") > _clock.Now)) throw AadstsException.RefreshTokenExpired(rt.Time("iat") ?? _clock.Now);
             var client = _consent.ClientOf(clientId, tenant);
             if (!client.IsPublic) throw AadstsException.MissingCredential();
-            var scopes = context.IsV1
-                ? ScopeRequest.FromResource(form.Required("resource"), _store.DisplayName)
-                : ScopeRequest.ForUser(form["scope"] ?? rt.Claim("scope") ?? throw AadstsException.MissingParameter("scope"), _consent.GraphScopeValue, _store.DisplayName);
+            string origin = context.Request.Uri.GetLeftPart(UriPartial.Authority);
+            // Delegated tokens are Graph's (here or under the server's own base URL); Resource Manager's are app-only for now.
+            string? resource = context.IsV1 ? form.Required("resource") : null;
+            if (resource != null && ScopeRequest.GraphAudience(resource, origin) == null) throw AadstsException.UnknownResource(resource, _store.DisplayName);
+            var scopes = resource != null
+                ? ScopeRequest.FromResource(resource, _store.DisplayName, origin)
+                : ScopeRequest.ForUser(form["scope"] ?? rt.Claim("scope") ?? throw AadstsException.MissingParameter("scope"), _consent.GraphScopeValue, _store.DisplayName, origin);
             // A refresh reflects today's consent, and cannot add to it: that needs the user.
             var granted = _consent.ConsentedScopes(client, scopes, consent: false);
             return _responses.ForUser(context, client, scopes, granted, form);

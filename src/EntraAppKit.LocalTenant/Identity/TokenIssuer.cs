@@ -57,7 +57,8 @@ namespace EntraAppKit.LocalTenant.Identity
         /// An app-only token for <paramref name="sp"/>: roles are the values of the app role assignments it holds on Microsoft Graph
         /// right now (a snapshot, as in Entra). appidacr is "1" for a secret, "2" for a certificate or a managed identity.
         /// </summary>
-        public string MintAppToken(ServicePrincipalEntity sp, string audience, string appIdAcr, bool v2, string? managedIdentityResourceId, DateTimeOffset now)
+        public string MintAppToken(ServicePrincipalEntity sp, string audience, string appIdAcr, bool v2, string? managedIdentityResourceId, DateTimeOffset now,
+            bool graphRoles = true)
         {
             string appId = sp.AppId;
             var payload = Envelope(audience, StsIssuer, now, AccessTokenLifetime);
@@ -68,7 +69,8 @@ namespace EntraAppKit.LocalTenant.Identity
             payload["idp"] = StsIssuer;
             payload["idtyp"] = "app";
             payload["oid"] = sp.Id;
-            var roles = GraphRolesOf(sp.Id);
+            // Graph's app roles belong in Graph's tokens only; a Resource Manager token carries none (no Azure RBAC here).
+            var roles = graphRoles ? GraphRolesOf(sp.Id) : new List<string>();
             if (roles.Count > 0) payload["roles"] = new JsonArray(roles.Select(r => (JsonNode?)r).ToArray());
             payload["sub"] = sp.Id;
             payload["tid"] = _store.TenantId;

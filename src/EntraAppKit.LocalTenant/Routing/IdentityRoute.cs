@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using EntraAppKit.LocalTenant.Diagnostics;
 using EntraAppKit.LocalTenant.Http;
 
 namespace EntraAppKit.LocalTenant.Routing
@@ -13,11 +14,14 @@ namespace EntraAppKit.LocalTenant.Routing
     {
         private readonly string[] _segments;
 
-        public IdentityRoute(string pattern, bool isV1, Func<IdentityContext, GraphResponse> handler)
+        public IdentityRoute(string pattern, bool isV1, Func<IdentityContext, GraphResponse> handler, RequestKind kind = RequestKind.Identity)
         {
-            Pattern = pattern; IsV1 = isV1; Handler = handler;
+            Pattern = pattern; IsV1 = isV1; Handler = handler; Kind = kind;
             _segments = pattern.Split('/');
         }
+
+        /// <summary>How the request log marks it: a sign-in endpoint, or Resource Manager's (answered the same way, outside Graph).</summary>
+        public RequestKind Kind { get; }
 
         public string Pattern { get; }
 

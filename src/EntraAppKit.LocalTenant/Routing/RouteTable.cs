@@ -4,9 +4,11 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using EntraAppKit.LocalTenant.Authorization;
+using EntraAppKit.LocalTenant.Diagnostics;
 using EntraAppKit.LocalTenant.Handlers;
 using EntraAppKit.LocalTenant.Http;
 using EntraAppKit.LocalTenant.Identity;
+using EntraAppKit.LocalTenant.ResourceManager;
 using static EntraAppKit.LocalTenant.Authorization.GraphPermissions;
 
 namespace EntraAppKit.LocalTenant.Routing
@@ -31,7 +33,8 @@ namespace EntraAppKit.LocalTenant.Routing
 
         public RouteTable(ApplicationsHandler applications, PasswordCredentialsHandler passwords, ServicePrincipalsHandler servicePrincipals,
             AppRoleAssignmentsHandler assignments, OAuth2PermissionGrantsHandler grants, OrganizationHandler organization, DomainsHandler domains,
-            UsersHandler users, OwnersHandler owners, BatchHandler batch, DiscoveryEndpoint discovery, TokenEndpoint token, DeviceCodeEndpoint deviceCode, ManagedIdentityEndpoint managedIdentity)
+            UsersHandler users, OwnersHandler owners, BatchHandler batch, DiscoveryEndpoint discovery, TokenEndpoint token, DeviceCodeEndpoint deviceCode,
+            ManagedIdentityEndpoint managedIdentity, ResourceManagerEndpoint resourceManager)
         {
             var readApplications = PermissionRequirement.Any(ReadApplications);
             var writeApplications = PermissionRequirement.Any(WriteApplications);
@@ -125,6 +128,11 @@ namespace EntraAppKit.LocalTenant.Routing
                 new IdentityRoute("{tenant}/oauth2/v2.0/token", false, token.Token),
                 new IdentityRoute("{tenant}/oauth2/token", true, token.Token),
                 new IdentityRoute("{tenant}/oauth2/v2.0/devicecode", false, deviceCode.Issue),
+                // MSAL's AAD instance discovery (learn.microsoft.com/entra/msal/dotnet/advanced/instance-discovery).
+                new IdentityRoute("{tenant}/discovery/instance", false, new InstanceDiscoveryEndpoint().Instance),
+                // The Azure Resource Manager calls of az login (learn.microsoft.com/rest/api/resources/tenants/list, subscriptions/list).
+                new IdentityRoute("tenants", false, resourceManager.Tenants, RequestKind.ResourceManager),
+                new IdentityRoute("subscriptions", false, resourceManager.Subscriptions, RequestKind.ResourceManager),
             };
         }
 

@@ -54,6 +54,18 @@ namespace EntraAppKit.Tests.LocalTenantTests
             return start;
         }
 
+        /// <summary>The next line of standard output that contains <paramref name="text"/> (what the server printed after "listening on").</summary>
+        public async Task<string> LineContainingAsync(string text)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (true)
+            {
+                string? line = await _process.StandardOutput.ReadLineAsync(timeout.Token);
+                if (line == null) throw new Xunit.Sdk.XunitException($"The server printed no line containing '{text}'.");
+                if (line.Contains(text, StringComparison.Ordinal)) return line;
+            }
+        }
+
         /// <summary>kill -9: no shutdown code runs.</summary>
         public void Kill()
         {

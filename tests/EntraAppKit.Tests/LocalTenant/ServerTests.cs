@@ -74,6 +74,26 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         [Fact]
+        public void Https_options_are_read()
+        {
+            // Issue 11, point 1: --https keeps its files beside --path, or in --tls-dir.
+            var beside = ServerOptions.Parse(new[] { "--https", "--path", "/tmp/t.json", "--trust-proxy" });
+            Assert.True(beside.Https);
+            Assert.True(beside.TrustProxy);
+            Assert.Null(beside.TlsFolder);
+            var folder = ServerOptions.Parse(new[] { "--https", "--tls-dir", "/tmp/tls" });
+            Assert.Equal("/tmp/tls", folder.TlsFolder);
+            Assert.False(folder.TrustProxy);
+        }
+
+        [Theory]
+        [InlineData("--https", "--https needs --path FILE or --tls-dir DIR: the CA clients trust is kept there, and reused on restart.")]
+        [InlineData("--tls-dir /tmp/x", "--tls-dir is where --https keeps its certificates; it needs --https.")]
+        [InlineData("--https --tls-dir /tmp/x --path /tmp/t.json", "--tls-dir and --path: with --path the certificates are kept beside the state file.")]
+        public void Https_options_that_do_not_fit_are_an_ArgumentException(string args, string message) =>
+            Assert.Equal(message, Assert.Throws<ArgumentException>(() => ServerOptions.Parse(args.Split(' '))).Message);
+
+        [Fact]
         public void An_empty_name_is_an_ArgumentException() =>
             Assert.Throws<ArgumentException>(() => ServerOptions.Parse(new[] { "--name", "" }));
     }
@@ -110,7 +130,8 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Assert.Equal(200, status);
             var entries = JsonNode.Parse(text)!["value"]!.AsArray().Select(e => e!.AsObject()).ToList();
             Assert.Equal(2, entries.Count); // control calls are not Graph requests and are not logged
-            Assert.Equal(new[] { "durationMs", "inBatch", "method", "path", "requestId", "status" }, entries[0].Select(kv => kv.Key).OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal(new[] { "durationMs", "inBatch", "kind", "method", "path", "requestId", "status" }, entries[0].Select(kv => kv.Key).OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal("graph", (string?)entries[0]["kind"]);
             Assert.Equal("GET", (string?)entries[0]["method"]);
             Assert.Equal("/organization", (string?)entries[0]["path"]);
             Assert.Equal(200, (int)entries[0]["status"]!);

@@ -67,7 +67,9 @@ function Set-LocalTenantFault {
 function Get-LocalTenantRequest {
     # The Graph requests the server has answered so far: method, path, status, requestId.
     param([Parameter(Mandatory)] $Server)
-    @((Invoke-RestMethod -Method Get -Uri "$($Server.Uri)/_localtenant/requests" -Headers (Get-LocalTenantControlHeader $Server)).value)
+    # The log also lists token and discovery requests (kind 'identity'); they are not Graph requests.
+    @((Invoke-RestMethod -Method Get -Uri "$($Server.Uri)/_localtenant/requests" -Headers (Get-LocalTenantControlHeader $Server)).value |
+        Where-Object kind -eq 'graph')
 }
 
 function Clear-LocalTenantRequest {
