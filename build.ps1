@@ -202,6 +202,78 @@ function Invoke-PesterSuite {
     return $suite
 }
 
+function Invoke-CompatNodeSuite {
+    # Microsoft's JavaScript clients (tests/compat/node) against the local tenant server over HTTPS, as a user sets them up:
+    # the server's CA in NODE_EXTRA_CA_CERTS, its URL as authority host and Graph base URL. No proxy, no stubs.
+    $suite = New-SuiteResult 'compat-node'
+    $project = Join-Path $root 'tests/compat/node'
+    $installed = Join-Path $project 'node_modules/.package-lock.json'
+    $lock = Join-Path $project 'package-lock.json'
+    if (-not (Test-Path -LiteralPath $installed) -or (Get-Item -LiteralPath $installed -Force).LastWriteTimeUtc -lt (Get-Item -LiteralPath $lock).LastWriteTimeUtc) {
+        Push-Location $project
+        try { & npm ci --no-audit --no-fund --loglevel error | Out-Host } finally { Pop-Location }
+        if ($LASTEXITCODE -ne 0) {
+            $suite.Failed = 1
+            $suite.Failures += "npm ci in tests/compat/node failed with exit code ${LASTEXITCODE}: the clients could not be installed"
+            return $suite
+        }
+    }
+    $server = @(Get-ChildItem -Path (Join-Path $root 'src/EntraAppKit.LocalTenant.Server/bin/Release') -Recurse -Filter 'entraappkit-localtenant.dll')[0]
+    $tls = Join-Path ([System.IO.Path]::GetTempPath()) "entraappkit-compat-$([guid]::NewGuid().ToString('N'))"
+    $start = New-Object System.Diagnostics.ProcessStartInfo
+    $start.FileName = 'dotnet'
+    foreach ($argument in @($server.FullName, '--port', '0', '--https', '--tls-dir', $tls, '--print-admin-token')) { $start.ArgumentList.Add($argument) }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+    try {
+        $url = $tenant = $token = $ca = $null
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not ($url -and $token -and $ca) -and [DateTime]::UtcNow -lt $deadline) {
+            $line = $process.StandardOutput.ReadLine()
+            if ($null -eq $line) { break }
+            if ($line -match '^Local tenant (\S+) .* listening on (https://\S+)/v1\.0$') { $tenant = $Matches[1]; $url = $Matches[2] }
+            if ($line -match '^Admin token \([^)]*\): (\S+)$') { $token = $Matches[1] }
+            if ($line -match '^TLS CA \([^)]*\): (.+?) \(trust it') { $ca = $Matches[1] }
+        }
+        if (-not ($url -and $token -and $ca)) {
+            $suite.Failed = 1
+            $suite.Failures += "the local tenant server did not start over HTTPS: $($process.StandardError.ReadToEnd())"
+            return $suite
+        }
+        $env:LOCALTENANT_URL = $url
+        $env:LOCALTENANT_TENANT_ID = $tenant
+        $env:LOCALTENANT_ADMIN_TOKEN = $token
+        $env:NODE_EXTRA_CA_CERTS = $ca
+        Push-Location $project
+        $nodeArguments = @('--test', '--test-reporter=tap', 'compat.test.mjs')
+        try {
+            $output = @(& node @nodeArguments)
+        }
+        finally { Pop-Location }
+        $lines = @($output | ForEach-Object { "$_" })
+        foreach ($line in $lines) { Write-Host $line }
+        $pass = @($lines | Where-Object { $_ -match '^# pass (\d+)$' })
+        $fail = @($lines | Where-Object { $_ -match '^# fail (\d+)$' })
+        if ($pass.Count -eq 0 -or $fail.Count -eq 0) {
+            $suite.Failed = 1
+            $suite.Failures += 'node --test printed no summary'
+            return $suite
+        }
+        $suite.Passed = [int] ($pass[-1] -replace '^# pass ', '')
+        $suite.Failed = [int] ($fail[-1] -replace '^# fail ', '')
+        $suite.Failures += @($lines | Where-Object { $_ -match '^not ok \d+ - ' } | ForEach-Object { $_ -replace '^not ok \d+ - ', '' })
+        $suite.Detail = '@azure/identity and @microsoft/microsoft-graph-client over HTTPS'
+        return $suite
+    }
+    finally {
+        foreach ($name in 'LOCALTENANT_URL', 'LOCALTENANT_TENANT_ID', 'LOCALTENANT_ADMIN_TOKEN', 'NODE_EXTRA_CA_CERTS') { Remove-Item -Path "env:$name" -ErrorAction SilentlyContinue }
+        if (-not $process.HasExited) { $process.Kill(); $process.WaitForExit() }
+        Remove-Item -LiteralPath $tls -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
 function Invoke-Suite {
     # Runs one suite, timed; a suite that throws counts as one failure.
     param([string] $Name, [scriptblock] $Run)
@@ -226,7 +298,7 @@ function Invoke-Test {
     $suites = @()
     if ($built.Failed -gt 0) {
         $suites += $built
-        foreach ($name in 'xunit', 'pester') {
+        foreach ($name in 'xunit', 'pester', 'compat-node') {
             $notRun = New-SuiteResult $name
             $notRun.Failed = 1
             $notRun.Failures += 'did not run: the build failed'
@@ -238,6 +310,7 @@ function Invoke-Test {
         $suites += Invoke-Suite 'xunit' { Invoke-XunitSuite -Results $results }
         $suites += Invoke-Suite 'powershell-syntax' { Invoke-SyntaxSuite }
         $suites += Invoke-Suite 'pester' { Invoke-PesterSuite -Results $results }
+        $suites += Invoke-Suite 'compat-node' { Invoke-CompatNodeSuite }
     }
 
     Write-Host ''
