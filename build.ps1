@@ -130,20 +130,26 @@ function Invoke-XunitSuite {
     return $suite
 }
 
+function Install-NpmPackage {
+    # npm ci in $Folder only when node_modules is missing or older than the lock file (.ci/run has installed it already).
+    # Returns the failure, or nothing.
+    param([string] $Folder)
+    $installed = Join-Path $Folder 'node_modules/.package-lock.json'
+    $lock = Join-Path $Folder 'package-lock.json'
+    if ((Test-Path -LiteralPath $installed) -and (Get-Item -LiteralPath $installed -Force).LastWriteTimeUtc -ge (Get-Item -LiteralPath $lock).LastWriteTimeUtc) { return }
+    Push-Location $Folder
+    try { & npm ci --no-audit --no-fund --loglevel error | Out-Host } finally { Pop-Location }
+    if ($LASTEXITCODE -ne 0) { return "npm ci in $([System.IO.Path]::GetRelativePath($root, $Folder)) failed with exit code $LASTEXITCODE" }
+}
+
 function Invoke-SyntaxSuite {
     $suite = New-SuiteResult 'powershell-syntax'
     $checker = Join-Path $root '.ci/powershell-syntax'
-    # npm ci only when node_modules is missing or older than the lock file (.ci/run has installed it already).
-    $installed = Join-Path $checker 'node_modules/.package-lock.json'
-    $lock = Join-Path $checker 'package-lock.json'
-    if (-not (Test-Path -LiteralPath $installed) -or (Get-Item -LiteralPath $installed -Force).LastWriteTimeUtc -lt (Get-Item -LiteralPath $lock).LastWriteTimeUtc) {
-        Push-Location $checker
-        try { & npm ci --no-audit --no-fund --loglevel error | Out-Host } finally { Pop-Location }
-        if ($LASTEXITCODE -ne 0) {
-            $suite.Failed = 1
-            $suite.Failures += "npm ci in .ci/powershell-syntax failed with exit code $LASTEXITCODE"
-            return $suite
-        }
+    $installFailure = Install-NpmPackage -Folder $checker
+    if ($installFailure) {
+        $suite.Failed = 1
+        $suite.Failures += $installFailure
+        return $suite
     }
     $lines = @(& node (Join-Path $checker 'check.mjs') $root)
     $exitCode = $LASTEXITCODE
@@ -207,45 +213,21 @@ function Invoke-CompatNodeSuite {
     # the server's CA in NODE_EXTRA_CA_CERTS, its URL as authority host and Graph base URL. No proxy, no stubs.
     $suite = New-SuiteResult 'compat-node'
     $project = Join-Path $root 'tests/compat/node'
-    $installed = Join-Path $project 'node_modules/.package-lock.json'
-    $lock = Join-Path $project 'package-lock.json'
-    if (-not (Test-Path -LiteralPath $installed) -or (Get-Item -LiteralPath $installed -Force).LastWriteTimeUtc -lt (Get-Item -LiteralPath $lock).LastWriteTimeUtc) {
-        Push-Location $project
-        try { & npm ci --no-audit --no-fund --loglevel error | Out-Host } finally { Pop-Location }
-        if ($LASTEXITCODE -ne 0) {
-            $suite.Failed = 1
-            $suite.Failures += "npm ci in tests/compat/node failed with exit code ${LASTEXITCODE}: the clients could not be installed"
-            return $suite
-        }
+    $installFailure = Install-NpmPackage -Folder $project
+    if ($installFailure) {
+        $suite.Failed = 1
+        $suite.Failures += "${installFailure}: the clients could not be installed"
+        return $suite
     }
-    $server = @(Get-ChildItem -Path (Join-Path $root 'src/EntraAppKit.LocalTenant.Server/bin/Release') -Recurse -Filter 'entraappkit-localtenant.dll')[0]
+    Import-Module (Join-Path $root 'tests/pester/Support/LocalTenantServer.psm1') -Force
     $tls = Join-Path ([System.IO.Path]::GetTempPath()) "entraappkit-compat-$([guid]::NewGuid().ToString('N'))"
-    $start = New-Object System.Diagnostics.ProcessStartInfo
-    $start.FileName = 'dotnet'
-    foreach ($argument in @($server.FullName, '--port', '0', '--https', '--tls-dir', $tls, '--print-admin-token')) { $start.ArgumentList.Add($argument) }
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($start)
+    $server = $null
     try {
-        $url = $tenant = $token = $ca = $null
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not ($url -and $token -and $ca) -and [DateTime]::UtcNow -lt $deadline) {
-            $line = $process.StandardOutput.ReadLine()
-            if ($null -eq $line) { break }
-            if ($line -match '^Local tenant (\S+) .* listening on (https://\S+)/v1\.0$') { $tenant = $Matches[1]; $url = $Matches[2] }
-            if ($line -match '^Admin token \([^)]*\): (\S+)$') { $token = $Matches[1] }
-            if ($line -match '^TLS CA \([^)]*\): (.+?) \(trust it') { $ca = $Matches[1] }
-        }
-        if (-not ($url -and $token -and $ca)) {
-            $suite.Failed = 1
-            $suite.Failures += "the local tenant server did not start over HTTPS: $($process.StandardError.ReadToEnd())"
-            return $suite
-        }
-        $env:LOCALTENANT_URL = $url
-        $env:LOCALTENANT_TENANT_ID = $tenant
-        $env:LOCALTENANT_ADMIN_TOKEN = $token
-        $env:NODE_EXTRA_CA_CERTS = $ca
+        $server = Start-LocalTenantServer -TlsDirectory $tls
+        $env:LOCALTENANT_URL = $server.Uri
+        $env:LOCALTENANT_TENANT_ID = $server.TenantId
+        $env:LOCALTENANT_ADMIN_TOKEN = $server.Token
+        $env:NODE_EXTRA_CA_CERTS = $server.CaFile
         Push-Location $project
         $nodeArguments = @('--test', '--test-reporter=tap', 'compat.test.mjs')
         try {
@@ -269,7 +251,7 @@ function Invoke-CompatNodeSuite {
     }
     finally {
         foreach ($name in 'LOCALTENANT_URL', 'LOCALTENANT_TENANT_ID', 'LOCALTENANT_ADMIN_TOKEN', 'NODE_EXTRA_CA_CERTS') { Remove-Item -Path "env:$name" -ErrorAction SilentlyContinue }
-        if (-not $process.HasExited) { $process.Kill(); $process.WaitForExit() }
+        if ($server) { Stop-LocalTenantServer -Server $server }
         Remove-Item -LiteralPath $tls -Recurse -Force -ErrorAction SilentlyContinue
     }
 }

@@ -16,30 +16,37 @@ function Get-LocalTenantServerPath {
 function Start-LocalTenantServer {
     <#
     .SYNOPSIS
-        Starts a new local tenant on a free loopback port; returns its Graph endpoint (Uri), a 24-hour token of its
-        built-in administrator (Token) and the process. Stop it with Stop-LocalTenantServer.
+        Starts a new local tenant on a free loopback port; returns its Graph endpoint (Uri), tenant id (TenantId), a
+        24-hour token of its built-in administrator (Token) and the process. With -TlsDirectory it serves HTTPS with the
+        CA and certificate it keeps there, and CaFile is the CA's PEM file. Stop it with Stop-LocalTenantServer.
     #>
+    param([string] $TlsDirectory)
+    $arguments = @((Get-LocalTenantServerPath), '--port', '0', '--print-admin-token')
+    if ($TlsDirectory) { $arguments += @('--https', '--tls-dir', $TlsDirectory) }
     $start = New-Object System.Diagnostics.ProcessStartInfo
     $start.FileName = 'dotnet'
-    foreach ($argument in @((Get-LocalTenantServerPath), '--port', '0', '--print-admin-token')) { $start.ArgumentList.Add($argument) }
+    foreach ($argument in $arguments) { $start.ArgumentList.Add($argument) }
     $start.RedirectStandardOutput = $true
     $start.RedirectStandardError = $true
     $start.UseShellExecute = $false
     $process = [System.Diagnostics.Process]::Start($start)
     $uri = $null
+    $tenantId = $null
     $token = $null
+    $caFile = $null
     $deadline = [DateTime]::UtcNow.AddSeconds(60)
-    while (-not $token -and [DateTime]::UtcNow -lt $deadline) {
+    while (-not ($token -and ($caFile -or -not $TlsDirectory)) -and [DateTime]::UtcNow -lt $deadline) {
         $line = $process.StandardOutput.ReadLine()
         if ($null -eq $line) { break }
-        if ($line -match ' listening on (http://\S+)/v1\.0$') { $uri = $Matches[1] }
+        if ($line -match '^Local tenant (\S+) .* listening on (https?://\S+)/v1\.0$') { $tenantId = $Matches[1]; $uri = $Matches[2] }
         if ($line -match '^Admin token \([^)]*\): (\S+)$') { $token = $Matches[1] }
+        if ($line -match '^TLS CA \([^)]*\): (.+?) \(trust it') { $caFile = $Matches[1] }
     }
-    if (-not $uri -or -not $token) {
+    if (-not $uri -or -not $token -or ($TlsDirectory -and -not $caFile)) {
         if (-not $process.HasExited) { $process.Kill() }
         throw "The local tenant server did not start: $($process.StandardError.ReadToEnd())"
     }
-    [pscustomobject]@{ Uri = $uri; Token = $token; Process = $process }
+    [pscustomobject]@{ Uri = $uri; TenantId = $tenantId; Token = $token; CaFile = $caFile; Process = $process }
 }
 
 function Stop-LocalTenantServer {
