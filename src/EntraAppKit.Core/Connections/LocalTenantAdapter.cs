@@ -22,17 +22,10 @@ namespace EntraAppKit.Core.Connections
         /// <summary>A new local tenant in memory, or the one persisted at <paramref name="path"/> (created there if missing).</summary>
         public static ConnectionTarget Open(string? path)
         {
-            if (path != null)
-            {
-                // The user's path is checked here, before the local tenant reads or writes it: a folder, a malformed path or a
-                // missing folder is a mistake to name, not an unexpected failure.
-                if (path.Trim().Length == 0 || path.IndexOf('\0') >= 0)
-                    throw EntraAppKitException.InvalidInput("-Path must name a state file: it is empty or contains a NUL character.");
-                if (System.IO.Directory.Exists(path))
-                    throw EntraAppKitException.InvalidInput($"-Path '{path}' is a folder; give the path of a state file in it (created if missing), e.g. '{System.IO.Path.Combine(path, "tenant.json")}'.");
-            }
             try { return For(path == null ? LocalTenantEngine.Create() : LocalTenantEngine.Open(path)); }
-            // The local tenant reports every file it cannot use (malformed path, no permission, damage) as LocalTenantStateException.
+            // The local tenant reports every file it cannot use as LocalTenantStateException; a path that cannot name one
+            // (a folder, an empty name, a NUL) is the user's mistake to name, the rest (damage, locks, permissions) the file's state.
+            catch (LocalTenantStateException e) when (e.UnusablePath) { throw EntraAppKitException.InvalidInput(e.Message); }
             catch (LocalTenantStateException e) { throw new EntraAppKitException(ErrorIds.LocalTenantState, EntraErrorCategory.InvalidOperation, e.Message, e); }
         }
 

@@ -47,7 +47,7 @@ namespace EntraAppKit.LocalTenant.Persistence
             string full = FullPath(path);
             try
             {
-                if (Directory.Exists(full)) throw new LocalTenantStateException($"The local tenant path '{path}' is a folder; give a file name (for example '{System.IO.Path.Combine(path, "tenant.json")}').");
+                if (Directory.Exists(full)) throw new LocalTenantStateException($"The local tenant path '{path}' is a folder; give a file name (for example '{System.IO.Path.Combine(path, "tenant.json")}').", unusablePath: true);
                 Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
                 using (var held = StateFileLock.AcquireAsync(full, LockTimeout, CancellationToken.None).GetAwaiter().GetResult()
                     ?? throw new LocalTenantStateException($"The local tenant file '{path}' stayed locked by another process for {LockTimeout.TotalSeconds:0} seconds."))
@@ -81,7 +81,7 @@ namespace EntraAppKit.LocalTenant.Persistence
             }
             catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException)
             {
-                throw new LocalTenantStateException($"'{path.Replace("\0", "\\0")}' is not a usable file name for the local tenant ({e.Message}).");
+                throw new LocalTenantStateException($"'{path.Replace("\0", "\\0")}' is not a usable file name for the local tenant ({e.Message}).", unusablePath: true);
             }
         }
 
@@ -157,7 +157,7 @@ namespace EntraAppKit.LocalTenant.Persistence
             try { Write(); }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                if (_saved.Length > 0) _store.ReplaceWith(StateFile.Parse(_saved, Path, _schema, out _, out _));
+                Discard();
                 throw StorageFailed(e);
             }
         }
