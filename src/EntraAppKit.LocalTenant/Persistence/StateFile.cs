@@ -130,7 +130,7 @@ namespace EntraAppKit.LocalTenant.Persistence
             var changes = new JsonObject();
             foreach (var sp in state.ServicePrincipals.Where(state.IsBuiltIn))
             {
-                var catalog = PermissionCatalog.BuildMicrosoftGraphServicePrincipal(schema, sp.Id);
+                var catalog = schema == GraphSchema.V1 ? MicrosoftGraphBaseline.Value : PermissionCatalog.BuildMicrosoftGraphServicePrincipal(schema, sp.Id);
                 var changed = new JsonObject();
                 foreach (var kv in sp.Json)
                     if (!CatalogOwned.Contains(kv.Key) && !JsonNode.DeepEquals(kv.Value, catalog[kv.Key])) changed[kv.Key] = kv.Value?.DeepClone();
@@ -138,6 +138,14 @@ namespace EntraAppKit.LocalTenant.Persistence
             }
             return changes;
         }
+
+        /// <summary>
+        /// The built-in principal as the catalog makes it, built once and only read: every save compares against it, and the
+        /// principal carries about two thousand roles and scopes. Its id, the one thing that differs between tenants, is
+        /// catalog-owned and never compared.
+        /// </summary>
+        private static readonly Lazy<JsonObject> MicrosoftGraphBaseline = new Lazy<JsonObject>(() =>
+            PermissionCatalog.BuildMicrosoftGraphServicePrincipal(GraphSchema.V1, System.Guid.Empty.ToString()));
 
         /// <summary>What the catalog defines on a built-in principal: always the catalog's, so a newer catalog reaches old files.</summary>
         private static readonly HashSet<string> CatalogOwned = new HashSet<string>(StringComparer.Ordinal)
