@@ -27,7 +27,8 @@ namespace EntraAppKit.LocalTenant.Server
         public const string Usage = @"entraappkit-localtenant: an offline Microsoft Entra tenant that speaks Microsoft Graph v1.0
 
 Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-id GUID] [--domain DOMAIN]...
-                               [--no-auth] [--print-admin-token] [--https [--tls-dir DIR]] [--trust-proxy]
+                               [--no-auth] [--print-admin-token] [--https [--tls-dir DIR] [--tls-host NAME]...]
+                               [--trust-proxy]
 
   --port N             port on 127.0.0.1 (0, the default, picks a free port; the base URL is printed)
   --path FILE          persist the tenant in FILE (created if missing, owner-only; holds the tenant's signing key;
@@ -42,6 +43,8 @@ Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-
                        REQUESTS_CA_BUNDLE (az, Python) or NODE_EXTRA_CA_CERTS (Node). Kept beside --path FILE as FILE.ca.pem
                        and FILE.tls.pfx (owner-only), or in --tls-dir DIR. The CA's private key is never saved.
   --tls-dir DIR        where --https keeps its files when there is no --path
+  --tls-host NAME      an extra DNS name in the --https certificate (repeatable), for a host routed here by a hosts entry:
+                       login.microsoftonline.com, where MSAL Python (az) sends instance discovery (with --port 443)
   --trust-proxy        build absolute URLs on X-Forwarded-Proto and X-Forwarded-Host (only behind a reverse proxy you run)
 
 Graph requests need a bearer token the tenant issued (Graph's 401 without one), unless --no-auth.
@@ -90,8 +93,8 @@ Ctrl+C stops the server.";
                 try
                 {
                     tls = options.Path != null
-                        ? TlsCertificates.BesideStateFile(options.Path, DateTimeOffset.UtcNow)
-                        : TlsCertificates.InFolder(options.TlsFolder!, DateTimeOffset.UtcNow);
+                        ? TlsCertificates.BesideStateFile(options.Path, DateTimeOffset.UtcNow, options.TlsHostNames)
+                        : TlsCertificates.InFolder(options.TlsFolder!, DateTimeOffset.UtcNow, options.TlsHostNames);
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is System.Security.Cryptography.CryptographicException)
                 {

@@ -25,6 +25,13 @@ namespace EntraAppKit.LocalTenant.Server
         /// <summary>--tls-dir DIR: where --https keeps its CA and certificate when there is no --path (beside the state file otherwise).</summary>
         public string? TlsFolder { get; private set; }
 
+        /// <summary>
+        /// --tls-host NAME (repeatable): an extra DNS name in the --https server certificate, for a host a client is routed to
+        /// this server by (a hosts entry), e.g. login.microsoftonline.com, where MSAL Python sends its instance discovery.
+        /// </summary>
+        public IReadOnlyList<string> TlsHostNames => _tlsHostNames;
+        private readonly List<string> _tlsHostNames = new List<string>();
+
         /// <summary>--trust-proxy: absolute URLs follow X-Forwarded-Proto and X-Forwarded-Host (a reverse proxy in front sets them).</summary>
         public bool TrustProxy { get; private set; }
 
@@ -57,6 +64,14 @@ namespace EntraAppKit.LocalTenant.Server
                     case "--print-admin-token": o.PrintAdminToken = true; break;
                     case "--https": o.Https = true; break;
                     case "--tls-dir": o.TlsFolder = Next(); break;
+                    case "--tls-host":
+                        string name = Next();
+                        // A DNS name (letters, digits, hyphens, dots; a leading "*." for a wildcard): anything else has no place in a SAN.
+                        string bare = name.StartsWith("*.", StringComparison.Ordinal) ? name.Substring(2) : name;
+                        if (bare.Length == 0 || bare.Length > 253 || bare.Split('.').Any(l => l.Length == 0 || l.Length > 63 || !l.All(c => c < 128 && (char.IsLetterOrDigit(c) || c == '-'))))
+                            throw new ArgumentException($"--tls-host takes a DNS name such as login.microsoftonline.com, not '{name}'.");
+                        o._tlsHostNames.Add(name.ToLowerInvariant());
+                        break;
                     case "--trust-proxy": o.TrustProxy = true; break;
                     case "-h":
                     case "--help": o.Help = true; break;
@@ -64,6 +79,7 @@ namespace EntraAppKit.LocalTenant.Server
                 }
             }
             if (o.TlsFolder != null && !o.Https) throw new ArgumentException("--tls-dir is where --https keeps its certificates; it needs --https.");
+            if (o._tlsHostNames.Count > 0 && !o.Https) throw new ArgumentException("--tls-host names a host in the --https certificate; it needs --https.");
             if (o.TlsFolder != null && o.Path != null) throw new ArgumentException("--tls-dir and --path: with --path the certificates are kept beside the state file.");
             if (o.Https && o.Path == null && o.TlsFolder == null && !o.Help)
                 throw new ArgumentException("--https needs --path FILE or --tls-dir DIR: the CA clients trust is kept there, and reused on restart.");

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.IO;
 using System.Net;
 using System.Security.Cryptography;
@@ -11,7 +13,8 @@ namespace EntraAppKit.LocalTenant.Server
     /// REQUESTS_CA_BUNDLE or NODE_EXTRA_CA_CERTS) and a server certificate for 127.0.0.1 and localhost that it signed (a PKCS#12
     /// file with the server's key). Both files are owner-only, like the state file. The CA's private key is never written: it
     /// signs the one server certificate and is dropped, so a copied file can never mint a certificate for another site that
-    /// the trusting clients would accept. Reused across restarts while the pair chains and is valid, so clients keep trusting
+    /// the trusting clients would accept. Extra DNS names (--tls-host) go into the server certificate only: a client routed
+    /// here by a hosts entry (MSAL's instance discovery at login.microsoftonline.com) then accepts it. Reused across restarts while the pair chains and is valid, so clients keep trusting
     /// it; an expired, damaged or mismatched pair is replaced by a new CA and certificate (clients then reload the PEM).
     /// </summary>
     public sealed class TlsCertificates : IDisposable
@@ -21,6 +24,8 @@ namespace EntraAppKit.LocalTenant.Server
 
         /// <summary>A pair this close to expiry is renewed at start-up rather than expire while the server runs.</summary>
         public static readonly TimeSpan RenewBefore = TimeSpan.FromDays(1);
+
+        private static readonly string[] NoNames = new string[0];
 
         private TlsCertificates(string caPath, string serverPath, X509Certificate2 ca, X509Certificate2 server, bool reused)
         {
@@ -42,20 +47,22 @@ namespace EntraAppKit.LocalTenant.Server
         public bool Reused { get; }
 
         /// <summary>The files beside a state file: FILE.ca.pem and FILE.tls.pfx.</summary>
-        public static TlsCertificates BesideStateFile(string statePath, DateTimeOffset now) =>
-            LoadOrCreate(System.IO.Path.GetFullPath(statePath) + ".ca.pem", System.IO.Path.GetFullPath(statePath) + ".tls.pfx", now);
+        public static TlsCertificates BesideStateFile(string statePath, DateTimeOffset now, IReadOnlyCollection<string>? hostNames = null) =>
+            LoadOrCreate(System.IO.Path.GetFullPath(statePath) + ".ca.pem", System.IO.Path.GetFullPath(statePath) + ".tls.pfx", now, hostNames);
 
         /// <summary>The files in a folder of their own (created if missing): localtenant-ca.pem and localtenant-tls.pfx.</summary>
-        public static TlsCertificates InFolder(string folder, DateTimeOffset now)
+        public static TlsCertificates InFolder(string folder, DateTimeOffset now, IReadOnlyCollection<string>? hostNames = null)
         {
             string full = System.IO.Path.GetFullPath(folder);
             Directory.CreateDirectory(full);
-            return LoadOrCreate(System.IO.Path.Combine(full, "localtenant-ca.pem"), System.IO.Path.Combine(full, "localtenant-tls.pfx"), now);
+            return LoadOrCreate(System.IO.Path.Combine(full, "localtenant-ca.pem"), System.IO.Path.Combine(full, "localtenant-tls.pfx"), now, hostNames);
         }
 
-        public static TlsCertificates LoadOrCreate(string caPath, string serverPath, DateTimeOffset now)
+        /// <summary>The pair at these paths, made anew unless it is valid and names every one of <paramref name="hostNames"/> (extra DNS names).</summary>
+        public static TlsCertificates LoadOrCreate(string caPath, string serverPath, DateTimeOffset now, IReadOnlyCollection<string>? hostNames = null)
         {
-            var existing = TryLoad(caPath, serverPath, now, reused: true);
+            var names = hostNames ?? NoNames;
+            var existing = TryLoad(caPath, serverPath, now, names, reused: true);
             if (existing != null) return existing;
 
             using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -71,10 +78,11 @@ namespace EntraAppKit.LocalTenant.Server
 
             using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var serverRequest = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256);
-            var names = new SubjectAlternativeNameBuilder();
-            names.AddIpAddress(IPAddress.Loopback);
-            names.AddDnsName("localhost");
-            serverRequest.CertificateExtensions.Add(names.Build(true));
+            var alternativeNames = new SubjectAlternativeNameBuilder();
+            alternativeNames.AddIpAddress(IPAddress.Loopback);
+            alternativeNames.AddDnsName("localhost");
+            foreach (var name in names) alternativeNames.AddDnsName(name);
+            serverRequest.CertificateExtensions.Add(alternativeNames.Build(true));
             serverRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
             serverRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
             serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid("1.3.6.1.5.5.7.3.1") }, false));
@@ -89,11 +97,11 @@ namespace EntraAppKit.LocalTenant.Server
             WriteOwnerOnly(serverPath, withKey.Export(X509ContentType.Pkcs12));
             WriteOwnerOnly(caPath, System.Text.Encoding.ASCII.GetBytes(ca.ExportCertificatePem() + "\n"));
             // Read back from disk: what a restart will load is what serves now.
-            return TryLoad(caPath, serverPath, now, reused: false) ?? throw new InvalidOperationException("The TLS certificates just written could not be read back.");
+            return TryLoad(caPath, serverPath, now, names, reused: false) ?? throw new InvalidOperationException("The TLS certificates just written could not be read back.");
         }
 
-        /// <summary>The pair on disk when it chains (the server certificate signed by the CA, for 127.0.0.1) and is valid at <paramref name="now"/> plus a day; else null.</summary>
-        private static TlsCertificates? TryLoad(string caPath, string serverPath, DateTimeOffset now, bool reused)
+        /// <summary>The pair on disk when it chains (the server certificate signed by the CA, for 127.0.0.1 and <paramref name="names"/>) and is valid at <paramref name="now"/> plus a day; else null.</summary>
+        private static TlsCertificates? TryLoad(string caPath, string serverPath, DateTimeOffset now, IReadOnlyCollection<string> names, bool reused)
         {
             if (!File.Exists(caPath) || !File.Exists(serverPath)) return null;
             X509Certificate2? ca = null, server = null;
@@ -101,7 +109,8 @@ namespace EntraAppKit.LocalTenant.Server
             {
                 ca = X509Certificate2.CreateFromPem(File.ReadAllText(caPath));
                 server = X509CertificateLoader.LoadPkcs12FromFile(serverPath, null);
-                if (!server.HasPrivateKey || !IsValid(ca, server, now.Add(RenewBefore)) || !IsValid(ca, server, now)) throw new CryptographicException("stale");
+                if (!server.HasPrivateKey || !IsValid(ca, server, now.Add(RenewBefore)) || !IsValid(ca, server, now)
+                    || names.Any(name => !server.MatchesHostname(name))) throw new CryptographicException("stale");
                 return new TlsCertificates(caPath, serverPath, ca, server, reused);
             }
             catch (Exception e) when (e is CryptographicException || e is IOException || e is ArgumentException || e is UnauthorizedAccessException)

@@ -8,8 +8,9 @@ namespace EntraAppKit.LocalTenant.Identity
     /// <summary>
     /// A token request's scope (v2.0) or resource (v1), resolved the way Entra resolves it (v2-permissions-and-consent):
     /// one resource, either "{resource}/.default" (the statically granted permissions) or named delegated permissions,
-    /// plus the OpenID Connect scopes. The local tenant issues tokens for Microsoft Graph (also under its own base URL), and
-    /// app-only tokens for Azure Resource Manager, whose /subscriptions and /tenants it answers.
+    /// plus the OpenID Connect scopes. The local tenant issues tokens for Microsoft Graph (also under its own base URL) and for
+    /// Azure Resource Manager (app-only, and delegated with its one permission, user_impersonation), whose /subscriptions and
+    /// /tenants it answers.
     /// </summary>
     internal sealed class ScopeRequest
     {
@@ -31,7 +32,7 @@ namespace EntraAppKit.LocalTenant.Identity
 
         public bool IsDefault { get; }
 
-        /// <summary>Named Graph delegated permissions, in the catalog's spelling.</summary>
+        /// <summary>Named delegated permissions, in the resource's spelling (Graph's catalog; Resource Manager's user_impersonation).</summary>
         public IReadOnlyList<string> Permissions { get; }
 
         public ISet<string> Oidc { get; }
@@ -89,9 +90,13 @@ namespace EntraAppKit.LocalTenant.Identity
             return new ScopeRequest(raw, audience, true, Array.Empty<string>(), new HashSet<string>());
         }
 
+        /// <summary>Resource Manager's one delegated permission (what az's device code sign-in is granted: "…//user_impersonation").</summary>
+        public const string ResourceManagerUserImpersonation = "user_impersonation";
+
         /// <summary>
         /// User flows: "{resource}/.default" or named permissions ("User.Read" alone means Graph), plus openid/profile/email/offline_access.
         /// <paramref name="graphScope"/> maps a name to Graph's spelling, or null when Graph has no such delegated permission.
+        /// One resource per request, Graph or Resource Manager (az signs in with "https://management.core.windows.net//.default").
         /// </summary>
         public static ScopeRequest ForUser(string raw, Func<string, string?> graphScope, string tenantDisplayName, string? origin = null)
         {
@@ -105,17 +110,23 @@ namespace EntraAppKit.LocalTenant.Identity
                 int slash = part.LastIndexOf('/');
                 string thisResource = slash < 0 ? "https://graph.microsoft.com" : part.Substring(0, slash);
                 string name = slash < 0 ? part : part.Substring(slash + 1);
-                // Graph is the only resource here, so a second resource is always an unknown one.
-                if (GraphAudience(thisResource, origin) == null) throw AadstsException.UnknownResource(thisResource, tenantDisplayName);
+                bool resourceManager = GraphAudience(thisResource, origin) == null;
+                if (resourceManager && ResourceManagerAudience(thisResource) == null) throw AadstsException.UnknownResource(thisResource, tenantDisplayName);
+                if (resource != null && resourceManager != (GraphAudience(resource, origin) == null)) throw AadstsException.MultipleResources(raw);
                 resource ??= thisResource;
                 if (slash >= 0) prefix ??= thisResource;
                 if (string.Equals(name, ".default", StringComparison.OrdinalIgnoreCase)) { isDefault = true; continue; }
-                permissions.Add(graphScope(name) ?? throw AadstsException.InvalidScope(part));
+                if (resourceManager)
+                {
+                    if (!string.Equals(name, ResourceManagerUserImpersonation, StringComparison.OrdinalIgnoreCase)) throw AadstsException.InvalidScope(part);
+                    permissions.Add(ResourceManagerUserImpersonation);
+                }
+                else permissions.Add(graphScope(name) ?? throw AadstsException.InvalidScope(part));
             }
             // ".default" stands for the whole static grant and cannot be mixed with named permissions of the same resource.
             if (isDefault && permissions.Count > 0) throw AadstsException.InvalidScope(raw);
-            if (resource == null) throw AadstsException.InvalidScope(raw); // only OpenID scopes: the local tenant issues Graph tokens only
-            return new ScopeRequest(raw, GraphAudience(resource, origin)!, isDefault, permissions.Distinct(StringComparer.OrdinalIgnoreCase).ToList(), oidc, prefix);
+            if (resource == null) throw AadstsException.InvalidScope(raw); // only OpenID scopes: the local tenant issues Graph and Resource Manager tokens only
+            return new ScopeRequest(raw, GraphAudience(resource, origin) ?? ResourceManagerAudience(resource)!, isDefault, permissions.Distinct(StringComparer.OrdinalIgnoreCase).ToList(), oidc, prefix);
         }
 
         /// <summary>

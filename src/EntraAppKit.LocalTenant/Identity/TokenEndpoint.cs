@@ -112,9 +112,9 @@ namespace EntraAppKit.LocalTenant.Identity
             var client = _consent.ClientOf(clientId, tenant);
             if (!client.IsPublic) throw AadstsException.MissingCredential();
             string origin = context.Request.Uri.GetLeftPart(UriPartial.Authority);
-            // Delegated tokens are Graph's (here or under the server's own base URL); Resource Manager's are app-only for now.
+            // A refresh token of Entra's is good for any resource the user may sign in to (Graph, here or under the server's own
+            // base URL, and Resource Manager): az signs in for Resource Manager and then asks for Graph with the same refresh token.
             string? resource = context.IsV1 ? form.Required("resource") : null;
-            if (resource != null && ScopeRequest.GraphAudience(resource, origin) == null) throw AadstsException.UnknownResource(resource, _store.DisplayName);
             var scopes = resource != null
                 ? ScopeRequest.FromResource(resource, _store.DisplayName, origin)
                 : ScopeRequest.ForUser(form["scope"] ?? rt.Claim("scope") ?? throw AadstsException.MissingParameter("scope"), _consent.GraphScopeValue, _store.DisplayName, origin);

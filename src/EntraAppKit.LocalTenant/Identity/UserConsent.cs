@@ -47,7 +47,7 @@ namespace EntraAppKit.LocalTenant.Identity
         }
 
         /// <summary>
-        /// The Graph scopes the token carries: every scope the client holds for the administrator (AllPrincipals grants and the
+        /// The scopes the token carries (Resource Manager's: user_impersonation). Graph's: every scope the client holds for the administrator (AllPrincipals grants and the
         /// administrator's Principal grant). At sign-in (<paramref name="consent"/>) the administrator, a Global Administrator,
         /// consents to what is asked and not yet granted, as a real admin accepting the consent prompt would: named scopes; for
         /// ".default" the app's static Graph permissions (requiredResourceAccess); for a Microsoft first-party tool with nothing
@@ -58,6 +58,9 @@ namespace EntraAppKit.LocalTenant.Identity
         {
             var sp = _store.FindServicePrincipalByAppId(client.AppId);
             if (sp != null && sp.IsDisabled) throw AadstsException.DisabledApplication(client.AppId, client.DisplayName);
+            // Resource Manager has one delegated permission; Entra preauthorizes Microsoft's tools (az) for it, and the local
+            // tenant, which has no Resource Manager service principal to hold a grant, lets the administrator use it with any client.
+            if (scopes.IsResourceManager) return new List<string> { ScopeRequest.ResourceManagerUserImpersonation };
             var granted = sp == null ? new List<string>() : GraphScopesGrantedTo(sp.Id);
             List<string> wanted;
             if (!scopes.IsDefault) wanted = scopes.Permissions.ToList();
@@ -66,7 +69,10 @@ namespace EntraAppKit.LocalTenant.Identity
             var missing = wanted.Where(w => !granted.Contains(w, StringComparer.OrdinalIgnoreCase)).ToList();
             if (missing.Count > 0)
             {
-                if (!consent) throw AadstsException.ConsentRequired(client.AppId, client.DisplayName);
+                // A Microsoft tool with no Graph grant yet that asks for ".default" is preauthorized, as Entra's first-party
+                // clients are: az signs in for Resource Manager and gets its first Graph token with the refresh token.
+                bool firstPartyDefault = client.Application == null && scopes.IsDefault && granted.Count == 0;
+                if (!consent && !firstPartyDefault) throw AadstsException.ConsentRequired(client.AppId, client.DisplayName);
                 sp ??= ServicePrincipalForConsent(client);
                 GrantToAdministrator(sp.Id, missing);
                 granted.AddRange(missing);

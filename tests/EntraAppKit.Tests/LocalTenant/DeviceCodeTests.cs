@@ -293,6 +293,38 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         [Fact]
+        public async Task Az_signs_in_for_Resource_Manager_and_redeems_the_same_refresh_token_for_Graph()
+        {
+            // az login --use-device-code (azure/cli/core/auth/identity.py) asks for its cloud's active_directory_resource_id,
+            // "https://management.core.windows.net//.default", then gets Graph tokens with the refresh token it was given.
+            const string azureCli = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+            var start = await StartAsync(azureCli, "https://management.core.windows.net//.default offline_access openid profile");
+            await Task.Delay(TimeSpan.FromSeconds(1.1));
+            var (status, answer, _) = await PollAsync(azureCli, (string)start["device_code"]!);
+            Assert.Equal(200, status);
+            // Resource Manager's one delegated permission, spelled on the resource as the request named it.
+            Assert.Equal("https://management.core.windows.net//.default https://management.core.windows.net//user_impersonation openid profile", (string?)answer["scope"]);
+            var arm = IdentityKit.Claims((string)answer["access_token"]!);
+            Assert.Equal("https://management.core.windows.net/", (string?)arm["aud"]);
+            Assert.Equal("user_impersonation", (string?)arm["scp"]);
+            Assert.Equal(_kit.Tenant.AdministratorId, (string?)arm["oid"]);
+            // Graph does not take it.
+            Error(await _kit.GraphAsync("GET", "/me", (string)answer["access_token"]!), 401, "InvalidAuthenticationToken");
+
+            var graph = await _kit.PostFormAsync(Root + "/token", ("grant_type", "refresh_token"), ("client_id", azureCli),
+                ("refresh_token", (string)answer["refresh_token"]!), ("scope", "https://graph.microsoft.com/.default offline_access openid profile"));
+            Assert.Equal(200, graph.Status);
+            Assert.Equal("admin@contoso.onmicrosoft.com", (string?)Ok(await _kit.GraphAsync("GET", "/me", (string)graph.Json["access_token"]!))["userPrincipalName"]);
+
+            // Resource Manager has no other delegated permission, and a request names one resource.
+            var other = await _kit.PostFormAsync(Root + "/devicecode", ("client_id", azureCli), ("scope", "https://management.azure.com/Subscriptions.Read"));
+            Assert.Equal("invalid_scope", (string?)other.Json["error"]);
+            var two = await _kit.PostFormAsync(Root + "/devicecode", ("client_id", azureCli), ("scope", "https://management.azure.com/user_impersonation User.Read"));
+            Assert.Equal(400, two.Status);
+            Assert.Equal(28000, (int)two.Json["error_codes"]![0]!);
+        }
+
+        [Fact]
         public async Task A_device_code_expires_after_fifteen_minutes()
         {
             var start = await StartAsync(GraphCommandLineTools);

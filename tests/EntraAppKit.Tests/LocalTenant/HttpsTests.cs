@@ -157,6 +157,30 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         [Fact]
+        public void Extra_host_names_go_into_the_server_certificate_and_a_pair_without_them_is_replaced()
+        {
+            // --tls-host: az is routed here for login.microsoftonline.com (MSAL Python's instance discovery) by a hosts entry.
+            string oldCa;
+            using (var plain = TlsCertificates.InFolder(_folder, DateTimeOffset.UtcNow))
+            {
+                Assert.False(plain.Server.MatchesHostname("login.microsoftonline.com"));
+                oldCa = plain.Authority.Thumbprint;
+            }
+            string[] names = { "login.microsoftonline.com" };
+            using (var named = TlsCertificates.InFolder(_folder, DateTimeOffset.UtcNow, names))
+            {
+                Assert.False(named.Reused);
+                Assert.NotEqual(oldCa, named.Authority.Thumbprint);
+                Assert.True(named.Server.MatchesHostname("login.microsoftonline.com"));
+                Assert.True(TlsCertificates.IsValid(named.Authority, named.Server, DateTimeOffset.UtcNow));
+                Assert.False(named.Server.MatchesHostname("login.windows.net"));
+            }
+            // The same names again: reused. Fewer names: still reused (the certificate names more, nothing is lost).
+            using (var again = TlsCertificates.InFolder(_folder, DateTimeOffset.UtcNow, names)) Assert.True(again.Reused);
+            using (var fewer = TlsCertificates.InFolder(_folder, DateTimeOffset.UtcNow)) Assert.True(fewer.Reused);
+        }
+
+        [Fact]
         public void An_expired_pair_is_renewed_with_a_new_CA()
         {
             string oldCa;

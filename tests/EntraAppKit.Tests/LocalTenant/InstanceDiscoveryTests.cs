@@ -63,6 +63,32 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         [Fact]
+        public async Task Microsofts_own_host_gets_Microsofts_cloud_alias_groups_as_Entra_answers_them()
+        {
+            // MSAL Python (msal/application.py, _get_authority_aliases) asks exactly this before reading its token cache, whatever
+            // authority it was given; az reaches the local tenant for it through a hosts entry. The expected body is the one
+            // login.microsoftonline.com answered in Azure SDK for JavaScript test recordings (nock: GET /common/discovery/instance).
+            var doc = Answered(await DiscoverAsync("common", "https://login.microsoftonline.com/common/oauth2/authorize"));
+            Assert.Equal("https://login.microsoftonline.com/common/.well-known/openid-configuration", (string?)doc["tenant_discovery_endpoint"]);
+            Assert.Equal("1.1", (string?)doc["api-version"]);
+            Assert.Equal(
+                "[{\"preferred_network\":\"login.microsoftonline.com\",\"preferred_cache\":\"login.windows.net\",\"aliases\":[\"login.microsoftonline.com\",\"login.windows.net\",\"login.microsoft.com\",\"sts.windows.net\"]}," +
+                "{\"preferred_network\":\"login.partner.microsoftonline.cn\",\"preferred_cache\":\"login.partner.microsoftonline.cn\",\"aliases\":[\"login.partner.microsoftonline.cn\",\"login.chinacloudapi.cn\"]}," +
+                "{\"preferred_network\":\"login.microsoftonline.de\",\"preferred_cache\":\"login.microsoftonline.de\",\"aliases\":[\"login.microsoftonline.de\"]}," +
+                "{\"preferred_network\":\"login.microsoftonline.us\",\"preferred_cache\":\"login.microsoftonline.us\",\"aliases\":[\"login.microsoftonline.us\",\"login.usgovcloudapi.net\"]}," +
+                "{\"preferred_network\":\"login-us.microsoftonline.com\",\"preferred_cache\":\"login-us.microsoftonline.com\",\"aliases\":[\"login-us.microsoftonline.com\"]}]",
+                doc["metadata"]!.ToJsonString());
+
+            // A v2 endpoint on another of Microsoft's hosts keeps its host and tenant.
+            var v2 = Answered(await DiscoverAsync("common", "https://login.windows.net/contoso.com/oauth2/v2.0/authorize"));
+            Assert.Equal("https://login.windows.net/contoso.com/v2.0/.well-known/openid-configuration", (string?)v2["tenant_discovery_endpoint"]);
+
+            // Only Microsoft's https hosts on their default port: a look-alike is still an unknown instance.
+            Assert.Equal(400, (await DiscoverAsync("common", "http://login.microsoftonline.com/common/oauth2/authorize")).Status);
+            Assert.Equal(400, (await DiscoverAsync("common", "https://login.microsoftonline.com.evil.example/common/oauth2/authorize")).Status);
+        }
+
+        [Fact]
         public async Task Another_host_is_an_invalid_instance()
         {
             // What Entra answers for an authority it does not serve (AADSTS50049); MSAL Python raises on error == "invalid_instance".

@@ -84,12 +84,19 @@ namespace EntraAppKit.Tests.LocalTenantTests
             var folder = ServerOptions.Parse(new[] { "--https", "--tls-dir", "/tmp/tls" });
             Assert.Equal("/tmp/tls", folder.TlsFolder);
             Assert.False(folder.TrustProxy);
+            Assert.Empty(folder.TlsHostNames);
+            var named = ServerOptions.Parse(new[] { "--https", "--tls-dir", "/tmp/tls", "--tls-host", "Login.MicrosoftOnline.com", "--tls-host", "*.example.test" });
+            Assert.Equal(new[] { "login.microsoftonline.com", "*.example.test" }, named.TlsHostNames);
         }
 
         [Theory]
         [InlineData("--https", "--https needs --path FILE or --tls-dir DIR: the CA clients trust is kept there, and reused on restart.")]
         [InlineData("--tls-dir /tmp/x", "--tls-dir is where --https keeps its certificates; it needs --https.")]
         [InlineData("--https --tls-dir /tmp/x --path /tmp/t.json", "--tls-dir and --path: with --path the certificates are kept beside the state file.")]
+        [InlineData("--tls-host login.microsoftonline.com", "--tls-host names a host in the --https certificate; it needs --https.")]
+        [InlineData("--https --tls-dir /tmp/x --tls-host a..b", "--tls-host takes a DNS name such as login.microsoftonline.com, not 'a..b'.")]
+        [InlineData("--https --tls-dir /tmp/x --tls-host a/b", "--tls-host takes a DNS name such as login.microsoftonline.com, not 'a/b'.")]
+        [InlineData("--https --tls-dir /tmp/x --tls-host 127.0.0.1:443", "--tls-host takes a DNS name such as login.microsoftonline.com, not '127.0.0.1:443'.")]
         public void Https_options_that_do_not_fit_are_an_ArgumentException(string args, string message) =>
             Assert.Equal(message, Assert.Throws<ArgumentException>(() => ServerOptions.Parse(args.Split(' '))).Message);
 
