@@ -18,11 +18,13 @@ function Start-LocalTenantServer {
     .SYNOPSIS
         Starts a new local tenant on a free loopback port; returns its Graph endpoint (Uri), tenant id (TenantId), a
         24-hour token of its built-in administrator (Token) and the process. With -TlsDirectory it serves HTTPS with the
-        CA and certificate it keeps there, and CaFile is the CA's PEM file. Stop it with Stop-LocalTenantServer.
+        CA and certificate it keeps there, and CaFile is the CA's PEM file; -TlsHost adds DNS names to its certificate
+        (login.microsoftonline.com for az, with -Port 443). Stop it with Stop-LocalTenantServer.
     #>
-    param([string] $TlsDirectory)
-    $arguments = @((Get-LocalTenantServerPath), '--port', '0', '--print-admin-token')
+    param([string] $TlsDirectory, [int] $Port = 0, [string[]] $TlsHost = @())
+    $arguments = @((Get-LocalTenantServerPath), '--port', "$Port", '--print-admin-token')
     if ($TlsDirectory) { $arguments += @('--https', '--tls-dir', $TlsDirectory) }
+    foreach ($name in $TlsHost) { $arguments += @('--tls-host', $name) }
     $start = New-Object System.Diagnostics.ProcessStartInfo
     $start.FileName = 'dotnet'
     foreach ($argument in $arguments) { $start.ArgumentList.Add($argument) }
