@@ -72,7 +72,7 @@ namespace EntraAppKit.LocalTenant.Routing
             string? keyName = first.Groups["value"].Success ? (first.Groups["key"].Success ? first.Groups["key"].Value : "id") : null;
             string? keyValue = first.Groups["value"].Success ? first.Groups["value"].Value.Replace("''", "'") : null;
             // /applications/{id}: the segment after the set is its key, except /$count.
-            if (keyName == null && segments.Count > 1 && segments[1] != "$count") { keyName = "id"; keyValue = segments[1]; segments.RemoveAt(1); }
+            if (keyName == null && segments.Count > 1 && !string.Equals(segments[1], "$count", StringComparison.OrdinalIgnoreCase)) { keyName = "id"; keyValue = segments[1]; segments.RemoveAt(1); }
             var rest = segments.Skip(1).ToList();
 
             var set = _table.FindEntitySet(setName) ?? throw GraphException.NoRoute(setName);
@@ -86,7 +86,7 @@ namespace EntraAppKit.LocalTenant.Routing
             else
             {
                 var upsert = rest.Count == 0
-                    ? routes.FirstOrDefault(r => r.Key == RouteKey.AlternateKey && r.AlternateKey == keyName && r.Allows(request.Method))
+                    ? routes.FirstOrDefault(r => r.Key == RouteKey.AlternateKey && string.Equals(r.AlternateKey, keyName, StringComparison.OrdinalIgnoreCase) && r.Allows(request.Method))
                     : null;
                 if (upsert != null) route = upsert;
                 else

@@ -70,7 +70,7 @@ namespace EntraAppKit.LocalTenant.Routing
         public bool Allows(string method) => Methods.Count == 0 || Methods.Contains(method);
 
         public bool MatchesBelow(IReadOnlyList<string> rest) =>
-            rest.Count == Below.Count && Below.Zip(rest, (pattern, segment) => pattern == "{id}" || pattern == segment).All(m => m);
+            rest.Count == Below.Count && Below.Zip(rest, (pattern, segment) => pattern == "{id}" || string.Equals(pattern, segment, StringComparison.OrdinalIgnoreCase)).All(m => m);
 
         public override string ToString() => (Methods.Count == 0 ? "*" : string.Join(",", Methods)) + " " + Pattern;
     }

@@ -111,8 +111,10 @@ namespace EntraAppKit.LocalTenant.Routing
                 new Route(Get, "me", readMe, Sync(users.Me)),
             });
             GraphRoutes = routes;
-            _sets = EntitySets.ToDictionary(s => s.Name, StringComparer.Ordinal);
-            _routesBySet = routes.GroupBy(r => r.EntitySet).ToDictionary(g => g.Key, g => (IReadOnlyList<Route>)g.ToList(), StringComparer.Ordinal);
+            // Graph reads entity set, navigation and action names without regard to case: az 2.45 deletes a grant at
+            // /oAuth2PermissionGrants/{id} (azure/cli/command_modules/role/_msgrpah/_graph_client.py), and gets its 204.
+            _sets = EntitySets.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
+            _routesBySet = routes.GroupBy(r => r.EntitySet).ToDictionary(g => g.Key, g => (IReadOnlyList<Route>)g.ToList(), StringComparer.OrdinalIgnoreCase);
 
             // learn.microsoft.com/graph/json-batching: each item is authorised as the request it is.
             Batch = new Route(Post, "$batch", PermissionRequirement.EachBatchItem, batch.HandleAsync);

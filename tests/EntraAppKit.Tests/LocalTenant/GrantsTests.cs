@@ -123,6 +123,26 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         [Fact]
+        public async Task Set_and_action_names_are_read_without_regard_to_case_as_az_spells_them()
+        {
+            // az 2.45 deletes a grant at /oAuth2PermissionGrants/{id} (azure/cli/command_modules/role/_msgrpah/_graph_client.py,
+            // oauth2_permission_grant_delete), and Graph answers it 204: its URL names are read without regard to case.
+            var (client, resource) = await PairAsync();
+            var grant = Ok(await Door.PostAsync("/OAuth2PermissionGrants", new { clientId = client, consentType = "AllPrincipals", resourceId = resource, scope = "User.Read" }), 201);
+            // The answer names the set as Graph spells it, whatever the request's spelling.
+            Assert.Equal(Root + "/$metadata#oauth2PermissionGrants/$entity", (string?)grant["@odata.context"]);
+            NoContent(await Door.DeleteAsync($"/oAuth2PermissionGrants/{grant["id"]}"));
+            Error(await Door.GetAsync($"/oauth2permissiongrants/{grant["id"]}"), 404, "Request_ResourceNotFound", NotFound((string)grant["id"]!));
+
+            var (app, _) = await CreateAppWithSpAsync();
+            Ok(await Door.PostAsync($"/APPLICATIONS/{app["id"]}/AddPassword", new { passwordCredential = new { displayName = "case" } }));
+            var count = await Door.GetAsync("/applications/$COUNT", ("ConsistencyLevel", "eventual"));
+            Assert.True(count.Status == 200 && int.TryParse(count.Text, out int apps) && apps >= 1, count.ToString());
+            // A name that is no set at all is still Graph's 400.
+            Error(await Door.GetAsync("/applicationz"), 400, "BadRequest", "Resource not found for the segment 'applicationz'.");
+        }
+
+        [Fact]
         public async Task Unknown_client_or_resource_is_404()
         {
             var (client, resource) = await PairAsync();
