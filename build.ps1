@@ -172,8 +172,9 @@ function Invoke-SyntaxSuite {
 }
 
 function Invoke-PesterSuite {
-    param([string] $Results)
-    $suite = New-SuiteResult 'pester'
+    # Pester over tests/pester (the module as a user sees it), or over another folder of Pester tests (-TestPath) under its own name.
+    param([string] $Results, [string] $Name = 'pester', [string] $TestPath = (Join-Path $root 'tests/pester'))
+    $suite = New-SuiteResult $Name
     # Pester comes from NuGet (tests/pester/Pester.Restore.csproj) and runs in the repository's PowerShell, the .NET
     # tool pinned in .config/dotnet-tools.json, whichever PowerShell runs this script.
     $project = Join-Path $root 'tests/pester/Pester.Restore.csproj'
@@ -185,10 +186,10 @@ function Invoke-PesterSuite {
     $pesterModule = Join-Path $packageRoot "pester/$pesterVersion/tools/Pester.psd1"
     if (-not (Test-Path -LiteralPath $pesterModule)) { throw "The Pester package has no $pesterModule." }
 
-    $summaryFile = Join-Path $Results 'pester.json'
+    $summaryFile = Join-Path $Results "$Name.json"
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1') `
-        -PesterModule $pesterModule -ModulePath (Join-Path $moduleOut 'EntraAppKit.psd1') `
-        -SummaryFile $summaryFile -ResultFile (Join-Path $Results 'pester.xml') | Out-Host
+        -PesterModule $pesterModule -ModulePath (Join-Path $moduleOut 'EntraAppKit.psd1') -TestPath $TestPath `
+        -SummaryFile $summaryFile -ResultFile (Join-Path $Results "$Name.xml") | Out-Host
     $exitCode = $LASTEXITCODE
     if (-not (Test-Path -LiteralPath $summaryFile)) {
         $suite.Failed = 1
@@ -280,7 +281,7 @@ function Invoke-Test {
     $suites = @()
     if ($built.Failed -gt 0) {
         $suites += $built
-        foreach ($name in 'xunit', 'pester', 'compat-node') {
+        foreach ($name in 'xunit', 'pester', 'compat-node', 'compat-az') {
             $notRun = New-SuiteResult $name
             $notRun.Failed = 1
             $notRun.Failures += 'did not run: the build failed'
@@ -293,6 +294,8 @@ function Invoke-Test {
         $suites += Invoke-Suite 'powershell-syntax' { Invoke-SyntaxSuite }
         $suites += Invoke-Suite 'pester' { Invoke-PesterSuite -Results $results }
         $suites += Invoke-Suite 'compat-node' { Invoke-CompatNodeSuite }
+        # Azure CLI (Debian's azure-cli; .ci/run installs it), driven by Pester: tests/compat/az/AzureCli.Tests.ps1.
+        $suites += Invoke-Suite 'compat-az' { Invoke-PesterSuite -Results $results -Name 'compat-az' -TestPath (Join-Path $root 'tests/compat/az') }
     }
 
     Write-Host ''

@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-    Runs the Pester suite (tests/pester/*.Tests.ps1) against a packaged module and writes its counts to a JSON file.
+    Runs a Pester suite (tests/pester/*.Tests.ps1, or the files under -TestPath) against a packaged module and writes its
+    counts to a JSON file.
 .DESCRIPTION
     build.ps1 -Task Test starts this script in a PowerShell process of its own, so the tests run in a session like a
     user's: without build.ps1's $ErrorActionPreference = 'Stop' and Set-StrictMode. The summary file has Passed,
@@ -14,6 +15,8 @@ param(
     # The module under test: out/EntraAppKit/<version>/EntraAppKit.psd1.
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $SummaryFile,
+    # Where the tests are: this folder (the Pester suite), or another (tests/compat/az, the az compatibility suite).
+    [string] $TestPath = $PSScriptRoot,
     # Pester's NUnit XML report, for CI systems that read one.
     [string] $ResultFile
 )
@@ -23,7 +26,7 @@ Import-Module $PesterModule -Force
 $env:ENTRAAPPKIT_MODULE = $ModulePath
 
 $configuration = New-PesterConfiguration
-$configuration.Run.Path = @($PSScriptRoot)
+$configuration.Run.Path = @($TestPath)
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Detailed'
 if ($ResultFile) {

@@ -62,6 +62,16 @@ function Get-LocalTenantControlHeader {
     @{ Authorization = "Bearer $($Server.Token)" }
 }
 
+function Invoke-LocalTenantControl {
+    # A call of the harness to a control endpoint. Over --https it skips the certificate check: the harness is not the
+    # client under test, and the clients under test (az, Node, the module) validate the server's certificate themselves.
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Method, [Parameter(Mandatory)] [string] $Path, [string] $Body)
+    $arguments = @{ Method = $Method; Uri = "$($Server.Uri)$Path"; Headers = (Get-LocalTenantControlHeader $Server) }
+    if ($Server.CaFile) { $arguments.SkipCertificateCheck = $true }
+    if ($Body) { $arguments.Body = $Body; $arguments.ContentType = 'application/json' }
+    Invoke-RestMethod @arguments
+}
+
 function Set-LocalTenantFault {
     <#
     .SYNOPSIS
@@ -70,20 +80,20 @@ function Set-LocalTenantFault {
         Sends the server's admin token (Start-LocalTenantServer's Token).
     #>
     param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [hashtable] $Fault)
-    $null = Invoke-RestMethod -Method Post -Uri "$($Server.Uri)/_localtenant/faults" -Headers (Get-LocalTenantControlHeader $Server) -ContentType 'application/json' -Body ($Fault | ConvertTo-Json -Depth 5)
+    $null = Invoke-LocalTenantControl -Server $Server -Method Post -Path '/_localtenant/faults' -Body ($Fault | ConvertTo-Json -Depth 5)
 }
 
 function Get-LocalTenantRequest {
     # The Graph requests the server has answered so far: method, path, status, requestId.
     param([Parameter(Mandatory)] $Server)
     # The log also lists token and discovery requests (kind 'identity'); they are not Graph requests.
-    @((Invoke-RestMethod -Method Get -Uri "$($Server.Uri)/_localtenant/requests" -Headers (Get-LocalTenantControlHeader $Server)).value |
+    @((Invoke-LocalTenantControl -Server $Server -Method Get -Path '/_localtenant/requests').value |
         Where-Object kind -eq 'graph')
 }
 
 function Clear-LocalTenantRequest {
     param([Parameter(Mandatory)] $Server)
-    $null = Invoke-RestMethod -Method Delete -Uri "$($Server.Uri)/_localtenant/requests" -Headers (Get-LocalTenantControlHeader $Server)
+    $null = Invoke-LocalTenantControl -Server $Server -Method Delete -Path '/_localtenant/requests'
 }
 
 Export-ModuleMember -Function Start-LocalTenantServer, Stop-LocalTenantServer, Set-LocalTenantFault, Get-LocalTenantRequest, Clear-LocalTenantRequest
