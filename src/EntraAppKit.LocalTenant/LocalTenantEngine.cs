@@ -79,6 +79,7 @@ namespace EntraAppKit.LocalTenant
             Routes = new RouteTable(
                 new ApplicationsHandler(store, _clock, schema, authorizer),
                 new PasswordCredentialsHandler(store, _clock, schema, authorizer),
+                new KeyCredentialsHandler(_clock, schema, authorizer),
                 new ServicePrincipalsHandler(store, _clock, schema, authorizer, _servicePrincipals),
                 new AppRoleAssignmentsHandler(store, _clock, schema),
                 new OAuth2PermissionGrantsHandler(store, _clock, schema, _settings, _persistence),
