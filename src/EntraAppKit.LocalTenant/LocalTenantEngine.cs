@@ -79,6 +79,7 @@ namespace EntraAppKit.LocalTenant
             Routes = new RouteTable(
                 new ApplicationsHandler(store, _clock, schema, authorizer),
                 new PasswordCredentialsHandler(store, _clock, schema, authorizer),
+                new KeyCredentialsHandler(_clock, schema, authorizer),
                 new ServicePrincipalsHandler(store, _clock, schema, authorizer, _servicePrincipals),
                 new AppRoleAssignmentsHandler(store, _clock, schema),
                 new OAuth2PermissionGrantsHandler(store, _clock, schema, _settings, _persistence),
@@ -204,13 +205,16 @@ namespace EntraAppKit.LocalTenant
             using (_lock.Enter()) return _deviceCode.Approve(userCode);
         }
 
-        /// <summary>Whether <paramref name="secret"/> is a current client secret of the application with <paramref name="appId"/>.</summary>
+        /// <summary>
+        /// Whether <paramref name="secret"/> is a current client secret of the application with <paramref name="appId"/>, or of
+        /// its service principal here: a secret the client credentials grant accepts.
+        /// </summary>
         public bool VerifyClientSecret(string appId, string secret)
         {
             using (_lock.Enter())
             {
                 var app = appId == null ? null : _store.FindApplicationByAppId(appId);
-                return app != null && _secrets.Check(app, secret) == SecretCheck.Valid;
+                return app != null && _secrets.Check(app, _store.FindServicePrincipalByAppId(appId!), secret) == SecretCheck.Valid;
             }
         }
 

@@ -56,6 +56,24 @@ namespace EntraAppKit.LocalTenant.Authorization
             throw Denied();
         }
 
+        /// <summary>
+        /// Whether an app-only caller is <paramref name="item"/> itself: its own service principal, or the application that
+        /// service principal stands for. addKey and removeKey need no permission then: "An application does not need any
+        /// specific permission to roll its own keys" (learn.microsoft.com/graph/api/application-addkey, application-removekey).
+        /// </summary>
+        public bool IsItself(Caller caller, object? item)
+        {
+            if (!caller.IsAppOnly) return false;
+            switch (item)
+            {
+                case ServicePrincipalEntity sp: return sp.Id == caller.ObjectId;
+                case ApplicationEntity app:
+                    var own = _store.FindServicePrincipal(caller.ObjectId);
+                    return own != null && own.AppId == app.AppId;
+                default: return false;
+            }
+        }
+
         /// <summary>Microsoft Graph's own service principal cannot be deleted, whoever asks.</summary>
         public void DemandDeletable(ServicePrincipalEntity servicePrincipal)
         {

@@ -11,11 +11,20 @@ namespace EntraAppKit.LocalTenant.Authorization
     internal sealed class PermissionRequirement
     {
         private PermissionRequirement(IReadOnlyList<string> anyOf, IReadOnlyList<string> delegatedAnyOf, bool afterPayload, bool eachBatchItem,
-            string? appOnlyRefusal = null)
+            string? appOnlyRefusal = null, bool orItself = false)
         {
             AnyOf = anyOf; DelegatedAnyOf = delegatedAnyOf; ChecksPayloadFirst = afterPayload; IsEachBatchItem = eachBatchItem;
-            AppOnlyRefusal = appOnlyRefusal;
+            AppOnlyRefusal = appOnlyRefusal; IsMetByItself = orItself;
         }
+
+        /// <summary>
+        /// Whether an app-only caller acting on itself (<see cref="GraphAuthorizer.IsItself"/>) needs no permission at all, not
+        /// even the entity set's gate: addKey and removeKey, which "an application does not need any specific permission" for.
+        /// </summary>
+        public bool IsMetByItself { get; }
+
+        /// <summary>The same requirement, also met by an app-only caller acting on itself.</summary>
+        public PermissionRequirement OrItself() => new PermissionRequirement(AnyOf, DelegatedAnyOf, ChecksPayloadFirst, IsEachBatchItem, AppOnlyRefusal, true);
 
         /// <summary>
         /// For a route only a signed-in user may call (/me): the message of Graph's 400 to any app-only token, whatever its
@@ -59,6 +68,6 @@ namespace EntraAppKit.LocalTenant.Authorization
         public PermissionRequirement AfterPayload() => new PermissionRequirement(AnyOf, DelegatedAnyOf, true, false);
 
         public override string ToString() =>
-            IsEachBatchItem ? "(each batch item)" : (AppOnlyRefusal != null ? "delegated " : "") + string.Join(" | ", AnyOf) + (DelegatedAnyOf.Count > 0 ? " | delegated " + string.Join(" | ", DelegatedAnyOf) : "");
+            IsEachBatchItem ? "(each batch item)" : (AppOnlyRefusal != null ? "delegated " : "") + string.Join(" | ", AnyOf) + (DelegatedAnyOf.Count > 0 ? " | delegated " + string.Join(" | ", DelegatedAnyOf) : "") + (IsMetByItself ? " | itself" : "");
     }
 }

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using EntraAppKit.LocalTenant.Authorization;
 using EntraAppKit.LocalTenant.Http;
+using EntraAppKit.LocalTenant.Identity;
 using EntraAppKit.LocalTenant.Model;
 using EntraAppKit.LocalTenant.Query;
 using EntraAppKit.LocalTenant.Routing;
@@ -137,6 +138,8 @@ namespace EntraAppKit.LocalTenant.Handlers
 
             var json = _factory.ForApplication(app, _store.TenantId);
             _merge.Apply(json, bodyWithoutAppId, SpType, ServicePrincipalDefaults.Materialized, SpResource);
+            // A service principal's own certificates are completed from the certificate as an application's are (resources/keycredential).
+            KeyCredentials.Normalize(json, SpResource);
             var sp = new ServicePrincipalEntity(json);
             _store.AddServicePrincipal(sp, _clock.VisibleAt);
             // A signed-in user who creates a service principal becomes its owner, as with an application
@@ -150,6 +153,8 @@ namespace EntraAppKit.LocalTenant.Handlers
         {
             _schema.Validate(SpType, body, SpResource);
             GraphPayload.RejectReadOnly(body, ReadOnly);
+            // Checked on the body, before the in-place merge, so a refused key changes nothing.
+            KeyCredentials.Normalize(body, SpResource);
             _merge.Apply(sp.Json, body, SpType, ServicePrincipalDefaults.Materialized, SpResource);
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Security.Cryptography;
@@ -18,32 +19,33 @@ namespace EntraAppKit.LocalTenant.Identity
         public const string AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
         /// <summary>Entra tolerates five minutes of clock skew on assertion lifetimes.</summary>
-        private static readonly TimeSpan Skew = TimeSpan.FromMinutes(5);
+        public static readonly TimeSpan Skew = TimeSpan.FromMinutes(5);
 
-        /// <summary>Throws Entra's error for the first rule <paramref name="assertion"/> breaks; <paramref name="isOwnTokenEndpoint"/> says whether an aud names this tenant's token endpoint.</summary>
-        public static void Validate(string assertion, string clientId, JsonObject application, Func<string, bool> isOwnTokenEndpoint, DateTimeOffset now)
+        /// <summary>
+        /// Throws Entra's error for the first rule <paramref name="assertion"/> breaks; <paramref name="isOwnTokenEndpoint"/> says
+        /// whether an aud names this tenant's token endpoint. <paramref name="owners"/> hold the certificates: the application,
+        /// then its service principal in this tenant (a service principal's own keyCredentials sign in too).
+        /// </summary>
+        public static void Validate(string assertion, string clientId, JsonObject application, IEnumerable<JsonObject> owners, Func<string, bool> isOwnTokenEndpoint, DateTimeOffset now)
         {
             if (!Jwt.TryParse(assertion, out var jwt)) throw AadstsException.MalformedAssertion();
             string? alg = jwt.HeaderString("alg");
-            var padding = alg == "RS256" ? RSASignaturePadding.Pkcs1 : alg == "PS256" ? RSASignaturePadding.Pss : null;
+            var padding = KeyCredentials.Padding(alg);
             if (padding == null) throw AadstsException.BadAssertion($"Client assertion is signed with '{alg}'; certificate credentials use RS256 or PS256.");
 
             string? x5t = jwt.HeaderString("x5t");
             string? x5tS256 = jwt.HeaderString("x5t#S256");
-            var certificate = FindCertificate(application, x5t, x5tS256, out var credential);
+            var certificate = FindCertificate(owners, x5t, x5tS256, out var credential);
             if (certificate == null)
                 throw AadstsException.BadAssertion($"The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '{Hex(x5tS256 ?? x5t)}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '{clientId}'. Review the documentation at https://docs.microsoft.com/en-us/graph/deployments to determine the corresponding service endpoint and https://docs.microsoft.com/en-us/graph/api/application-get?view=graph-rest-1.0&tabs=http to build a query request URL, such as 'https://graph.microsoft.com/beta/applications/{(string?)application["id"]}']");
             using (certificate)
             {
-                // The keyCredential's window (Graph copies it from the certificate) bounds the key's use.
-                var start = Time(credential!["startDateTime"]) ?? new DateTimeOffset(certificate.NotBefore.ToUniversalTime());
-                var end = Time(credential["endDateTime"]) ?? new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
+                var (start, end) = KeyCredentials.Window(credential!, certificate);
                 if (now >= end || now < start)
                     throw AadstsException.BadAssertion(string.Format(CultureInfo.InvariantCulture,
                         "The certificate with identifier used to sign the client assertion is expired on application. [Reason - The key used is expired., Thumbprint of key used by client: '{0}', Found key 'Start={1:MM/dd/yyyy HH:mm:ss}, End={2:MM/dd/yyyy HH:mm:ss}']",
                         certificate.Thumbprint, start.UtcDateTime, end.UtcDateTime));
-                using var rsa = certificate.GetRSAPublicKey();
-                if (rsa == null || !rsa.VerifyData(jwt.SigningInput, jwt.Signature, HashAlgorithmName.SHA256, padding))
+                if (!KeyCredentials.Verifies(certificate, jwt, padding))
                     throw AadstsException.BadAssertion("Client assertion failed signature validation.");
             }
 
@@ -58,29 +60,23 @@ namespace EntraAppKit.LocalTenant.Identity
                 throw AadstsException.AssertionOutsideLifetime(now, nbf, exp);
         }
 
-        /// <summary>The keyCredential whose certificate has the thumbprint the header names.</summary>
-        private static X509Certificate2? FindCertificate(JsonObject application, string? x5t, string? x5tS256, out JsonObject? credential)
+        /// <summary>The verifying certificate whose thumbprint the header names, and its keyCredential.</summary>
+        private static X509Certificate2? FindCertificate(IEnumerable<JsonObject> owners, string? x5t, string? x5tS256, out JsonObject? credential)
         {
             credential = null;
             if (x5t == null && x5tS256 == null) return null;
-            foreach (var node in application["keyCredentials"]?.AsArray() ?? new JsonArray())
+            X509Certificate2? found = null;
+            foreach (var (key, certificate) in KeyCredentials.VerifyingCertificates(owners))
             {
-                var key = node as JsonObject;
-                if (key == null || (string?)key["type"] != "AsymmetricX509Cert" || (string?)key["usage"] != "Verify" || !(key["key"] is JsonValue k)) continue;
-                var certificate = KeyCredentials.Certificate((string)k!);
-                if (certificate == null) continue;
+                if (found != null) { certificate.Dispose(); continue; }
                 using var sha256 = SHA256.Create();
                 bool matches = (x5t != null && x5t == Base64Url.Encode(certificate.GetCertHash())) ||
                                (x5tS256 != null && x5tS256 == Base64Url.Encode(sha256.ComputeHash(certificate.RawData)));
-                if (matches) { credential = key; return certificate; }
-                certificate.Dispose();
+                if (matches) { credential = key; found = certificate; }
+                else certificate.Dispose();
             }
-            return null;
+            return found;
         }
-
-        private static DateTimeOffset? Time(JsonNode? node) =>
-            node is JsonValue v && v.TryGetValue<string>(out var text) &&
-            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTimeOffset?)null;
 
         private static string Hex(string? base64Url)
         {

@@ -1,11 +1,17 @@
 using System;
 using System.Globalization;
+using System.Linq;
+using System.Text.Json.Nodes;
 using EntraAppKit.LocalTenant.Model;
 using EntraAppKit.LocalTenant.Store;
 
 namespace EntraAppKit.LocalTenant.Identity
 {
-    /// <summary>Checks client secrets against the stored salted hashes and the credentials' validity windows.</summary>
+    /// <summary>
+    /// Checks client secrets against the stored salted hashes and the credentials' validity windows: the application's own
+    /// (application-addpassword) and those of its service principal in this tenant (serviceprincipal-addpassword), which
+    /// sign in for the same appId.
+    /// </summary>
     internal sealed class ClientSecretVerifier
     {
         private readonly ITenantStore _store;
@@ -14,11 +20,12 @@ namespace EntraAppKit.LocalTenant.Identity
         public ClientSecretVerifier(ITenantStore store, TenantClock clock) { _store = store; _clock = clock; }
 
         /// <summary>A secret that matches only an expired credential is expired, not wrong.</summary>
-        public SecretCheck Check(ApplicationEntity app, string secret)
+        public SecretCheck Check(ApplicationEntity app, ServicePrincipalEntity? servicePrincipal, string secret)
         {
             var now = _clock.Now;
             bool expired = false;
-            foreach (var cred in app.PasswordCredentials)
+            var own = servicePrincipal?.Json["passwordCredentials"] as JsonArray ?? new JsonArray();
+            foreach (var cred in app.PasswordCredentials.Concat(own))
             {
                 var stored = _store.FindSecret((string)cred!["keyId"]!);
                 if (stored == null || !stored.Matches(secret)) continue;
@@ -31,9 +38,9 @@ namespace EntraAppKit.LocalTenant.Identity
         }
 
         /// <summary>Throws Entra's AADSTS7000222 (expired) or AADSTS7000215 (invalid) unless the secret is valid.</summary>
-        public void Demand(ApplicationEntity app, string secret)
+        public void Demand(ApplicationEntity app, ServicePrincipalEntity? servicePrincipal, string secret)
         {
-            switch (Check(app, secret))
+            switch (Check(app, servicePrincipal, secret))
             {
                 case SecretCheck.Valid: return;
                 case SecretCheck.Expired: throw AadstsException.ExpiredSecret(app.AppId);

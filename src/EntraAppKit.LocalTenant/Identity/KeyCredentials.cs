@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -8,9 +9,10 @@ using EntraAppKit.LocalTenant.Http;
 namespace EntraAppKit.LocalTenant.Identity
 {
     /// <summary>
-    /// An application's certificate credentials as Graph stores them (resources/keycredential): the client sends type, usage
-    /// and key (the base64 DER certificate); Graph fills keyId, customKeyIdentifier (the SHA-1 thumbprint), the validity
-    /// window and the display name (the certificate's subject) from the certificate.
+    /// The certificate credentials of an application or a service principal as Graph stores them (resources/keycredential):
+    /// the client sends type, usage and key (the base64 DER certificate); Graph fills keyId, customKeyIdentifier (the SHA-1
+    /// thumbprint), the validity window and the display name (the certificate's subject) from the certificate. Sign-in
+    /// (<see cref="ClientAssertion"/>) and the rolling-key proof of addKey and removeKey both verify signatures with them here.
     /// </summary>
     internal static class KeyCredentials
     {
@@ -21,25 +23,74 @@ namespace EntraAppKit.LocalTenant.Identity
             catch (Exception e) when (e is FormatException || e is CryptographicException) { return null; }
         }
 
-        /// <summary>Completes and checks the keyCredentials of an application about to be stored.</summary>
-        public static void Normalize(JsonObject app)
+        /// <summary>Completes and checks the keyCredentials of an application or service principal (<paramref name="resource"/>) about to be stored.</summary>
+        public static void Normalize(JsonObject owner, string resource = "Application")
         {
-            foreach (var node in app["keyCredentials"]?.AsArray() ?? new JsonArray())
+            foreach (var node in owner["keyCredentials"]?.AsArray() ?? new JsonArray())
             {
-                var key = node!.AsObject();
+                var key = node as JsonObject ?? throw GraphException.InvalidValue("keyCredentials", resource);
                 string? type = (string?)key["type"];
                 string? usage = (string?)key["usage"];
                 if ((type != "AsymmetricX509Cert" && type != "Symmetric" && type != "X509CertAndPassword") || (usage != "Verify" && usage != "Sign"))
-                    throw GraphException.InvalidValue("keyCredentials", "Application");
+                    throw GraphException.InvalidValue("keyCredentials", resource);
                 if (key["keyId"] == null) key["keyId"] = Guid.NewGuid().ToString();
                 if (type != "AsymmetricX509Cert" || !(key["key"] is JsonValue k)) continue;
-                using var certificate = Certificate((string)k!) ?? throw GraphException.InvalidValue("keyCredentials", "Application");
-                if (key["customKeyIdentifier"] == null) key["customKeyIdentifier"] = Convert.ToBase64String(certificate.GetCertHash());
-                if (key["startDateTime"] == null) key["startDateTime"] = Timestamp(certificate.NotBefore);
-                if (key["endDateTime"] == null) key["endDateTime"] = Timestamp(certificate.NotAfter);
-                if (key["displayName"] == null) key["displayName"] = certificate.Subject;
+                using var certificate = Certificate((string)k!) ?? throw GraphException.InvalidValue("keyCredentials", resource);
+                Complete(key, certificate);
             }
         }
+
+        /// <summary>Fills what the client left out of <paramref name="key"/> from its certificate, as Graph does.</summary>
+        public static void Complete(JsonObject key, X509Certificate2 certificate)
+        {
+            if (key["customKeyIdentifier"] == null) key["customKeyIdentifier"] = Convert.ToBase64String(certificate.GetCertHash());
+            if (key["startDateTime"] == null) key["startDateTime"] = Timestamp(certificate.NotBefore);
+            if (key["endDateTime"] == null) key["endDateTime"] = Timestamp(certificate.NotAfter);
+            if (key["displayName"] == null) key["displayName"] = certificate.Subject;
+        }
+
+        /// <summary>
+        /// The certificates that verify signatures for <paramref name="owners"/> (an application, or an application and its
+        /// service principal): keyCredentials of type AsymmetricX509Cert and usage Verify whose key is a certificate. The
+        /// caller disposes each certificate.
+        /// </summary>
+        public static IEnumerable<(JsonObject Credential, X509Certificate2 Certificate)> VerifyingCertificates(IEnumerable<JsonObject> owners)
+        {
+            foreach (var owner in owners)
+                foreach (var node in owner["keyCredentials"]?.AsArray() ?? new JsonArray())
+                {
+                    if (!(node is JsonObject key) || (string?)key["type"] != "AsymmetricX509Cert" || (string?)key["usage"] != "Verify" || !(key["key"] is JsonValue k)) continue;
+                    if (!k.TryGetValue<string>(out var text)) continue;
+                    var certificate = Certificate(text);
+                    if (certificate != null) yield return (key, certificate);
+                }
+        }
+
+        /// <summary>The keyCredential's validity window; Graph copies it from the certificate, and it bounds the key's use.</summary>
+        public static (DateTimeOffset Start, DateTimeOffset End) Window(JsonObject credential, X509Certificate2 certificate) =>
+            (Time(credential["startDateTime"]) ?? new DateTimeOffset(certificate.NotBefore.ToUniversalTime()),
+             Time(credential["endDateTime"]) ?? new DateTimeOffset(certificate.NotAfter.ToUniversalTime()));
+
+        public static bool IsValidAt(JsonObject credential, X509Certificate2 certificate, DateTimeOffset now)
+        {
+            var (start, end) = Window(credential, certificate);
+            return now >= start && now < end;
+        }
+
+        /// <summary>The padding of a JWS algorithm certificate credentials use (RS256, PS256), or null for any other.</summary>
+        public static RSASignaturePadding? Padding(string? alg) =>
+            alg == "RS256" ? RSASignaturePadding.Pkcs1 : alg == "PS256" ? RSASignaturePadding.Pss : null;
+
+        /// <summary>Whether <paramref name="certificate"/>'s public key verifies <paramref name="jwt"/>'s SHA-256 signature.</summary>
+        public static bool Verifies(X509Certificate2 certificate, Jwt jwt, RSASignaturePadding padding)
+        {
+            using var rsa = certificate.GetRSAPublicKey();
+            return rsa != null && rsa.VerifyData(jwt.SigningInput, jwt.Signature, HashAlgorithmName.SHA256, padding);
+        }
+
+        private static DateTimeOffset? Time(JsonNode? node) =>
+            node is JsonValue v && v.TryGetValue<string>(out var text) &&
+            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTimeOffset?)null;
 
         private static string Timestamp(DateTime local) =>
             local.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

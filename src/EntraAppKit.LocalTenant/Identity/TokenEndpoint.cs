@@ -58,25 +58,27 @@ namespace EntraAppKit.LocalTenant.Identity
                 : ScopeRequest.ForClientCredentials(form.Required("scope"), _store.DisplayName, origin);
             var app = _store.FindVisibleApplicationByAppId(clientId, _clock.Now) ?? throw AadstsException.UnknownClient(clientId, _store.DisplayName);
 
+            // An application signs in to a tenant through its service principal there (app-objects-and-service-principals),
+            // whose own secrets and certificates sign in too (serviceprincipal-addpassword, serviceprincipal-addkey).
+            var sp = _store.FindVisibleServicePrincipalByAppId(clientId, _clock.Now);
             string appIdAcr;
             string? secret = basic?.Secret ?? form["client_secret"];
             string? assertion = form["client_assertion"];
             if (secret != null)
             {
-                _secrets.Demand(app, secret);
+                _secrets.Demand(app, sp, secret);
                 appIdAcr = "1";
             }
             else if (assertion != null)
             {
                 if (form["client_assertion_type"] != ClientAssertion.AssertionType) throw AadstsException.MissingParameter("client_assertion_type");
-                ClientAssertion.Validate(assertion, app.AppId, app.Json, IsOwnTokenEndpoint, _clock.Now);
+                var owners = sp == null ? new[] { app.Json } : new[] { app.Json, sp.Json };
+                ClientAssertion.Validate(assertion, app.AppId, app.Json, owners, IsOwnTokenEndpoint, _clock.Now);
                 appIdAcr = "2";
             }
             else throw AadstsException.MissingCredential();
 
-            // An application signs in to a tenant through its service principal there (app-objects-and-service-principals).
-            var sp = _store.FindVisibleServicePrincipalByAppId(clientId, _clock.Now)
-                ?? throw AadstsException.MissingServicePrincipal(clientId, _store.TenantId);
+            if (sp == null) throw AadstsException.MissingServicePrincipal(clientId, _store.TenantId);
             if (sp.IsDisabled) throw AadstsException.DisabledApplication(clientId, sp.DisplayName ?? "");
 
             var now = _clock.Now;

@@ -15,7 +15,8 @@ namespace EntraAppKit.LocalTenant.Routing
     /// the handler. The order of its checks is the order of Graph's answers, so it is fixed: the version root, the entity set
     /// (400 "Resource not found for the segment"), the set's permission gate (403), a read-only set's methods (405); then for
     /// an item the key (the alternate-key 400, 404), the segments below it (400), a navigation member (404), the method (405),
-    /// and last the route's own permission (403).
+    /// and last the route's own permission (403). A route an application may call on itself (<see cref="PermissionRequirement.IsMetByItself"/>)
+    /// defers the set's 403 until its item is known.
     /// </summary>
     internal sealed class GraphRouter
     {
@@ -78,7 +79,13 @@ namespace EntraAppKit.LocalTenant.Routing
             var set = _table.FindEntitySet(setName) ?? throw GraphException.NoRoute(setName);
             var routes = _table.RoutesOf(setName);
             var context = new RouteContext(request, keyValue);
-            _authorizer.Demand(context.Caller, set.GateFor(request.Method));
+            // An action an application may call on itself without any permission (addKey) cannot be gated before its item is
+            // known: its gate's refusal waits until the item shows whether the caller is that item.
+            bool maybeItself = keyName != null && context.Caller.IsAppOnly &&
+                routes.Any(r => r.Requirement.IsMetByItself && r.Key == RouteKey.Item && r.MatchesBelow(rest) && r.Allows(request.Method));
+            GraphException? gateRefusal = null;
+            try { _authorizer.Demand(context.Caller, set.GateFor(request.Method)); }
+            catch (GraphException e) when (maybeItself) { gateRefusal = e; }
             if (set.Methods != null && !set.Methods.Contains(request.Method)) throw GraphException.MethodNotAllowed();
 
             Route route;
@@ -97,6 +104,8 @@ namespace EntraAppKit.LocalTenant.Routing
                     route = Select(routes, RouteKey.Item, rest, context);
                 }
             }
+            if (route.Requirement.IsMetByItself && _authorizer.IsItself(context.Caller, context.Item)) return route.Handler(context, cancellationToken);
+            if (gateRefusal != null) throw gateRefusal;
             Authorize(route, context);
             return route.Handler(context, cancellationToken);
         }

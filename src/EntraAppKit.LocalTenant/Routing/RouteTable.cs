@@ -31,13 +31,15 @@ namespace EntraAppKit.LocalTenant.Routing
         private readonly Dictionary<string, EntitySet> _sets;
         private readonly Dictionary<string, IReadOnlyList<Route>> _routesBySet;
 
-        public RouteTable(ApplicationsHandler applications, PasswordCredentialsHandler passwords, ServicePrincipalsHandler servicePrincipals,
+        public RouteTable(ApplicationsHandler applications, PasswordCredentialsHandler passwords, KeyCredentialsHandler keys, ServicePrincipalsHandler servicePrincipals,
             AppRoleAssignmentsHandler assignments, OAuth2PermissionGrantsHandler grants, OrganizationHandler organization, DomainsHandler domains,
             UsersHandler users, OwnersHandler owners, BatchHandler batch, DiscoveryEndpoint discovery, TokenEndpoint token, DeviceCodeEndpoint deviceCode,
             ManagedIdentityEndpoint managedIdentity, ResourceManagerEndpoint resourceManager)
         {
             var readApplications = PermissionRequirement.Any(ReadApplications);
             var writeApplications = PermissionRequirement.Any(WriteApplications);
+            // application-addkey, application-removekey: "An application does not need any specific permission to roll its own keys."
+            var rollKeys = writeApplications.OrItself();
             var writeAssignments = PermissionRequirement.Any(WriteAssignments);
             var readGrants = PermissionRequirement.Any(ReadGrants);
             var writeGrants = PermissionRequirement.Any(WriteGrants);
@@ -70,10 +72,14 @@ namespace EntraAppKit.LocalTenant.Routing
             };
             routes.AddRange(Action("applications/{key}/addPassword", writeApplications, passwords.Add));
             routes.AddRange(Action("applications/{key}/removePassword", writeApplications, passwords.Remove));
+            routes.AddRange(Action("applications/{key}/addKey", rollKeys, keys.Add));
+            routes.AddRange(Action("applications/{key}/removeKey", rollKeys, keys.Remove));
             routes.AddRange(Owners("applications", readApplications, writeOwners, owners));
             routes.AddRange(Owners("servicePrincipals", readApplications, writeOwners, owners));
             routes.AddRange(Action("servicePrincipals/{key}/addPassword", writeApplications, passwords.Add));
             routes.AddRange(Action("servicePrincipals/{key}/removePassword", writeApplications, passwords.Remove));
+            routes.AddRange(Action("servicePrincipals/{key}/addKey", rollKeys, keys.Add));
+            routes.AddRange(Action("servicePrincipals/{key}/removeKey", rollKeys, keys.Remove));
             routes.AddRange(new[]
             {
                 // learn.microsoft.com/graph/api/resources/serviceprincipal

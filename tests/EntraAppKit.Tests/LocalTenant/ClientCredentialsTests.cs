@@ -289,6 +289,33 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         [Fact]
+        public async Task A_service_principals_own_certificate_signs_in_for_its_appId()
+        {
+            // A service principal's keyCredentials are its own (learn.microsoft.com/answers/questions/821587); PATCH completes
+            // them from the certificate as it does an application's, and they sign in for the appId like the application's.
+            var client = await _kit.CreateClientAsync(IdentityKit.ApplicationReadAll);
+            using var certificate = IdentityKit.NewCertificate("CN=entraappkit-sp-cert");
+            NoContent(await _kit.Admin.PatchAsync($"/servicePrincipals/{client.SpId}", new JsonObject { ["keyCredentials"] = new JsonArray(IdentityKit.PublicKey(certificate)) }));
+            var key = Assert.Single(Ok(await _kit.Admin.GetAsync($"/servicePrincipals/{client.SpId}"))["keyCredentials"]!.AsArray())!;
+            Assert.Equal(Convert.ToBase64String(certificate.GetCertHash()), (string?)key["customKeyIdentifier"]);
+            Assert.Equal("CN=entraappkit-sp-cert", (string?)key["displayName"]);
+            GuidOf(key["keyId"]);
+            Assert.Empty(Ok(await _kit.Admin.GetAsync($"/applications/{client.Id}"))["keyCredentials"]!.AsArray());
+
+            string token = await IdentityKit.TokenAsync(_kit.CertificateCredential(client.AppId, certificate));
+            Assert.Equal(client.SpId, (string?)IdentityKit.Claims(token)["oid"]);
+            Assert.Equal("2", (string?)IdentityKit.Claims(token)["appidacr"]);
+            Assert.Equal(new[] { "Application.Read.All" }, IdentityKit.Roles(token));
+
+            // A key PATCH refuses on a service principal leaves it as it was.
+            Error(await _kit.Admin.PatchAsync($"/servicePrincipals/{client.SpId}", new JsonObject
+            {
+                ["keyCredentials"] = new JsonArray(new JsonObject { ["type"] = "AsymmetricX509Cert", ["usage"] = "Verify", ["key"] = Convert.ToBase64String(new byte[] { 1, 2, 3 }) }),
+            }), 400, "Request_BadRequest", "Invalid value specified for property 'keyCredentials' of resource 'ServicePrincipal'.");
+            Assert.Equal((string?)key["keyId"], (string?)Assert.Single(Ok(await _kit.Admin.GetAsync($"/servicePrincipals/{client.SpId}"))["keyCredentials"]!.AsArray())!["keyId"]);
+        }
+
+        [Fact]
         public async Task A_certificate_the_app_does_not_have_is_AADSTS700027()
         {
             var client = await _kit.CreateClientAsync();
@@ -313,10 +340,8 @@ namespace EntraAppKit.Tests.LocalTenantTests
         /// <summary>An assertion built by hand: RS256 with the SHA-1 x5t (MSAL sends PS256 with x5t#S256, the other accepted form).</summary>
         private string Assertion(X509Certificate2 certificate, string clientId, string? audience = null, DateTimeOffset? expires = null, string? issuer = null)
         {
-            static string B64(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
             var now = DateTimeOffset.UtcNow;
-            var header = new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["x5t"] = B64(certificate.GetCertHash()) };
-            var payload = new JsonObject
+            return IdentityKit.SignedJwt(certificate, new JsonObject
             {
                 ["aud"] = audience ?? $"https://login.microsoftonline.com/{_kit.Tenant.TenantId}/oauth2/v2.0/token",
                 ["iss"] = issuer ?? clientId,
@@ -324,10 +349,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 ["jti"] = Guid.NewGuid().ToString(),
                 ["nbf"] = now.AddMinutes(-1).ToUnixTimeSeconds(),
                 ["exp"] = (expires ?? now.AddMinutes(10)).ToUnixTimeSeconds(),
-            };
-            string input = B64(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + B64(Encoding.UTF8.GetBytes(payload.ToJsonString()));
-            using var rsa = certificate.GetRSAPrivateKey()!;
-            return input + "." + B64(rsa.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+            });
         }
 
         private Task<(int Status, JsonObject Json, HttpResponseMessage Response)> AssertionRequest(string clientId, string assertion) =>

@@ -204,15 +204,47 @@ namespace EntraAppKit.Tests.LocalTenantTests
             return request.CreateSelfSigned(now.AddMinutes(-5), notAfter ?? now.AddYears(1));
         }
 
+        /// <summary>
+        /// A compact JWS signed RS256 with <paramref name="certificate"/>'s private key, its header naming the certificate by
+        /// its SHA-1 x5t (certificate-credentials): client assertions, and addKey's proof of possession.
+        /// </summary>
+        public static string SignedJwt(X509Certificate2 certificate, JsonObject payload)
+        {
+            static string B64(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var header = new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["x5t"] = B64(certificate.GetCertHash()) };
+            string input = B64(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + B64(Encoding.UTF8.GetBytes(payload.ToJsonString()));
+            using var rsa = certificate.GetRSAPrivateKey()!;
+            return input + "." + B64(rsa.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        }
+
+        /// <summary>Graph's audience for rolling-key proofs (learn.microsoft.com/graph/application-rollkey-prooftoken).</summary>
+        public const string ProofAudience = "00000002-0000-0000-c000-000000000000";
+
+        /// <summary>
+        /// The proof of possession addKey and removeKey take (learn.microsoft.com/graph/application-rollkey-prooftoken): aud
+        /// 00000002-0000-0000-c000-000000000000, iss the object id, nbf, and exp "the value of nbf + 10 minutes".
+        /// </summary>
+        public static string Proof(X509Certificate2 certificate, string objectId, DateTimeOffset notBefore, TimeSpan? lifetime = null, string audience = ProofAudience) =>
+            SignedJwt(certificate, new JsonObject
+            {
+                ["aud"] = audience,
+                ["iss"] = objectId,
+                ["nbf"] = notBefore.ToUnixTimeSeconds(),
+                ["exp"] = notBefore.Add(lifetime ?? TimeSpan.FromMinutes(10)).ToUnixTimeSeconds(),
+            });
+
+        /// <summary>A keyCredential with the certificate's public part, as a client sends it (resources/keycredential).</summary>
+        public static JsonObject PublicKey(X509Certificate2 certificate) => new JsonObject
+        {
+            ["type"] = "AsymmetricX509Cert",
+            ["usage"] = "Verify",
+            ["key"] = Convert.ToBase64String(certificate.Export(X509ContentType.Cert)),
+        };
+
         /// <summary>PATCH /applications/{id} keyCredentials with the certificate's public part (resources/keycredential).</summary>
         public async Task UploadCertificateAsync(string applicationId, params X509Certificate2[] certificates)
         {
-            var keys = new JsonArray(certificates.Select(c => (JsonNode?)new JsonObject
-            {
-                ["type"] = "AsymmetricX509Cert",
-                ["usage"] = "Verify",
-                ["key"] = Convert.ToBase64String(c.Export(X509ContentType.Cert)),
-            }).ToArray());
+            var keys = new JsonArray(certificates.Select(c => (JsonNode?)PublicKey(c)).ToArray());
             GraphAssert.NoContent(await Admin.PatchAsync($"/applications/{applicationId}", new JsonObject { ["keyCredentials"] = keys }));
         }
     }

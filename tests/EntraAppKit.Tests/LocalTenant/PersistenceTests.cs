@@ -103,6 +103,45 @@ namespace EntraAppKit.Tests.LocalTenantTests
 
         [Theory]
         [MemberData(nameof(Kinds))]
+        public async Task A_key_rolled_with_addKey_survives_reopening_and_still_proves_possession(string kind)
+        {
+            // learn.microsoft.com/graph/api/application-addkey: the added keyCredential is the application's, like one PATCH sets.
+            using var first = IdentityKit.NewCertificate("CN=entraappkit-persisted-first");
+            using var second = IdentityKit.NewCertificate("CN=entraappkit-persisted-second");
+            var tenant = Tenant.Open(StatePath);
+            JsonObject app, added;
+            var door = await FrontDoor.OpenAsync(kind, tenant);
+            try
+            {
+                app = await CreateAppAsync(door, new { displayName = "Rolled", signInAudience = "AzureADMyOrg" });
+                NoContent(await door.PatchAsync($"/applications/{app["id"]}", new JsonObject { ["keyCredentials"] = new JsonArray(IdentityKit.PublicKey(first)) }));
+                added = Ok(await door.PostAsync($"/applications/{app["id"]}/addKey", new JsonObject
+                {
+                    ["keyCredential"] = IdentityKit.PublicKey(second),
+                    ["proof"] = IdentityKit.Proof(first, (string)app["id"]!, DateTimeOffset.UtcNow),
+                }));
+                app = Ok(await door.GetAsync($"/applications/{app["id"]}"));
+            }
+            finally { await door.DisposeAsync(); }
+
+            door = await FrontDoor.OpenAsync(kind, Tenant.Open(StatePath));
+            try
+            {
+                var reopened = Ok(await door.GetAsync($"/applications/{app["id"]}"));
+                Assert.Equal(Data(app), Data(reopened));
+                Assert.Contains((string?)added["keyId"], reopened["keyCredentials"]!.AsArray().Select(k => (string?)k!["keyId"]));
+                // The stored key is the certificate itself: after the reopen the rolled-in key proves possession on its own.
+                NoContent(await door.PostAsync($"/applications/{app["id"]}/removeKey", new
+                {
+                    keyId = (string)reopened["keyCredentials"]![0]!["keyId"]!,
+                    proof = IdentityKit.Proof(second, (string)app["id"]!, DateTimeOffset.UtcNow),
+                }));
+            }
+            finally { await door.DisposeAsync(); }
+        }
+
+        [Theory]
+        [MemberData(nameof(Kinds))]
         public async Task The_file_never_holds_a_secretText(string kind)
         {
             // learn.microsoft.com/graph/api/application-addpassword: secretText is returned only by addPassword

@@ -20,7 +20,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
 
         /// <summary>Graph's bound actions here (learn.microsoft.com/graph/api/application-addpassword): to any method but POST the segment does not exist.</summary>
         private static bool IsAction(string segment) =>
-            new[] { "addPassword", "removePassword" }.Any(a => segment == a || segment == "microsoft.graph." + a);
+            new[] { "addPassword", "removePassword", "addKey", "removeKey" }.Any(a => segment == a || segment == "microsoft.graph." + a);
         private const string MethodNotAllowed = "The HTTP method is not supported for this resource.";
 
         private readonly IdentityKit _kit;

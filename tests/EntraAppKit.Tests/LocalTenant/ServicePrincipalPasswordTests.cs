@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
+using Azure.Identity;
 using Xunit;
 using static EntraAppKit.Tests.LocalTenantTests.GraphAssert;
 
@@ -90,6 +91,29 @@ namespace EntraAppKit.Tests.LocalTenantTests
             var app = Ok(await IdentityKit.Bearer(Door, "POST", "/applications", ownedToken, new { displayName = Unique("own"), signInAudience = "AzureADMyOrg" }), 201);
             var ownSp = Ok(await IdentityKit.Bearer(Door, "POST", "/servicePrincipals", ownedToken, new { appId = (string)app["appId"]! }), 201);
             Ok(await IdentityKit.Bearer(Door, "POST", $"/servicePrincipals/{ownSp["id"]}/addPassword", ownedToken, new { passwordCredential = new { } }));
+        }
+
+        [Fact]
+        public async Task A_service_principals_own_secret_signs_in_for_its_appId()
+        {
+            // A service principal's passwordCredentials (serviceprincipal-addpassword) are its own, not its application's
+            // (learn.microsoft.com/answers/questions/821587), and the client credentials grant accepts them for the appId.
+            var client = await _kit.CreateClientAsync(IdentityKit.ApplicationReadAll);
+            var cred = Ok(await Door.PostAsync($"/servicePrincipals/{client.SpId}/addPassword", new { passwordCredential = new { displayName = "sp secret" } }));
+            string secret = (string)cred["secretText"]!;
+            Assert.True(Tenant.VerifyClientSecret(client.AppId, secret));
+            string token = await IdentityKit.TokenAsync(_kit.SecretCredential(client.AppId, secret));
+            var claims = IdentityKit.Claims(token);
+            Assert.Equal(client.SpId, (string?)claims["oid"]);
+            Assert.Equal(client.AppId, (string?)claims["appid"] ?? (string?)claims["azp"]);
+            Assert.Equal(new[] { "Application.Read.All" }, IdentityKit.Roles(token));
+            // The application's own secret still signs in beside it.
+            Assert.NotEmpty(await IdentityKit.TokenAsync(_kit.SecretCredential(client.AppId, client.Secret)));
+
+            NoContent(await Door.PostAsync($"/servicePrincipals/{client.SpId}/removePassword", new { keyId = (string)cred["keyId"]! }));
+            Assert.False(Tenant.VerifyClientSecret(client.AppId, secret));
+            var e = await Assert.ThrowsAsync<AuthenticationFailedException>(() => IdentityKit.TokenAsync(_kit.SecretCredential(client.AppId, secret)));
+            Assert.Contains("AADSTS7000215", e.ToString());
         }
     }
 }
