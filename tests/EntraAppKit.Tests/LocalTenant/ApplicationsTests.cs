@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Xunit;
@@ -316,6 +317,30 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Rejected(await Door.PatchAsync($"/applications/{app["id"]}", new { web = new { homePageUrl = "https://other.example.com/", redirectUris = new[] { "http://example.com/cb" } } }),
                 400, "Request_BadRequest");
             SameJson(before, await WebOf(app));
+        }
+
+        [Fact]
+        public async Task KeyCredential_times_come_back_as_the_client_sent_them()
+        {
+            // Azure CLI's recording against graph.microsoft.com, Azure/azure-cli role/tests/latest/recordings/test_app_scenario.yaml:
+            // POST /v1.0/applications with keyCredentials [{… "endDateTime": "2023-06-08T05:55:05Z", … "startDateTime":
+            // "2022-06-09T05:55:05Z" …}] answers "endDateTime": "2023-06-08T05:55:05Z" and "startDateTime": "2022-06-09T05:55:05Z",
+            // and the GET after it the same: whole seconds with Z, no fraction added.
+            using var certificate = IdentityKit.NewCertificate();
+            JsonObject Key(string start, string end) => new JsonObject
+            {
+                ["type"] = "AsymmetricX509Cert", ["usage"] = "Verify", ["key"] = Convert.ToBase64String(certificate.Export(X509ContentType.Cert)),
+                ["startDateTime"] = start, ["endDateTime"] = end,
+            };
+            var app = await CreateAppAsync(new JsonObject { ["keyCredentials"] = new JsonArray(Key("2022-06-09T05:55:05Z", "2023-06-08T05:55:05Z")) });
+            var created = app["keyCredentials"]![0]!;
+            Assert.Equal("2022-06-09T05:55:05Z", (string?)created["startDateTime"]);
+            Assert.Equal("2023-06-08T05:55:05Z", (string?)created["endDateTime"]);
+
+            NoContent(await Door.PatchAsync($"/applications/{app["id"]}", new JsonObject { ["keyCredentials"] = new JsonArray(Key("2022-06-09T05:55:05Z", "2023-06-08T23:59:59Z")) }));
+            var stored = Ok(await Door.GetAsync($"/applications/{app["id"]}"))["keyCredentials"]![0]!;
+            Assert.Equal("2022-06-09T05:55:05Z", (string?)stored["startDateTime"]);
+            Assert.Equal("2023-06-08T23:59:59Z", (string?)stored["endDateTime"]);
         }
 
         [Fact]
