@@ -139,7 +139,8 @@ namespace EntraAppKit.Core.Operations
                     a =>
                     {
                         var web = a.Web;
-                        // A PATCH replaces the web object it names (learn.microsoft.com/graph/api/application-update): send all of it.
+                        // A PATCH replaces the redirectUris collection it carries (OData 4.01 Part 1 §11.4.3; web's other members
+                        // merge): the whole list goes, read fresh, with the rest of web as it was.
                         return _session.Client.Applications[id].PatchAsync(new Application
                         {
                             Web = new WebApplication

@@ -84,7 +84,9 @@ namespace EntraAppKit.LocalTenant.Handlers
                 ["secretText"] = null,
                 ["startDateTime"] = GraphTimestamp.Trimmed(start),
             };
-            target.Credentials.Add(stored);
+            // Graph lists the newest secret first: Azure CLI's recording test_app_credential.yaml (Azure/azure-cli, role module)
+            // shows key2, added after key1, ahead of it, and its test_graph.py says "Graph API reverses the order of insertion".
+            target.Credentials.Insert(0, stored);
             _store.AddSecret(keyId, StoredSecret.Create(target.Id, secret));
             var response = new JsonObject { ["@odata.context"] = c.ServiceRoot + "/$metadata#microsoft.graph.passwordCredential" };
             foreach (var kv in stored) response[kv.Key] = kv.Value?.DeepClone();

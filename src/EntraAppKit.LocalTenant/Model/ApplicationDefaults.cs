@@ -24,8 +24,8 @@ namespace EntraAppKit.LocalTenant.Model
 
         /// <summary>
         /// The implicit-grant flags are plain booleans in the directory: Graph answers false, never null, when they are not set
-        /// (learn.microsoft.com/graph/api/application-post-applications, sample 201 response), also after a PATCH that replaces
-        /// <c>web</c> without them.
+        /// (learn.microsoft.com/graph/api/application-post-applications, sample 201 response), also when a body leaves them out of a new
+        /// implicitGrantSettings or sends them as null.
         /// </summary>
         public static void Normalize(JsonObject app)
         {

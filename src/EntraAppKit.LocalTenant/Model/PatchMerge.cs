@@ -5,8 +5,11 @@ using EntraAppKit.LocalTenant.Http;
 namespace EntraAppKit.LocalTenant.Model
 {
     /// <summary>
-    /// PATCH semantics: top-level properties in the body replace the stored ones; a complex value replaces the whole complex
-    /// property (missing nested properties take their defaults).
+    /// PATCH semantics of OData 4.01 Part 1 §11.4.3 (docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html#sec_UpdateanEntity),
+    /// which Graph follows (learn.microsoft.com/graph/api/application-update: properties not in the body keep their values):
+    /// primitives and collections in the body replace the stored ones, a collection of complex values whole; a complex value
+    /// merges recursively into the stored one, so its members the body leaves out keep their values. A complex property that
+    /// was null starts from its defaults (materialized complex members as objects, collections empty).
     /// </summary>
     internal sealed class PatchMerge
     {
@@ -51,9 +54,12 @@ namespace EntraAppKit.LocalTenant.Model
                 var prop = _schema.Property(typeName, kv.Key)!;
                 if (kv.Value is JsonObject obj && _schema.HasType(prop.Type) && !prop.Collection)
                 {
-                    var fresh = _schema.Defaults(prop.Type, materialize);
-                    Merge(fresh, obj, prop.Type, materialize);
-                    target[kv.Key] = fresh;
+                    // The stored members over the type's defaults, so a value saved without a member still answers it.
+                    var merged = _schema.Defaults(prop.Type, materialize);
+                    if (target[kv.Key] is JsonObject stored)
+                        foreach (var member in stored) merged[member.Key] = member.Value?.DeepClone();
+                    Merge(merged, obj, prop.Type, materialize);
+                    target[kv.Key] = merged;
                 }
                 else if (kv.Value is JsonArray items && _schema.HasType(prop.Type))
                 {

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Xunit;
@@ -235,6 +236,111 @@ namespace EntraAppKit.Tests.LocalTenantTests
             NoContent(await Door.PatchAsync($"/applications/{app["id"]}", new { web = new { redirectUris = new[] { "https://c.example.com/cb" } } }));
             var after = Ok(await Door.GetAsync($"/applications/{app["id"]}"));
             Assert.Equal(new[] { "https://c.example.com/cb" }, Strings(after["web"]!["redirectUris"]));
+        }
+
+        // ----- PATCH with part of a complex property -----
+        // OData 4.01 Part 1 §11.4.3 "Update an Entity" (docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html#sec_UpdateanEntity):
+        // "The semantics of PATCH, as defined in [RFC5789], is to merge the content in the request payload with the entity's
+        // current state, applying the update only to those components specified in the request body. Collection properties and
+        // primitive properties provided in the payload corresponding to updatable properties MUST replace the value of the
+        // corresponding property in the entity or complex type. Missing properties of the containing entity or complex property,
+        // including dynamic properties, MUST NOT be directly altered unless as a side effect of changes resulting from the
+        // provided properties." (oasis-tcs/odata-specs, ODATA-1472, adds: "Complex properties are updated by applying PATCH
+        // semantics recursively".) learn.microsoft.com/graph/api/application-update, Request body: "Existing properties that are
+        // not included in the request body will maintain their previous values or be recalculated based on changes to other
+        // property values." Azure CLI's az ad app update builds its body from the arguments given only (Azure/azure-cli,
+        // role/custom.py update_application: body = {} filled by _set_application_properties), so --web-home-page-url sends
+        // {"web":{"homePageUrl":…}} alone. Its recordings (role/tests/latest/recordings/test_app_scenario.yaml) PATCH web whole,
+        // so none shows a partial web followed by a GET; the rule above is the evidence.
+
+        private static void SameJson(string expected, JsonNode? actual) =>
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), $"Expected {expected} but got {actual?.ToJsonString()}");
+
+        private async Task<JsonNode?> WebOf(JsonObject app) => Ok(await Door.GetAsync($"/applications/{app["id"]}"))["web"];
+
+        [Fact]
+        public async Task Patch_with_part_of_web_keeps_the_members_it_leaves_out()
+        {
+            var app = await CreateAppAsync(JsonNode.Parse(@"{""web"":{""homePageUrl"":""https://myapp.example.com/"",""logoutUrl"":""https://myapp.example.com/logout"",
+                ""redirectUris"":[""https://myapp.example.com/a"",""https://myapp.example.com/b""],
+                ""implicitGrantSettings"":{""enableIdTokenIssuance"":true,""enableAccessTokenIssuance"":true}}}")!.AsObject());
+
+            NoContent(await Door.PatchAsync($"/applications/{app["id"]}", new { web = new { homePageUrl = "https://home.example.com/" } }));
+            SameJson(@"{""homePageUrl"":""https://home.example.com/"",""logoutUrl"":""https://myapp.example.com/logout"",
+                ""redirectUris"":[""https://myapp.example.com/a"",""https://myapp.example.com/b""],""redirectUriSettings"":[],
+                ""implicitGrantSettings"":{""enableIdTokenIssuance"":true,""enableAccessTokenIssuance"":true}}", await WebOf(app));
+
+            // A complex value inside a complex value merges too; a primitive sent as null is set to null.
+            NoContent(await Door.PatchAsync($"/applications/{app["id"]}", JsonNode.Parse(@"{""web"":{""logoutUrl"":null,""implicitGrantSettings"":{""enableAccessTokenIssuance"":false}}}")!.AsObject()));
+            SameJson(@"{""homePageUrl"":""https://home.example.com/"",""logoutUrl"":null,
+                ""redirectUris"":[""https://myapp.example.com/a"",""https://myapp.example.com/b""],""redirectUriSettings"":[],
+                ""implicitGrantSettings"":{""enableIdTokenIssuance"":true,""enableAccessTokenIssuance"":false}}", await WebOf(app));
+        }
+
+        [Fact]
+        public async Task Patch_with_part_of_api_keeps_its_scopes_and_token_version()
+        {
+            // The merged api is what the application rules see: a personal audience needs requestedAccessTokenVersion 2
+            // (learn.microsoft.com/entra/identity-platform/supported-accounts-validation), which the PATCH leaves out and keeps.
+            string scopeId = Guid.NewGuid().ToString();
+            string client = Guid.NewGuid().ToString();
+            var app = await CreateAppAsync(JsonNode.Parse($@"{{""signInAudience"":""AzureADandPersonalMicrosoftAccount"",""api"":{{""requestedAccessTokenVersion"":2,
+                ""oauth2PermissionScopes"":[{{""id"":""{scopeId}"",""value"":""user_impersonation"",""type"":""User"",""isEnabled"":true,
+                ""adminConsentDisplayName"":""Access the API"",""adminConsentDescription"":""Access the API as the signed-in user.""}}]}}}}")!.AsObject());
+            var scopes = app["api"]!["oauth2PermissionScopes"]!.DeepClone();
+
+            NoContent(await Door.PatchAsync($"/applications/{app["id"]}", JsonNode.Parse($@"{{""api"":{{""knownClientApplications"":[""{client}""]}}}}")!.AsObject()));
+            var api = Ok(await Door.GetAsync($"/applications/{app["id"]}"))["api"]!;
+            SameJson($@"{{""acceptMappedClaims"":null,""knownClientApplications"":[""{client}""],""requestedAccessTokenVersion"":2,
+                ""oauth2PermissionScopes"":{scopes.ToJsonString()},""preAuthorizedApplications"":[]}}", api);
+        }
+
+        [Fact]
+        public async Task Patch_with_part_of_parentalControlSettings_keeps_legalAgeGroupRule()
+        {
+            // A new application's legalAgeGroupRule is "Allow" (learn.microsoft.com/graph/api/application-post-applications, sample 201 response).
+            var app = await CreateAppAsync();
+            NoContent(await Door.PatchAsync($"/applications/{app["id"]}", new { parentalControlSettings = new { countriesBlockedForMinors = new[] { "GB" } } }));
+            SameJson(@"{""countriesBlockedForMinors"":[""GB""],""legalAgeGroupRule"":""Allow""}",
+                Ok(await Door.GetAsync($"/applications/{app["id"]}"))["parentalControlSettings"]);
+        }
+
+        [Fact]
+        public async Task A_refused_partial_web_changes_nothing()
+        {
+            var app = await CreateAppAsync(JsonNode.Parse(@"{""web"":{""homePageUrl"":""https://myapp.example.com/"",""redirectUris"":[""https://myapp.example.com/a""],
+                ""implicitGrantSettings"":{""enableIdTokenIssuance"":true}}}")!.AsObject());
+            var before = (await WebOf(app))!.ToJsonString();
+            Rejected(await Door.PatchAsync($"/applications/{app["id"]}", JsonNode.Parse(@"{""web"":{""homePageUrl"":""https://other.example.com/"",""implicitGrantSettings"":null}}")!.AsObject()),
+                400, "Request_BadRequest", "Invalid value specified for property 'implicitGrantSettings' of resource 'Application'.");
+            // The merged web is checked as a whole: an http redirect URI that is no loopback is refused, the stored web stays.
+            Rejected(await Door.PatchAsync($"/applications/{app["id"]}", new { web = new { homePageUrl = "https://other.example.com/", redirectUris = new[] { "http://example.com/cb" } } }),
+                400, "Request_BadRequest");
+            SameJson(before, await WebOf(app));
+        }
+
+        [Fact]
+        public async Task KeyCredential_times_come_back_as_the_client_sent_them()
+        {
+            // Azure CLI's recording against graph.microsoft.com, Azure/azure-cli role/tests/latest/recordings/test_app_scenario.yaml:
+            // POST /v1.0/applications with keyCredentials [{… "endDateTime": "2023-06-08T05:55:05Z", … "startDateTime":
+            // "2022-06-09T05:55:05Z" …}] answers "endDateTime": "2023-06-08T05:55:05Z" and "startDateTime": "2022-06-09T05:55:05Z",
+            // and the GET after it the same: whole seconds with Z, no fraction added.
+            using var certificate = IdentityKit.NewCertificate();
+            JsonObject Key(string start, string end) => new JsonObject
+            {
+                ["type"] = "AsymmetricX509Cert", ["usage"] = "Verify", ["key"] = Convert.ToBase64String(certificate.Export(X509ContentType.Cert)),
+                ["startDateTime"] = start, ["endDateTime"] = end,
+            };
+            var app = await CreateAppAsync(new JsonObject { ["keyCredentials"] = new JsonArray(Key("2022-06-09T05:55:05Z", "2023-06-08T05:55:05Z")) });
+            var created = app["keyCredentials"]![0]!;
+            Assert.Equal("2022-06-09T05:55:05Z", (string?)created["startDateTime"]);
+            Assert.Equal("2023-06-08T05:55:05Z", (string?)created["endDateTime"]);
+
+            NoContent(await Door.PatchAsync($"/applications/{app["id"]}", new JsonObject { ["keyCredentials"] = new JsonArray(Key("2022-06-09T05:55:05Z", "2023-06-08T23:59:59Z")) }));
+            var stored = Ok(await Door.GetAsync($"/applications/{app["id"]}"))["keyCredentials"]![0]!;
+            Assert.Equal("2022-06-09T05:55:05Z", (string?)stored["startDateTime"]);
+            Assert.Equal("2023-06-08T23:59:59Z", (string?)stored["endDateTime"]);
         }
 
         [Fact]

@@ -62,6 +62,24 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         [Fact]
+        public async Task The_newest_secret_is_listed_first()
+        {
+            // Azure CLI's recording against graph.microsoft.com, Azure/azure-cli
+            // src/azure-cli/azure/cli/command_modules/role/tests/latest/recordings/test_app_credential.yaml: addPassword key1
+            // ("startDateTime": "2022-05-07T06:52:43Z"), then key2 ("2022-05-07T06:52:46Z"), and the next GET answers
+            // "passwordCredentials":[{…"displayName":"key2"…"startDateTime":"2022-05-07T06:52:46Z"},{…"displayName":"key1"…}].
+            // Its test_graph.py (_test_credential) checks [0].displayName 'key2', [1] 'key1': "Graph API reverses the order of insertion".
+            var app = await CreateAppAsync();
+            string id = (string)app["id"]!;
+            // key1 ends later than key2, as in the recording: the order is the order of adding, not of any date.
+            await AddPasswordAsync(id, new { displayName = "key1", endDateTime = "2099-01-01T00:00:00Z" });
+            await AddPasswordAsync(id, new { displayName = "key2", endDateTime = "2098-01-01T00:00:00Z" });
+            await AddPasswordAsync(id, new { displayName = "key3", endDateTime = "2097-01-01T00:00:00Z" });
+            var names = Ok(await Door.GetAsync($"/applications/{id}"))["passwordCredentials"]!.AsArray().Select(p => (string?)p!["displayName"]);
+            Assert.Equal(new[] { "key3", "key2", "key1" }, names);
+        }
+
+        [Fact]
         public async Task AddPassword_echoes_the_times_the_client_sent()
         {
             // Graph answers addPassword {"startDateTime":"2021-04-20T00:00:00Z","endDateTime":"2299-12-31T23:59:59Z"} with those

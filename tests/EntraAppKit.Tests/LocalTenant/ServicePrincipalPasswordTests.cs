@@ -32,6 +32,20 @@ namespace EntraAppKit.Tests.LocalTenantTests
         public sealed class Server : ServicePrincipalPasswordTests, IClassFixture<ServerDoor> { public Server(ServerDoor door) : base(door) { } }
 
         [Fact]
+        public async Task The_newest_service_principal_secret_is_listed_first()
+        {
+            // Azure CLI's test_sp_credential runs the same _test_credential as test_app_credential (Azure/azure-cli, role
+            // tests/latest/test_graph.py): after az ad sp credential reset --append key1 then key2, "Graph API reverses the order
+            // of insertion" ([0].displayName 'key2'); the application's recording, test_app_credential.yaml, shows that GET.
+            var (_, sp) = await CreateAppWithSpAsync();
+            string spId = (string)sp["id"]!;
+            foreach (var name in new[] { "key1", "key2" })
+                Ok(await Door.PostAsync($"/servicePrincipals/{spId}/addPassword", new { passwordCredential = new { displayName = name } }));
+            var names = Ok(await Door.GetAsync($"/servicePrincipals/{spId}"))["passwordCredentials"]!.AsArray().Select(p => (string?)p!["displayName"]);
+            Assert.Equal(new[] { "key2", "key1" }, names);
+        }
+
+        [Fact]
         public async Task AddPassword_on_a_service_principal_keeps_it_on_the_service_principal()
         {
             var (app, sp) = await CreateAppWithSpAsync();

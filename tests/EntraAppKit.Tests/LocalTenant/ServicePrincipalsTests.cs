@@ -143,6 +143,23 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         [Fact]
+        public async Task Patch_with_part_of_info_keeps_the_members_it_leaves_out()
+        {
+            // OData 4.01 Part 1 §11.4.3 (docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html#sec_UpdateanEntity):
+            // "Missing properties of the containing entity or complex property ... MUST NOT be directly altered";
+            // learn.microsoft.com/graph/api/serviceprincipal-update, Request body: "Existing properties that aren't included in the
+            // request body maintains their previous values". info (informationalUrl, five members) is declared in the v1.0 CSDL
+            // and not read-only; the page's table leaves it out. The quotes and the search of Azure CLI's
+            // recordings are beside ApplicationsTests' Patch_with_part_of_web_keeps_the_members_it_leaves_out.
+            var (_, sp) = await CreateAppWithSpAsync();
+            NoContent(await Door.PatchAsync($"/servicePrincipals/{sp["id"]}", new { info = new { marketingUrl = "https://contoso.example.com/about" } }));
+            NoContent(await Door.PatchAsync($"/servicePrincipals/{sp["id"]}", new { info = new { supportUrl = "https://contoso.example.com/help" } }));
+            var info = Ok(await Door.GetAsync($"/servicePrincipals/{sp["id"]}"))["info"];
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(@"{""logoUrl"":null,""marketingUrl"":""https://contoso.example.com/about"",""privacyStatementUrl"":null,
+                ""supportUrl"":""https://contoso.example.com/help"",""termsOfServiceUrl"":null}"), info), info?.ToJsonString());
+        }
+
+        [Fact]
         public async Task Patch_errors()
         {
             var (_, sp) = await CreateAppWithSpAsync();

@@ -225,7 +225,7 @@ namespace EntraAppKit.Tests.Recipes
 
         /// <summary>
         /// A recipe re-run that updates the app, planned before another writer added a URI (a -Confirm prompt is minutes long):
-        /// its PATCH, which replaces the whole web object, must not drop the other writer's URI.
+        /// its PATCH, which replaces the whole redirectUris collection, must not drop the other writer's URI.
         /// </summary>
         [Theory]
         [InlineData(1)]
