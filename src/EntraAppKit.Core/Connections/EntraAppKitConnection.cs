@@ -111,6 +111,7 @@ namespace EntraAppKit.Core.Connections
                 TenantDisplayName = Tenant.DisplayName,
                 Environment = Target.Name,
                 AuthenticationMethod = AuthenticationMethod,
+                AuthorityHost = Target.AuthorityDescription,
                 GraphEndpoint = Target.EndpointDescription,
                 DirectoryRoles = (claims?.DirectoryRoles ?? Array.Empty<string>())
                     .Where(w => !string.Equals(w, DirectoryRoleNames.MemberUser, StringComparison.OrdinalIgnoreCase)).Select(DirectoryRoleNames.NameOf).ToArray(),
