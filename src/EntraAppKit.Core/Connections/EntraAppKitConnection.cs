@@ -94,7 +94,9 @@ namespace EntraAppKit.Core.Connections
             catch (AuthenticationFailedException e)
             {
                 // Entra's own answer (AADSTS code and text) is in the inner MSAL exception; it never contains the secret.
-                throw new EntraAppKitException(ErrorIds.AuthenticationFailed, EntraErrorCategory.PermissionDenied,
+                // A TLS failure never reached Entra: a connection error, not a refusal.
+                var category = EntraSignInError.TlsFailure(e) != null ? EntraErrorCategory.ConnectionError : EntraErrorCategory.PermissionDenied;
+                throw new EntraAppKitException(ErrorIds.AuthenticationFailed, category,
                     $"Sign-in by {Method} failed: {EntraSignInError.Describe(e)}", e);
             }
         }

@@ -158,6 +158,25 @@ namespace EntraAppKit.Tests.Authentication
         }
 
         [Fact]
+        public void A_TLS_failure_says_what_failed_rather_than_how_often_it_was_retried()
+        {
+            // What Azure.Identity throws when Azure.Core's retries all failed the TLS handshake.
+            System.Net.Http.HttpRequestException Attempt() => new System.Net.Http.HttpRequestException("The SSL connection could not be established, see inner exception.",
+                new System.Security.Authentication.AuthenticationException("The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot"));
+            var e = new AuthenticationFailedException("ClientSecretCredential authentication failed: Retry failed after 4 tries.",
+                new AggregateException("Retry failed after 4 tries.", Attempt(), Attempt(), Attempt(), Attempt()));
+            string text = EntraSignInError.Describe(e);
+            Assert.StartsWith("the TLS connection to the login authority failed: The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot. If", text);
+            Assert.Contains("SSL_CERT_FILE", text);
+            Assert.NotNull(EntraSignInError.TlsFailure(e));
+            // Entra's own refusal still wins, and a refusal is no TLS failure.
+            var refused = new AuthenticationFailedException("ClientSecretCredential authentication failed",
+                new Exception("AADSTS7000215: Invalid client secret provided. Trace ID: 1 Correlation ID: 2"));
+            Assert.Equal("AADSTS7000215: Invalid client secret provided.", EntraSignInError.Describe(refused));
+            Assert.Null(EntraSignInError.TlsFailure(refused));
+        }
+
+        [Fact]
         public void Interactive_browser_options()
         {
             var o = CredentialFactory.InteractiveOptions(new ConnectOptions { Target = ConnectionTarget.Cloud(CloudEnvironment.China), TenantId = "contoso.partner.onmschina.cn" });
