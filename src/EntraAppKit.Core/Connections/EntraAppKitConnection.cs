@@ -60,6 +60,17 @@ namespace EntraAppKit.Core.Connections
         /// <summary>How the connection signed in, as Get-EntraAppKitContext shows it.</summary>
         public string AuthenticationMethod => Method == SignInMethod.BuiltInAdministrator ? LocalTenantAdapter.TargetName : Method.ToString();
 
+        /// <summary>
+        /// Whether the method asks the target's login authority for its tokens (the credentials <see cref="CredentialFactory"/>
+        /// gives an AuthorityHost); a managed identity, the Azure CLI, Az PowerShell, a token as is and a built-in administrator do not.
+        /// </summary>
+        private bool SignsInAtAuthority => Method switch
+        {
+            SignInMethod.Interactive or SignInMethod.DeviceCode or SignInMethod.ClientSecret or SignInMethod.CertificateThumbprint
+                or SignInMethod.CertificatePath or SignInMethod.WorkloadIdentity => true,
+            _ => false,
+        };
+
         /// <summary>Where Graph trace lines go while a command runs (the cmdlet's verbose stream).</summary>
         public Action<string>? TraceSink { get; set; }
 
@@ -113,7 +124,7 @@ namespace EntraAppKit.Core.Connections
                 TenantDisplayName = Tenant.DisplayName,
                 Environment = Target.Name,
                 AuthenticationMethod = AuthenticationMethod,
-                AuthorityHost = Target.AuthorityDescription,
+                AuthorityHost = SignsInAtAuthority ? Target.AuthorityDescription : null,
                 GraphEndpoint = Target.EndpointDescription,
                 DirectoryRoles = (claims?.DirectoryRoles ?? Array.Empty<string>())
                     .Where(w => !string.Equals(w, DirectoryRoleNames.MemberUser, StringComparison.OrdinalIgnoreCase)).Select(DirectoryRoleNames.NameOf).ToArray(),
