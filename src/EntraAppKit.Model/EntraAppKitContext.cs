@@ -13,6 +13,13 @@ namespace EntraAppKit.Model
         public string TenantDisplayName { get; set; } = "";
         public string Environment { get; set; } = "";
         public string AuthenticationMethod { get; set; } = "";
+
+        /// <summary>
+        /// Where the connection signs in: the environment's login authority, or -AuthorityHost; null for the methods that get
+        /// their tokens elsewhere (managed identity, Azure CLI, Az PowerShell, -AccessToken, a local tenant's built-in administrator).
+        /// </summary>
+        public string? AuthorityHost { get; set; }
+
         public string GraphEndpoint { get; set; } = "";
 
         /// <summary>The signed-in user's directory roles (wids), by name where Entra's built-in roles are known, else by template id.</summary>

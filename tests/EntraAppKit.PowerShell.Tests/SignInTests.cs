@@ -34,11 +34,14 @@ namespace EntraAppKit.PowerShell.Tests
                 Assert.Equal(clientId, context.Properties["Account"].Value);
                 Assert.Equal(new[] { "Application.ReadWrite.OwnedBy" }, (string[])context.Properties["Roles"].Value);
                 Assert.Equal("ClientSecret", context.Properties["AuthenticationMethod"].Value);
+                // It signed in at the login authority's URLs, which the local tenant answers in-process; its built-in administrator signs in nowhere.
+                Assert.Equal("https://login.microsoftonline.com/ (in-process: LocalTenant)", context.Properties["AuthorityHost"].Value);
 
                 // Least privilege: it may create an app of its own, but not grant consent.
                 s.RunClean("New-WriteBackAppRegistration -Name 'Owned' -WarningAction SilentlyContinue | Out-Null");
                 s.Run("New-KonnectDcrApp -LeastPrivilege");
                 Assert.Equal("InsufficientPermissions,EntraAppKit.Commands.NewKonnectDcrAppCommand", s.Errors.Last().FullyQualifiedErrorId);
+                Assert.Null(s.RunClean($"Connect-EntraAppKit -LocalTenant -Path '{path}'").Single().Properties["AuthorityHost"].Value);
             }
             finally { File.Delete(path); }
         }

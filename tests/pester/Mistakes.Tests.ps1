@@ -253,3 +253,37 @@ Describe 'Two inputs never share an app' {
         (Invoke-ModuleSession -Session $session -ScriptBlock { New-RewstAppRegistration }).Output[0].ClientId | Should -Be $rewst.ClientId
     }
 }
+
+Describe 'Connect-EntraAppKit -AuthorityHost that is not an https login authority' {
+    BeforeEach { $session = New-ModuleSession }
+    AfterEach { Remove-ModuleSession -Session $session }
+
+    It '-AuthorityHost <Value> fails with InvalidRecipeInput (InvalidArgument) before any request' -ForEach @(
+        # Port 1 on the loopback: a request there would be refused and retried for seconds, so the time limit shows none was made.
+        @{ Value = 'http://127.0.0.1:1' }
+        @{ Value = 'login.contoso.example' }
+        @{ Value = 'https://127.0.0.1:1/?tenant=x' }
+    ) {
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $run = Invoke-ModuleSession -Session $session -Variables @{ authority = $Value } -ScriptBlock {
+            $secret = ConvertTo-SecureString 'not-a-real-secret' -AsPlainText -Force
+            Connect-EntraAppKit -TenantId '00000000-0000-0000-0000-000000000001' -ClientId '00000000-0000-0000-0000-000000000002' -ClientSecret $secret -AuthorityHost $authority
+        }
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $run.Errors.Count | Should -Be 1 -Because (Format-ErrorRecord $run.Errors)
+        $run.Errors[0].FullyQualifiedErrorId | Should -Be 'InvalidRecipeInput,EntraAppKit.Commands.ConnectEntraAppKitCommand'
+        $run.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $run.Errors[0].Exception.Message | Should -Be "'$Value' is not an https login authority host (for example https://login.microsoftonline.com)."
+        (Invoke-ModuleSession -Session $session -ScriptBlock { Get-EntraAppKitContext }).Output | Should -BeNullOrEmpty
+    }
+
+    It 'is not a parameter of <Method>, which signs in without an authority of its own' -ForEach @(
+        @{ Method = '-ManagedIdentity'; Line = 'Connect-EntraAppKit -ManagedIdentity -AuthorityHost https://login.contoso.example' }
+        @{ Method = '-AzureCli'; Line = 'Connect-EntraAppKit -AzureCli -AuthorityHost https://login.contoso.example' }
+        @{ Method = '-AccessToken'; Line = 'Connect-EntraAppKit -AccessToken (ConvertTo-SecureString x -AsPlainText -Force) -AuthorityHost https://login.contoso.example' }
+    ) {
+        $run = Invoke-ModuleSession -Session $session -Script $Line
+        $run.Errors.Count | Should -Be 1 -Because (Format-ErrorRecord $run.Errors)
+        $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AmbiguousParameterSet,*'
+    }
+}

@@ -38,14 +38,7 @@ namespace EntraAppKit.Core.Authentication
             return result;
         }
 
-        private static T Configure<T>(T options, AppCredentialTestOptions o) where T : TokenCredentialOptions
-        {
-            options.AuthorityHost = o.Target.Environment.AuthorityHost;
-            if (o.Target.IdentityTransport == null) return options;
-            options.Transport = o.Target.IdentityTransport;
-            if (options is ClientSecretCredentialOptions s) s.DisableInstanceDiscovery = o.Target.DisableInstanceDiscovery;
-            if (options is ClientCertificateCredentialOptions c) c.DisableInstanceDiscovery = o.Target.DisableInstanceDiscovery;
-            return options;
-        }
+        // The connection's authority, transport and instance discovery setting, exactly as Connect-EntraAppKit used them.
+        private static T Configure<T>(T options, AppCredentialTestOptions o) where T : TokenCredentialOptions => CredentialFactory.ForTarget(options, o.Target);
     }
 }

@@ -92,18 +92,25 @@ namespace EntraAppKit.Core.Authentication
             RedirectUri = new Uri("http://localhost"),
         }, o);
 
-        private static T With<T>(T options, ConnectOptions o) where T : TokenCredentialOptions
+        private static T With<T>(T options, ConnectOptions o) where T : TokenCredentialOptions => ForTarget(options, o.Target);
+
+        /// <summary>
+        /// Points a credential's options at <paramref name="target"/>: its authority host, its transport, and whether MSAL may
+        /// ask login.microsoftonline.com about that authority (<see cref="ConnectionTarget.DisableInstanceDiscovery"/>).
+        /// Connect-EntraAppKit and Test-EntraAppCredential both go through here, so they sign in at the same place.
+        /// </summary>
+        internal static T ForTarget<T>(T options, ConnectionTarget target) where T : TokenCredentialOptions
         {
-            options.AuthorityHost = o.Target.Environment.AuthorityHost;
-            if (o.Target.IdentityTransport != null) options.Transport = o.Target.IdentityTransport;
+            options.AuthorityHost = target.Environment.AuthorityHost;
+            if (target.IdentityTransport != null) options.Transport = target.IdentityTransport;
+            bool disable = target.DisableInstanceDiscovery;
             switch (options)
             {
-                // The local tenant is not a Microsoft cloud: skip the instance discovery call MSAL would make.
-                case InteractiveBrowserCredentialOptions x: x.DisableInstanceDiscovery = o.Target.DisableInstanceDiscovery; break;
-                case DeviceCodeCredentialOptions x: x.DisableInstanceDiscovery = o.Target.DisableInstanceDiscovery; break;
-                case ClientSecretCredentialOptions x: x.DisableInstanceDiscovery = o.Target.DisableInstanceDiscovery; break;
-                case ClientCertificateCredentialOptions x: x.DisableInstanceDiscovery = o.Target.DisableInstanceDiscovery; break;
-                case WorkloadIdentityCredentialOptions x: x.DisableInstanceDiscovery = o.Target.DisableInstanceDiscovery; break;
+                case InteractiveBrowserCredentialOptions x: x.DisableInstanceDiscovery = disable; break;
+                case DeviceCodeCredentialOptions x: x.DisableInstanceDiscovery = disable; break;
+                case ClientSecretCredentialOptions x: x.DisableInstanceDiscovery = disable; break;
+                case ClientCertificateCredentialOptions x: x.DisableInstanceDiscovery = disable; break;
+                case WorkloadIdentityCredentialOptions x: x.DisableInstanceDiscovery = disable; break;
             }
             return options;
         }

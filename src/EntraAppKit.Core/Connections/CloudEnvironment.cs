@@ -8,8 +8,13 @@ namespace EntraAppKit.Core.Connections
     public sealed class CloudEnvironment
     {
         private CloudEnvironment(string name, string authorityHost, string graphEndpoint)
+            : this(name, new Uri(authorityHost), graphEndpoint)
         {
-            Name = name; AuthorityHost = new Uri(authorityHost); GraphEndpoint = graphEndpoint;
+        }
+
+        private CloudEnvironment(string name, Uri authorityHost, string graphEndpoint)
+        {
+            Name = name; AuthorityHost = authorityHost; GraphEndpoint = graphEndpoint;
         }
 
         public string Name { get; }
@@ -41,6 +46,28 @@ namespace EntraAppKit.Core.Connections
                 throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument, $"'{graphEndpoint}' is not an https Graph endpoint.");
             return new CloudEnvironment(Name, AuthorityHost.AbsoluteUri, uri.GetLeftPart(UriPartial.Authority));
         }
+
+        /// <summary>
+        /// A login authority of one's own (-AuthorityHost: Azure Stack, a test double, the local tenant server) with this
+        /// cloud's Graph. Https only: MSAL refuses any other authority, and a token request must never go in clear.
+        /// </summary>
+        public CloudEnvironment WithAuthorityHost(Uri authorityHost)
+        {
+            if (authorityHost == null || !authorityHost.IsAbsoluteUri || authorityHost.Scheme != Uri.UriSchemeHttps
+                || authorityHost.Query.Length > 0 || authorityHost.Fragment.Length > 0 || authorityHost.UserInfo.Length > 0)
+                throw new EntraAppKitException(ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument,
+                    $"'{authorityHost?.OriginalString}' is not an https login authority host (for example https://login.microsoftonline.com).");
+            // Azure.Identity appends the tenant to the host as a relative URI, so a path (AD FS's /adfs) must end in '/' to be kept.
+            string text = authorityHost.GetLeftPart(UriPartial.Path);
+            return new CloudEnvironment(Name, new Uri(text.EndsWith("/", StringComparison.Ordinal) ? text : text + "/"), GraphEndpoint);
+        }
+
+        /// <summary>
+        /// Whether the login authority is one of Microsoft's cloud hosts, which MSAL's instance discovery
+        /// (a call to login.microsoftonline.com) knows; any other authority would fail that check.
+        /// </summary>
+        public bool IsMicrosoftAuthorityHost => All.Any(e =>
+            string.Equals(e.AuthorityHost.Host, AuthorityHost.Host, StringComparison.OrdinalIgnoreCase) && e.AuthorityHost.Port == AuthorityHost.Port);
 
         public override string ToString() => Name;
     }

@@ -45,9 +45,15 @@ namespace EntraAppKit.Core.Connections
 
         /// <summary>
         /// MSAL's instance discovery asks login.microsoftonline.com whether the authority is a Microsoft cloud; a target that
-        /// answers sign-in in-process is not one, so it is skipped there.
+        /// answers sign-in in-process, or an authority host of one's own (-AuthorityHost), is not one, so it is skipped there.
+        /// The one place that decides it: every credential's options take it from here (<see cref="Authentication.CredentialFactory"/>).
         /// </summary>
-        public bool DisableInstanceDiscovery => IdentityTransport != null;
+        public bool DisableInstanceDiscovery => IdentityTransport != null || !Environment.IsMicrosoftAuthorityHost;
+
+        /// <summary>Where sign-in really goes, for Get-EntraAppKitContext: the authority host, or the in-process handler that answers its URLs.</summary>
+        public string AuthorityDescription => IdentityTransport == null
+            ? Environment.AuthorityHost.AbsoluteUri
+            : $"{Environment.AuthorityHost.AbsoluteUri} (in-process: {Name})";
 
         public string? TenantId { get; }
 

@@ -60,6 +60,17 @@ namespace EntraAppKit.Core.Connections
         /// <summary>How the connection signed in, as Get-EntraAppKitContext shows it.</summary>
         public string AuthenticationMethod => Method == SignInMethod.BuiltInAdministrator ? LocalTenantAdapter.TargetName : Method.ToString();
 
+        /// <summary>
+        /// Whether the method asks the target's login authority for its tokens (the credentials <see cref="CredentialFactory"/>
+        /// gives an AuthorityHost); a managed identity, the Azure CLI, Az PowerShell, a token as is and a built-in administrator do not.
+        /// </summary>
+        private bool SignsInAtAuthority => Method switch
+        {
+            SignInMethod.Interactive or SignInMethod.DeviceCode or SignInMethod.ClientSecret or SignInMethod.CertificateThumbprint
+                or SignInMethod.CertificatePath or SignInMethod.WorkloadIdentity => true,
+            _ => false,
+        };
+
         /// <summary>Where Graph trace lines go while a command runs (the cmdlet's verbose stream).</summary>
         public Action<string>? TraceSink { get; set; }
 
@@ -94,7 +105,9 @@ namespace EntraAppKit.Core.Connections
             catch (AuthenticationFailedException e)
             {
                 // Entra's own answer (AADSTS code and text) is in the inner MSAL exception; it never contains the secret.
-                throw new EntraAppKitException(ErrorIds.AuthenticationFailed, EntraErrorCategory.PermissionDenied,
+                // A TLS failure never reached Entra: a connection error, not a refusal.
+                var category = EntraSignInError.TlsFailure(e) != null ? EntraErrorCategory.ConnectionError : EntraErrorCategory.PermissionDenied;
+                throw new EntraAppKitException(ErrorIds.AuthenticationFailed, category,
                     $"Sign-in by {Method} failed: {EntraSignInError.Describe(e)}", e);
             }
         }
@@ -111,6 +124,7 @@ namespace EntraAppKit.Core.Connections
                 TenantDisplayName = Tenant.DisplayName,
                 Environment = Target.Name,
                 AuthenticationMethod = AuthenticationMethod,
+                AuthorityHost = SignsInAtAuthority ? Target.AuthorityDescription : null,
                 GraphEndpoint = Target.EndpointDescription,
                 DirectoryRoles = (claims?.DirectoryRoles ?? Array.Empty<string>())
                     .Where(w => !string.Equals(w, DirectoryRoleNames.MemberUser, StringComparison.OrdinalIgnoreCase)).Select(DirectoryRoleNames.NameOf).ToArray(),

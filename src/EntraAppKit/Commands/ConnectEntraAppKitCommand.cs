@@ -10,7 +10,8 @@ namespace EntraAppKit.Commands
     /// <para type="synopsis">Connects EntraAppKit to a tenant.</para>
     /// <para type="description">Signs in through Azure.Identity: browser (-Interactive, the default), -DeviceCode, an app's client secret or certificate,
     /// a managed identity (Azure Automation included), workload identity federation, an existing Azure CLI or Az PowerShell login, or a token as is.
-    /// -Environment picks the national cloud (login and Graph endpoints). -LocalTenant connects to the offline local tenant instead.
+    /// -Environment picks the national cloud (login and Graph endpoints); -GraphEndpoint and -AuthorityHost replace either.
+    /// -LocalTenant connects to the offline local tenant instead.
     /// Tokens stay in memory and Azure.Identity refreshes them.</para>
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "EntraAppKit", DefaultParameterSetName = InteractiveSet)]
@@ -159,6 +160,19 @@ namespace EntraAppKit.Commands
         [ValidateNotBlank]
         public string? GraphEndpoint { get; set; }
 
+        /// <summary>
+        /// Any other Microsoft Entra-compatible login authority (Azure Stack, a test double, the local tenant server over https;
+        /// overrides the environment's). As Azure.Identity's AuthorityHost: the sign-in methods that use an authority take it.
+        /// </summary>
+        [Parameter(ParameterSetName = InteractiveSet)]
+        [Parameter(ParameterSetName = DeviceCodeSet)]
+        [Parameter(ParameterSetName = ClientSecretSet)]
+        [Parameter(ParameterSetName = ThumbprintSet)]
+        [Parameter(ParameterSetName = CertificatePathSet)]
+        [Parameter(ParameterSetName = WorkloadIdentitySet)]
+        [ValidateNotNull]
+        public System.Uri? AuthorityHost { get; set; }
+
         protected override object? ErrorTarget => ParameterSetName;
 
         protected override bool FailureTerminates => true;
@@ -188,7 +202,9 @@ namespace EntraAppKit.Commands
         {
             if (LocalTenant) return LocalTenantAdapter.Open(Path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path));
             var environment = CloudEnvironment.FromName(Environment);
-            return ConnectionTarget.Cloud(GraphEndpoint == null ? environment : environment.WithGraphEndpoint(GraphEndpoint));
+            if (GraphEndpoint != null) environment = environment.WithGraphEndpoint(GraphEndpoint);
+            if (AuthorityHost != null) environment = environment.WithAuthorityHost(AuthorityHost);
+            return ConnectionTarget.Cloud(environment);
         }
 
         /// <summary>How: the sign-in method a parameter set stands for, whatever the target.</summary>

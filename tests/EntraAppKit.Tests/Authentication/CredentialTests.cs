@@ -53,6 +53,129 @@ namespace EntraAppKit.Tests.Authentication
             Assert.Throws<EntraAppKitException>(() => CloudEnvironment.FromName("Mars"));
         }
 
+        [Theory]
+        [InlineData("https://127.0.0.1:8443", "https://127.0.0.1:8443/")]
+        [InlineData("https://adfs.local.azurestack.external/adfs", "https://adfs.local.azurestack.external/adfs/")]
+        [InlineData("https://login.contoso.example/", "https://login.contoso.example/")]
+        public void Custom_authority_host_keeps_the_cloud_graph(string given, string expected)
+        {
+            var env = CloudEnvironment.USGov.WithAuthorityHost(new Uri(given));
+            Assert.Equal(new Uri(expected), env.AuthorityHost);
+            Assert.Equal(CloudEnvironment.USGov.GraphEndpoint, env.GraphEndpoint);
+            Assert.Equal("USGov", env.Name);
+        }
+
+        [Theory]
+        [InlineData("http://127.0.0.1:8443")]         // MSAL takes https authorities only; a loopback is no exception for a token request
+        [InlineData("http://login.contoso.example")]
+        [InlineData("ftp://login.contoso.example")]
+        [InlineData("login.contoso.example")]          // relative: binds as a Uri in PowerShell, but names no host
+        [InlineData("https://login.contoso.example/?x=1")]
+        [InlineData("https://login.contoso.example/#tenant")]
+        [InlineData("https://user:pw@login.contoso.example/")]
+        public void A_bad_authority_host_is_refused_as_invalid_input(string given)
+        {
+            var e = Assert.Throws<EntraAppKitException>(() => CloudEnvironment.Global.WithAuthorityHost(new Uri(given, UriKind.RelativeOrAbsolute)));
+            Assert.Equal(ErrorIds.InvalidRecipeInput, e.ErrorId);
+            Assert.Equal(EntraErrorCategory.InvalidArgument, e.Category);
+            Assert.Contains(given, e.Message);
+        }
+
+        [Theory]
+        [InlineData("https://login.microsoftonline.com", false)]
+        [InlineData("https://LOGIN.microsoftonline.us/", false)]
+        [InlineData("https://login.chinacloudapi.cn/", false)]
+        [InlineData("https://login.microsoftonline.com:8443/", true)]  // another port is another server
+        [InlineData("https://127.0.0.1:8443/", true)]
+        [InlineData("https://adfs.local.azurestack.external/adfs", true)]
+        public void Instance_discovery_is_skipped_for_an_authority_Microsoft_does_not_run(string authority, bool disabled)
+        {
+            var target = ConnectionTarget.Cloud(CloudEnvironment.Global.WithAuthorityHost(new Uri(authority)));
+            Assert.Equal(!disabled, target.Environment.IsMicrosoftAuthorityHost);
+            Assert.Equal(disabled, target.DisableInstanceDiscovery);
+            foreach (var cloud in CloudEnvironment.All) Assert.False(ConnectionTarget.Cloud(cloud).DisableInstanceDiscovery, cloud.Name);
+        }
+
+        [Theory]
+        [InlineData(typeof(InteractiveBrowserCredentialOptions))]
+        [InlineData(typeof(DeviceCodeCredentialOptions))]
+        [InlineData(typeof(ClientSecretCredentialOptions))]
+        [InlineData(typeof(ClientCertificateCredentialOptions))]
+        [InlineData(typeof(WorkloadIdentityCredentialOptions))]
+        public void Every_authority_credential_signs_in_at_the_authority_host_without_instance_discovery(Type optionsType)
+        {
+            var target = ConnectionTarget.Cloud(CloudEnvironment.Global.WithGraphEndpoint("https://127.0.0.1:8443").WithAuthorityHost(new Uri("https://127.0.0.1:8443")));
+            var options = CredentialFactory.ForTarget((TokenCredentialOptions)Activator.CreateInstance(optionsType)!, target);
+            Assert.Equal(new Uri("https://127.0.0.1:8443/"), options.AuthorityHost);
+            Assert.True((bool)optionsType.GetProperty("DisableInstanceDiscovery")!.GetValue(options)!);
+            var microsoft = CredentialFactory.ForTarget((TokenCredentialOptions)Activator.CreateInstance(optionsType)!, ConnectionTarget.Cloud(CloudEnvironment.China));
+            Assert.Equal(CloudEnvironment.China.AuthorityHost, microsoft.AuthorityHost);
+            Assert.False((bool)optionsType.GetProperty("DisableInstanceDiscovery")!.GetValue(microsoft)!);
+        }
+
+        [Fact]
+        public async Task Connect_and_Test_EntraAppCredential_request_their_tokens_from_the_same_authority()
+        {
+            var seen = new System.Collections.Concurrent.ConcurrentQueue<Uri>();
+            var transport = new Azure.Core.Pipeline.HttpClientTransport(new System.Net.Http.HttpClient(new TokenEndpoint(seen)));
+            var environment = CloudEnvironment.Global.WithAuthorityHost(new Uri("https://login.contoso.example"));
+            var target = new ConnectionTarget("Contoso", environment, identityTransport: transport);
+            Assert.Equal("https://login.contoso.example/ (in-process: Contoso)", target.AuthorityDescription);
+            const string tenant = "00000000-0000-0000-0000-000000000001";
+
+            var connect = CredentialFactory.Create(new ConnectOptions
+            {
+                Target = target, Method = SignInMethod.ClientSecret, TenantId = tenant,
+                ClientId = "00000000-0000-0000-0000-000000000002", ClientSecret = Secure("s"),
+            });
+            await connect.GetTokenAsync(new TokenRequestContext(new[] { "https://graph.microsoft.com/.default" }), default);
+            var result = await AppCredentialTester.TestAsync(new AppCredentialTestOptions
+            {
+                Target = target, TenantId = tenant, ClientId = "00000000-0000-0000-0000-000000000003", ClientSecret = Secure("t"),
+            });
+            Assert.True(result.Success, result.Error);
+
+            // Two token requests, both at the authority host; nothing asked of login.microsoftonline.com (instance discovery).
+            var token = new Uri($"https://login.contoso.example/{tenant}/oauth2/v2.0/token");
+            Assert.Equal(new[] { token, token }, seen.ToArray());
+        }
+
+        /// <summary>An authority's token endpoint that records where each request went and answers a client credentials token.</summary>
+        private sealed class TokenEndpoint : System.Net.Http.HttpMessageHandler
+        {
+            private readonly System.Collections.Concurrent.ConcurrentQueue<Uri> _seen;
+            public TokenEndpoint(System.Collections.Concurrent.ConcurrentQueue<Uri> seen) { _seen = seen; }
+
+            protected override Task<System.Net.Http.HttpResponseMessage> SendAsync(System.Net.Http.HttpRequestMessage request, System.Threading.CancellationToken cancellationToken)
+            {
+                _seen.Enqueue(request.RequestUri!);
+                string body = $"{{\"token_type\":\"Bearer\",\"expires_in\":3600,\"access_token\":\"{Jwt("{\"roles\":[\"Application.ReadWrite.All\"]}")}\"}}";
+                return Task.FromResult(new System.Net.Http.HttpResponseMessage(System.Net.HttpStatusCode.OK)
+                {
+                    Content = new System.Net.Http.StringContent(body, Encoding.UTF8, "application/json"),
+                });
+            }
+        }
+
+        [Fact]
+        public void A_TLS_failure_says_what_failed_rather_than_how_often_it_was_retried()
+        {
+            // What Azure.Identity throws when Azure.Core's retries all failed the TLS handshake.
+            System.Net.Http.HttpRequestException Attempt() => new System.Net.Http.HttpRequestException("The SSL connection could not be established, see inner exception.",
+                new System.Security.Authentication.AuthenticationException("The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot"));
+            var e = new AuthenticationFailedException("ClientSecretCredential authentication failed: Retry failed after 4 tries.",
+                new AggregateException("Retry failed after 4 tries.", Attempt(), Attempt(), Attempt(), Attempt()));
+            string text = EntraSignInError.Describe(e);
+            Assert.StartsWith("the TLS connection to the login authority failed: The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot. If", text);
+            Assert.Contains("SSL_CERT_FILE", text);
+            Assert.NotNull(EntraSignInError.TlsFailure(e));
+            // Entra's own refusal still wins, and a refusal is no TLS failure.
+            var refused = new AuthenticationFailedException("ClientSecretCredential authentication failed",
+                new Exception("AADSTS7000215: Invalid client secret provided. Trace ID: 1 Correlation ID: 2"));
+            Assert.Equal("AADSTS7000215: Invalid client secret provided.", EntraSignInError.Describe(refused));
+            Assert.Null(EntraSignInError.TlsFailure(refused));
+        }
+
         [Fact]
         public void Interactive_browser_options()
         {
