@@ -51,7 +51,9 @@ BeforeAll {
         # An az command that must succeed; its JSON output as objects.
         param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
         $run = Invoke-Az @Arguments
-        if ($run.ExitCode -ne 0) { throw "az $($Arguments -join ' ') failed ($($run.ExitCode)): $($run.Error)" }
+        # The command as shown in a failure, without the secret (--password=…).
+        $shown = @($Arguments | ForEach-Object { $_ -replace '^(--password=).+$', '$1***' }) -join ' '
+        if ($run.ExitCode -ne 0) { throw "az $shown failed ($($run.ExitCode)): $($run.Error)" }
         if ($run.Output.Trim()) { $run.Output | ConvertFrom-Json -Depth 30 }
     }
 
@@ -132,8 +134,9 @@ Describe 'Azure CLI against the local tenant server' {
     }
 
     It 'az login --service-principal signs in with a client secret' {
+        # --password=…: an Entra secret may begin with "-", which argparse would take for an option (az's own help says so).
         Clear-LocalTenantRequest -Server $Server
-        $accounts = @(Invoke-AzJson login --service-principal --username $RunnerAppId --password $RunnerSecret --tenant $Server.TenantId --allow-no-subscriptions)
+        $accounts = @(Invoke-AzJson login --service-principal --username $RunnerAppId "--password=$RunnerSecret" --tenant $Server.TenantId --allow-no-subscriptions)
         $accounts.Count | Should -Be 1
         $accounts[0].tenantId | Should -Be $Server.TenantId
         $accounts[0].user.type | Should -Be 'servicePrincipal'
