@@ -58,7 +58,8 @@ namespace EntraAppKit.LocalTenant.Identity
 
             string resourceIdOfIdentity = (string)sp.AlternativeNames.Last()!;
             var now = _clock.Now;
-            string accessToken = _issuer.MintAppToken(sp, audience, "2", v2: false, resourceIdOfIdentity, now);
+            string accessToken = _issuer.MintAppToken(sp, new TokenResource(TokenResourceKind.MicrosoftGraph, audience, false, _store.MicrosoftGraphServicePrincipal, null), "2",
+                v2Endpoint: false, resourceIdOfIdentity, now, request.Uri.GetLeftPart(UriPartial.Authority));
             return OAuthResponses.Plain(200, new JsonObject
             {
                 ["access_token"] = accessToken,
