@@ -6,16 +6,6 @@ using EntraAppKit.LocalTenant.Model;
 
 namespace EntraAppKit.LocalTenant.Identity
 {
-    /// <summary>What kind of resource a token is for.</summary>
-    internal enum TokenResourceKind
-    {
-        MicrosoftGraph,
-        ResourceManager,
-
-        /// <summary>An API registered in this tenant (an application that exposes scopes or app roles, with a service principal here).</summary>
-        TenantApi,
-    }
-
     /// <summary>
     /// The resource a token request names, resolved (<see cref="ResourceResolver"/>): the token's audience and version, and
     /// where its permissions come from (the resource's service principal: oauth2PermissionScopes, appRoles, and the grants and
