@@ -229,7 +229,8 @@ namespace EntraAppKit.LocalTenant
             using (_lock.Enter())
             {
                 return _issuer.MintUserToken(WellKnownClients.GraphCommandLineTools, WellKnownClients.DisplayName(WellKnownClients.GraphCommandLineTools)!,
-                    AdminScopes, TokenIssuer.GraphAudience, v2: false, _clock.Now, span);
+                    AdminScopes, new TokenResource(TokenResourceKind.MicrosoftGraph, TokenIssuer.GraphAudience, false, _store.MicrosoftGraphServicePrincipal, null),
+                    v2Endpoint: false, _clock.Now, span, "https://login.microsoftonline.com");
             }
         }
 

@@ -45,7 +45,7 @@ namespace EntraAppKit.LocalTenant.Identity
             string clientId = form.Required("client_id");
             string scope = form.Required("scope");
             _consent.ClientOf(clientId, tenant);
-            var scopes = ScopeRequest.ForUser(scope, _consent.GraphScopeValue, _store.DisplayName, context.Request.Uri.GetLeftPart(UriPartial.Authority));
+            var scopes = ScopeRequest.ForUser(scope, new ResourceResolver(_store, _clock.Now, context.Request.Uri.GetLeftPart(UriPartial.Authority)));
 
             foreach (var stale in _pending.Where(kv => _clock.Now >= kv.Value.Expires).Select(kv => kv.Key).ToList()) _pending.Remove(stale);
             string deviceCode = OpaqueId.New();

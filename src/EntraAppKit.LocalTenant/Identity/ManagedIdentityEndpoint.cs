@@ -12,8 +12,8 @@ namespace EntraAppKit.LocalTenant.Identity
     /// <summary>
     /// App Service / Azure Automation / Functions managed identity (learn.microsoft.com/azure/app-service/overview-managed-identity,
     /// "REST endpoint reference", api-version 2019-08-01): GET {IDENTITY_ENDPOINT}?resource=…&amp;api-version=2019-08-01
-    /// [&amp;client_id=…|&amp;mi_res_id=…|&amp;principal_id=…] with X-IDENTITY-HEADER: {IDENTITY_HEADER}. Plain HTTP by design: the
-    /// endpoint is local to the host.
+    /// [&amp;client_id=…|&amp;mi_res_id=…|&amp;principal_id=…] with X-IDENTITY-HEADER: {IDENTITY_HEADER}, for any resource the
+    /// token endpoint knows (<see cref="ResourceResolver"/>). Plain HTTP by design: the endpoint is local to the host.
     /// </summary>
     internal sealed class ManagedIdentityEndpoint
     {
@@ -50,15 +50,17 @@ namespace EntraAppKit.LocalTenant.Identity
             else sp = identities.FirstOrDefault(); // the system-assigned identity: the first one created
             if (sp == null) return Fail(400, "Unable to load requested managed identity.");
 
-            // The endpoint relays Entra's own refusals.
-            string? audience = ScopeRequest.GraphAudience(resource);
-            if (audience == null) return Fail(400, $"AADSTS500011: {AadstsException.UnknownResource(resource, _store.DisplayName).Message}");
+            // The endpoint relays Entra's own refusals. A managed identity gets tokens for any resource an app may ask for
+            // (Graph, Resource Manager, the tenant's APIs), its roles those it holds on that resource.
+            string origin = request.Uri.GetLeftPart(UriPartial.Authority);
+            var target = new ResourceResolver(_store, _clock.Now, origin).TryResolve(resource);
+            if (target == null) return Fail(400, $"AADSTS500011: {AadstsException.UnknownResource(resource, _store.DisplayName).Message}");
             if (sp.IsDisabled)
                 return Fail(400, $"AADSTS7000112: {AadstsException.DisabledApplication(sp.AppId, sp.DisplayName ?? "").Message}");
 
             string resourceIdOfIdentity = (string)sp.AlternativeNames.Last()!;
             var now = _clock.Now;
-            string accessToken = _issuer.MintAppToken(sp, audience, "2", v2: false, resourceIdOfIdentity, now);
+            string accessToken = _issuer.MintAppToken(sp, target, "2", v2Endpoint: false, resourceIdOfIdentity, now, origin);
             return OAuthResponses.Plain(200, new JsonObject
             {
                 ["access_token"] = accessToken,

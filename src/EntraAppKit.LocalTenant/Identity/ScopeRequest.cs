@@ -7,18 +7,17 @@ namespace EntraAppKit.LocalTenant.Identity
 {
     /// <summary>
     /// A token request's scope (v2.0) or resource (v1), resolved the way Entra resolves it (v2-permissions-and-consent):
-    /// one resource, either "{resource}/.default" (the statically granted permissions) or named delegated permissions,
-    /// plus the OpenID Connect scopes. The local tenant issues tokens for Microsoft Graph (also under its own base URL) and for
-    /// Azure Resource Manager (app-only, and delegated with its one permission, user_impersonation), whose /subscriptions and
-    /// /tenants it answers.
+    /// one resource (<see cref="TokenResource"/>: Microsoft Graph, Azure Resource Manager or an API registered in this tenant),
+    /// either "{resource}/.default" (the statically granted permissions) or named delegated permissions of that resource, plus
+    /// the OpenID Connect scopes.
     /// </summary>
     internal sealed class ScopeRequest
     {
         public static readonly string[] OidcScopes = { "openid", "profile", "email", "offline_access" };
 
-        private ScopeRequest(string raw, string audience, bool isDefault, IReadOnlyList<string> permissions, ISet<string> oidc, string? resourcePrefix = null)
+        private ScopeRequest(string raw, TokenResource resource, bool isDefault, IReadOnlyList<string> permissions, ISet<string> oidc, string? resourcePrefix = null)
         {
-            Raw = raw; Audience = audience; IsDefault = isDefault; Permissions = permissions; Oidc = oidc; ResourcePrefix = resourcePrefix;
+            Raw = raw; Resource = resource; IsDefault = isDefault; Permissions = permissions; Oidc = oidc; ResourcePrefix = resourcePrefix;
         }
 
         /// <summary>The resource as the scope named it ("https://graph.microsoft.com"), or null for bare names ("User.Read").</summary>
@@ -27,18 +26,21 @@ namespace EntraAppKit.LocalTenant.Identity
         /// <summary>The scope parameter as sent (or "{resource}/.default" for v1).</summary>
         public string Raw { get; }
 
-        /// <summary>The token's aud: Graph as the client named it (https://graph.microsoft.com, with or without "/", or its appId).</summary>
-        public string Audience { get; }
+        /// <summary>The resource the token is for: its audience, token version and permissions.</summary>
+        public TokenResource Resource { get; }
+
+        /// <summary>The token's aud (<see cref="TokenResource.Audience"/>).</summary>
+        public string Audience => Resource.Audience;
 
         public bool IsDefault { get; }
 
-        /// <summary>Named delegated permissions, in the resource's spelling (Graph's catalog; Resource Manager's user_impersonation).</summary>
+        /// <summary>Named delegated permissions, in the resource's spelling (its oauth2PermissionScopes; Resource Manager's user_impersonation).</summary>
         public IReadOnlyList<string> Permissions { get; }
 
         public ISet<string> Oidc { get; }
 
-        /// <summary>Whether the token is for Azure Resource Manager rather than Graph (it then carries no Graph roles).</summary>
-        public bool IsResourceManager => ResourceManagerAudience(Audience) != null;
+        /// <summary>Whether the token is for Azure Resource Manager (it then carries no app roles).</summary>
+        public bool IsResourceManager => Resource.IsResourceManager;
 
         /// <summary>
         /// Graph's identifiers as its service principal lists them (learn.microsoft.com/graph/permissions-grant-via-msgraph), and
@@ -65,29 +67,22 @@ namespace EntraAppKit.LocalTenant.Identity
             return null;
         }
 
-        /// <summary>An app-only token's audience: Graph (or this server's base URL) or Resource Manager, as the client named it.</summary>
-        private static string? AppAudience(string resource, string? origin) => GraphAudience(resource, origin) ?? ResourceManagerAudience(resource);
-
         /// <summary>v1's resource parameter: the whole static grant of that resource.</summary>
-        public static ScopeRequest FromResource(string resource, string tenantDisplayName, string? origin = null)
-        {
-            string audience = AppAudience(resource, origin) ?? throw AadstsException.UnknownResource(resource, tenantDisplayName);
-            return new ScopeRequest(resource.TrimEnd('/') + "/.default", audience, true, Array.Empty<string>(), new HashSet<string>());
-        }
+        public static ScopeRequest FromResource(string resource, ResourceResolver resources) =>
+            new ScopeRequest(resource.TrimEnd('/') + "/.default", resources.Resolve(resource), true, Array.Empty<string>(), new HashSet<string>());
 
         /// <summary>
         /// Client credentials: exactly one "{resource}/.default" (v2-oauth2-client-creds-grant-flow "scope"). A resource that ends
         /// in "/" gives "…//.default", which az sends for https://management.core.windows.net/.
         /// </summary>
-        public static ScopeRequest ForClientCredentials(string raw, string tenantDisplayName, string? origin = null)
+        public static ScopeRequest ForClientCredentials(string raw, ResourceResolver resources)
         {
             var parts = Split(raw);
             foreach (var p in parts)
                 if (!p.EndsWith("/.default", StringComparison.OrdinalIgnoreCase)) throw AadstsException.DefaultScopeRequired(p);
-            var resources = parts.Select(p => p.Substring(0, p.Length - "/.default".Length)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            if (resources.Count != 1) throw AadstsException.MultipleResources(raw);
-            string audience = AppAudience(resources[0], origin) ?? throw AadstsException.UnknownResource(resources[0], tenantDisplayName);
-            return new ScopeRequest(raw, audience, true, Array.Empty<string>(), new HashSet<string>());
+            var names = parts.Select(p => p.Substring(0, p.Length - "/.default".Length)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (names.Count != 1) throw AadstsException.MultipleResources(raw);
+            return new ScopeRequest(raw, resources.Resolve(names[0]), true, Array.Empty<string>(), new HashSet<string>());
         }
 
         /// <summary>Resource Manager's one delegated permission (what az's device code sign-in is granted: "…//user_impersonation").</summary>
@@ -95,38 +90,32 @@ namespace EntraAppKit.LocalTenant.Identity
 
         /// <summary>
         /// User flows: "{resource}/.default" or named permissions ("User.Read" alone means Graph), plus openid/profile/email/offline_access.
-        /// <paramref name="graphScope"/> maps a name to Graph's spelling, or null when Graph has no such delegated permission.
-        /// One resource per request, Graph or Resource Manager (az signs in with "https://management.core.windows.net//.default").
+        /// A permission must be one the resource exposes (AADSTS70011), and a request names one resource (AADSTS28000): az signs
+        /// in with "https://management.core.windows.net//.default", a CMG client with "api://{tenant}/CMG-ServerApp/user_impersonation".
         /// </summary>
-        public static ScopeRequest ForUser(string raw, Func<string, string?> graphScope, string tenantDisplayName, string? origin = null)
+        public static ScopeRequest ForUser(string raw, ResourceResolver resources)
         {
             var oidc = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var permissions = new List<string>();
-            string? resource = null, prefix = null;
+            TokenResource? resource = null;
+            string? prefix = null;
             bool isDefault = false;
             foreach (var part in Split(raw))
             {
                 if (OidcScopes.Contains(part, StringComparer.OrdinalIgnoreCase)) { oidc.Add(part.ToLowerInvariant()); continue; }
                 int slash = part.LastIndexOf('/');
-                string thisResource = slash < 0 ? "https://graph.microsoft.com" : part.Substring(0, slash);
                 string name = slash < 0 ? part : part.Substring(slash + 1);
-                bool resourceManager = GraphAudience(thisResource, origin) == null;
-                if (resourceManager && ResourceManagerAudience(thisResource) == null) throw AadstsException.UnknownResource(thisResource, tenantDisplayName);
-                if (resource != null && resourceManager != (GraphAudience(resource, origin) == null)) throw AadstsException.MultipleResources(raw);
+                var thisResource = resources.Resolve(slash < 0 ? "https://graph.microsoft.com" : part.Substring(0, slash));
+                if (resource != null && !resource.SameAs(thisResource)) throw AadstsException.MultipleResources(raw);
                 resource ??= thisResource;
-                if (slash >= 0) prefix ??= thisResource;
+                if (slash >= 0) prefix ??= part.Substring(0, slash);
                 if (string.Equals(name, ".default", StringComparison.OrdinalIgnoreCase)) { isDefault = true; continue; }
-                if (resourceManager)
-                {
-                    if (!string.Equals(name, ResourceManagerUserImpersonation, StringComparison.OrdinalIgnoreCase)) throw AadstsException.InvalidScope(part);
-                    permissions.Add(ResourceManagerUserImpersonation);
-                }
-                else permissions.Add(graphScope(name) ?? throw AadstsException.InvalidScope(part));
+                permissions.Add(thisResource.ScopeValue(name) ?? throw AadstsException.InvalidScope(part));
             }
             // ".default" stands for the whole static grant and cannot be mixed with named permissions of the same resource.
             if (isDefault && permissions.Count > 0) throw AadstsException.InvalidScope(raw);
-            if (resource == null) throw AadstsException.InvalidScope(raw); // only OpenID scopes: the local tenant issues Graph and Resource Manager tokens only
-            return new ScopeRequest(raw, GraphAudience(resource, origin) ?? ResourceManagerAudience(resource)!, isDefault, permissions.Distinct(StringComparer.OrdinalIgnoreCase).ToList(), oidc, prefix);
+            if (resource == null) throw AadstsException.InvalidScope(raw); // only OpenID scopes: the local tenant issues no ID-token-only answers
+            return new ScopeRequest(raw, resource, isDefault, permissions.Distinct(StringComparer.OrdinalIgnoreCase).ToList(), oidc, prefix);
         }
 
         /// <summary>

@@ -9,7 +9,8 @@ namespace EntraAppKit.LocalTenant.Identity
 {
     /// <summary>
     /// The token endpoints /{tenant}/oauth2/v2.0/token and /{tenant}/oauth2/token (v1: resource= instead of scope=). Grants:
-    /// client_credentials with a secret or a certificate assertion (v2-oauth2-client-creds-grant-flow), device_code
+    /// client_credentials with a secret or a certificate assertion, for Graph, Resource Manager or an API of the tenant
+    /// (<see cref="ResourceResolver"/>), (v2-oauth2-client-creds-grant-flow), device_code
     /// (<see cref="DeviceCodeEndpoint"/>) and refresh_token (v2-oauth2-auth-code-flow "Refresh the access token").
     /// </summary>
     internal sealed class TokenEndpoint
@@ -53,9 +54,10 @@ namespace EntraAppKit.LocalTenant.Identity
             var basic = OAuthForm.BasicCredentials(context.Request);
             string clientId = basic?.Id ?? form.Required("client_id");
             string origin = context.Request.Uri.GetLeftPart(UriPartial.Authority);
+            var resources = new ResourceResolver(_store, _clock.Now, origin);
             var scopes = context.IsV1
-                ? ScopeRequest.FromResource(form.Required("resource"), _store.DisplayName, origin)
-                : ScopeRequest.ForClientCredentials(form.Required("scope"), _store.DisplayName, origin);
+                ? ScopeRequest.FromResource(form.Required("resource"), resources)
+                : ScopeRequest.ForClientCredentials(form.Required("scope"), resources);
             var app = _store.FindVisibleApplicationByAppId(clientId, _clock.Now) ?? throw AadstsException.UnknownClient(clientId, _store.DisplayName);
 
             // An application signs in to a tenant through its service principal there (app-objects-and-service-principals),
@@ -82,7 +84,7 @@ namespace EntraAppKit.LocalTenant.Identity
             if (sp.IsDisabled) throw AadstsException.DisabledApplication(clientId, sp.DisplayName ?? "");
 
             var now = _clock.Now;
-            string accessToken = _issuer.MintAppToken(sp, scopes.Audience, appIdAcr, !context.IsV1, null, now, graphRoles: !scopes.IsResourceManager);
+            string accessToken = _issuer.MintAppToken(sp, scopes.Resource, appIdAcr, !context.IsV1, null, now, origin);
             return context.IsV1
                 ? OAuthResponses.Token(200, TokenResponses.V1Body(accessToken, form["resource"]!, null, now))
                 : OAuthResponses.Token(200, new JsonObject
@@ -115,11 +117,12 @@ namespace EntraAppKit.LocalTenant.Identity
             if (!client.IsPublic) throw AadstsException.MissingCredential();
             string origin = context.Request.Uri.GetLeftPart(UriPartial.Authority);
             // A refresh token of Entra's is good for any resource the user may sign in to (Graph, here or under the server's own
-            // base URL, and Resource Manager): az signs in for Resource Manager and then asks for Graph with the same refresh token.
+            // base URL, Resource Manager, the tenant's APIs): az signs in for Resource Manager and then asks for Graph with the same refresh token.
             string? resource = context.IsV1 ? form.Required("resource") : null;
+            var resources = new ResourceResolver(_store, _clock.Now, origin);
             var scopes = resource != null
-                ? ScopeRequest.FromResource(resource, _store.DisplayName, origin)
-                : ScopeRequest.ForUser(form["scope"] ?? rt.Claim("scope") ?? throw AadstsException.MissingParameter("scope"), _consent.GraphScopeValue, _store.DisplayName, origin);
+                ? ScopeRequest.FromResource(resource, resources)
+                : ScopeRequest.ForUser(form["scope"] ?? rt.Claim("scope") ?? throw AadstsException.MissingParameter("scope"), resources);
             // A refresh reflects today's consent, and cannot add to it: that needs the user.
             var granted = _consent.ConsentedScopes(client, scopes, consent: false);
             return _responses.ForUser(context, client, scopes, granted, form);

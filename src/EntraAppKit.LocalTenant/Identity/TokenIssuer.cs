@@ -12,7 +12,9 @@ namespace EntraAppKit.LocalTenant.Identity
     /// <summary>
     /// The tokens the tenant issues. Graph access tokens are v1.0 tokens whatever the endpoint, because Graph asks for v1
     /// (learn.microsoft.com/entra/identity-platform/access-token-claims-reference): iss https://sts.windows.net/{tid}/, appid,
-    /// idtyp, oid, roles (app-only) or scp (delegated), tid, ver "1.0". All are RS256 JWTs signed with the tenant's key. Each
+    /// idtyp, oid, roles (app-only) or scp (delegated), tid, ver "1.0". An API registered in the tenant gets the version its
+    /// api.requestedAccessTokenVersion asks for (<see cref="TokenResource"/>): v2.0 tokens have iss {authority}/{tid}/v2.0,
+    /// azp and ver "2.0". All are RS256 JWTs signed with the tenant's key. Each
     /// answer reads the clock once and passes the instant in, so its expires_on and its tokens' exp agree.
     /// </summary>
     internal sealed class TokenIssuer
@@ -53,55 +55,73 @@ namespace EntraAppKit.LocalTenant.Identity
             ["exp"] = Jwt.Seconds(now + lifetime),
         };
 
+        /// <summary>The issuer of v2.0 tokens: the authority that served the request, then the tenant (access-token-claims-reference, iss).</summary>
+        private string V2Issuer(string authority) => $"{authority.TrimEnd('/')}/{_store.TenantId}/v2.0";
+
         /// <summary>
-        /// An app-only token for <paramref name="sp"/>: roles are the values of the app role assignments it holds on Microsoft Graph
-        /// right now (a snapshot, as in Entra). appidacr is "1" for a secret, "2" for a certificate or a managed identity.
+        /// An app-only token for <paramref name="sp"/>. roles are the values of the app roles (allowedMemberTypes "Application")
+        /// it holds on the resource right now through app role assignments (a snapshot, as in Entra); none for Resource Manager.
+        /// appidacr is "1" for a secret, "2" for a certificate or a managed identity. A v2.0 token (an API that asks for them)
+        /// carries azp/azpacr instead of the v1.0-only appid/appidacr (access-token-claims-reference); Graph's v1.0 tokens also
+        /// carry azp/azpacr when asked for at the v2.0 endpoint (<paramref name="v2Endpoint"/>), as before.
         /// </summary>
-        public string MintAppToken(ServicePrincipalEntity sp, string audience, string appIdAcr, bool v2, string? managedIdentityResourceId, DateTimeOffset now,
-            bool graphRoles = true)
+        public string MintAppToken(ServicePrincipalEntity sp, TokenResource resource, string appIdAcr, bool v2Endpoint, string? managedIdentityResourceId, DateTimeOffset now,
+            string authority)
         {
             string appId = sp.AppId;
-            var payload = Envelope(audience, StsIssuer, now, AccessTokenLifetime);
+            bool v2 = resource.V2Token;
+            var payload = Envelope(resource.Audience, v2 ? V2Issuer(authority) : StsIssuer, now, AccessTokenLifetime);
             payload["app_displayname"] = (string?)sp.Json["displayName"];
-            payload["appid"] = appId;
-            payload["appidacr"] = appIdAcr;
-            if (v2) { payload["azp"] = appId; payload["azpacr"] = appIdAcr; }
-            payload["idp"] = StsIssuer;
-            payload["idtyp"] = "app";
+            if (!v2) { payload["appid"] = appId; payload["appidacr"] = appIdAcr; }
+            if (v2 || v2Endpoint) { payload["azp"] = appId; payload["azpacr"] = appIdAcr; }
+            if (!v2) payload["idp"] = StsIssuer;
+            // idtyp is an optional claim an API asks for (optional-claims); Graph's and Resource Manager's tokens carry it.
+            if (resource.Kind != TokenResourceKind.TenantApi || resource.WantsOptionalClaim("idtyp")) payload["idtyp"] = "app";
             payload["oid"] = sp.Id;
-            // Graph's app roles belong in Graph's tokens only; a Resource Manager token carries none (no Azure RBAC here).
-            var roles = graphRoles ? GraphRolesOf(sp.Id) : new List<string>();
+            var roles = resource.ServicePrincipal == null ? new List<string>() : RolesOf(sp.Id, resource.ServicePrincipal);
             if (roles.Count > 0) payload["roles"] = new JsonArray(roles.Select(r => (JsonNode?)r).ToArray());
             payload["sub"] = sp.Id;
             payload["tid"] = _store.TenantId;
             payload["uti"] = NewTokenId();
-            payload["ver"] = "1.0";
+            payload["ver"] = v2 ? "2.0" : "1.0";
             if (managedIdentityResourceId != null) payload["xms_mirid"] = managedIdentityResourceId;
             return Sign(payload);
         }
 
-        /// <summary>A delegated token for the built-in administrator through <paramref name="clientAppId"/>; appidacr "0": a public client.</summary>
-        public string MintUserToken(string clientAppId, string clientName, IEnumerable<string> scopes, string audience, bool v2, DateTimeOffset now, TimeSpan lifetime)
+        /// <summary>
+        /// A delegated token for the built-in administrator through <paramref name="clientAppId"/>; appidacr "0": a public client.
+        /// A v2.0 token leaves out the v1.0-only claims (acr, amr, appid, appidacr, unique_name) and names the user by
+        /// preferred_username (access-token-claims-reference).
+        /// </summary>
+        public string MintUserToken(string clientAppId, string clientName, IEnumerable<string> scopes, TokenResource resource, bool v2Endpoint, DateTimeOffset now, TimeSpan lifetime,
+            string authority)
         {
-            var payload = Envelope(audience, StsIssuer, now, lifetime);
-            payload["acct"] = 0;
-            payload["acr"] = "1";
-            payload["amr"] = new JsonArray("pwd");
+            bool v2 = resource.V2Token;
+            var payload = Envelope(resource.Audience, v2 ? V2Issuer(authority) : StsIssuer, now, lifetime);
+            if (!v2)
+            {
+                payload["acct"] = 0;
+                payload["acr"] = "1";
+                payload["amr"] = new JsonArray("pwd");
+            }
             payload["app_displayname"] = clientName;
-            payload["appid"] = clientAppId;
-            payload["appidacr"] = "0";
-            if (v2) { payload["azp"] = clientAppId; payload["azpacr"] = "0"; }
-            payload["idtyp"] = "user";
+            if (!v2) { payload["appid"] = clientAppId; payload["appidacr"] = "0"; }
+            if (v2 || v2Endpoint) { payload["azp"] = clientAppId; payload["azpacr"] = "0"; }
+            if (resource.Kind != TokenResourceKind.TenantApi || resource.WantsOptionalClaim("idtyp")) payload["idtyp"] = "user";
             payload["name"] = BuiltInAdministrator.DisplayName;
             payload["oid"] = _store.AdministratorId;
+            if (v2) payload["preferred_username"] = AdministratorUserPrincipalName;
             payload["scp"] = string.Join(" ", scopes);
             payload["sub"] = PairwiseSubject(clientAppId);
             payload["tid"] = _store.TenantId;
-            payload["unique_name"] = AdministratorUserPrincipalName;
-            payload["upn"] = AdministratorUserPrincipalName;
+            if (!v2)
+            {
+                payload["unique_name"] = AdministratorUserPrincipalName;
+                payload["upn"] = AdministratorUserPrincipalName;
+            }
             payload["uti"] = NewTokenId();
-            payload["ver"] = "1.0";
-            payload["wids"] = new JsonArray(BuiltInAdministrator.GlobalAdministratorRoleId, BuiltInAdministrator.MemberUserRoleId);
+            payload["ver"] = v2 ? "2.0" : "1.0";
+            if (resource.CarriesDirectoryRoles) payload["wids"] = new JsonArray(BuiltInAdministrator.GlobalAdministratorRoleId, BuiltInAdministrator.MemberUserRoleId);
             return Sign(payload);
         }
 
@@ -161,16 +181,21 @@ namespace EntraAppKit.LocalTenant.Identity
         }
 
         /// <summary>
-        /// The values of the Microsoft Graph app roles assigned to <paramref name="servicePrincipalId"/>
-        /// (learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto).
+        /// The values of the resource's app roles for applications (allowedMemberTypes "Application") assigned to
+        /// <paramref name="servicePrincipalId"/> (learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto).
         /// </summary>
-        private List<string> GraphRolesOf(string servicePrincipalId)
+        private List<string> RolesOf(string servicePrincipalId, ServicePrincipalEntity resource)
         {
-            var graphSp = _store.MicrosoftGraphServicePrincipal;
-            var byId = graphSp.AppRoles.ToDictionary(r => ((string)r!["id"]!).ToLowerInvariant(), r => (string)r!["value"]!);
+            var byId = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var r in resource.AppRoles)
+            {
+                if (r == null || (bool?)r["isEnabled"] == false || Entity.TextOf(r["value"]) is not string value) continue;
+                if (!(r["allowedMemberTypes"]?.AsArray() ?? new JsonArray()).Any(t => Entity.TextOf(t) == "Application")) continue;
+                byId[(string)r["id"]!] = value;
+            }
             return _store.AssignmentsOf(servicePrincipalId)
-                .Where(a => Entity.SameKey(a.ResourceId, graphSp.Id))
-                .Select(a => byId.TryGetValue(a.AppRoleId!.ToLowerInvariant(), out var value) ? value : null)
+                .Where(a => Entity.SameKey(a.ResourceId, resource.Id))
+                .Select(a => a.AppRoleId != null && byId.TryGetValue(a.AppRoleId, out var value) ? value : null)
                 .Where(v => v != null).Select(v => v!).Distinct().ToList();
         }
     }

@@ -40,7 +40,8 @@ namespace EntraAppKit.LocalTenant.Identity
         public GraphResponse ForUser(IdentityContext context, UserClient client, ScopeRequest scopes, List<string> granted, OAuthForm form)
         {
             var now = _clock.Now;
-            string accessToken = _issuer.MintUserToken(client.AppId, client.DisplayName, granted, scopes.Audience, !context.IsV1, now, TokenIssuer.AccessTokenLifetime);
+            string accessToken = _issuer.MintUserToken(client.AppId, client.DisplayName, granted, scopes.Resource, !context.IsV1, now, TokenIssuer.AccessTokenLifetime,
+                context.Request.Uri.GetLeftPart(UriPartial.Authority));
             JsonObject body;
             if (context.IsV1) body = V1Body(accessToken, form["resource"] ?? scopes.Audience, string.Join(" ", granted), now);
             else

@@ -9,8 +9,8 @@ using EntraAppKit.LocalTenant.Store;
 namespace EntraAppKit.LocalTenant.Identity
 {
     /// <summary>
-    /// The built-in administrator's sign-in to a client and its consent: which client it is, and which Microsoft Graph scopes
-    /// its tokens carry (oauth2PermissionGrants, learn.microsoft.com/graph/api/oauth2permissiongrant-post).
+    /// The built-in administrator's sign-in to a client and its consent: which client it is, and which delegated scopes its
+    /// tokens for a resource (Microsoft Graph, Resource Manager, an API of the tenant) carry (oauth2PermissionGrants, learn.microsoft.com/graph/api/oauth2permissiongrant-post).
     /// </summary>
     internal sealed class UserConsent
     {
@@ -38,80 +38,68 @@ namespace EntraAppKit.LocalTenant.Identity
             return new UserClient(clientId, firstParty, null, true);
         }
 
-        /// <summary>Graph's spelling of a delegated permission, or null when Graph has none by that name.</summary>
-        public string? GraphScopeValue(string name)
-        {
-            var scope = _store.MicrosoftGraphServicePrincipal.OAuth2PermissionScopes
-                .FirstOrDefault(s => Entity.SameKey(Entity.TextOf(s!["value"]), name) && (bool?)s["isEnabled"] != false);
-            return (string?)scope?["value"];
-        }
-
         /// <summary>
-        /// The scopes the token carries (Resource Manager's: user_impersonation). Graph's: every scope the client holds for the administrator (AllPrincipals grants and the
-        /// administrator's Principal grant). At sign-in (<paramref name="consent"/>) the administrator, a Global Administrator,
-        /// consents to what is asked and not yet granted, as a real admin accepting the consent prompt would: named scopes; for
-        /// ".default" the app's static Graph permissions (requiredResourceAccess); for a Microsoft first-party tool with nothing
-        /// granted yet, <see cref="BuiltInAdministrator.Scopes"/> (what a first Connect-MgGraph -Scopes would ask for). Consent
-        /// creates the client's service principal if needed and a Principal oauth2PermissionGrant, both real objects of the tenant.
+        /// The scopes the token carries, whatever the flow (device code, refresh; the authorization code flow can use it too).
+        /// Resource Manager's: user_impersonation. Graph's or a tenant API's: every scope the client holds on that resource for
+        /// the administrator (AllPrincipals grants and the administrator's Principal grant whose resourceId is the resource's
+        /// service principal), plus, for an API, what it pre-authorises the client for (api.preAuthorizedApplications: "Users
+        /// aren't required to consent to any preauthorized application (for the permissions specified)",
+        /// learn.microsoft.com/graph/api/resources/preauthorizedapplication). At sign-in
+        /// (<paramref name="consent"/>) the administrator, a Global Administrator, consents to what is asked and not yet granted,
+        /// as a real admin accepting the consent prompt would: named scopes; for ".default" the app's static permissions on the
+        /// resource (requiredResourceAccess); for a Microsoft first-party tool with no Graph grant yet,
+        /// <see cref="BuiltInAdministrator.Scopes"/> (what a first Connect-MgGraph -Scopes would ask for). Consent creates the
+        /// client's service principal if needed and a Principal oauth2PermissionGrant on the resource, both real objects of the tenant.
         /// </summary>
         public List<string> ConsentedScopes(UserClient client, ScopeRequest scopes, bool consent)
         {
             var sp = _store.FindServicePrincipalByAppId(client.AppId);
             if (sp != null && sp.IsDisabled) throw AadstsException.DisabledApplication(client.AppId, client.DisplayName);
+            var resource = scopes.Resource;
             // Resource Manager has one delegated permission; Entra preauthorizes Microsoft's tools (az) for it, and the local
             // tenant, which has no Resource Manager service principal to hold a grant, lets the administrator use it with any client.
-            if (scopes.IsResourceManager) return new List<string> { ScopeRequest.ResourceManagerUserImpersonation };
-            var granted = sp == null ? new List<string>() : GraphScopesGrantedTo(sp.Id);
+            if (resource.IsResourceManager) return new List<string> { ScopeRequest.ResourceManagerUserImpersonation };
+            bool graph = resource.Kind == TokenResourceKind.MicrosoftGraph;
+            string resourceId = resource.ServicePrincipal!.Id;
+            var granted = sp == null ? new List<string>() : ScopesGrantedTo(sp.Id, resourceId);
             List<string> wanted;
             if (!scopes.IsDefault) wanted = scopes.Permissions.ToList();
-            else if (client.Application != null) wanted = StaticGraphScopes(client.Application);
-            else wanted = granted.Count == 0 ? BuiltInAdministrator.Scopes.ToList() : new List<string>();
-            var missing = wanted.Where(w => !granted.Contains(w, StringComparer.OrdinalIgnoreCase)).ToList();
+            else if (client.Application != null) wanted = resource.StaticScopes(client.Application);
+            else wanted = graph && granted.Count == 0 ? BuiltInAdministrator.Scopes.ToList() : new List<string>();
+            // Pre-authorised scopes count as consented without a grant object: the token carries them as it carries granted ones.
+            var preAuthorized = resource.PreAuthorizedScopes(client.AppId);
+            var missing = wanted.Where(w => !granted.Contains(w, StringComparer.OrdinalIgnoreCase) && !preAuthorized.Contains(w, StringComparer.OrdinalIgnoreCase)).ToList();
             if (missing.Count > 0)
             {
                 // A Microsoft tool with no Graph grant yet that asks for ".default" is preauthorized, as Entra's first-party
                 // clients are: az signs in for Resource Manager and gets its first Graph token with the refresh token.
-                bool firstPartyDefault = client.Application == null && scopes.IsDefault && granted.Count == 0;
+                bool firstPartyDefault = graph && client.Application == null && scopes.IsDefault && granted.Count == 0;
                 if (!consent && !firstPartyDefault) throw AadstsException.ConsentRequired(client.AppId, client.DisplayName);
                 sp ??= ServicePrincipalForConsent(client);
-                GrantToAdministrator(sp.Id, missing);
+                GrantToAdministrator(sp.Id, resourceId, missing);
                 granted.AddRange(missing);
                 _persistence.Save(); // a token answer is not a Graph write, which the engine would save
             }
+            granted.AddRange(preAuthorized.Where(p => !granted.Contains(p, StringComparer.OrdinalIgnoreCase)));
             if (granted.Count == 0) throw AadstsException.ConsentRequired(client.AppId, client.DisplayName);
             return granted;
         }
 
-        /// <summary>The Microsoft Graph scopes the client holds for the administrator: its AllPrincipals grants and the administrator's own Principal grants.</summary>
-        private List<string> GraphScopesGrantedTo(string clientServicePrincipalId)
+        /// <summary>
+        /// The delegated scopes the client holds on a resource for the administrator: AllPrincipals grants and the
+        /// administrator's own Principal grants whose resourceId is the resource's service principal (oauth2permissiongrant).
+        /// </summary>
+        private List<string> ScopesGrantedTo(string clientServicePrincipalId, string resourceServicePrincipalId)
         {
             var scopes = new List<string>();
             foreach (var g in _store.GrantsOfClient(clientServicePrincipalId))
             {
-                if (!Entity.SameKey(g.ResourceId, _store.MicrosoftGraphServicePrincipalId)) continue;
+                if (!Entity.SameKey(g.ResourceId, resourceServicePrincipalId)) continue;
                 if (g.ConsentType != "AllPrincipals" && !Entity.SameKey(g.PrincipalId, _store.AdministratorId)) continue;
                 foreach (var s in (g.Scope ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
                     if (!scopes.Contains(s, StringComparer.OrdinalIgnoreCase)) scopes.Add(s);
             }
             return scopes;
-        }
-
-        /// <summary>The delegated Graph permissions an app asks for statically (requiredResourceAccess, type Scope), by value.</summary>
-        private List<string> StaticGraphScopes(ApplicationEntity app)
-        {
-            var graphScopes = _store.MicrosoftGraphServicePrincipal.OAuth2PermissionScopes;
-            var values = new List<string>();
-            foreach (var rra in app.Json["requiredResourceAccess"]!.AsArray())
-            {
-                if (!Entity.SameKey(Entity.TextOf(rra!["resourceAppId"]), PermissionCatalog.MicrosoftGraphAppId)) continue;
-                foreach (var access in rra["resourceAccess"]!.AsArray())
-                {
-                    if ((string?)access!["type"] != "Scope") continue;
-                    var scope = graphScopes.FirstOrDefault(s => Entity.SameKey(Entity.TextOf(s!["id"]), (string)access["id"]!));
-                    if (scope != null && !values.Contains((string)scope["value"]!)) values.Add((string)scope["value"]!);
-                }
-            }
-            return values;
         }
 
         /// <summary>Consent gives the client a service principal in the tenant when it has none (app-objects-and-service-principals).</summary>
@@ -129,11 +117,11 @@ namespace EntraAppKit.LocalTenant.Identity
             return firstParty;
         }
 
-        /// <summary>Adds scopes to the administrator's Principal grant for the client on Graph, creating it if needed.</summary>
-        private void GrantToAdministrator(string clientServicePrincipalId, IEnumerable<string> scopes)
+        /// <summary>Adds scopes to the administrator's Principal grant for the client on the resource, creating it if needed.</summary>
+        private void GrantToAdministrator(string clientServicePrincipalId, string resourceServicePrincipalId, IEnumerable<string> scopes)
         {
             var grant = _store.GrantsOfClient(clientServicePrincipalId).FirstOrDefault(g =>
-                Entity.SameKey(g.ResourceId, _store.MicrosoftGraphServicePrincipalId) && g.ConsentType == "Principal" && Entity.SameKey(g.PrincipalId, _store.AdministratorId));
+                Entity.SameKey(g.ResourceId, resourceServicePrincipalId) && g.ConsentType == "Principal" && Entity.SameKey(g.PrincipalId, _store.AdministratorId));
             if (grant != null)
             {
                 var existing = (grant.Scope ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
@@ -146,7 +134,7 @@ namespace EntraAppKit.LocalTenant.Identity
                 ["consentType"] = "Principal",
                 ["id"] = OpaqueId.New(),
                 ["principalId"] = _store.AdministratorId,
-                ["resourceId"] = _store.MicrosoftGraphServicePrincipalId,
+                ["resourceId"] = resourceServicePrincipalId,
                 ["scope"] = string.Join(" ", scopes),
             }));
         }

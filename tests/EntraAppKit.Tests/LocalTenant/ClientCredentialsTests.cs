@@ -379,5 +379,39 @@ namespace EntraAppKit.Tests.LocalTenantTests
             AssertAadsts(await AssertionRequest(client.AppId, tampered), 401, "invalid_client", 700027, "Client assertion failed signature validation.");
             AssertAadsts(await AssertionRequest(client.AppId, "not-a-jwt"), 400, "invalid_request", 50027);
         }
+
+        /// <summary>
+        /// MSAL asks for an API of the tenant as for Graph ("{App ID URI}/.default", v2-oauth2-client-creds-grant-flow); with a
+        /// certificate the token's appidacr is "2" (access-token-claims-reference: "When you use a client certificate for authentication, the value is 2").
+        /// </summary>
+        [Fact]
+        public async Task ClientCertificateCredential_gets_a_token_for_an_API_of_the_tenant()
+        {
+            string roleId = Guid.NewGuid().ToString();
+            var api = await _kit.CreateAppAsync(extra: new JsonObject
+            {
+                ["appRoles"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = roleId, ["allowedMemberTypes"] = new JsonArray("Application"), ["displayName"] = "Reports.Read", ["description"] = "Read reports",
+                    ["value"] = "Reports.Read", ["isEnabled"] = true,
+                }),
+            });
+            string apiAppId = (string)api["appId"]!;
+            string appIdUri = $"api://{_kit.Tenant.TenantId}/reports";
+            NoContent(await _kit.Admin.PatchAsync($"/applications/{api["id"]}", new { identifierUris = new[] { appIdUri } }));
+            string apiSp = (string)(await _kit.CreateSpAsync(apiAppId))["id"]!;
+            var client = await _kit.CreateClientAsync();
+            Ok(await _kit.Admin.PostAsync($"/servicePrincipals/{apiSp}/appRoleAssignedTo", new { principalId = client.SpId, resourceId = apiSp, appRoleId = roleId }), 201);
+            using var certificate = IdentityKit.NewCertificate();
+            await _kit.UploadCertificateAsync(client.Id, certificate);
+
+            string token = await IdentityKit.TokenAsync(_kit.CertificateCredential(client.AppId, certificate), appIdUri + "/.default");
+            var claims = IdentityKit.Claims(token);
+            Assert.Equal(appIdUri, (string?)claims["aud"]);
+            Assert.Equal("1.0", (string?)claims["ver"]);
+            Assert.Equal("2", (string?)claims["appidacr"]);
+            Assert.Equal(new[] { "Reports.Read" }, IdentityKit.Roles(token));
+            Assert.True(await _kit.SignatureVerifiesAsync(token));
+        }
     }
 }

@@ -105,6 +105,41 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Error(await _server.GetAsync($"/applications(appId='{appId}')"), 404, "Request_ResourceNotFound");
         }
 
+        /// <summary>
+        /// A managed identity calls an API of the tenant as any app does: the resource is the "resource requested to access the
+        /// protected API … of the form "{ResourceIdUri}"" (learn.microsoft.com/dotnet/api/microsoft.identity.client.imanagedidentityapplication.acquiretokenformanagedidentity);
+        /// aud the App ID URI as requested (a v1.0 API), roles the API's app roles assigned to the identity.
+        /// </summary>
+        [Fact]
+        public async Task A_managed_identity_gets_a_token_for_an_API_of_the_tenant()
+        {
+            var (appId, spId) = _kit.Tenant.CreateManagedIdentity("worker");
+            string roleId = Guid.NewGuid().ToString();
+            var api = await _kit.CreateAppAsync(extra: new JsonObject
+            {
+                ["appRoles"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = roleId, ["allowedMemberTypes"] = new JsonArray("Application"), ["displayName"] = "Jobs.Run", ["description"] = "Run jobs",
+                    ["value"] = "Jobs.Run", ["isEnabled"] = true,
+                }),
+            });
+            string apiAppId = (string)api["appId"]!;
+            NoContent(await _kit.Admin.PatchAsync($"/applications/{api["id"]}", new { identifierUris = new[] { $"api://{apiAppId}" } }));
+            string apiSp = (string)(await _kit.CreateSpAsync(apiAppId))["id"]!;
+            Ok(await _kit.Admin.PostAsync($"/servicePrincipals/{apiSp}/appRoleAssignedTo", new { principalId = spId, resourceId = apiSp, appRoleId = roleId }), 201);
+
+            var (status, json) = await RawAsync($"resource={Uri.EscapeDataString("api://" + apiAppId)}&client_id={appId}&api-version=2019-08-01", _kit.Tenant.IdentityHeader);
+            Assert.Equal(200, status);
+            Assert.Equal("api://" + apiAppId, (string?)json["resource"]);
+            string token = (string)json["access_token"]!;
+            var claims = IdentityKit.Claims(token);
+            Assert.Equal("api://" + apiAppId, (string?)claims["aud"]);
+            Assert.Equal($"https://sts.windows.net/{_kit.Tenant.TenantId}/", (string?)claims["iss"]);
+            Assert.Equal(spId, (string?)claims["oid"]);
+            Assert.Equal(new[] { "Jobs.Run" }, IdentityKit.Roles(token));
+            Error(await IdentityKit.Bearer(_server, "GET", "/organization", token), 401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.");
+        }
+
         private async Task<(int Status, JsonObject Json)> RawAsync(string query, string? secret)
         {
             using var http = new HttpClient();
