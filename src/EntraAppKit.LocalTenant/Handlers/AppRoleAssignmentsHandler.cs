@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Authorization;
 using EntraAppKit.LocalTenant.Http;
 using EntraAppKit.LocalTenant.Model;
 using EntraAppKit.LocalTenant.Query;
@@ -25,11 +26,20 @@ namespace EntraAppKit.LocalTenant.Handlers
         private readonly ITenantStore _store;
         private readonly TenantClock _clock;
         private readonly GraphSchema _schema;
+        private readonly GraphAuthorizer _authorizer;
 
-        public AppRoleAssignmentsHandler(ITenantStore store, TenantClock clock, GraphSchema schema)
+        public AppRoleAssignmentsHandler(ITenantStore store, TenantClock clock, GraphSchema schema, GraphAuthorizer authorizer)
         {
-            _store = store; _clock = clock; _schema = schema;
+            _store = store; _clock = clock; _schema = schema; _authorizer = authorizer;
         }
+
+        /// <summary>
+        /// Granting (or revoking) an application permission is tenant-wide admin consent: a signed-in user needs Global
+        /// Administrator or Privileged Role Administrator for Microsoft Graph's app roles, and may also be an Application or
+        /// Cloud Application Administrator for any other API's (learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent).
+        /// </summary>
+        private void DemandConsent(Caller caller, string? resourceId) =>
+            _authorizer.DemandTenantWideConsent(caller, graphAppRole: Entity.SameKey(resourceId, _store.MicrosoftGraphServicePrincipalId));
 
         private static string Context(RouteContext c, string navigation) =>
             $"{c.ServiceRoot}/$metadata#servicePrincipals('{c.ItemAs<ServicePrincipalEntity>().Id}')/{navigation}";
@@ -63,12 +73,14 @@ namespace EntraAppKit.LocalTenant.Handlers
 
         public GraphResponse Delete(RouteContext c)
         {
+            DemandConsent(c.Caller, c.MemberAs<AssignmentEntity>().ResourceId);
             _store.RemoveAssignment(c.MemberAs<AssignmentEntity>());
             return NoContent();
         }
 
         public GraphResponse Create(RouteContext c)
         {
+            DemandConsent(c.Caller, c.ItemAs<ServicePrincipalEntity>().Id);
             var assignment = CreateAssignment(c.ItemAs<ServicePrincipalEntity>(), c.Body);
             return Json(201, EntityProjection.Project(assignment.Json, Context(c, AssignedTo), c.Request, _schema, AssignmentType));
         }

@@ -80,9 +80,19 @@ namespace EntraAppKit.LocalTenant.Identity
             return Sign(payload);
         }
 
-        /// <summary>A delegated token for the built-in administrator through <paramref name="clientAppId"/>; appidacr "0": a public client.</summary>
-        public string MintUserToken(string clientAppId, string clientName, IEnumerable<string> scopes, string audience, bool v2, DateTimeOffset now, TimeSpan lifetime)
+        /// <summary>
+        /// A delegated token for a user (the built-in administrator unless <paramref name="userId"/> names another) through
+        /// <paramref name="clientAppId"/>; appidacr "0": a public client. wids lists the user's directory role template ids with
+        /// the member-user role, as Entra writes it (access-token-claims-reference).
+        /// </summary>
+        public string MintUserToken(string clientAppId, string clientName, IEnumerable<string> scopes, string audience, bool v2, DateTimeOffset now, TimeSpan lifetime,
+            string? userId = null)
         {
+            var user = _store.FindUser(userId ?? _store.AdministratorId);
+            string oid = user?.Id ?? _store.AdministratorId;
+            string upn = user?.UserPrincipalName ?? AdministratorUserPrincipalName;
+            var wids = _store.RoleAssignmentsOf(oid).Select(a => a.RoleDefinitionId!.ToLowerInvariant()).Distinct().ToList();
+            wids.Add(BuiltInAdministrator.MemberUserRoleId);
             var payload = Envelope(audience, StsIssuer, now, lifetime);
             payload["acct"] = 0;
             payload["acr"] = "1";
@@ -92,16 +102,16 @@ namespace EntraAppKit.LocalTenant.Identity
             payload["appidacr"] = "0";
             if (v2) { payload["azp"] = clientAppId; payload["azpacr"] = "0"; }
             payload["idtyp"] = "user";
-            payload["name"] = BuiltInAdministrator.DisplayName;
-            payload["oid"] = _store.AdministratorId;
+            payload["name"] = user?.DisplayName ?? BuiltInAdministrator.DisplayName;
+            payload["oid"] = oid;
             payload["scp"] = string.Join(" ", scopes);
-            payload["sub"] = PairwiseSubject(clientAppId);
+            payload["sub"] = PairwiseSubject(clientAppId, oid);
             payload["tid"] = _store.TenantId;
-            payload["unique_name"] = AdministratorUserPrincipalName;
-            payload["upn"] = AdministratorUserPrincipalName;
+            payload["unique_name"] = upn;
+            payload["upn"] = upn;
             payload["uti"] = NewTokenId();
             payload["ver"] = "1.0";
-            payload["wids"] = new JsonArray(BuiltInAdministrator.GlobalAdministratorRoleId, BuiltInAdministrator.MemberUserRoleId);
+            payload["wids"] = new JsonArray(wids.Select(w => (JsonNode?)w).ToArray());
             return Sign(payload);
         }
 
@@ -147,10 +157,10 @@ namespace EntraAppKit.LocalTenant.Identity
             Base64Url.Encode(new JsonObject { ["uid"] = _store.AdministratorId, ["utid"] = _store.TenantId }.ToJsonString());
 
         /// <summary>A user's sub is pairwise: stable per user and client, different across clients.</summary>
-        private string PairwiseSubject(string clientAppId)
+        private string PairwiseSubject(string clientAppId, string? userId = null)
         {
             using var sha = SHA256.Create();
-            return Base64Url.Encode(sha.ComputeHash(Encoding.UTF8.GetBytes(_store.AdministratorId + "|" + clientAppId.ToLowerInvariant())));
+            return Base64Url.Encode(sha.ComputeHash(Encoding.UTF8.GetBytes((userId ?? _store.AdministratorId) + "|" + clientAppId.ToLowerInvariant())));
         }
 
         private static string NewTokenId()

@@ -41,7 +41,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         /// <summary>Fresh objects for one request to address: an app with its service principal holding a Graph role, a grant, and an app without one.</summary>
         private sealed class Objects
         {
-            public string AppId = "", AppClientId = "", SpId = "", BareAppClientId = "", GraphSpId = "", AssignmentId = "", GrantId = "";
+            public string AppId = "", AppClientId = "", SpId = "", BareAppClientId = "", GraphSpId = "", AssignmentId = "", GrantId = "", UserId = "", RoleAssignmentId = "";
         }
 
         private async Task<Objects> FreshAsync()
@@ -53,10 +53,19 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 new { principalId = (string)sp["id"]!, resourceId = graphSp, appRoleId = IdentityKit.ApplicationReadAll }), 201);
             var grant = Ok(await Door.PostAsync("/oauth2PermissionGrants",
                 new { clientId = (string)sp["id"]!, consentType = "AllPrincipals", resourceId = graphSp, scope = "User.Read" }), 201);
+            string alias = Unique("user");
+            var user = Ok(await Door.PostAsync("/users", new
+            {
+                accountEnabled = true, displayName = alias, mailNickname = alias, userPrincipalName = alias + "@" + FrontDoor.CustomDomain,
+                passwordProfile = new { password = "Route-Table-1", forceChangePasswordNextSignIn = false },
+            }), 201);
+            var role = Ok(await Door.PostAsync("/roleManagement/directory/roleAssignments",
+                new { principalId = (string)user["id"]!, roleDefinitionId = UsersTests.ApplicationDeveloper, directoryScopeId = "/" }), 201);
             return new Objects
             {
                 AppId = (string)app["id"]!, AppClientId = (string)app["appId"]!, SpId = (string)sp["id"]!, BareAppClientId = (string)bare["appId"]!,
                 GraphSpId = graphSp, AssignmentId = (string)assignment["id"]!, GrantId = (string)grant["id"]!,
+                UserId = (string)user["id"]!, RoleAssignmentId = (string)role["id"]!,
             };
         }
 
@@ -74,11 +83,19 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 "organization" => "/" + Tenant.TenantId,
                 "domains" => "/" + FrontDoor.CustomDomain,
                 "me" => "",
+                "users" => "/" + o.UserId,
+                "roleManagement" => "/directory",
                 _ => throw new InvalidOperationException($"No test objects for {route.EntitySet}."),
             };
             string url = "/" + route.EntitySet + (route.Key == RouteKey.None ? "" : key);
             // The owners' {id} is the administrator, who owns what it creates (FreshAsync runs as it).
-            string member = route.Below.FirstOrDefault() == "owners" ? Tenant.AdministratorId : o.AssignmentId;
+            string member = route.Below.FirstOrDefault() switch
+            {
+                "owners" => Tenant.AdministratorId,
+                "roleAssignments" => o.RoleAssignmentId,
+                "roleDefinitions" => UsersTests.ApplicationDeveloper,
+                _ => o.AssignmentId,
+            };
             foreach (var segment in route.Below) url += "/" + (segment == "{id}" ? member : segment);
             return url;
         }
