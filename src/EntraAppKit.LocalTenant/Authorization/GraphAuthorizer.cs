@@ -6,9 +6,10 @@ using EntraAppKit.LocalTenant.Store;
 namespace EntraAppKit.LocalTenant.Authorization
 {
     /// <summary>
-    /// Graph authorises each request from the token: app-only callers by their roles, delegated callers by their scp (the
-    /// built-in administrator is a Global Administrator, so its role never narrows its scopes). The router asks it for each
-    /// route's <see cref="PermissionRequirement"/>; handlers ask it for the rules that depend on the object.
+    /// Graph authorises each request from the token: app-only callers by their roles, delegated callers by their scp and,
+    /// acting as their user, by the user's directory roles (wids): a member without an administrator role changes only what it
+    /// owns and gives no tenant-wide consent. The router asks it for each route's <see cref="PermissionRequirement"/>;
+    /// handlers ask it for the rules that depend on the object or on the user's roles.
     /// </summary>
     internal sealed class GraphAuthorizer
     {
@@ -113,6 +114,40 @@ namespace EntraAppKit.LocalTenant.Authorization
             if (caller.IsAppOnly || caller.IsBuiltInAdmin) return;
             if (caller.HoldsAnyRole(DirectoryRoles.GlobalAdministrator, DirectoryRoles.PrivilegedRoleAdministrator)) return;
             if (!graphAppRole && caller.HoldsAnyRole(DirectoryRoles.CloudApplicationAdministrator, DirectoryRoles.ApplicationAdministrator)) return;
+            throw Denied();
+        }
+
+        /// <summary>
+        /// Writing a grant for one user (consentType Principal) as a signed-in user: oauth2permissiongrant-post and -update name
+        /// the roles "supported for this operation": Application Administrator, Application Developer, Cloud Application
+        /// Administrator, Directory Writers, Privileged Role Administrator, User Administrator (Global Administrator holds every
+        /// permission). A member without one of them creates no grant through Graph.
+        /// </summary>
+        public void DemandPrincipalGrantWrite(Caller caller)
+        {
+            if (caller.IsAppOnly || caller.IsBuiltInAdmin) return;
+            if (caller.HoldsAnyRole(DirectoryRoles.GlobalAdministrator, DirectoryRoles.ApplicationAdministrator, DirectoryRoles.ApplicationDeveloper,
+                DirectoryRoles.CloudApplicationAdministrator, DirectoryRoles.PrivilegedRoleAdministrator, DirectoryRoles.UserAdministrator)) return;
+            throw Denied();
+        }
+
+        /// <summary>
+        /// Assigning (or removing) an app role of <paramref name="resource"/> as a signed-in user. Microsoft Graph's app roles are
+        /// tenant-wide consent (<see cref="DemandTenantWideConsent"/>: Global or Privileged Role Administrator,
+        /// "the least privileged role supported for Microsoft Graph ... app roles"); another API's also by a User, Application or
+        /// Cloud Application Administrator, or by a member who owns the resource application: "The roles listed above are not
+        /// required when the signed-in user is a native member of the tenant (member user) and is an owner of the resource
+        /// application" (serviceprincipal-post-approleassignedto).
+        /// </summary>
+        public void DemandAppRoleAssignment(Caller caller, ServicePrincipalEntity resource)
+        {
+            if (caller.IsAppOnly || caller.IsBuiltInAdmin) return;
+            bool graph = _store.IsBuiltIn(resource);
+            if (graph) { DemandTenantWideConsent(caller, graphAppRole: true); return; }
+            if (caller.HoldsAnyRole(DirectoryRoles.GlobalAdministrator, DirectoryRoles.PrivilegedRoleAdministrator, DirectoryRoles.UserAdministrator,
+                DirectoryRoles.ApplicationAdministrator, DirectoryRoles.CloudApplicationAdministrator)) return;
+            var application = _store.FindApplicationByAppId(resource.AppId);
+            if (_store.OwnersOf(resource.Id).Any(o => Entity.SameKey(o, caller.ObjectId)) || (application != null && Owns(caller, application))) return;
             throw Denied();
         }
 

@@ -33,13 +33,12 @@ namespace EntraAppKit.LocalTenant.Handlers
             _store = store; _clock = clock; _schema = schema; _authorizer = authorizer;
         }
 
-        /// <summary>
-        /// Granting (or revoking) an application permission is tenant-wide admin consent: a signed-in user needs Global
-        /// Administrator or Privileged Role Administrator for Microsoft Graph's app roles, and may also be an Application or
-        /// Cloud Application Administrator for any other API's (learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent).
-        /// </summary>
-        private void DemandConsent(Caller caller, string? resourceId) =>
-            _authorizer.DemandTenantWideConsent(caller, graphAppRole: Entity.SameKey(resourceId, _store.MicrosoftGraphServicePrincipalId));
+        /// <summary>Granting (or revoking) an app role of <paramref name="resourceId"/>: for a signed-in user, GraphAuthorizer.DemandAppRoleAssignment.</summary>
+        private void DemandConsent(Caller caller, string? resourceId)
+        {
+            var resource = resourceId == null ? null : _store.FindServicePrincipal(resourceId);
+            if (resource != null) _authorizer.DemandAppRoleAssignment(caller, resource);
+        }
 
         private static string Context(RouteContext c, string navigation) =>
             $"{c.ServiceRoot}/$metadata#servicePrincipals('{c.ItemAs<ServicePrincipalEntity>().Id}')/{navigation}";

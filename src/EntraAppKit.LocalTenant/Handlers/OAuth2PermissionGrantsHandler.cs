@@ -70,11 +70,13 @@ namespace EntraAppKit.LocalTenant.Handlers
 
         /// <summary>
         /// A grant for all principals is tenant-wide admin consent: a signed-in user needs one of the roles
-        /// learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent names (delegated permissions of any API).
+        /// learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent names (delegated permissions of any API). A
+        /// grant for one user needs one of the roles oauth2permissiongrant-post supports.
         /// </summary>
         private void DemandConsent(Caller caller, string? consentType)
         {
             if (consentType == "AllPrincipals") _authorizer.DemandTenantWideConsent(caller, graphAppRole: false);
+            else _authorizer.DemandPrincipalGrantWrite(caller);
         }
 
         private GrantEntity CreateGrant(JsonObject body, Caller caller)

@@ -146,5 +146,60 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Rejected(await As(member, "POST", $"/servicePrincipals/{apiSp}/appRoleAssignedTo",
                 new { principalId = (string)client["id"]!, resourceId = apiSp, appRoleId = roleId }), 403, "Authorization_RequestDenied", Denied);
         }
+    
+        /// <summary>
+        /// oauth2permissiongrant-post (its rbac include): in delegated scenarios "the signed-in user must be assigned a supported
+        /// Microsoft Entra role": Application Administrator, Application Developer, Cloud Application Administrator, Directory
+        /// Writers, Privileged Role Administrator, User Administrator. A grant for one user needs one of them, not tenant-wide
+        /// consent's roles.
+        /// </summary>
+        [Fact]
+        public async Task A_grant_for_one_user_needs_one_of_the_roles_oauth2permissiongrant_post_supports()
+        {
+            var (_, client) = await CreateAppWithSpAsync();
+            string graphSp = await GraphSpIdAsync();
+            string member = TokenOf(out string memberId);
+            object ForMember(string scope) => new { clientId = (string)client["id"]!, consentType = "Principal", principalId = memberId, resourceId = graphSp, scope };
+            Rejected(await As(member, "POST", "/oauth2PermissionGrants", ForMember("User.Read")), 403, "Authorization_RequestDenied", Denied);
+            string developer = TokenOf(out _, "ApplicationDeveloper");
+            var grant = Ok(await As(developer, "POST", "/oauth2PermissionGrants", ForMember("User.Read")), 201);
+            Assert.Equal(memberId, (string?)grant["principalId"]);
+            Rejected(await As(member, "PATCH", "/oauth2PermissionGrants/" + (string)grant["id"]!, new { scope = "User.Read Mail.Read" }), 403, "Authorization_RequestDenied", Denied);
+            string userAdmin = TokenOf(out _, "UserAdministrator");
+            NoContent(await As(userAdmin, "PATCH", "/oauth2PermissionGrants/" + (string)grant["id"]!, new { scope = "User.Read Mail.Read" }));
+            Assert.Equal("User.Read Mail.Read", (string?)Ok(await Door.GetAsync("/oauth2PermissionGrants/" + (string)grant["id"]!))["scope"]);
+            NoContent(await As(developer, "DELETE", "/oauth2PermissionGrants/" + (string)grant["id"]!));
+        }
+
+        /// <summary>
+        /// serviceprincipal-post-approleassignedto (its rbac include): Privileged Role Administrator is "the least privileged role
+        /// supported for Microsoft Graph ... app roles"; User, Application and Cloud Application Administrators assign other
+        /// APIs' roles; "The roles listed above are not required when the signed-in user is a native member of the tenant
+        /// (member user) and is an owner of the resource application."
+        /// </summary>
+        [Fact]
+        public async Task The_owner_of_an_api_assigns_its_app_roles_and_a_User_Administrator_any_but_Microsoft_Graphs()
+        {
+            var (_, client) = await CreateAppWithSpAsync();
+            string roleId = Guid.NewGuid().ToString();
+            var appRoles = new JsonArray(new JsonObject
+            {
+                ["id"] = roleId, ["allowedMemberTypes"] = new JsonArray("Application"), ["displayName"] = "Write", ["description"] = "Write",
+                ["value"] = "Data.Write", ["isEnabled"] = true,
+            });
+            string owner = TokenOf(out _);
+            var api = Ok(await As(owner, "POST", "/applications", new JsonObject { ["displayName"] = Unique("api"), ["signInAudience"] = "AzureADMyOrg", ["appRoles"] = appRoles }), 201);
+            string apiSp = (string)Ok(await As(owner, "POST", "/servicePrincipals", new { appId = (string)api["appId"]! }), 201)["id"]!;
+            object Assignment(string resource, string role) => new { principalId = (string)client["id"]!, resourceId = resource, appRoleId = role };
+            var made = Ok(await As(owner, "POST", $"/servicePrincipals/{apiSp}/appRoleAssignedTo", Assignment(apiSp, roleId)), 201);
+            NoContent(await As(owner, "DELETE", $"/servicePrincipals/{apiSp}/appRoleAssignedTo/{(string)made["id"]!}"));
+            string stranger = TokenOf(out _);
+            Rejected(await As(stranger, "POST", $"/servicePrincipals/{apiSp}/appRoleAssignedTo", Assignment(apiSp, roleId)), 403, "Authorization_RequestDenied", Denied);
+            string userAdmin = TokenOf(out _, "UserAdministrator");
+            Ok(await As(userAdmin, "POST", $"/servicePrincipals/{apiSp}/appRoleAssignedTo", Assignment(apiSp, roleId)), 201);
+            string graphSp = await GraphSpIdAsync();
+            Rejected(await As(userAdmin, "POST", $"/servicePrincipals/{graphSp}/appRoleAssignedTo", Assignment(graphSp, IdentityKit.ApplicationReadAll)),
+                403, "Authorization_RequestDenied", Denied);
+        }
     }
 }
