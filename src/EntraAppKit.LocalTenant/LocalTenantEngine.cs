@@ -92,6 +92,7 @@ namespace EntraAppKit.LocalTenant
                 new DomainsHandler(store, schema),
                 users,
                 new RoleAssignmentsHandler(store, schema, authorizer, _accounts),
+                new PoliciesHandler(store, schema, authorizer),
                 new OwnersHandler(store, authorizer, users),
                 new BatchHandler(HandleAsync, Reject),
                 new DiscoveryEndpoint(store, tenants),

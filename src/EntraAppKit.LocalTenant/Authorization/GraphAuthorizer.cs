@@ -152,8 +152,10 @@ namespace EntraAppKit.LocalTenant.Authorization
         }
 
         /// <summary>
-        /// Assigning directory roles as a signed-in user: Global Administrator or Privileged Role Administrator ("Can manage role
-        /// assignments in Microsoft Entra ID", permissions-reference; rbacapplication-post-roleassignments).
+        /// Assigning directory roles, or changing the authorization policy, as a signed-in user: Global Administrator or
+        /// Privileged Role Administrator ("Can manage role assignments in Microsoft Entra ID", permissions-reference;
+        /// rbacapplication-post-roleassignments; authorizationpolicy-update: "the user needs to have the Privileged Role
+        /// Administrator Microsoft Entra role").
         /// </summary>
         public void DemandRoleManagement(Caller caller)
         {

@@ -92,5 +92,11 @@ namespace EntraAppKit.LocalTenant.Authorization
         /// /graph/api/unifiedroleassignment-delete): RoleManagement.ReadWrite.Directory only.
         /// </summary>
         public static readonly string[] WriteDirectoryRoles = { "RoleManagement.ReadWrite.Directory" };
+
+        /// <summary>GET /policies/authorizationPolicy (learn.microsoft.com/graph/api/authorizationpolicy-get).</summary>
+        public static readonly string[] ReadAuthorizationPolicy = { "Policy.Read.All", "Policy.ReadWrite.Authorization" };
+
+        /// <summary>PATCH /policies/authorizationPolicy (learn.microsoft.com/graph/api/authorizationpolicy-update).</summary>
+        public static readonly string[] WriteAuthorizationPolicy = { "Policy.ReadWrite.Authorization" };
     }
 }

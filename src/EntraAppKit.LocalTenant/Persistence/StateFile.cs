@@ -30,6 +30,7 @@ namespace EntraAppKit.LocalTenant.Persistence
         {
             "format", "tenant", "signingKey", "applications", "servicePrincipals", "builtInServicePrincipalChanges",
             "oauth2PermissionGrants", "appRoleAssignments", "secrets", "owners", "users", "userPasswords", "directoryRoleAssignments",
+            "authorizationPolicy",
         };
 
         /// <summary>The file's bytes, or null when there is no file.</summary>
@@ -56,7 +57,6 @@ namespace EntraAppKit.LocalTenant.Persistence
                     ["microsoftGraphServicePrincipalId"] = state.MicrosoftGraphServicePrincipalId,
                     ["administratorId"] = state.AdministratorId,
                     ["identityHeader"] = state.IdentityHeader,
-                    ["usersCanRegisterApplications"] = state.UsersCanRegisterApplications,
                 },
                 // The tenant's own token-signing key (not a client credential): tokens issued before a reopen must still validate.
                 ["signingKey"] = state.SigningKey.ToPrivateJwk(),
@@ -75,6 +75,7 @@ namespace EntraAppKit.LocalTenant.Persistence
                 ["userPasswords"] = new JsonObject(state.Passwords.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key,
                     new JsonObject { ["salt"] = kv.Value.Salt, ["sha256"] = kv.Value.Hash }))),
                 ["directoryRoleAssignments"] = Array(state.RoleAssignments.Select(a => a.Json)),
+                ["authorizationPolicy"] = state.AuthorizationPolicy.DeepClone(),
             };
             foreach (var kv in unknownMembers) doc[kv.Key] = kv.Value?.DeepClone();
             return new UTF8Encoding(false).GetBytes(doc.ToJsonString());
@@ -217,8 +218,6 @@ namespace EntraAppKit.LocalTenant.Persistence
                 DisplayName = Text(t, "displayName", "tenant"),
                 CreatedDateTime = Text(t, "createdDateTime", "tenant"),
                 EnforceIdentifierUriPolicy = t["enforceIdentifierUriPolicy"] == null || Flag(t, "enforceIdentifierUriPolicy"),
-                // Optional: files written before users existed lack it, and their tenants kept Entra's default.
-                UsersCanRegisterApplications = t["usersCanRegisterApplications"] == null || Flag(t, "usersCanRegisterApplications"),
                 MicrosoftGraphServicePrincipalId = GuidText(t, "microsoftGraphServicePrincipalId", "tenant"),
             };
             state.LoadCustomDomains(Member<JsonArray>(t, "customDomains").Select((d, i) => Entity.TextOf(d) ?? throw Damaged($"tenant.customDomains[{i}] is not a string")));
@@ -259,6 +258,14 @@ namespace EntraAppKit.LocalTenant.Persistence
                 upgraded = true;
             }
             LoadUsers(doc, schema, state, ids);
+            // Optional: a file written before the policy existed keeps a new tenant's (users may register applications).
+            if (doc["authorizationPolicy"] is JsonNode policyNode)
+            {
+                var policy = As<JsonObject>(policyNode, "authorizationPolicy").DeepClone().AsObject();
+                if (!schema.Conforms("authorizationPolicy", policy, out string problem)) throw Damaged("authorizationPolicy: " + problem);
+                As<JsonObject>(policy["defaultUserRolePermissions"], "authorizationPolicy.defaultUserRolePermissions");
+                state.AuthorizationPolicy = policy;
+            }
             // A file written before users existed gains the administrator as a user (and is saved so it keeps it).
             if (state.EnsureAdministrator()) upgraded = true;
             return state;

@@ -33,7 +33,7 @@ namespace EntraAppKit.LocalTenant.Routing
 
         public RouteTable(ApplicationsHandler applications, PasswordCredentialsHandler passwords, KeyCredentialsHandler keys, ServicePrincipalsHandler servicePrincipals,
             AppRoleAssignmentsHandler assignments, OAuth2PermissionGrantsHandler grants, OrganizationHandler organization, DomainsHandler domains,
-            UsersHandler users, RoleAssignmentsHandler roles, OwnersHandler owners, BatchHandler batch, DiscoveryEndpoint discovery, TokenEndpoint token, DeviceCodeEndpoint deviceCode,
+            UsersHandler users, RoleAssignmentsHandler roles, PoliciesHandler policies, OwnersHandler owners, BatchHandler batch, DiscoveryEndpoint discovery, TokenEndpoint token, DeviceCodeEndpoint deviceCode,
             ManagedIdentityEndpoint managedIdentity, ResourceManagerEndpoint resourceManager)
         {
             var readApplications = PermissionRequirement.Any(ReadApplications);
@@ -51,6 +51,8 @@ namespace EntraAppKit.LocalTenant.Routing
             var writeUsers = PermissionRequirement.Any(WriteUsers);
             var readRoles = PermissionRequirement.Any(ReadDirectoryRoles);
             var writeRoles = PermissionRequirement.Any(WriteDirectoryRoles);
+            var readPolicy = PermissionRequirement.Any(ReadAuthorizationPolicy);
+            var writePolicy = PermissionRequirement.Any(WriteAuthorizationPolicy);
 
             EntitySets = new[]
             {
@@ -63,6 +65,7 @@ namespace EntraAppKit.LocalTenant.Routing
                 new EntitySet("me", readMe, users.ResolveMe, methods: Get),
                 new EntitySet("users", readUsers, users.Resolve, writeGate: writeUsers),
                 new EntitySet("roleManagement", readRoles, roles.Resolve, writeGate: writeRoles),
+                new EntitySet("policies", readPolicy, policies.Resolve, writeGate: writePolicy),
             };
 
             var routes = new List<Route>
@@ -138,6 +141,11 @@ namespace EntraAppKit.LocalTenant.Routing
                 new Route(Delete, "roleManagement/{key}/roleAssignments/{id}", writeRoles, Sync(roles.Delete), resolveId: roles.ResolveAssignment),
                 new Route(Get, "roleManagement/{key}/roleDefinitions", readRoles, Sync(roles.ListDefinitions)),
                 new Route(Get, "roleManagement/{key}/roleDefinitions/{id}", readRoles, Sync(roles.GetDefinition), resolveId: roles.ResolveDefinition),
+
+                // learn.microsoft.com/graph/api/resources/authorizationpolicy
+                new Route(Get, "policies", readPolicy, Sync(policies.Root)),
+                new Route(Get, "policies/{key}", readPolicy, Sync(policies.Get)),
+                new Route(Patch, "policies/{key}", writePolicy, Sync(policies.Update)),
             });
             GraphRoutes = routes;
             // Graph reads entity set, navigation and action names without regard to case: az 2.45 deletes a grant at

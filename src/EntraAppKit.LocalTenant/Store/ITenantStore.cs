@@ -53,6 +53,9 @@ namespace EntraAppKit.LocalTenant.Store
         /// </summary>
         bool UsersCanRegisterApplications { get; set; }
 
+        /// <summary>The tenant's authorization policy (learn.microsoft.com/graph/api/resources/authorizationpolicy), as GET answers it.</summary>
+        JsonObject AuthorizationPolicy { get; }
+
         // ----- Users -----
 
         IEnumerable<UserEntity> Users { get; }

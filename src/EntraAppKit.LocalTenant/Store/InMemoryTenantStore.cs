@@ -75,7 +75,14 @@ namespace EntraAppKit.LocalTenant.Store
         public string AdministratorId { get; internal set; } = "";
         public string IdentityHeader { get; internal set; } = "";
         public SigningKey SigningKey { get; internal set; } = null!;
-        public bool UsersCanRegisterApplications { get; set; } = true;
+        public JsonObject AuthorizationPolicy { get; internal set; } = AuthorizationPolicyDefaults.New(true);
+
+        /// <summary>The policy's defaultUserRolePermissions.allowedToCreateApps.</summary>
+        public bool UsersCanRegisterApplications
+        {
+            get => !(AuthorizationPolicy["defaultUserRolePermissions"]?["allowedToCreateApps"] is JsonValue v && v.TryGetValue<bool>(out var b) && !b);
+            set => AuthorizationPolicy["defaultUserRolePermissions"]!["allowedToCreateApps"] = value;
+        }
 
         public string InitialDomain => Name + ".onmicrosoft.com";
 
@@ -160,7 +167,7 @@ namespace EntraAppKit.LocalTenant.Store
             AdministratorId = saved.AdministratorId;
             IdentityHeader = saved.IdentityHeader;
             SigningKey = saved.SigningKey;
-            UsersCanRegisterApplications = saved.UsersCanRegisterApplications;
+            AuthorizationPolicy = (JsonObject)saved.AuthorizationPolicy.DeepClone();
             _customDomains.Clear();
             _customDomains.AddRange(saved._customDomains);
             Func<string, DateTimeOffset> atOnce = _ => DateTimeOffset.MinValue;

@@ -47,6 +47,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 assignmentId = (string)Ok(await door.PostAsync("/roleManagement/directory/roleAssignments",
                     new { principalId = userId, roleDefinitionId = ApplicationDeveloper, directoryScopeId = "/" }), 201)["id"]!;
                 NoContent(await door.PatchAsync("/users/" + userId, new { jobTitle = "Keeper" }));
+                NoContent(await door.PatchAsync("/policies/authorizationPolicy", new { defaultUserRolePermissions = new { allowedToCreateApps = false } }));
             }
             finally { await door.DisposeAsync(); }
 
@@ -67,6 +68,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 Assert.Equal(ApplicationDeveloper, (string?)Ok(await door.GetAsync("/roleManagement/directory/roleAssignments/" + assignmentId))["roleDefinitionId"]);
                 Assert.Equal(UserPasswordCheck.Valid, reopened.VerifyUserPassword("kept@" + FrontDoor.CustomDomain, "Kept-Passw0rd-1", out _));
                 Assert.Equal(reopened.AdministratorId, tenant.AdministratorId);
+                Assert.False((bool)Ok(await door.GetAsync("/policies/authorizationPolicy"))["defaultUserRolePermissions"]!["allowedToCreateApps"]!);
             }
             finally { await door.DisposeAsync(); }
         }
@@ -81,7 +83,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             file.Remove("users");
             file.Remove("userPasswords");
             file.Remove("directoryRoleAssignments");
-            file["tenant"]!.AsObject().Remove("usersCanRegisterApplications");
+            file.Remove("authorizationPolicy");
             file["somethingNewer"] = "kept";
             File.WriteAllText(StatePath, file.ToJsonString());
 
@@ -94,8 +96,9 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 Assert.Equal("admin@older.onmicrosoft.com", (string?)admin["userPrincipalName"]);
                 Assert.Equal(GlobalAdministrator, (string?)Assert.Single(Items(Ok(await door.GetAsync(
                     $"/roleManagement/directory/roleAssignments?$filter=principalId eq '{adminId}'"))))["roleDefinitionId"]);
-                // Users may still register applications, Entra's default.
+                // Users may register applications, Entra's default.
                 Ok(await door.PostAsync("/applications", new { displayName = "after" }), 201);
+                Assert.True((bool)Ok(await door.GetAsync("/policies/authorizationPolicy"))["defaultUserRolePermissions"]!["allowedToCreateApps"]!);
             }
             finally { await door.DisposeAsync(); }
             // Saved once opened, unknown members kept.
