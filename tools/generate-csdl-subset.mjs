@@ -9,7 +9,8 @@
 // defaults to <repo>/../shared/reference/graph-data/v1.0-Prod.csdl, whose SOURCES.md supplies the
 // commit recorded in "generatedFrom".
 //
-// Roots: the entity types application, servicePrincipal, oAuth2PermissionGrant,
+// Roots: the entity types application, servicePrincipal, oAuth2PermissionGrant, user,
+// unifiedRoleAssignment, unifiedRoleDefinition, authorizationPolicy,
 // appRoleAssignment, organization and domain; the actions bound to a single application or
 // servicePrincipal. Types are followed transitively through structural Property types,
 // BaseType chains and the parameter and return types of those actions; NavigationProperty
@@ -25,7 +26,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT_TYPES = ['application', 'servicePrincipal', 'oAuth2PermissionGrant', 'appRoleAssignment', 'organization', 'domain'];
+const ROOT_TYPES = ['application', 'servicePrincipal', 'oAuth2PermissionGrant', 'appRoleAssignment', 'organization', 'domain', 'user', 'unifiedRoleAssignment', 'unifiedRoleDefinition', 'authorizationPolicy'];
 const ACTION_BINDINGS = new Set(['application', 'servicePrincipal']);
 const MAIN_NAMESPACE = 'microsoft.graph';
 const SIZE_LIMIT = 300 * 1024;

@@ -27,6 +27,7 @@ namespace EntraAppKit.LocalTenant.Server
         public const string Usage = @"entraappkit-localtenant: an offline Microsoft Entra tenant that speaks Microsoft Graph v1.0
 
 Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-id GUID] [--domain DOMAIN]...
+                               [--user UPN:PASSWORD[:ROLE[,ROLE...]]]...
                                [--no-auth] [--print-admin-token] [--https [--tls-dir DIR] [--tls-host NAME]...]
                                [--trust-proxy]
 
@@ -36,6 +37,12 @@ Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-
   --name NAME          initial domain NAME.onmicrosoft.com for a new tenant (default contoso)
   --tenant-id GUID     tenant id for a new tenant
   --domain DOMAIN      an extra verified domain for a new tenant (repeatable)
+  --user UPN:PASSWORD[:ROLE[,ROLE...]]
+                       a user to create (repeatable), in a new tenant or in the --path tenant when it has no user with
+                       that UPN; its domain must be verified and its password meet Entra's policy (8+ characters, three of
+                       lowercase, uppercase, digits, symbols). ROLE: GlobalAdministrator, PrivilegedRoleAdministrator,
+                       ApplicationAdministrator, CloudApplicationAdministrator, ApplicationDeveloper, UserAdministrator, or
+                       a role template id. A password with ':' in it ends with ':' or ':ROLES'.
   --no-auth            Graph requests need no token: every request acts as the built-in admin (for quick experiments)
   --print-admin-token  print a 24-hour token of the built-in admin (Global Administrator) and keep serving
   --https              serve over TLS: a self-signed CA and a certificate for 127.0.0.1 and localhost it signed are made
@@ -84,6 +91,12 @@ Ctrl+C stops the server.";
             {
                 Console.Error.WriteLine(e.Message);
                 return 1;
+            }
+            catch (ArgumentException e)
+            {
+                // A --user the tenant refuses (unknown role, unverified domain, weak password): a usage error.
+                Console.Error.WriteLine(e.Message);
+                return 2;
             }
 
             tenant.RequireAuthentication = !options.NoAuth;

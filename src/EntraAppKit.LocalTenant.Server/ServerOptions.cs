@@ -60,6 +60,7 @@ namespace EntraAppKit.LocalTenant.Server
                         o.Tenant.TenantId = id;
                         break;
                     case "--domain": o.Tenant.VerifiedDomains.Add(Next()); break;
+                    case "--user": o.Tenant.Users.Add(ParseUser(Next())); break;
                     case "--no-auth": o.NoAuth = true; break;
                     case "--print-admin-token": o.PrintAdminToken = true; break;
                     case "--https": o.Https = true; break;
@@ -84,6 +85,28 @@ namespace EntraAppKit.LocalTenant.Server
             if (o.Https && o.Path == null && o.TlsFolder == null && !o.Help)
                 throw new ArgumentException("--https needs --path FILE or --tls-dir DIR: the CA clients trust is kept there, and reused on restart.");
             return o;
+        }
+
+        /// <summary>
+        /// --user UPN:PASSWORD[:ROLE[,ROLE…]]. The roles are what follows the last ':', when there is a second one: a password
+        /// with a ':' in it ends with ':' (no roles) or ':ROLES'. Role names and the user's domain and password are checked when
+        /// the tenant is built (the engine's rules, Graph's reasons).
+        /// </summary>
+        internal static LocalTenantUser ParseUser(string value)
+        {
+            int first = value.IndexOf(':');
+            if (first <= 0 || first == value.Length - 1)
+                throw new ArgumentException($"--user takes UPN:PASSWORD[:ROLE[,ROLE...]], not '{value}'.");
+            string upn = value.Substring(0, first), rest = value.Substring(first + 1);
+            string[] roles = Array.Empty<string>();
+            int last = rest.LastIndexOf(':');
+            if (last >= 0)
+            {
+                roles = rest.Substring(last + 1).Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries).Select(r => r.Trim()).ToArray();
+                rest = rest.Substring(0, last);
+            }
+            if (rest.Length == 0) throw new ArgumentException($"--user '{upn}' needs a password: UPN:PASSWORD[:ROLE[,ROLE...]].");
+            return new LocalTenantUser(upn, rest, roles);
         }
     }
 }

@@ -55,6 +55,8 @@ namespace EntraAppKit.LocalTenant
         private readonly ClientSecretVerifier _secrets;
         private readonly ServicePrincipalFactory _servicePrincipals;
         private readonly DeviceCodeEndpoint _deviceCode;
+        private readonly UserAccounts _accounts;
+        private readonly UserPasswordVerifier _passwords;
 
         private LocalTenantEngine(TenantPersistence persistence, LocalTenantOptions options)
         {
@@ -67,6 +69,8 @@ namespace EntraAppKit.LocalTenant
             _clock = new TenantClock(options.Clock, Faults);
             var schema = GraphSchema.V1;
             var authorizer = new GraphAuthorizer(store);
+            _accounts = new UserAccounts(store, _clock);
+            _passwords = new UserPasswordVerifier(store);
             _servicePrincipals = new ServicePrincipalFactory(schema);
             _authenticator = new GraphAuthenticator(store, _clock, _settings);
             _issuer = new TokenIssuer(store);
@@ -76,17 +80,20 @@ namespace EntraAppKit.LocalTenant
             var responses = new TokenResponses(_issuer, _clock);
             var deviceCode = new DeviceCodeEndpoint(store, _clock, _settings, tenants, consent, responses);
             _deviceCode = deviceCode;
+            var users = new UsersHandler(store, schema, authorizer, _accounts);
             Routes = new RouteTable(
                 new ApplicationsHandler(store, _clock, schema, authorizer),
                 new PasswordCredentialsHandler(store, _clock, schema, authorizer),
                 new KeyCredentialsHandler(_clock, schema, authorizer),
                 new ServicePrincipalsHandler(store, _clock, schema, authorizer, _servicePrincipals),
-                new AppRoleAssignmentsHandler(store, _clock, schema),
-                new OAuth2PermissionGrantsHandler(store, _clock, schema, _settings, _persistence),
+                new AppRoleAssignmentsHandler(store, _clock, schema, authorizer),
+                new OAuth2PermissionGrantsHandler(store, _clock, schema, _settings, _persistence, authorizer),
                 new OrganizationHandler(store, schema, authorizer),
                 new DomainsHandler(store, schema),
-                new UsersHandler(store),
-                new OwnersHandler(store, authorizer),
+                users,
+                new RoleAssignmentsHandler(store, schema, authorizer, _accounts),
+                new PoliciesHandler(store, schema, authorizer),
+                new OwnersHandler(store, authorizer, users),
                 new BatchHandler(HandleAsync, Reject),
                 new DiscoveryEndpoint(store, tenants),
                 new TokenEndpoint(store, _clock, tenants, _issuer, responses, _secrets, consent, deviceCode),
@@ -96,6 +103,9 @@ namespace EntraAppKit.LocalTenant
             _router = new GraphRouter(Routes, authorizer);
             _identityRouter = new IdentityRouter(Routes);
             _identity = new IdentityProvider(_lock, _clock);
+            if (options.Users.Count > 0)
+                using (_lock.Enter())
+                    if (options.Users.Aggregate(false, (added, user) => _accounts.Seed(user) | added)) _persistence.Save();
         }
 
         /// <summary>A new, empty tenant held in memory.</summary>
@@ -218,6 +228,9 @@ namespace EntraAppKit.LocalTenant
             }
         }
 
+        /// <summary>Microsoft Graph as the resource of the tokens the engine issues itself (v1.0 tokens, audience https://graph.microsoft.com).</summary>
+        private TokenResource GraphTokenResource => new TokenResource(TokenResourceKind.MicrosoftGraph, TokenIssuer.GraphAudience, false, _store.MicrosoftGraphServicePrincipal, null);
+
         /// <summary>
         /// A delegated Microsoft Graph access token for the built-in administrator (Global Administrator, <see cref="AdminScopes"/>),
         /// issued to Microsoft Graph Command Line Tools and signed by the tenant. One hour unless <paramref name="lifetime"/> says otherwise.
@@ -229,9 +242,48 @@ namespace EntraAppKit.LocalTenant
             using (_lock.Enter())
             {
                 return _issuer.MintUserToken(WellKnownClients.GraphCommandLineTools, WellKnownClients.DisplayName(WellKnownClients.GraphCommandLineTools)!,
-                    AdminScopes, new TokenResource(TokenResourceKind.MicrosoftGraph, TokenIssuer.GraphAudience, false, _store.MicrosoftGraphServicePrincipal, null),
+                    AdminScopes, GraphTokenResource,
                     v2Endpoint: false, _clock.Now, span, "https://login.microsoftonline.com");
             }
+        }
+
+        /// <summary>
+        /// Adds a user (as an administrator would with POST /users) with its directory roles, unless a user already has its
+        /// userPrincipalName: its domain must be verified and its password meet Entra's policy. Returns the user's object id.
+        /// Throws ArgumentException with Graph's reason when the user cannot be created.
+        /// </summary>
+        public string AddUser(LocalTenantUser user)
+        {
+            if (user == null) throw new ArgumentNullException(nameof(user));
+            using (_lock.Enter())
+            {
+                if (_accounts.Seed(user)) _persistence.Save();
+                return _store.FindUserByUserPrincipalName(user.UserPrincipalName)!.Id;
+            }
+        }
+
+        /// <summary>
+        /// A delegated Microsoft Graph access token for the user with <paramref name="userPrincipalName"/>, carrying
+        /// <paramref name="scopes"/> and the user's directory roles (wids), issued to Microsoft Graph Command Line Tools as if
+        /// the user had signed in and consented. For tests and tools that act as a particular user.
+        /// </summary>
+        public string IssueUserToken(string userPrincipalName, IEnumerable<string> scopes, TimeSpan? lifetime = null)
+        {
+            var span = lifetime ?? TokenIssuer.AccessTokenLifetime;
+            if (span <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(lifetime), "A token lifetime is positive.");
+            using (_lock.Enter())
+            {
+                var user = _store.FindUserByUserPrincipalName(userPrincipalName ?? "") ?? throw new ArgumentException($"The tenant has no user '{userPrincipalName}'.", nameof(userPrincipalName));
+                return _issuer.MintUserToken(WellKnownClients.GraphCommandLineTools, WellKnownClients.DisplayName(WellKnownClients.GraphCommandLineTools)!,
+                    scopes, GraphTokenResource,
+                    v2Endpoint: false, _clock.Now, span, "https://login.microsoftonline.com", user.Id);
+            }
+        }
+
+        /// <summary>Checks a user's password (for the identity side's sign-in of users): the user, or why it cannot sign in.</summary>
+        internal UserPasswordCheck VerifyUserPassword(string userPrincipalName, string password, out Model.UserEntity? user)
+        {
+            using (_lock.Enter()) return _passwords.Verify(userPrincipalName, password, out user);
         }
 
         /// <summary>

@@ -27,6 +27,19 @@ namespace EntraAppKit.LocalTenant
         public bool EnforceIdentifierUriPolicy { get; set; } = true;
 
         /// <summary>
+        /// Whether users without an admin role may register applications: the authorization policy's
+        /// defaultUserRolePermissions.allowedToCreateApps (learn.microsoft.com/graph/api/resources/defaultuserrolepermissions).
+        /// True by default, as in a new Entra tenant.
+        /// </summary>
+        public bool UsersCanRegisterApplications { get; set; } = true;
+
+        /// <summary>
+        /// Users the tenant starts with besides its built-in administrator. Applied when the tenant is created, and to a tenant
+        /// loaded from a state file for each user it does not have yet.
+        /// </summary>
+        public IList<LocalTenantUser> Users { get; } = new List<LocalTenantUser>();
+
+        /// <summary>
         /// Whether a Graph request without a bearer token gets Graph's 401 (as the server does unless --no-auth). When false
         /// (the in-process default) such a request acts as the built-in administrator. A runtime setting: applies to loaded tenants too.
         /// </summary>

@@ -10,12 +10,16 @@ namespace EntraAppKit.LocalTenant.Authorization
         /// <summary>roles (app-only) or scp (delegated).</summary>
         private readonly HashSet<string> _permissions;
 
-        private Caller(bool builtInAdmin, bool appOnly, string objectId, IEnumerable<string> permissions)
+        /// <summary>The signed-in user's directory role template ids (wids); empty for app-only callers.</summary>
+        private readonly HashSet<string> _roles;
+
+        private Caller(bool builtInAdmin, bool appOnly, string objectId, IEnumerable<string> permissions, IEnumerable<string> roles)
         {
             IsBuiltInAdmin = builtInAdmin;
             IsAppOnly = appOnly;
             ObjectId = objectId;
             _permissions = new HashSet<string>(permissions, StringComparer.OrdinalIgnoreCase);
+            _roles = new HashSet<string>(roles, StringComparer.OrdinalIgnoreCase);
         }
 
         /// <summary>The tenant's built-in administrator without a token (in-process default, --no-auth): full rights.</summary>
@@ -27,13 +31,21 @@ namespace EntraAppKit.LocalTenant.Authorization
         /// <summary>oid: the service principal for app-only, the user for delegated.</summary>
         public string ObjectId { get; }
 
-        public static Caller BuiltInAdmin(string administratorId) => new Caller(true, false, administratorId, Array.Empty<string>());
+        public static Caller BuiltInAdmin(string administratorId) =>
+            new Caller(true, false, administratorId, Array.Empty<string>(), new[] { Identity.BuiltInAdministrator.GlobalAdministratorRoleId });
 
         /// <summary>An app-only caller; <paramref name="roles"/> are its token's roles.</summary>
-        public static Caller App(string servicePrincipalId, IEnumerable<string> roles) => new Caller(false, true, servicePrincipalId, roles);
+        public static Caller App(string servicePrincipalId, IEnumerable<string> roles) => new Caller(false, true, servicePrincipalId, roles, Array.Empty<string>());
 
-        /// <summary>A delegated caller; <paramref name="scopes"/> are its token's scp.</summary>
-        public static Caller User(string userId, IEnumerable<string> scopes) => new Caller(false, false, userId, scopes);
+        /// <summary>
+        /// A delegated caller; <paramref name="scopes"/> are its token's scp, <paramref name="directoryRoles"/> its wids: the
+        /// signed-in user's directory role template ids (learn.microsoft.com/entra/identity-platform/access-token-claims-reference).
+        /// </summary>
+        public static Caller User(string userId, IEnumerable<string> scopes, IEnumerable<string>? directoryRoles = null) =>
+            new Caller(false, false, userId, scopes, directoryRoles ?? Array.Empty<string>());
+
+        /// <summary>Whether the signed-in user holds any of these directory roles (by template id); never true for an app-only caller.</summary>
+        public bool HoldsAnyRole(params string[] roleTemplateIds) => !IsAppOnly && roleTemplateIds.Any(_roles.Contains);
 
         /// <summary>Whether the caller holds any of <paramref name="permissions"/> (the built-in admin holds all).</summary>
         public bool HasAny(IEnumerable<string> permissions) => IsBuiltInAdmin || permissions.Any(_permissions.Contains);

@@ -51,7 +51,10 @@ namespace EntraAppKit.LocalTenant.Authorization
 
             string oid = jwt.Claim("oid") ?? throw Unauthenticated("Access token validation failure.");
             if (jwt.Claim("idtyp") == "user" || jwt.Claim("scp") != null)
-                return Caller.User(oid, (jwt.Claim("scp") ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries));
+            {
+                var wids = jwt.Payload["wids"] is JsonArray w ? w.Select(r => Entity.TextOf(r)).Where(r => r != null).Select(r => r!) : Enumerable.Empty<string>();
+                return Caller.User(oid, (jwt.Claim("scp") ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries), wids);
+            }
             var roles = jwt.Payload["roles"] is JsonArray list ? list.Select(r => (string?)r).Where(r => r != null).Select(r => r!) : Enumerable.Empty<string>();
             return Caller.App(oid, roles);
         }

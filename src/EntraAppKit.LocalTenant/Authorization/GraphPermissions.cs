@@ -66,5 +66,37 @@ namespace EntraAppKit.LocalTenant.Authorization
         /// the caller owns), Application.ReadWrite.All, Directory.ReadWrite.All. Listing owners is <see cref="ReadApplications"/>.
         /// </summary>
         public static readonly string[] WriteOwners = { ApplicationReadWriteOwnedBy, ApplicationReadWriteAll, DirectoryReadWriteAll };
+
+        /// <summary>
+        /// GET /users and /users/{id | userPrincipalName} (learn.microsoft.com/graph/api/user-list, /graph/api/user-get):
+        /// User.ReadBasic.All least privileged (delegated), User.Read.All (application), and every broader one.
+        /// </summary>
+        public static readonly string[] ReadUsers =
+            { "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All" };
+
+        /// <summary>
+        /// POST /users, PATCH and DELETE /users/{id} (learn.microsoft.com/graph/api/user-post-users, /graph/api/user-update,
+        /// /graph/api/user-delete): User.ReadWrite.All, Directory.ReadWrite.All.
+        /// </summary>
+        public static readonly string[] WriteUsers = { "User.ReadWrite.All", DirectoryReadWriteAll };
+
+        /// <summary>
+        /// GET role assignments and definitions (learn.microsoft.com/graph/api/rbacapplication-list-roleassignments,
+        /// /graph/api/unifiedroleassignment-get, /graph/api/rbacapplication-list-roledefinitions).
+        /// </summary>
+        public static readonly string[] ReadDirectoryRoles =
+            { "RoleManagement.Read.Directory", "RoleManagement.Read.All", "RoleManagement.ReadWrite.Directory", "Directory.Read.All", "Directory.ReadWrite.All" };
+
+        /// <summary>
+        /// POST and DELETE role assignments (learn.microsoft.com/graph/api/rbacapplication-post-roleassignments,
+        /// /graph/api/unifiedroleassignment-delete): RoleManagement.ReadWrite.Directory only.
+        /// </summary>
+        public static readonly string[] WriteDirectoryRoles = { "RoleManagement.ReadWrite.Directory" };
+
+        /// <summary>GET /policies/authorizationPolicy (learn.microsoft.com/graph/api/authorizationpolicy-get).</summary>
+        public static readonly string[] ReadAuthorizationPolicy = { "Policy.Read.All", "Policy.ReadWrite.Authorization" };
+
+        /// <summary>PATCH /policies/authorizationPolicy (learn.microsoft.com/graph/api/authorizationpolicy-update).</summary>
+        public static readonly string[] WriteAuthorizationPolicy = { "Policy.ReadWrite.Authorization" };
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Authorization;
 using EntraAppKit.LocalTenant.Http;
 using EntraAppKit.LocalTenant.Model;
 using EntraAppKit.LocalTenant.Query;
@@ -25,10 +26,18 @@ namespace EntraAppKit.LocalTenant.Handlers
         private readonly ITenantStore _store;
         private readonly TenantClock _clock;
         private readonly GraphSchema _schema;
+        private readonly GraphAuthorizer _authorizer;
 
-        public AppRoleAssignmentsHandler(ITenantStore store, TenantClock clock, GraphSchema schema)
+        public AppRoleAssignmentsHandler(ITenantStore store, TenantClock clock, GraphSchema schema, GraphAuthorizer authorizer)
         {
-            _store = store; _clock = clock; _schema = schema;
+            _store = store; _clock = clock; _schema = schema; _authorizer = authorizer;
+        }
+
+        /// <summary>Granting (or revoking) an app role of <paramref name="resourceId"/>: for a signed-in user, GraphAuthorizer.DemandAppRoleAssignment.</summary>
+        private void DemandConsent(Caller caller, string? resourceId)
+        {
+            var resource = resourceId == null ? null : _store.FindServicePrincipal(resourceId);
+            if (resource != null) _authorizer.DemandAppRoleAssignment(caller, resource);
         }
 
         private static string Context(RouteContext c, string navigation) =>
@@ -63,12 +72,14 @@ namespace EntraAppKit.LocalTenant.Handlers
 
         public GraphResponse Delete(RouteContext c)
         {
+            DemandConsent(c.Caller, c.MemberAs<AssignmentEntity>().ResourceId);
             _store.RemoveAssignment(c.MemberAs<AssignmentEntity>());
             return NoContent();
         }
 
         public GraphResponse Create(RouteContext c)
         {
+            DemandConsent(c.Caller, c.ItemAs<ServicePrincipalEntity>().Id);
             var assignment = CreateAssignment(c.ItemAs<ServicePrincipalEntity>(), c.Body);
             return Json(201, EntityProjection.Project(assignment.Json, Context(c, AssignedTo), c.Request, _schema, AssignmentType));
         }

@@ -109,6 +109,7 @@ namespace EntraAppKit.LocalTenant.Handlers
         /// <summary>Creates an application owned by <paramref name="creator"/> (an app-only creator must own it to change it with OwnedBy).</summary>
         private ApplicationEntity CreateApplication(JsonObject body, string? uniqueName, Caller creator)
         {
+            _authorizer.DemandApplicationCreate(creator);
             _schema.Validate(AppType, body, AppResource);
             GraphPayload.RejectReadOnly(body, ReadOnly);
             if (body["passwordCredentials"] is JsonArray pw && pw.Count > 0)

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Authorization;
 using EntraAppKit.LocalTenant.Http;
 using EntraAppKit.LocalTenant.Model;
 using EntraAppKit.LocalTenant.Persistence;
@@ -22,10 +23,12 @@ namespace EntraAppKit.LocalTenant.Handlers
         private readonly GraphSchema _schema;
         private readonly RuntimeSettings _settings;
         private readonly TenantPersistence _persistence;
+        private readonly GraphAuthorizer _authorizer;
 
-        public OAuth2PermissionGrantsHandler(ITenantStore store, TenantClock clock, GraphSchema schema, RuntimeSettings settings, TenantPersistence persistence)
+        public OAuth2PermissionGrantsHandler(ITenantStore store, TenantClock clock, GraphSchema schema, RuntimeSettings settings, TenantPersistence persistence,
+            GraphAuthorizer authorizer)
         {
-            _store = store; _clock = clock; _schema = schema; _settings = settings; _persistence = persistence;
+            _store = store; _clock = clock; _schema = schema; _settings = settings; _persistence = persistence; _authorizer = authorizer;
         }
 
         private static string Context(RouteContext c) => c.ServiceRoot + "/$metadata#oauth2PermissionGrants";
@@ -41,7 +44,7 @@ namespace EntraAppKit.LocalTenant.Handlers
         public GraphResponse List(RouteContext c) =>
             Json(200, CollectionQuery.Parse(c.Request, _schema, GrantType, GrantResource).Page(_store.Grants.Select(g => g.Json), c.Request, Context(c)));
 
-        public GraphResponse Create(RouteContext c) => Json(201, Project(CreateGrant(c.Body).Json, c));
+        public GraphResponse Create(RouteContext c) => Json(201, Project(CreateGrant(c.Body, c.Caller).Json, c));
 
         public GraphResponse Get(RouteContext c) => Json(200, Project(c.ItemAs<GrantEntity>().Json, c));
 
@@ -49,6 +52,7 @@ namespace EntraAppKit.LocalTenant.Handlers
         public GraphResponse Update(RouteContext c)
         {
             var grant = c.ItemAs<GrantEntity>();
+            DemandConsent(c.Caller, grant.ConsentType);
             var body = c.Body;
             _schema.Validate(GrantType, body, GrantResource);
             foreach (var kv in body)
@@ -59,11 +63,23 @@ namespace EntraAppKit.LocalTenant.Handlers
 
         public GraphResponse Delete(RouteContext c)
         {
+            DemandConsent(c.Caller, c.ItemAs<GrantEntity>().ConsentType);
             _store.RemoveGrant(c.ItemAs<GrantEntity>());
             return NoContent();
         }
 
-        private GrantEntity CreateGrant(JsonObject body)
+        /// <summary>
+        /// A grant for all principals is tenant-wide admin consent: a signed-in user needs one of the roles
+        /// learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent names (delegated permissions of any API). A
+        /// grant for one user needs one of the roles oauth2permissiongrant-post supports.
+        /// </summary>
+        private void DemandConsent(Caller caller, string? consentType)
+        {
+            if (consentType == "AllPrincipals") _authorizer.DemandTenantWideConsent(caller, graphAppRole: false);
+            else _authorizer.DemandPrincipalGrantWrite(caller);
+        }
+
+        private GrantEntity CreateGrant(JsonObject body, Caller caller)
         {
             _schema.Validate(GrantType, body, GrantResource);
             GraphPayload.RejectReadOnly(body, "id");
@@ -74,6 +90,7 @@ namespace EntraAppKit.LocalTenant.Handlers
             if (consentType != "AllPrincipals" && consentType != "Principal") throw GraphException.InvalidValue("consentType", GrantResource);
             if (consentType == "AllPrincipals" && principalId != null) throw GraphException.InvalidValue("principalId", GrantResource);
             if (consentType == "Principal" && principalId == null) throw GraphException.InvalidValue("principalId", GrantResource);
+            DemandConsent(caller, consentType);
             if (clientId == null) throw GraphException.InvalidValue("clientId", GrantResource);
             if (resourceId == null) throw GraphException.InvalidValue("resourceId", GrantResource);
             string scope = CheckScope(body["scope"]);

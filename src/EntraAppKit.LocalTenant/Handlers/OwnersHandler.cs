@@ -15,8 +15,7 @@ namespace EntraAppKit.LocalTenant.Handlers
     /// <summary>
     /// The owners of an application or service principal: GET …/owners (learn.microsoft.com/graph/api/application-list-owners,
     /// /graph/api/serviceprincipal-list-owners), POST …/owners/$ref (application-post-owners, serviceprincipal-post-owners) and
-    /// DELETE …/owners/{id}/$ref (application-delete-owners, serviceprincipal-delete-owners). An owner is the tenant's user or a
-    /// service principal.
+    /// DELETE …/owners/{id}/$ref (application-delete-owners, serviceprincipal-delete-owners). An owner is a user or a service principal.
     /// </summary>
     internal sealed class OwnersHandler
     {
@@ -26,8 +25,9 @@ namespace EntraAppKit.LocalTenant.Handlers
 
         private readonly ITenantStore _store;
         private readonly GraphAuthorizer _authorizer;
+        private readonly UsersHandler _users;
 
-        public OwnersHandler(ITenantStore store, GraphAuthorizer authorizer) { _store = store; _authorizer = authorizer; }
+        public OwnersHandler(ITenantStore store, GraphAuthorizer authorizer, UsersHandler users) { _store = store; _authorizer = authorizer; _users = users; }
 
         public GraphResponse List(RouteContext c)
         {
@@ -88,10 +88,10 @@ namespace EntraAppKit.LocalTenant.Handlers
         /// <summary>An owner as the owners list shows it (a directoryObject with its @odata.type); null for an unknown id.</summary>
         private JsonObject? Describe(string id)
         {
-            if (Entity.SameKey(id, _store.AdministratorId))
+            if (_users.Describe(id) is JsonObject described)
             {
                 var user = new JsonObject { ["@odata.type"] = "#microsoft.graph.user" };
-                foreach (var kv in UsersHandler.Administrator(_store, _store.AdministratorId)) user[kv.Key] = kv.Value?.DeepClone();
+                foreach (var kv in described.ToList()) { described.Remove(kv.Key); user[kv.Key] = kv.Value; }
                 return user;
             }
             var sp = _store.FindServicePrincipal(id);

@@ -89,13 +89,17 @@ namespace EntraAppKit.LocalTenant.Identity
         }
 
         /// <summary>
-        /// A delegated token for the built-in administrator through <paramref name="clientAppId"/>; appidacr "0": a public client.
-        /// A v2.0 token leaves out the v1.0-only claims (acr, amr, appid, appidacr, unique_name) and names the user by
-        /// preferred_username (access-token-claims-reference).
+        /// A delegated token for a user (the built-in administrator unless <paramref name="userId"/> names another) through
+        /// <paramref name="clientAppId"/>; appidacr "0": a public client. A v2.0 token leaves out the v1.0-only claims (acr, amr,
+        /// appid, appidacr, unique_name) and names the user by preferred_username; wids lists the user's directory role template
+        /// ids with the member-user role, as Entra writes it (access-token-claims-reference).
         /// </summary>
         public string MintUserToken(string clientAppId, string clientName, IEnumerable<string> scopes, TokenResource resource, bool v2Endpoint, DateTimeOffset now, TimeSpan lifetime,
-            string authority)
+            string authority, string? userId = null)
         {
+            var user = _store.FindUser(userId ?? _store.AdministratorId);
+            string oid = user?.Id ?? _store.AdministratorId;
+            string upn = user?.UserPrincipalName ?? AdministratorUserPrincipalName;
             bool v2 = resource.V2Token;
             var payload = Envelope(resource.Audience, v2 ? V2Issuer(authority) : StsIssuer, now, lifetime);
             if (!v2)
@@ -108,20 +112,25 @@ namespace EntraAppKit.LocalTenant.Identity
             if (!v2) { payload["appid"] = clientAppId; payload["appidacr"] = "0"; }
             if (v2 || v2Endpoint) { payload["azp"] = clientAppId; payload["azpacr"] = "0"; }
             if (resource.Kind != TokenResourceKind.TenantApi || resource.WantsOptionalClaim("idtyp")) payload["idtyp"] = "user";
-            payload["name"] = BuiltInAdministrator.DisplayName;
-            payload["oid"] = _store.AdministratorId;
-            if (v2) payload["preferred_username"] = AdministratorUserPrincipalName;
+            payload["name"] = user?.DisplayName ?? BuiltInAdministrator.DisplayName;
+            payload["oid"] = oid;
+            if (v2) payload["preferred_username"] = upn;
             payload["scp"] = string.Join(" ", scopes);
-            payload["sub"] = PairwiseSubject(clientAppId);
+            payload["sub"] = PairwiseSubject(clientAppId, oid);
             payload["tid"] = _store.TenantId;
             if (!v2)
             {
-                payload["unique_name"] = AdministratorUserPrincipalName;
-                payload["upn"] = AdministratorUserPrincipalName;
+                payload["unique_name"] = upn;
+                payload["upn"] = upn;
             }
             payload["uti"] = NewTokenId();
             payload["ver"] = v2 ? "2.0" : "1.0";
-            if (resource.CarriesDirectoryRoles) payload["wids"] = new JsonArray(BuiltInAdministrator.GlobalAdministratorRoleId, BuiltInAdministrator.MemberUserRoleId);
+            if (resource.CarriesDirectoryRoles)
+            {
+                var wids = _store.RoleAssignmentsOf(oid).Select(r => r.RoleDefinitionId!.ToLowerInvariant()).Distinct().ToList();
+                wids.Add(BuiltInAdministrator.MemberUserRoleId);
+                payload["wids"] = new JsonArray(wids.Select(w => (JsonNode?)w).ToArray());
+            }
             return Sign(payload);
         }
 
@@ -167,10 +176,10 @@ namespace EntraAppKit.LocalTenant.Identity
             Base64Url.Encode(new JsonObject { ["uid"] = _store.AdministratorId, ["utid"] = _store.TenantId }.ToJsonString());
 
         /// <summary>A user's sub is pairwise: stable per user and client, different across clients.</summary>
-        private string PairwiseSubject(string clientAppId)
+        private string PairwiseSubject(string clientAppId, string? userId = null)
         {
             using var sha = SHA256.Create();
-            return Base64Url.Encode(sha.ComputeHash(Encoding.UTF8.GetBytes(_store.AdministratorId + "|" + clientAppId.ToLowerInvariant())));
+            return Base64Url.Encode(sha.ComputeHash(Encoding.UTF8.GetBytes((userId ?? _store.AdministratorId) + "|" + clientAppId.ToLowerInvariant())));
         }
 
         private static string NewTokenId()

@@ -29,7 +29,8 @@ namespace EntraAppKit.LocalTenant.Persistence
         private static readonly HashSet<string> KnownMembers = new HashSet<string>(StringComparer.Ordinal)
         {
             "format", "tenant", "signingKey", "applications", "servicePrincipals", "builtInServicePrincipalChanges",
-            "oauth2PermissionGrants", "appRoleAssignments", "secrets", "owners",
+            "oauth2PermissionGrants", "appRoleAssignments", "secrets", "owners", "users", "userPasswords", "directoryRoleAssignments",
+            "authorizationPolicy",
         };
 
         /// <summary>The file's bytes, or null when there is no file.</summary>
@@ -69,6 +70,12 @@ namespace EntraAppKit.LocalTenant.Persistence
                     new JsonObject { ["applicationId"] = kv.Value.ApplicationId, ["salt"] = kv.Value.Salt, ["sha256"] = kv.Value.Hash }))),
                 ["owners"] = new JsonObject(state.Owners.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key,
                     new JsonArray(kv.Value.Select(o => (JsonNode?)o).ToArray())))),
+                // Users and their directory roles; a password is kept only as a salted hash, beside the user and never in it.
+                ["users"] = Array(state.Users.Select(u => u.Json)),
+                ["userPasswords"] = new JsonObject(state.Passwords.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key,
+                    new JsonObject { ["salt"] = kv.Value.Salt, ["sha256"] = kv.Value.Hash }))),
+                ["directoryRoleAssignments"] = Array(state.RoleAssignments.Select(a => a.Json)),
+                ["authorizationPolicy"] = state.AuthorizationPolicy.DeepClone(),
             };
             foreach (var kv in unknownMembers) doc[kv.Key] = kv.Value?.DeepClone();
             return new UTF8Encoding(false).GetBytes(doc.ToJsonString());
@@ -250,14 +257,59 @@ namespace EntraAppKit.LocalTenant.Persistence
                 state.CreateIdentity();
                 upgraded = true;
             }
+            LoadUsers(doc, schema, state, ids);
+            // Optional: a file written before the policy existed keeps a new tenant's (users may register applications).
+            if (doc["authorizationPolicy"] is JsonNode policyNode)
+            {
+                var policy = As<JsonObject>(policyNode, "authorizationPolicy").DeepClone().AsObject();
+                if (!schema.Conforms("authorizationPolicy", policy, out string problem)) throw Damaged("authorizationPolicy: " + problem);
+                As<JsonObject>(policy["defaultUserRolePermissions"], "authorizationPolicy.defaultUserRolePermissions");
+                state.AuthorizationPolicy = policy;
+            }
+            // A file written before users existed gains the administrator as a user (and is saved so it keeps it).
+            if (state.EnsureAdministrator()) upgraded = true;
             return state;
+        }
+
+        /// <summary>
+        /// The optional users, their password hashes and their directory role assignments: every user has a hash, every
+        /// userPrincipalName is unique, every assignment names a known user or service principal and a role the tenant knows.
+        /// </summary>
+        private static void LoadUsers(JsonObject doc, GraphSchema schema, InMemoryTenantStore state, ISet<string> ids)
+        {
+            var passwords = doc["userPasswords"] is JsonNode p ? As<JsonObject>(p, "userPasswords") : new JsonObject();
+            var upns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            if (doc["users"] != null)
+                foreach (var item in Entities(doc, "users", "user", schema, ids, true, requireCollections: false))
+                {
+                    var user = new UserEntity(item);
+                    if (item.ContainsKey("passwordProfile")) throw Damaged($"user '{user.Id}' holds a passwordProfile (only its hash belongs in the file)");
+                    if (!upns.Add(Text(item, "userPrincipalName", "user " + user.Id))) throw Damaged($"users repeat the userPrincipalName '{user.UserPrincipalName}'");
+                    var h = As<JsonObject>(passwords[user.Id], "userPasswords." + user.Id);
+                    state.LoadUser(user, new StoredSecret(user.Id, Text(h, "salt", "userPasswords." + user.Id), Text(h, "sha256", "userPasswords." + user.Id)));
+                }
+            foreach (var kv in passwords)
+                if (state.FindUser(kv.Key) == null) throw Damaged($"userPasswords names '{kv.Key}', which is not a user");
+            if (doc["directoryRoleAssignments"] == null) return;
+            foreach (var item in Entities(doc, "directoryRoleAssignments", "unifiedRoleAssignment", schema, ids, false, "principalId", "roleDefinitionId"))
+            {
+                var a = new RoleAssignmentEntity(item);
+                if (DirectoryRoles.Find(a.RoleDefinitionId!) == null) throw Damaged($"role assignment '{a.Id}' names the unknown role '{a.RoleDefinitionId}'");
+                if (state.FindUser(a.PrincipalId!) == null && state.FindServicePrincipal(a.PrincipalId!) == null)
+                    throw Damaged($"role assignment '{a.Id}' names '{a.PrincipalId}', which is neither a user nor a service principal");
+                state.AddRoleAssignment(a);
+            }
         }
 
         /// <summary>
         /// A collection's objects, each checked as the handlers will read it: a JSON object of the v1.0 type, an id not used by any
         /// other object (a GUID for directory objects; grants and assignments have opaque ids), and the listed references as GUIDs.
         /// </summary>
-        private static IEnumerable<JsonObject> Entities(JsonObject doc, string member, string type, GraphSchema schema, ISet<string> ids, bool guidIds, params string[] references)
+        private static IEnumerable<JsonObject> Entities(JsonObject doc, string member, string type, GraphSchema schema, ISet<string> ids, bool guidIds, params string[] references) =>
+            Entities(doc, member, type, schema, ids, guidIds, true, references);
+
+        /// <summary>As above; a user (<paramref name="requireCollections"/> false) keeps only the collections it was given.</summary>
+        private static IEnumerable<JsonObject> Entities(JsonObject doc, string member, string type, GraphSchema schema, ISet<string> ids, bool guidIds, bool requireCollections, params string[] references)
         {
             var items = new List<JsonObject>();
             int i = 0;
@@ -269,7 +321,7 @@ namespace EntraAppKit.LocalTenant.Persistence
                 if (!ids.Add(id)) throw Damaged($"{where} repeats the id '{id}'");
                 foreach (var reference in references) GuidText(item, reference, where);
                 if (!schema.Conforms(type, item, out string problem)) throw Damaged($"{where}: {problem}");
-                foreach (var p in schema.Properties(type).Where(p => p.Collection && item[p.Name] == null))
+                foreach (var p in schema.Properties(type).Where(p => requireCollections && p.Collection && item[p.Name] == null))
                     throw Damaged($"{where} has no '{p.Name}' (a collection the tenant always writes, if only as [])");
                 items.Add(item);
             }

@@ -33,7 +33,7 @@ namespace EntraAppKit.LocalTenant.Routing
 
         public RouteTable(ApplicationsHandler applications, PasswordCredentialsHandler passwords, KeyCredentialsHandler keys, ServicePrincipalsHandler servicePrincipals,
             AppRoleAssignmentsHandler assignments, OAuth2PermissionGrantsHandler grants, OrganizationHandler organization, DomainsHandler domains,
-            UsersHandler users, OwnersHandler owners, BatchHandler batch, DiscoveryEndpoint discovery, TokenEndpoint token, DeviceCodeEndpoint deviceCode,
+            UsersHandler users, RoleAssignmentsHandler roles, PoliciesHandler policies, OwnersHandler owners, BatchHandler batch, DiscoveryEndpoint discovery, TokenEndpoint token, DeviceCodeEndpoint deviceCode,
             ManagedIdentityEndpoint managedIdentity, ResourceManagerEndpoint resourceManager)
         {
             var readApplications = PermissionRequirement.Any(ReadApplications);
@@ -47,6 +47,12 @@ namespace EntraAppKit.LocalTenant.Routing
             var readDomains = PermissionRequirement.Any(ReadDomains);
             var writeOwners = PermissionRequirement.Any(WriteOwners);
             var readMe = PermissionRequirement.DelegatedOnly(MeNeedsDelegated, ReadMe);
+            var readUsers = PermissionRequirement.Any(ReadUsers);
+            var writeUsers = PermissionRequirement.Any(WriteUsers);
+            var readRoles = PermissionRequirement.Any(ReadDirectoryRoles);
+            var writeRoles = PermissionRequirement.Any(WriteDirectoryRoles);
+            var readPolicy = PermissionRequirement.Any(ReadAuthorizationPolicy);
+            var writePolicy = PermissionRequirement.Any(WriteAuthorizationPolicy);
 
             EntitySets = new[]
             {
@@ -56,7 +62,10 @@ namespace EntraAppKit.LocalTenant.Routing
                 new EntitySet("oauth2PermissionGrants", readGrants, grants.Resolve, writeGate: writeGrants),
                 new EntitySet("organization", readOrganization, organization.Resolve, methods: Get),
                 new EntitySet("domains", readDomains, domains.Resolve, methods: Get),
-                new EntitySet("me", readMe, users.Resolve, methods: Get),
+                new EntitySet("me", readMe, users.ResolveMe, methods: Get),
+                new EntitySet("users", readUsers, users.Resolve, writeGate: writeUsers),
+                new EntitySet("roleManagement", readRoles, roles.Resolve, writeGate: writeRoles),
+                new EntitySet("policies", readPolicy, policies.Resolve, writeGate: writePolicy),
             };
 
             var routes = new List<Route>
@@ -115,6 +124,28 @@ namespace EntraAppKit.LocalTenant.Routing
 
                 // learn.microsoft.com/graph/api/user-get (GET /me)
                 new Route(Get, "me", readMe, Sync(users.Me)),
+
+                // learn.microsoft.com/graph/api/resources/user
+                new Route(Get, "users", readUsers, Sync(users.List)),
+                new Route(Post, "users", writeUsers, Sync(users.Create)),
+                new Route(AnyMethod, "users/$count", readUsers, Sync(users.Count)),
+                new Route(Get, "users/{key}", readUsers, Sync(users.Get)),
+                new Route(Patch, "users/{key}", writeUsers, Sync(users.Update)),
+                new Route(Delete, "users/{key}", writeUsers, Sync(users.Delete)),
+
+                // learn.microsoft.com/graph/api/resources/unifiedroleassignment, /graph/api/resources/unifiedroledefinition
+                new Route(Get, "roleManagement", readRoles, Sync(roles.Root)),
+                new Route(Get, "roleManagement/{key}/roleAssignments", readRoles, Sync(roles.List)),
+                new Route(Post, "roleManagement/{key}/roleAssignments", writeRoles, Sync(roles.Create)),
+                new Route(Get, "roleManagement/{key}/roleAssignments/{id}", readRoles, Sync(roles.Get), resolveId: roles.ResolveAssignment),
+                new Route(Delete, "roleManagement/{key}/roleAssignments/{id}", writeRoles, Sync(roles.Delete), resolveId: roles.ResolveAssignment),
+                new Route(Get, "roleManagement/{key}/roleDefinitions", readRoles, Sync(roles.ListDefinitions)),
+                new Route(Get, "roleManagement/{key}/roleDefinitions/{id}", readRoles, Sync(roles.GetDefinition), resolveId: roles.ResolveDefinition),
+
+                // learn.microsoft.com/graph/api/resources/authorizationpolicy
+                new Route(Get, "policies", readPolicy, Sync(policies.Root)),
+                new Route(Get, "policies/{key}", readPolicy, Sync(policies.Get)),
+                new Route(Patch, "policies/{key}", writePolicy, Sync(policies.Update)),
             });
             GraphRoutes = routes;
             // Graph reads entity set, navigation and action names without regard to case: az 2.45 deletes a grant at

@@ -47,6 +47,54 @@ namespace EntraAppKit.LocalTenant.Store
         /// <summary>Signs every token the tenant issues.</summary>
         SigningKey SigningKey { get; }
 
+        /// <summary>
+        /// Whether users without an admin role may register applications: the authorization policy's
+        /// defaultUserRolePermissions.allowedToCreateApps (learn.microsoft.com/graph/api/resources/defaultuserrolepermissions), true by default.
+        /// </summary>
+        bool UsersCanRegisterApplications { get; set; }
+
+        /// <summary>The tenant's authorization policy (learn.microsoft.com/graph/api/resources/authorizationpolicy), as GET answers it.</summary>
+        JsonObject AuthorizationPolicy { get; }
+
+        // ----- Users -----
+
+        IEnumerable<UserEntity> Users { get; }
+
+        UserEntity? FindUser(string id);
+
+        /// <summary>The user with this userPrincipalName (compared without regard to case).</summary>
+        UserEntity? FindUserByUserPrincipalName(string userPrincipalName);
+
+        /// <summary>Adds a user with its password's salted hash.</summary>
+        void AddUser(UserEntity user, StoredSecret password);
+
+        /// <summary>Re-reads the indexed keys (userPrincipalName) of a user whose JSON changed in place.</summary>
+        void Reindex(UserEntity user);
+
+        /// <summary>The salted hash of the user's password.</summary>
+        StoredSecret? PasswordOf(string userId);
+
+        void SetPassword(string userId, StoredSecret password);
+
+        /// <summary>Removes the user with its password, its role assignments, its ownerships and the grants made for it alone.</summary>
+        void RemoveUser(UserEntity user);
+
+        /// <summary>Password hashes by user id.</summary>
+        IEnumerable<KeyValuePair<string, StoredSecret>> Passwords { get; }
+
+        // ----- Directory role assignments -----
+
+        IEnumerable<RoleAssignmentEntity> RoleAssignments { get; }
+
+        RoleAssignmentEntity? FindRoleAssignment(string id);
+
+        /// <summary>The role assignments a user or service principal holds, in creation order.</summary>
+        IReadOnlyList<RoleAssignmentEntity> RoleAssignmentsOf(string principalId);
+
+        void AddRoleAssignment(RoleAssignmentEntity assignment);
+
+        void RemoveRoleAssignment(RoleAssignmentEntity assignment);
+
         // ----- Applications -----
 
         IEnumerable<ApplicationEntity> Applications { get; }

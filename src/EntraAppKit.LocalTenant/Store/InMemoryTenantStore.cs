@@ -24,6 +24,11 @@ namespace EntraAppKit.LocalTenant.Store
         private readonly EntityIndex<AssignmentEntity> _assignmentsByResource;
         private readonly Dictionary<string, StoredSecret> _secrets = new Dictionary<string, StoredSecret>(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, List<string>> _owners = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        private readonly EntityTable<UserEntity> _users = new EntityTable<UserEntity>();
+        private readonly EntityIndex<UserEntity> _usersByUserPrincipalName;
+        private readonly Dictionary<string, StoredSecret> _passwords = new Dictionary<string, StoredSecret>(StringComparer.OrdinalIgnoreCase);
+        private readonly EntityTable<RoleAssignmentEntity> _roleAssignments = new EntityTable<RoleAssignmentEntity>();
+        private readonly EntityIndex<RoleAssignmentEntity> _roleAssignmentsByPrincipal;
 
         public InMemoryTenantStore()
         {
@@ -33,6 +38,8 @@ namespace EntraAppKit.LocalTenant.Store
             _grantsByClient = _grants.AddIndex(g => g.ClientId);
             _assignmentsByPrincipal = _assignments.AddIndex(a => a.PrincipalId);
             _assignmentsByResource = _assignments.AddIndex(a => a.ResourceId);
+            _usersByUserPrincipalName = _users.AddIndex(u => u.UserPrincipalName);
+            _roleAssignmentsByPrincipal = _roleAssignments.AddIndex(a => a.PrincipalId);
         }
 
         /// <summary>A new tenant as <paramref name="options"/> describe it, with its identity and the built-in service principals.</summary>
@@ -50,8 +57,10 @@ namespace EntraAppKit.LocalTenant.Store
                 MicrosoftGraphServicePrincipalId = Guid.NewGuid().ToString(),
             };
             store.CreateIdentity();
+            store.UsersCanRegisterApplications = options.UsersCanRegisterApplications;
             store._customDomains.AddRange(options.VerifiedDomains.Select(d => d.ToLowerInvariant()));
             store.SeedBuiltIns(schema);
+            store.EnsureAdministrator();
             return store;
         }
 
@@ -66,6 +75,14 @@ namespace EntraAppKit.LocalTenant.Store
         public string AdministratorId { get; internal set; } = "";
         public string IdentityHeader { get; internal set; } = "";
         public SigningKey SigningKey { get; internal set; } = null!;
+        public JsonObject AuthorizationPolicy { get; internal set; } = AuthorizationPolicyDefaults.New(true);
+
+        /// <summary>The policy's defaultUserRolePermissions.allowedToCreateApps.</summary>
+        public bool UsersCanRegisterApplications
+        {
+            get => !(AuthorizationPolicy["defaultUserRolePermissions"]?["allowedToCreateApps"] is JsonValue v && v.TryGetValue<bool>(out var b) && !b);
+            set => AuthorizationPolicy["defaultUserRolePermissions"]!["allowedToCreateApps"] = value;
+        }
 
         public string InitialDomain => Name + ".onmicrosoft.com";
 
@@ -96,6 +113,46 @@ namespace EntraAppKit.LocalTenant.Store
         }
 
         /// <summary>
+        /// Makes the built-in administrator a user object holding Global Administrator, unless it already is one (a tenant saved
+        /// before users existed gains it on load). Its password is random and never shown: it signs in by device code approval.
+        /// Returns whether it added anything.
+        /// </summary>
+        internal bool EnsureAdministrator()
+        {
+            if (_users.Find(AdministratorId) != null) return false;
+            // A file that kept its users but lost its identity (no signing key) keeps its administrator too.
+            var saved = FindUserByUserPrincipalName(BuiltInAdministrator.UserPrincipalName(InitialDomain));
+            if (saved != null)
+            {
+                AdministratorId = saved.Id;
+                return false;
+            }
+            var json = new JsonObject
+            {
+                ["id"] = AdministratorId,
+                ["accountEnabled"] = true,
+                ["businessPhones"] = new JsonArray(),
+                ["createdDateTime"] = CreatedDateTime,
+                ["displayName"] = BuiltInAdministrator.DisplayName,
+                ["mailNickname"] = "admin",
+                ["userPrincipalName"] = BuiltInAdministrator.UserPrincipalName(InitialDomain),
+                ["userType"] = "Member",
+            };
+            var bytes = new byte[32];
+            using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
+            AddUser(new UserEntity(json), StoredSecret.Create(AdministratorId, Convert.ToBase64String(bytes)));
+            if (!RoleAssignmentsOf(AdministratorId).Any(a => Entity.SameKey(a.RoleDefinitionId, DirectoryRoles.GlobalAdministrator)))
+                AddRoleAssignment(new RoleAssignmentEntity(new JsonObject
+                {
+                    ["id"] = DirectoryRoles.AssignmentId(DirectoryRoles.GlobalAdministrator, AdministratorId),
+                    ["directoryScopeId"] = "/",
+                    ["principalId"] = AdministratorId,
+                    ["roleDefinitionId"] = DirectoryRoles.GlobalAdministrator,
+                }));
+            return true;
+        }
+
+        /// <summary>
         /// Becomes <paramref name="saved"/> (a tenant just loaded from the state file: another process's writes, or the last saved
         /// state after a failed save). Objects this store already had keep their replication lag; new ones are visible at once.
         /// </summary>
@@ -110,6 +167,7 @@ namespace EntraAppKit.LocalTenant.Store
             AdministratorId = saved.AdministratorId;
             IdentityHeader = saved.IdentityHeader;
             SigningKey = saved.SigningKey;
+            AuthorizationPolicy = (JsonObject)saved.AuthorizationPolicy.DeepClone();
             _customDomains.Clear();
             _customDomains.AddRange(saved._customDomains);
             Func<string, DateTimeOffset> atOnce = _ => DateTimeOffset.MinValue;
@@ -121,7 +179,59 @@ namespace EntraAppKit.LocalTenant.Store
             foreach (var kv in saved._secrets) _secrets[kv.Key] = kv.Value;
             _owners.Clear();
             foreach (var kv in saved._owners) _owners[kv.Key] = kv.Value.ToList();
+            _users.ReplaceAll(saved._users.All, atOnce);
+            _roleAssignments.ReplaceAll(saved._roleAssignments.All, atOnce);
+            _passwords.Clear();
+            foreach (var kv in saved._passwords) _passwords[kv.Key] = kv.Value;
         }
+
+        // ----- Users -----
+
+        public IEnumerable<UserEntity> Users => _users.All;
+
+        public UserEntity? FindUser(string id) => _users.Find(id);
+
+        public UserEntity? FindUserByUserPrincipalName(string userPrincipalName) => _usersByUserPrincipalName.First(userPrincipalName);
+
+        // Users are visible at once: the local tenant models replication lag for applications and service principals only.
+        public void AddUser(UserEntity user, StoredSecret password)
+        {
+            _users.Add(user, DateTimeOffset.MinValue);
+            _passwords[user.Id] = password;
+        }
+
+        public void Reindex(UserEntity user) => _users.Reindex(user);
+
+        public StoredSecret? PasswordOf(string userId) => _passwords.TryGetValue(userId, out var p) ? p : null;
+
+        public void SetPassword(string userId, StoredSecret password) => _passwords[userId] = password;
+
+        public void RemoveUser(UserEntity user)
+        {
+            string id = user.Id;
+            _users.Remove(id);
+            _passwords.Remove(id);
+            _roleAssignments.RemoveWhere(a => Entity.SameKey(a.PrincipalId, id));
+            foreach (var owners in _owners.Values) owners.RemoveAll(o => Entity.SameKey(o, id));
+            _grants.RemoveWhere(g => g.ConsentType == "Principal" && Entity.SameKey(g.PrincipalId, id));
+        }
+
+        public IEnumerable<KeyValuePair<string, StoredSecret>> Passwords => _passwords;
+
+        /// <summary>Restores a user as saved.</summary>
+        internal void LoadUser(UserEntity user, StoredSecret password) => AddUser(user, password);
+
+        // ----- Directory role assignments -----
+
+        public IEnumerable<RoleAssignmentEntity> RoleAssignments => _roleAssignments.All;
+
+        public RoleAssignmentEntity? FindRoleAssignment(string id) => _roleAssignments.Find(id);
+
+        public IReadOnlyList<RoleAssignmentEntity> RoleAssignmentsOf(string principalId) => _roleAssignmentsByPrincipal.All(principalId);
+
+        public void AddRoleAssignment(RoleAssignmentEntity assignment) => _roleAssignments.Add(assignment, DateTimeOffset.MinValue);
+
+        public void RemoveRoleAssignment(RoleAssignmentEntity assignment) => _roleAssignments.Remove(assignment.Id);
 
         // ----- Applications -----
 
@@ -231,6 +341,7 @@ namespace EntraAppKit.LocalTenant.Store
             foreach (var owners in _owners.Values) owners.RemoveAll(o => Entity.SameKey(o, id));
             _grants.RemoveWhere(g => Entity.SameKey(g.ClientId, id) || Entity.SameKey(g.ResourceId, id));
             _assignments.RemoveWhere(a => Entity.SameKey(a.PrincipalId, id) || Entity.SameKey(a.ResourceId, id));
+            _roleAssignments.RemoveWhere(a => Entity.SameKey(a.PrincipalId, id));
         }
 
         // ----- oauth2PermissionGrants -----
