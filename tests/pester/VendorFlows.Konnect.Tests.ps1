@@ -17,7 +17,7 @@ BeforeAll {
     $Denied = 'Insufficient privileges to complete the operation.'
 
     # One HTTP exchange as Konnect makes it: status, parsed JSON body (or $null), and Graph's error code and message.
-    function Invoke-Konnect {
+    function Invoke-VendorGraph {
         param(
             [Parameter(Mandatory)] [string] $Token,
             [Parameter(Mandatory)] [string] $Method,
@@ -40,9 +40,9 @@ BeforeAll {
 
     # A client-credentials token from the server's token endpoint (v2.0 with scope=, or v1 with resource=, as Kong's page).
     function Request-ClientToken {
-        param([Parameter(Mandatory)] [string] $ClientId, [Parameter(Mandatory)] [string] $Secret, [switch] $V1)
+        param([Parameter(Mandatory)] [string] $ClientId, [Parameter(Mandatory)] [string] $Secret, [ValidateSet('v1', 'v2')] [string] $Endpoint = 'v2')
         $form = @{ grant_type = 'client_credentials'; client_id = $ClientId; client_secret = $Secret }
-        if ($V1) { $form.resource = 'https://graph.microsoft.com'; $path = 'oauth2/token' }
+        if ($Endpoint -eq 'v1') { $form.resource = 'https://graph.microsoft.com'; $path = 'oauth2/token' }
         else { $form.scope = 'https://graph.microsoft.com/.default'; $path = 'oauth2/v2.0/token' }
         $response = Invoke-WebRequest -Method Post -Uri "$($Server.Uri)/$($Server.TenantId)/$path" -Body $form `
             -ContentType 'application/x-www-form-urlencoded' -SkipHttpErrorCheck
@@ -59,7 +59,7 @@ BeforeAll {
     function ConvertFrom-Jwt {
         param([Parameter(Mandatory)] [string] $Jwt)
         $payload = $Jwt.Split('.')[1].Replace('-', '+').Replace('_', '/')
-        switch ($payload.Length % 4) { 2 { $payload += '==' } 3 { $payload += '=' } }
+        $payload = $payload.PadRight($payload.Length + (4 - $payload.Length % 4) % 4, '=')
         [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($payload)) | ConvertFrom-Json
     }
 
@@ -81,10 +81,10 @@ BeforeAll {
     # The Graph application role the initial app's service principal holds for $Value, as the administrator reads it.
     function Get-GraphRoleAssignment {
         param([Parameter(Mandatory)] $Recipe, [Parameter(Mandatory)] [string] $Value)
-        $graph = Invoke-Konnect -Token $Server.Token -Method Get -Path "/servicePrincipals(appId='$GraphAppId')"
+        $graph = Invoke-VendorGraph -Token $Server.Token -Method Get -Path "/servicePrincipals(appId='$GraphAppId')"
         $graph.Status | Should -Be 200
         $roleId = @($graph.Body.appRoles | Where-Object value -EQ $Value)[0].id
-        $assignments = Invoke-Konnect -Token $Server.Token -Method Get -Path "/servicePrincipals(appId='$($Recipe.InitialClientId)')/appRoleAssignments"
+        $assignments = Invoke-VendorGraph -Token $Server.Token -Method Get -Path "/servicePrincipals(appId='$($Recipe.InitialClientId)')/appRoleAssignments"
         $assignments.Status | Should -Be 200
         @($assignments.Body.value | Where-Object { $_.appRoleId -eq $roleId -and $_.resourceId -eq $graph.Body.id })
     }
@@ -93,12 +93,12 @@ BeforeAll {
         param([Parameter(Mandatory)] $Recipe, [Parameter(Mandatory)] [string] $Value)
         $assignment = @(Get-GraphRoleAssignment -Recipe $Recipe -Value $Value)
         $assignment.Count | Should -Be 1 -Because "the recipe granted $Value"
-        $removed = Invoke-Konnect -Token $Server.Token -Method Delete -Path "/servicePrincipals/$($assignment[0].principalId)/appRoleAssignments/$($assignment[0].id)"
+        $removed = Invoke-VendorGraph -Token $Server.Token -Method Delete -Path "/servicePrincipals/$($assignment[0].principalId)/appRoleAssignments/$($assignment[0].id)"
         $removed.Status | Should -Be 204
     }
 
     # Runs the recipe in the module session; returns its output and the secret as text, for the vendor's side only.
-    function Invoke-KonnectRecipe {
+    function Invoke-DcrRecipe {
         param([Parameter(Mandatory)] [string] $Name, [switch] $LeastPrivilege)
         $run = Invoke-ModuleSession -Session $Session -Variables @{ name = $Name; least = [bool] $LeastPrivilege } -ScriptBlock {
             New-KonnectDcrApp -Name $name -LeastPrivilege:$least -WarningAction SilentlyContinue
@@ -134,7 +134,7 @@ Describe 'Kong Konnect DCR with New-KonnectDcrApp<Switch>' -ForEach @(
     @{ Switch = ' -LeastPrivilege'; Least = $true; Name = 'Konnect DCR Flow Least'; Roles = @('Application.ReadWrite.OwnedBy') }
 ) {
     BeforeAll {
-        $Recipe = Invoke-KonnectRecipe -Name $Name -LeastPrivilege:$Least
+        $Recipe = Invoke-DcrRecipe -Name $Name -LeastPrivilege:$Least
     }
 
     It 'returns the settings Konnect''s Application Setup asks for' {
@@ -144,9 +144,9 @@ Describe 'Kong Konnect DCR with New-KonnectDcrApp<Switch>' -ForEach @(
     }
 
     It 'the initial client''s token is a v1 Graph token of the IssuerUrl whose ConsumerClaim is the initial client id, with the consented roles' {
-        foreach ($v1 in $false, $true) {
-            $token = Request-ClientToken -ClientId $Recipe.InitialClientId -Secret $Recipe.Secret -V1:$v1
-            $token.Status | Should -Be 200 -Because "v1 endpoint: ${v1}; $($token.Description)"
+        foreach ($endpoint in @('v2', 'v1')) {
+            $token = Request-ClientToken -ClientId $Recipe.InitialClientId -Secret $Recipe.Secret -Endpoint $endpoint
+            $token.Status | Should -Be 200 -Because "the ${endpoint} endpoint answers $($token.Description)"
             $claims = ConvertFrom-Jwt $token.AccessToken
             # Graph's tokens are v1.0 at either endpoint: iss is the sts.windows.net issuer, with the trailing slash Kong leaves off.
             $claims.iss | Should -BeExactly "$($Recipe.IssuerUrl)/"
@@ -168,35 +168,35 @@ Describe 'Kong Konnect DCR with New-KonnectDcrApp<Switch>' -ForEach @(
 
     It 'Konnect creates a developer''s application, gives it a secret, rotates it, reads it and deletes it' {
         $initial = Get-InitialToken $Recipe
-        $initialSp = Invoke-Konnect -Token $Server.Token -Method Get -Path "/servicePrincipals(appId='$($Recipe.InitialClientId)')"
+        $initialSp = Invoke-VendorGraph -Token $Server.Token -Method Get -Path "/servicePrincipals(appId='$($Recipe.InitialClientId)')"
         $initialSp.Status | Should -Be 200
 
         # New App in the Dev Portal: an application in Azure, with the initial app as its owner.
-        $created = Invoke-Konnect -Token $initial -Method Post -Path '/applications' -Body @{ displayName = "Konnect developer app$Switch" }
+        $created = Invoke-VendorGraph -Token $initial -Method Post -Path '/applications' -Body @{ displayName = "Konnect developer app$Switch" }
         $created.Status | Should -Be 201 -Because "$($created.Code) $($created.Message)"
         $app = $created.Body
-        $owners = Invoke-Konnect -Token $initial -Method Get -Path "/applications/$($app.id)/owners"
+        $owners = Invoke-VendorGraph -Token $initial -Method Get -Path "/applications/$($app.id)/owners"
         $owners.Status | Should -Be 200
         @($owners.Body.value.id) | Should -Be @($initialSp.Body.id) -Because 'an app-only creator owns what it creates'
-        $listed = Invoke-Konnect -Token $initial -Method Get -Path "/applications?`$filter=appId eq '$($app.appId)'"
+        $listed = Invoke-VendorGraph -Token $initial -Method Get -Path "/applications?`$filter=appId eq '$($app.appId)'"
         $listed.Status | Should -Be 200
         @($listed.Body.value.displayName) | Should -Be @("Konnect developer app$Switch")
 
         # Its service principal, so that the developer's client id signs in to the tenant.
-        $sp = Invoke-Konnect -Token $initial -Method Post -Path '/servicePrincipals' -Body @{ appId = $app.appId }
+        $sp = Invoke-VendorGraph -Token $initial -Method Post -Path '/servicePrincipals' -Body @{ appId = $app.appId }
         $sp.Status | Should -Be 201 -Because "$($sp.Code) $($sp.Message)"
 
         # The Client Secret the developer is shown once.
-        $first = Invoke-Konnect -Token $initial -Method Post -Path "/applications/$($app.id)/addPassword" -Body @{ passwordCredential = @{ displayName = 'Konnect' } }
+        $first = Invoke-VendorGraph -Token $initial -Method Post -Path "/applications/$($app.id)/addPassword" -Body @{ passwordCredential = @{ displayName = 'Konnect' } }
         $first.Status | Should -Be 200 -Because "$($first.Code) $($first.Message)"
         $first.Body.secretText | Should -Not -BeNullOrEmpty
-        $read = Invoke-Konnect -Token $initial -Method Get -Path "/applications/$($app.id)"
+        $read = Invoke-VendorGraph -Token $initial -Method Get -Path "/applications/$($app.id)"
         $read.Status | Should -Be 200
         @($read.Body.passwordCredentials.keyId) | Should -Be @($first.Body.keyId)
 
         # The developer's bearer token (Kong: client_credentials, scope https://graph.microsoft.com/.default): Konnect maps
         # its ConsumerClaim to the developer's application, and checks its issuer.
-        $developer = Request-ClientToken -ClientId $app.appId -Secret $first.Body.secretText -V1
+        $developer = Request-ClientToken -ClientId $app.appId -Secret $first.Body.secretText -Endpoint v1
         $developer.Status | Should -Be 200 -Because $developer.Description
         $claims = ConvertFrom-Jwt $developer.AccessToken
         $claims.($Recipe.ConsumerClaim) | Should -BeExactly $app.appId
@@ -206,12 +206,12 @@ Describe 'Kong Konnect DCR with New-KonnectDcrApp<Switch>' -ForEach @(
         (ConvertFrom-Jwt $v2.AccessToken).($Recipe.ConsumerClaim) | Should -BeExactly $app.appId
 
         # Rotation: a new secret, then the old one removed; Graph keeps only the new one, and only the new one signs in.
-        $second = Invoke-Konnect -Token $initial -Method Post -Path "/applications/$($app.id)/addPassword" -Body @{ passwordCredential = @{ displayName = 'Konnect rotated' } }
+        $second = Invoke-VendorGraph -Token $initial -Method Post -Path "/applications/$($app.id)/addPassword" -Body @{ passwordCredential = @{ displayName = 'Konnect rotated' } }
         $second.Status | Should -Be 200 -Because "$($second.Code) $($second.Message)"
         $second.Body.keyId | Should -Not -Be $first.Body.keyId
-        $removed = Invoke-Konnect -Token $initial -Method Post -Path "/applications/$($app.id)/removePassword" -Body @{ keyId = $first.Body.keyId }
+        $removed = Invoke-VendorGraph -Token $initial -Method Post -Path "/applications/$($app.id)/removePassword" -Body @{ keyId = $first.Body.keyId }
         $removed.Status | Should -Be 204 -Because "$($removed.Code) $($removed.Message)"
-        $read = Invoke-Konnect -Token $initial -Method Get -Path "/applications/$($app.id)"
+        $read = Invoke-VendorGraph -Token $initial -Method Get -Path "/applications/$($app.id)"
         $read.Status | Should -Be 200
         @($read.Body.passwordCredentials.keyId) | Should -Be @($second.Body.keyId)
         @($read.Body.passwordCredentials.displayName) | Should -Be @('Konnect rotated')
@@ -222,17 +222,17 @@ Describe 'Kong Konnect DCR with New-KonnectDcrApp<Switch>' -ForEach @(
         $new.Status | Should -Be 200 -Because $new.Description
 
         # An update Konnect makes when the developer renames the app.
-        $patched = Invoke-Konnect -Token $initial -Method Patch -Path "/applications/$($app.id)" -Body @{ displayName = "Konnect developer app$Switch renamed" }
+        $patched = Invoke-VendorGraph -Token $initial -Method Patch -Path "/applications/$($app.id)" -Body @{ displayName = "Konnect developer app$Switch renamed" }
         $patched.Status | Should -Be 204 -Because "$($patched.Code) $($patched.Message)"
-        (Invoke-Konnect -Token $initial -Method Get -Path "/applications/$($app.id)").Body.displayName | Should -BeExactly "Konnect developer app$Switch renamed"
+        (Invoke-VendorGraph -Token $initial -Method Get -Path "/applications/$($app.id)").Body.displayName | Should -BeExactly "Konnect developer app$Switch renamed"
 
         # Deleting the app in the Dev Portal deletes it in Azure, with its service principal: its secret signs in no more.
-        $deleted = Invoke-Konnect -Token $initial -Method Delete -Path "/applications/$($app.id)"
+        $deleted = Invoke-VendorGraph -Token $initial -Method Delete -Path "/applications/$($app.id)"
         $deleted.Status | Should -Be 204 -Because "$($deleted.Code) $($deleted.Message)"
-        $gone = Invoke-Konnect -Token $initial -Method Get -Path "/applications/$($app.id)"
+        $gone = Invoke-VendorGraph -Token $initial -Method Get -Path "/applications/$($app.id)"
         $gone.Status | Should -Be 404
         $gone.Code | Should -Be 'Request_ResourceNotFound'
-        (Invoke-Konnect -Token $Server.Token -Method Get -Path "/servicePrincipals(appId='$($app.appId)')").Status | Should -Be 404
+        (Invoke-VendorGraph -Token $Server.Token -Method Get -Path "/servicePrincipals(appId='$($app.appId)')").Status | Should -Be 404
         $after = Request-ClientToken -ClientId $app.appId -Secret $second.Body.secretText
         $after.Status | Should -Be 400
         $after.Error | Should -BeExactly 'unauthorized_client'
@@ -241,19 +241,19 @@ Describe 'Kong Konnect DCR with New-KonnectDcrApp<Switch>' -ForEach @(
 
     It 'an application the administrator made is <Foreign> by the initial app' -ForEach @(@{ Foreign = if ($Least) { 'not writable' } else { 'writable' } }) {
         $initial = Get-InitialToken $Recipe
-        $made = Invoke-Konnect -Token $Server.Token -Method Post -Path '/applications' -Body @{ displayName = "Admin's own app$Switch" }
+        $made = Invoke-VendorGraph -Token $Server.Token -Method Post -Path '/applications' -Body @{ displayName = "Admin's own app$Switch" }
         $made.Status | Should -Be 201
         $foreign = $made.Body
 
-        $secret = Invoke-Konnect -Token $initial -Method Post -Path "/applications/$($foreign.id)/addPassword" -Body @{ passwordCredential = @{ displayName = 'Konnect' } }
-        $patch = Invoke-Konnect -Token $initial -Method Patch -Path "/applications/$($foreign.id)" -Body @{ displayName = 'Taken over' }
+        $secret = Invoke-VendorGraph -Token $initial -Method Post -Path "/applications/$($foreign.id)/addPassword" -Body @{ passwordCredential = @{ displayName = 'Konnect' } }
+        $patch = Invoke-VendorGraph -Token $initial -Method Patch -Path "/applications/$($foreign.id)" -Body @{ displayName = 'Taken over' }
         if ($Least) {
             # Application.ReadWrite.OwnedBy: "It cannot update any apps that it is not an owner of." (permissions-reference)
             Assert-Denied $secret -Because 'the initial app does not own it'
             Assert-Denied $patch
-            Assert-Denied (Invoke-Konnect -Token $initial -Method Post -Path "/applications/$($foreign.id)/removePassword" -Body @{ keyId = [guid]::NewGuid() })
-            Assert-Denied (Invoke-Konnect -Token $initial -Method Delete -Path "/applications/$($foreign.id)")
-            $still = Invoke-Konnect -Token $Server.Token -Method Get -Path "/applications/$($foreign.id)"
+            Assert-Denied (Invoke-VendorGraph -Token $initial -Method Post -Path "/applications/$($foreign.id)/removePassword" -Body @{ keyId = [guid]::NewGuid() })
+            Assert-Denied (Invoke-VendorGraph -Token $initial -Method Delete -Path "/applications/$($foreign.id)")
+            $still = Invoke-VendorGraph -Token $Server.Token -Method Get -Path "/applications/$($foreign.id)"
             $still.Status | Should -Be 200
             $still.Body.displayName | Should -BeExactly "Admin's own app$Switch"
             @($still.Body.passwordCredentials) | Should -HaveCount 0
@@ -262,17 +262,17 @@ Describe 'Kong Konnect DCR with New-KonnectDcrApp<Switch>' -ForEach @(
             # Application.ReadWrite.All: every application in the tenant, which is why Kong now recommends OwnedBy only.
             $secret.Status | Should -Be 200 -Because "$($secret.Code) $($secret.Message)"
             $patch.Status | Should -Be 204 -Because "$($patch.Code) $($patch.Message)"
-            $read = Invoke-Konnect -Token $Server.Token -Method Get -Path "/applications/$($foreign.id)"
+            $read = Invoke-VendorGraph -Token $Server.Token -Method Get -Path "/applications/$($foreign.id)"
             $read.Body.displayName | Should -BeExactly 'Taken over'
             @($read.Body.passwordCredentials.keyId) | Should -Be @($secret.Body.keyId)
-            (Invoke-Konnect -Token $initial -Method Delete -Path "/applications/$($foreign.id)").Status | Should -Be 204
-            (Invoke-Konnect -Token $Server.Token -Method Get -Path "/applications/$($foreign.id)").Status | Should -Be 404
+            (Invoke-VendorGraph -Token $initial -Method Delete -Path "/applications/$($foreign.id)").Status | Should -Be 204
+            (Invoke-VendorGraph -Token $Server.Token -Method Get -Path "/applications/$($foreign.id)").Status | Should -Be 404
         }
     }
 
     It 'without the Application.ReadWrite.OwnedBy grant (and ReadWrite.All) Konnect can no longer create or manage apps' {
         $initial = Get-InitialToken $Recipe
-        $created = Invoke-Konnect -Token $initial -Method Post -Path '/applications' -Body @{ displayName = "Konnect before revocation$Switch" }
+        $created = Invoke-VendorGraph -Token $initial -Method Post -Path '/applications' -Body @{ displayName = "Konnect before revocation$Switch" }
         $created.Status | Should -Be 201
         $owned = $created.Body
 
@@ -281,16 +281,16 @@ Describe 'Kong Konnect DCR with New-KonnectDcrApp<Switch>' -ForEach @(
         @((ConvertFrom-Jwt $token).PSObject.Properties['roles'] | ForEach-Object { $_.Value }) | Should -Not -Contain 'Application.ReadWrite.OwnedBy'
         if (-not $Least) {
             # The default variant still holds Application.ReadWrite.All, which covers the flow: only both removed stop it.
-            $still = Invoke-Konnect -Token $token -Method Post -Path '/applications' -Body @{ displayName = "Konnect with ReadWrite.All only$Switch" }
+            $still = Invoke-VendorGraph -Token $token -Method Post -Path '/applications' -Body @{ displayName = "Konnect with ReadWrite.All only$Switch" }
             $still.Status | Should -Be 201
             Remove-GraphRoleAssignment -Recipe $Recipe -Value 'Application.ReadWrite.All'
             $token = Get-InitialToken $Recipe
             @((ConvertFrom-Jwt $token).roles) | Should -Be @('Application.Read.All')
         }
-        Assert-Denied (Invoke-Konnect -Token $token -Method Post -Path '/applications' -Body @{ displayName = "Konnect after revocation$Switch" }) -Because 'no permission to create applications is left'
-        Assert-Denied (Invoke-Konnect -Token $token -Method Post -Path "/applications/$($owned.id)/addPassword" -Body @{ passwordCredential = @{ displayName = 'Konnect' } }) -Because 'owning is not enough without the permission'
-        Assert-Denied (Invoke-Konnect -Token $token -Method Delete -Path "/applications/$($owned.id)")
+        Assert-Denied (Invoke-VendorGraph -Token $token -Method Post -Path '/applications' -Body @{ displayName = "Konnect after revocation$Switch" }) -Because 'no permission to create applications is left'
+        Assert-Denied (Invoke-VendorGraph -Token $token -Method Post -Path "/applications/$($owned.id)/addPassword" -Body @{ passwordCredential = @{ displayName = 'Konnect' } }) -Because 'owning is not enough without the permission'
+        Assert-Denied (Invoke-VendorGraph -Token $token -Method Delete -Path "/applications/$($owned.id)")
         # The token issued before the revocation is a snapshot of its roles, as in Entra: it still works until it expires.
-        (Invoke-Konnect -Token $initial -Method Post -Path "/applications/$($owned.id)/addPassword" -Body @{ passwordCredential = @{ displayName = 'Konnect' } }).Status | Should -Be 200
+        (Invoke-VendorGraph -Token $initial -Method Post -Path "/applications/$($owned.id)/addPassword" -Body @{ passwordCredential = @{ displayName = 'Konnect' } }).Status | Should -Be 200
     }
 }
