@@ -125,11 +125,18 @@ namespace EntraAppKit.LocalTenant.Identity
             return Sign(payload);
         }
 
-        /// <summary>The v2.0 ID token of a user sign-in (id-token-claims-reference); its issuer is the authority that served it.</summary>
-        public string MintIdToken(string clientAppId, string authority, DateTimeOffset now)
+        /// <summary>
+        /// The v2.0 ID token of a user sign-in (id-token-claims-reference); its issuer is the authority that served it. It carries
+        /// the authorization request's <paramref name="nonce"/> ("nonce … The original nonce parameter from the request", for the
+        /// client to check against replay) and, when it comes with a code from the authorization endpoint, c_hash (OpenID
+        /// Connect Core 3.3.2.11: base64url of the left half of the code's SHA-256).
+        /// </summary>
+        public string MintIdToken(string clientAppId, string authority, DateTimeOffset now, string? nonce = null, string? code = null)
         {
             var payload = Envelope(clientAppId, $"{authority}/{_store.TenantId}/v2.0", now, AccessTokenLifetime);
+            if (code != null) payload["c_hash"] = LeftHalfHash(code);
             payload["name"] = BuiltInAdministrator.DisplayName;
+            if (nonce != null) payload["nonce"] = nonce;
             payload["oid"] = _store.AdministratorId;
             payload["preferred_username"] = AdministratorUserPrincipalName;
             payload["sub"] = PairwiseSubject(clientAppId);
@@ -171,6 +178,13 @@ namespace EntraAppKit.LocalTenant.Identity
         {
             using var sha = SHA256.Create();
             return Base64Url.Encode(sha.ComputeHash(Encoding.UTF8.GetBytes(_store.AdministratorId + "|" + clientAppId.ToLowerInvariant())));
+        }
+
+        private static string LeftHalfHash(string value)
+        {
+            using var sha = SHA256.Create();
+            var hash = sha.ComputeHash(Encoding.ASCII.GetBytes(value));
+            return Base64Url.Encode(hash.Take(hash.Length / 2).ToArray());
         }
 
         private static string NewTokenId()

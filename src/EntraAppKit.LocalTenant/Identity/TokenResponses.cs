@@ -35,9 +35,9 @@ namespace EntraAppKit.LocalTenant.Identity
 
         /// <summary>
         /// A user flow's answer: the access token, the granted scopes, a refresh token (offline_access, and always on v1), an ID
-        /// token (openid) and client_info when MSAL asks for it (client_info=1).
+        /// token (openid; with the authorization request's <paramref name="nonce"/>) and client_info when MSAL asks for it (client_info=1).
         /// </summary>
-        public GraphResponse ForUser(IdentityContext context, UserClient client, ScopeRequest scopes, List<string> granted, OAuthForm form)
+        public GraphResponse ForUser(IdentityContext context, UserClient client, ScopeRequest scopes, List<string> granted, OAuthForm form, string? nonce = null)
         {
             var now = _clock.Now;
             string accessToken = _issuer.MintUserToken(client.AppId, client.DisplayName, granted, scopes.Resource, !context.IsV1, now, TokenIssuer.AccessTokenLifetime,
@@ -56,7 +56,7 @@ namespace EntraAppKit.LocalTenant.Identity
                 };
             }
             if (context.IsV1 || scopes.Oidc.Contains("offline_access")) body["refresh_token"] = _issuer.MintRefreshToken(client.AppId, scopes.Raw, now);
-            if (!context.IsV1 && scopes.Oidc.Contains("openid")) body["id_token"] = _issuer.MintIdToken(client.AppId, context.Request.Uri.GetLeftPart(UriPartial.Authority), now);
+            if (!context.IsV1 && scopes.Oidc.Contains("openid")) body["id_token"] = _issuer.MintIdToken(client.AppId, context.Request.Uri.GetLeftPart(UriPartial.Authority), now, nonce);
             if (form["client_info"] == "1") body["client_info"] = _issuer.ClientInfo();
             return OAuthResponses.Token(200, body);
         }

@@ -61,14 +61,7 @@ namespace EntraAppKit.LocalTenant.Identity
             if (resource.IsResourceManager) return new List<string> { ScopeRequest.ResourceManagerUserImpersonation };
             bool graph = resource.Kind == TokenResourceKind.MicrosoftGraph;
             string resourceId = resource.ServicePrincipal!.Id;
-            var granted = sp == null ? new List<string>() : ScopesGrantedTo(sp.Id, resourceId);
-            List<string> wanted;
-            if (!scopes.IsDefault) wanted = scopes.Permissions.ToList();
-            else if (client.Application != null) wanted = resource.StaticScopes(client.Application);
-            else wanted = graph && granted.Count == 0 ? BuiltInAdministrator.Scopes.ToList() : new List<string>();
-            // Pre-authorised scopes count as consented without a grant object: the token carries them as it carries granted ones.
-            var preAuthorized = resource.PreAuthorizedScopes(client.AppId);
-            var missing = wanted.Where(w => !granted.Contains(w, StringComparer.OrdinalIgnoreCase) && !preAuthorized.Contains(w, StringComparer.OrdinalIgnoreCase)).ToList();
+            var (granted, preAuthorized, missing) = Consented(client, scopes, sp);
             if (missing.Count > 0)
             {
                 // A Microsoft tool with no Graph grant yet that asks for ".default" is preauthorized, as Entra's first-party
@@ -83,6 +76,31 @@ namespace EntraAppKit.LocalTenant.Identity
             granted.AddRange(preAuthorized.Where(p => !granted.Contains(p, StringComparer.OrdinalIgnoreCase)));
             if (granted.Count == 0) throw AadstsException.ConsentRequired(client.AppId, client.DisplayName);
             return granted;
+        }
+
+        /// <summary>
+        /// The scopes a sign-in would have to consent to: those asked for (named, or for ".default" the static ones) that are
+        /// neither granted nor pre-authorised. Empty when nothing is missing; changes nothing. The consent page lists them.
+        /// </summary>
+        public List<string> MissingScopes(UserClient client, ScopeRequest scopes)
+        {
+            if (scopes.Resource.IsResourceManager) return new List<string>();
+            return Consented(client, scopes, _store.FindServicePrincipalByAppId(client.AppId)).Missing;
+        }
+
+        private (List<string> Granted, List<string> PreAuthorized, List<string> Missing) Consented(UserClient client, ScopeRequest scopes, ServicePrincipalEntity? sp)
+        {
+            var resource = scopes.Resource;
+            bool graph = resource.Kind == TokenResourceKind.MicrosoftGraph;
+            var granted = sp == null ? new List<string>() : ScopesGrantedTo(sp.Id, resource.ServicePrincipal!.Id);
+            List<string> wanted;
+            if (!scopes.IsDefault) wanted = scopes.Permissions.ToList();
+            else if (client.Application != null) wanted = resource.StaticScopes(client.Application);
+            else wanted = graph && granted.Count == 0 ? BuiltInAdministrator.Scopes.ToList() : new List<string>();
+            // Pre-authorised scopes count as consented without a grant object: the token carries them as it carries granted ones.
+            var preAuthorized = resource.PreAuthorizedScopes(client.AppId);
+            var missing = wanted.Where(w => !granted.Contains(w, StringComparer.OrdinalIgnoreCase) && !preAuthorized.Contains(w, StringComparer.OrdinalIgnoreCase)).ToList();
+            return (granted, preAuthorized, missing);
         }
 
         /// <summary>
