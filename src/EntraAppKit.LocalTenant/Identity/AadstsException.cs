@@ -225,6 +225,19 @@ namespace EntraAppKit.LocalTenant.Identity
         public static AadstsException CrossOriginNotSpa() =>
             new AadstsException(400, "invalid_request", 9002326, "Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type.");
 
+        // ----- On-behalf-of (v2-oauth2-on-behalf-of-flow) -----
+
+        /// <summary>The assertion is not a token of this tenant (AzureAD/microsoft-authentication-library-for-dotnet#1317).</summary>
+        public static AadstsException AssertionSignatureInvalid() =>
+            new AadstsException(400, "invalid_grant", 50013, "Assertion failed signature validation.");
+
+        /// <summary>The assertion's aud is not the client making the request (AzureAD/microsoft-authentication-library-for-java#38, microsoft/AzureTRE-Deployment#65).</summary>
+        public static AadstsException AssertionAudienceMismatch(string audience, string appId, string displayName) =>
+            new AadstsException(400, "invalid_grant", 500131, $"Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '{audience}' and the expected audience is '{appId}' or one of the Application Uris of this application with App ID '{appId}'({displayName}). The downstream client must request a token for the expected audience (the application that made the OBO request) and this application should use that token as the assertion.");
+
+        public static AadstsException AssertionExpired(DateTimeOffset now, DateTimeOffset? expires) =>
+            new AadstsException(400, "invalid_grant", 500133, $"Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token. Current time: {Iso(now)}, expiry time of assertion {(expires.HasValue ? Iso(expires.Value) : "(none)")}.");
+
         private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
     }
 }

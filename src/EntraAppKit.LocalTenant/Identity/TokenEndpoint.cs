@@ -12,8 +12,8 @@ namespace EntraAppKit.LocalTenant.Identity
     /// The token endpoints /{tenant}/oauth2/v2.0/token and /{tenant}/oauth2/token (v1: resource= instead of scope=). Grants:
     /// client_credentials with a secret or a certificate assertion, for Graph, Resource Manager or an API of the tenant
     /// (<see cref="ResourceResolver"/>), (v2-oauth2-client-creds-grant-flow), device_code
-    /// (<see cref="DeviceCodeEndpoint"/>), authorization_code (<see cref="AuthorizeEndpoint"/>'s codes) and refresh_token
-    /// (v2-oauth2-auth-code-flow "Refresh the access token").
+    /// (<see cref="DeviceCodeEndpoint"/>), authorization_code (<see cref="AuthorizeEndpoint"/>'s codes), refresh_token
+    /// (v2-oauth2-auth-code-flow "Refresh the access token") and on-behalf-of (jwt-bearer, v2-oauth2-on-behalf-of-flow).
     /// </summary>
     internal sealed class TokenEndpoint
     {
@@ -26,6 +26,9 @@ namespace EntraAppKit.LocalTenant.Identity
         private readonly UserConsent _consent;
         private readonly DeviceCodeEndpoint _deviceCodes;
         private readonly AuthorizationCodes _codes;
+
+        /// <summary>The on-behalf-of flow's grant type (with requested_token_use=on_behalf_of).</summary>
+        public const string JwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
         public TokenEndpoint(ITenantStore store, TenantClock clock, TenantPathResolver tenants, TokenIssuer issuer, TokenResponses responses,
             ClientSecretVerifier secrets, UserConsent consent, DeviceCodeEndpoint deviceCodes, AuthorizationCodes codes)
@@ -48,6 +51,7 @@ namespace EntraAppKit.LocalTenant.Identity
                 case DeviceCodeEndpoint.DeviceCodeGrant: return _deviceCodes.Redeem(context, tenant, form);
                 case "refresh_token": return Refresh(context, tenant, form);
                 case "authorization_code": return RedeemCode(context, tenant, form);
+                case JwtBearerGrant: return OnBehalfOf(context, tenant, form);
                 default: throw AadstsException.UnsupportedGrant(grantType);
             }
         }
@@ -151,6 +155,33 @@ namespace EntraAppKit.LocalTenant.Identity
             code.Redeemed = true;
             var granted = _consent.ConsentedScopes(client, code.Scopes, consent: false);
             return _responses.ForUser(context, client, code.Scopes, granted, form, code.Nonce);
+        }
+
+        /// <summary>
+        /// The on-behalf-of flow (learn.microsoft.com/entra/identity-platform/v2-oauth2-on-behalf-of-flow): a confidential
+        /// client (its secret or certificate) presents the user's access token it was called with (assertion, whose aud must be
+        /// the client itself: its appId or one of its App ID URIs) and gets a token for a downstream resource (scope), carrying
+        /// what the user has consented to for the client on that resource (AADSTS65001 otherwise: "the middle-tier application
+        /// … must be granted consent"), and a refresh token with offline_access.
+        /// </summary>
+        private GraphResponse OnBehalfOf(IdentityContext context, TenantPath tenant, OAuthForm form)
+        {
+            var request = context.Request;
+            if (form["requested_token_use"] != "on_behalf_of") throw AadstsException.MissingParameter("requested_token_use");
+            string clientId = OAuthForm.BasicCredentials(request)?.Id ?? form.Required("client_id");
+            string assertion = form.Required("assertion");
+            var client = _consent.ClientOf(clientId, tenant);
+            var app = client.Application ?? throw AadstsException.UnknownClient(clientId, _store.DisplayName);
+            if (Authenticate(request, form, app, _store.FindVisibleServicePrincipalByAppId(clientId, _clock.Now)) == null) throw AadstsException.MissingCredential();
+            if (!_issuer.IsOwnUserAccessToken(assertion, out var user)) throw AadstsException.AssertionSignatureInvalid();
+            if (!(user.Time("exp") > _clock.Now)) throw AadstsException.AssertionExpired(_clock.Now, user.Time("exp"));
+            string audience = user.Claim("aud") ?? "";
+            bool forThisClient = string.Equals(audience, app.AppId, StringComparison.OrdinalIgnoreCase) ||
+                app.IdentifierUris.Any(u => string.Equals(Entity.TextOf(u), audience, StringComparison.OrdinalIgnoreCase));
+            if (!forThisClient) throw AadstsException.AssertionAudienceMismatch(audience, app.AppId, app.DisplayName ?? "");
+            var scopes = ScopeRequest.ForUser(form.Required("scope"), new ResourceResolver(_store, _clock.Now, request.Uri.GetLeftPart(UriPartial.Authority)));
+            var granted = _consent.ConsentedScopes(client, scopes, consent: false);
+            return _responses.ForUser(context, client, scopes, granted, form);
         }
 
         private static byte[] SHA256Of(string value)

@@ -169,6 +169,17 @@ namespace EntraAppKit.LocalTenant.Identity
                 refreshToken.Claim("sub") == _store.AdministratorId && string.Equals(refreshToken.Claim("aud"), clientAppId, StringComparison.OrdinalIgnoreCase);
         }
 
+        /// <summary>
+        /// Whether <paramref name="token"/> is an access token this tenant signed for one of its users (a delegated token:
+        /// it carries scp), not a refresh token; its lifetime is the caller's to check.
+        /// </summary>
+        public bool IsOwnUserAccessToken(string token, out Jwt accessToken)
+        {
+            var key = _store.SigningKey;
+            return Jwt.TryParse(token, out accessToken) && accessToken.HeaderString("typ") != RefreshTokenType && accessToken.HeaderString("kid") == key.KeyId &&
+                key.Verify(accessToken.SigningInput, accessToken.Signature) && accessToken.Claim("tid") == _store.TenantId && accessToken.Claim("scp") != null;
+        }
+
         /// <summary>MSAL's client_info (client_info=1): the account's uid and utid, base64url JSON.</summary>
         public string ClientInfo() =>
             Base64Url.Encode(new JsonObject { ["uid"] = _store.AdministratorId, ["utid"] = _store.TenantId }.ToJsonString());

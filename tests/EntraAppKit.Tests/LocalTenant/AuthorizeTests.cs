@@ -388,5 +388,58 @@ namespace EntraAppKit.Tests.LocalTenantTests
             var late = await Door.PostFormAsync(FormAction(page.Text), new Dictionary<string, string> { ["ctx"] = Field(page.Text, "ctx"), ["login"] = Admin, ["passwd"] = FrontDoor.AdministratorPassword });
             PageError(late, 50089, "Authentication failed due to flow token expired.");
         }
+
+        // v2-oauth2-on-behalf-of-flow: the middle tier exchanges the user's token for one to Graph. AADSTS65001 until the user
+        // consented to the middle tier's Graph permission; AADSTS500131 (microsoft/AzureTRE-Deployment#65,
+        // AzureAD/microsoft-authentication-library-for-java#38) for a token of another audience; AADSTS500133 once it expired.
+        [Fact]
+        public async Task A_middle_tier_api_gets_a_graph_token_on_behalf_of_its_user()
+        {
+            var (appId, id, secret) = await WebAppAsync();
+            NoContent(await Door.PatchAsync($"/applications/{id}", new JsonObject
+            {
+                ["identifierUris"] = new JsonArray($"api://{appId}"),
+                ["api"] = new JsonObject
+                {
+                    ["oauth2PermissionScopes"] = new JsonArray(new JsonObject
+                    {
+                        ["id"] = Guid.NewGuid().ToString(), ["value"] = "access_as_user", ["type"] = "User", ["isEnabled"] = true,
+                        ["adminConsentDisplayName"] = "Access as the user", ["adminConsentDescription"] = "Access as the user",
+                        ["userConsentDisplayName"] = "Access as the user", ["userConsentDescription"] = "Access as the user",
+                    }),
+                },
+            }));
+            await CreateSpAsync(appId);
+            string name = (string)Ok(await Door.GetAsync($"/applications/{id}"))["displayName"]!;
+            var request = new[] { ("client_id", appId), ("response_type", "code"), ("redirect_uri", RewstCallback), ("scope", $"api://{appId}/access_as_user"), ("state", "api") };
+            var (code, _) = await CodeAsync(AuthorizeUrl(request), RewstCallback);
+            string userToken = (string)Tokens(await RedeemAsync(appId, code, RewstCallback, secret))["access_token"]!;
+            Assert.Equal($"api://{appId}", (string?)IdentityKit.Claims(userToken)["aud"]);
+
+            Dictionary<string, string> Obo(string assertion) => new Dictionary<string, string>
+            {
+                ["grant_type"] = "urn:ietf:params:oauth:grant-type:jwt-bearer", ["client_id"] = appId, ["client_secret"] = secret, ["assertion"] = assertion,
+                ["scope"] = "https://graph.microsoft.com/User.Read", ["requested_token_use"] = "on_behalf_of",
+            };
+            TokenError(await Door.PostFormAsync(TokenUrl(), Obo(userToken)), 400, "invalid_grant", 65001,
+                $"The user or administrator has not consented to use the application with ID '{appId}' named '{name}'. Send an interactive authorization request for this user and resource.");
+
+            await CodeAsync(AuthorizeUrl(CodeRequest(appId, RewstCallback)), RewstCallback); // the user consents to User.Read
+            string graphToken = (string)Tokens(await Door.PostFormAsync(TokenUrl(), Obo(userToken)))["access_token"]!;
+            var claims = IdentityKit.Claims(graphToken);
+            Assert.Equal("https://graph.microsoft.com", (string?)claims["aud"]);
+            Assert.Equal(appId, (string?)claims["appid"]);
+            Assert.Contains("User.Read", IdentityKit.Scopes(graphToken));
+
+            TokenError(await Door.PostFormAsync(TokenUrl(), Obo(graphToken)), 400, "invalid_grant", 500131,
+                $"Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was 'https://graph.microsoft.com' and the expected audience is '{appId}' or one of the Application Uris of this application with App ID '{appId}'({name}). The downstream client must request a token for the expected audience (the application that made the OBO request) and this application should use that token as the assertion.");
+            TokenError(await Door.PostFormAsync(TokenUrl(), Obo(userToken.Substring(0, userToken.Length - 4) + "AAAA")), 400, "invalid_grant", 50013, "Assertion failed signature validation.");
+
+            Door.Clock.Advance(TimeSpan.FromHours(2));
+            var expired = await Door.PostFormAsync(TokenUrl(), Obo(userToken));
+            Assert.Equal(400, expired.Status);
+            Assert.StartsWith("AADSTS500133: Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token. Current time: ",
+                (string?)expired.Json["error_description"]);
+        }
     }
 }
