@@ -215,7 +215,7 @@ namespace EntraAppKit.LocalTenant.Identity
         private GraphResponse Answer(IdentityContext context, PendingAuthorization pending, bool consent)
         {
             _pending.Remove(pending.Id);
-            var granted = _consent.ConsentedScopes(pending.Client, pending.Scopes, consent);
+            var granted = _consent.ConsentedScopes(pending.Client, pending.Scopes, consent, forOrganization: pending.Prompt == "admin_consent");
             var now = _clock.Now;
             string authority = context.Request.Uri.GetLeftPart(UriPartial.Authority);
             var fields = new List<KeyValuePair<string, string>>();

@@ -51,7 +51,12 @@ namespace EntraAppKit.LocalTenant.Identity
         /// <see cref="BuiltInAdministrator.Scopes"/> (what a first Connect-MgGraph -Scopes would ask for). Consent creates the
         /// client's service principal if needed and a Principal oauth2PermissionGrant on the resource, both real objects of the tenant.
         /// </summary>
-        public List<string> ConsentedScopes(UserClient client, ScopeRequest scopes, bool consent)
+        /// <remarks>
+        /// With <paramref name="forOrganization"/> (the authorization endpoint's prompt=admin_consent) the consent is an
+        /// administrator's on behalf of the whole organization: an AllPrincipals grant (oauth2permissiongrant: "AllPrincipals
+        /// indicates authorization to impersonate all users").
+        /// </remarks>
+        public List<string> ConsentedScopes(UserClient client, ScopeRequest scopes, bool consent, bool forOrganization = false)
         {
             var sp = _store.FindServicePrincipalByAppId(client.AppId);
             if (sp != null && sp.IsDisabled) throw AadstsException.DisabledApplication(client.AppId, client.DisplayName);
@@ -69,7 +74,7 @@ namespace EntraAppKit.LocalTenant.Identity
                 bool firstPartyDefault = graph && client.Application == null && scopes.IsDefault && granted.Count == 0;
                 if (!consent && !firstPartyDefault) throw AadstsException.ConsentRequired(client.AppId, client.DisplayName);
                 sp ??= ServicePrincipalForConsent(client);
-                GrantToAdministrator(sp.Id, resourceId, missing);
+                GrantToAdministrator(sp.Id, resourceId, missing, consent && forOrganization);
                 granted.AddRange(missing);
                 _persistence.Save(); // a token answer is not a Graph write, which the engine would save
             }
@@ -135,11 +140,15 @@ namespace EntraAppKit.LocalTenant.Identity
             return firstParty;
         }
 
-        /// <summary>Adds scopes to the administrator's Principal grant for the client on the resource, creating it if needed.</summary>
-        private void GrantToAdministrator(string clientServicePrincipalId, string resourceServicePrincipalId, IEnumerable<string> scopes)
+        /// <summary>
+        /// Adds scopes to the administrator's Principal grant for the client on the resource (or, <paramref name="forOrganization"/>,
+        /// to its AllPrincipals grant), creating it if needed.
+        /// </summary>
+        private void GrantToAdministrator(string clientServicePrincipalId, string resourceServicePrincipalId, IEnumerable<string> scopes, bool forOrganization)
         {
+            string consentType = forOrganization ? "AllPrincipals" : "Principal";
             var grant = _store.GrantsOfClient(clientServicePrincipalId).FirstOrDefault(g =>
-                Entity.SameKey(g.ResourceId, resourceServicePrincipalId) && g.ConsentType == "Principal" && Entity.SameKey(g.PrincipalId, _store.AdministratorId));
+                Entity.SameKey(g.ResourceId, resourceServicePrincipalId) && g.ConsentType == consentType && (forOrganization || Entity.SameKey(g.PrincipalId, _store.AdministratorId)));
             if (grant != null)
             {
                 var existing = (grant.Scope ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
@@ -149,9 +158,9 @@ namespace EntraAppKit.LocalTenant.Identity
             _store.AddGrant(new GrantEntity(new JsonObject
             {
                 ["clientId"] = clientServicePrincipalId,
-                ["consentType"] = "Principal",
+                ["consentType"] = consentType,
                 ["id"] = OpaqueId.New(),
-                ["principalId"] = _store.AdministratorId,
+                ["principalId"] = forOrganization ? null : _store.AdministratorId,
                 ["resourceId"] = resourceServicePrincipalId,
                 ["scope"] = string.Join(" ", scopes),
             }));

@@ -441,5 +441,69 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Assert.StartsWith("AADSTS500133: Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token. Current time: ",
                 (string?)expired.Json["error_description"]);
         }
+
+        // v2-oauth2-auth-code-flow "prompt": admin_consent "an administrator should be prompted to consent on behalf of all
+        // users in their organization": an AllPrincipals grant.
+        [Fact]
+        public async Task Prompt_admin_consent_grants_for_the_whole_organization()
+        {
+            var (appId, _, _) = await WebAppAsync();
+            var consent = await SignInAsync(AuthorizeUrl(CodeRequest(appId, RewstCallback, "adm", ("prompt", "admin_consent"))));
+            Assert.Contains("on behalf of your organization", consent.Text);
+            Assert.Equal("adm", Returned(await AcceptAsync(consent), RewstCallback, '?')["state"]);
+            string spId = (string)Items(Ok(await Door.GetAsync($"/servicePrincipals?$filter=appId eq '{appId}'")))[0]["id"]!;
+            var grant = Assert.Single(Items(Ok(await Door.GetAsync($"/oauth2PermissionGrants?$filter=clientId eq '{spId}'"))));
+            Assert.Equal("AllPrincipals", (string?)grant["consentType"]);
+            Assert.Null((string?)grant["principalId"]);
+            Assert.Equal("User.Read", (string?)grant["scope"]);
+        }
+
+        // The implicit grant: access tokens from the authorization endpoint only when enableAccessTokenIssuance is on
+        // (AADSTS700051, as in FalconForce's reply-url-brute write-up: "#error=unsupported_response_type&error_description=AADSTS700051…").
+        [Fact]
+        public async Task An_access_token_in_the_fragment_needs_implicit_access_tokens_on()
+        {
+            var (appId, id, _) = await WebAppAsync();
+            var request = new[] { ("client_id", appId), ("response_type", "token"), ("redirect_uri", RewstCallback), ("scope", "User.Read"), ("state", "imp") };
+            RedirectError(Returned(await Door.GetAsync(AuthorizeUrl(request)), RewstCallback, '#'), "unsupported_response_type", 700051,
+                "response_type 'token' is not enabled for the application.", "imp");
+            NoContent(await Door.PatchAsync($"/applications/{id}", new JsonObject { ["web"] = new JsonObject { ["implicitGrantSettings"] = new JsonObject { ["enableAccessTokenIssuance"] = true } } }));
+            var answer = await SignInAsync(AuthorizeUrl(request));
+            var returned = Returned(await AcceptAsync(answer), RewstCallback, '#');
+            Assert.Equal("Bearer", returned["token_type"]);
+            Assert.Contains("User.Read", IdentityKit.Scopes(returned["access_token"]));
+            Assert.Equal("imp", returned["state"]);
+            Assert.False(returned.ContainsKey("code"));
+        }
+
+        // OpenID Connect's hybrid flow (response_type=code id_token, fragment by default): the ID token carries the nonce and
+        // c_hash, "the base64url encoding of the left-most half of the hash of the octets of the ASCII representation of the code"
+        // (OpenID Connect Core 1.0, section 3.3.2.11).
+        [Fact]
+        public async Task Code_and_id_token_come_together_in_the_fragment()
+        {
+            var (appId, _, secret) = await WebAppAsync();
+            var request = CodeRequest(appId, RewstCallback, "hy", ("nonce", "n-7")).Select(p => p.Item1 == "response_type" ? ("response_type", "code id_token") : p);
+            var returned = Returned(await AcceptAsync(await SignInAsync(AuthorizeUrl(request))), RewstCallback, '#');
+            var claims = IdentityKit.Claims(returned["id_token"]);
+            Assert.Equal("n-7", (string?)claims["nonce"]);
+            byte[] hash;
+            using (var sha = SHA256.Create()) hash = sha.ComputeHash(Encoding.ASCII.GetBytes(returned["code"]));
+            Assert.Equal(Convert.ToBase64String(hash, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_'), (string?)claims["c_hash"]);
+            var tokens = Tokens(await RedeemAsync(appId, returned["code"], RewstCallback, secret));
+            Assert.Equal("n-7", (string?)IdentityKit.Claims((string)tokens["id_token"]!)["nonce"]);
+        }
+
+        // Microsoft's own public clients (az) are registered in Microsoft's tenant: a loopback redirect on any port, no secret.
+        [Fact]
+        public async Task A_first_party_client_signs_in_to_a_loopback_listener()
+        {
+            const string az = "04b07795-8ddb-461a-bbee-02f9e1bf7b46", listener = "http://localhost:8400/";
+            var (code, _) = await CodeAsync(AuthorizeUrl(CodeRequest(az, listener)), listener);
+            var tokens = Tokens(await RedeemAsync(az, code, listener, null));
+            Assert.Equal(az, (string?)IdentityKit.Claims((string)tokens["access_token"]!)["appid"]);
+            PageError(await Door.GetAsync(AuthorizeUrl(CodeRequest(az, "https://evil.test/cb"))), 50011,
+                $"The redirect URI 'https://evil.test/cb' specified in the request does not match the redirect URIs configured for the application '{az}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.");
+        }
     }
 }
