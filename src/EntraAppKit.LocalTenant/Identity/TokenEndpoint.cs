@@ -117,7 +117,8 @@ namespace EntraAppKit.LocalTenant.Identity
         /// A user client's credential: checked when sent (a registered application's); when none is sent the client must be
         /// allowed to be public (<paramref name="mayBePublic"/>), or it is Entra's AADSTS7000218.
         /// </summary>
-        private void AuthenticateUserClient(GraphRequest request, OAuthForm form, UserClient client, bool mayBePublic)
+        /// <returns>The token's appidacr: "0" public, "1" secret, "2" certificate.</returns>
+        private string AuthenticateUserClient(GraphRequest request, OAuthForm form, UserClient client, bool mayBePublic)
         {
             string? credential;
             if (client.Application != null) credential = Authenticate(request, form, client.Application, _store.FindVisibleServicePrincipalByAppId(client.AppId, _clock.Now));
@@ -125,6 +126,7 @@ namespace EntraAppKit.LocalTenant.Identity
             else if (OAuthForm.BasicCredentials(request) != null || form["client_secret"] != null || form["client_assertion"] != null) throw AadstsException.InvalidSecret(client.AppId);
             else credential = null;
             if (credential == null && !mayBePublic) throw AadstsException.MissingCredential();
+            return credential ?? "0";
         }
 
         /// <summary>
@@ -145,7 +147,7 @@ namespace EntraAppKit.LocalTenant.Identity
             bool crossOrigin = request.Header("Origin") != null;
             if (code.Platform == RedirectPlatform.Spa && !crossOrigin) throw AadstsException.SpaNeedsCrossOrigin();
             if (code.Platform != RedirectPlatform.Spa && crossOrigin) throw AadstsException.CrossOriginNotSpa();
-            AuthenticateUserClient(request, form, client, code.Platform != RedirectPlatform.Web || client.IsPublic);
+            string appIdAcr = AuthenticateUserClient(request, form, client, code.Platform != RedirectPlatform.Web || client.IsPublic);
             if (code.CodeChallenge != null)
             {
                 string verifier = form.Required("code_verifier");
@@ -154,7 +156,7 @@ namespace EntraAppKit.LocalTenant.Identity
             }
             code.Redeemed = true;
             var granted = _consent.ConsentedScopes(client, code.Scopes, consent: false);
-            return _responses.ForUser(context, client, code.Scopes, granted, form, code.Nonce);
+            return _responses.ForUser(context, client, code.Scopes, granted, form, code.Nonce, appIdAcr);
         }
 
         /// <summary>
@@ -172,7 +174,7 @@ namespace EntraAppKit.LocalTenant.Identity
             string assertion = form.Required("assertion");
             var client = _consent.ClientOf(clientId, tenant);
             var app = client.Application ?? throw AadstsException.UnknownClient(clientId, _store.DisplayName);
-            if (Authenticate(request, form, app, _store.FindVisibleServicePrincipalByAppId(clientId, _clock.Now)) == null) throw AadstsException.MissingCredential();
+            string appIdAcr = Authenticate(request, form, app, _store.FindVisibleServicePrincipalByAppId(clientId, _clock.Now)) ?? throw AadstsException.MissingCredential();
             if (!_issuer.IsOwnUserAccessToken(assertion, out var user)) throw AadstsException.AssertionSignatureInvalid();
             if (!(user.Time("exp") > _clock.Now)) throw AadstsException.AssertionExpired(_clock.Now, user.Time("exp"));
             string audience = user.Claim("aud") ?? "";
@@ -181,7 +183,7 @@ namespace EntraAppKit.LocalTenant.Identity
             if (!forThisClient) throw AadstsException.AssertionAudienceMismatch(audience, app.AppId, app.DisplayName ?? "");
             var scopes = ScopeRequest.ForUser(form.Required("scope"), new ResourceResolver(_store, _clock.Now, request.Uri.GetLeftPart(UriPartial.Authority)));
             var granted = _consent.ConsentedScopes(client, scopes, consent: false);
-            return _responses.ForUser(context, client, scopes, granted, form);
+            return _responses.ForUser(context, client, scopes, granted, form, appIdAcr: appIdAcr);
         }
 
         private static byte[] SHA256Of(string value)
@@ -208,7 +210,7 @@ namespace EntraAppKit.LocalTenant.Identity
             if (!(rt.Time("exp") > _clock.Now)) throw AadstsException.RefreshTokenExpired(rt.Time("iat") ?? _clock.Now);
             var client = _consent.ClientOf(clientId, tenant);
             // A confidential client (a web app that signed a user in by code) refreshes with its credential.
-            AuthenticateUserClient(context.Request, form, client, client.IsPublic);
+            string appIdAcr = AuthenticateUserClient(context.Request, form, client, client.IsPublic);
             string origin = context.Request.Uri.GetLeftPart(UriPartial.Authority);
             // A refresh token of Entra's is good for any resource the user may sign in to (Graph, here or under the server's own
             // base URL, Resource Manager, the tenant's APIs): az signs in for Resource Manager and then asks for Graph with the same refresh token.
@@ -219,7 +221,7 @@ namespace EntraAppKit.LocalTenant.Identity
                 : ScopeRequest.ForUser(form["scope"] ?? rt.Claim("scope") ?? throw AadstsException.MissingParameter("scope"), resources);
             // A refresh reflects today's consent, and cannot add to it: that needs the user.
             var granted = _consent.ConsentedScopes(client, scopes, consent: false);
-            return _responses.ForUser(context, client, scopes, granted, form);
+            return _responses.ForUser(context, client, scopes, granted, form, appIdAcr: appIdAcr);
         }
     }
 }

@@ -89,12 +89,13 @@ namespace EntraAppKit.LocalTenant.Identity
         }
 
         /// <summary>
-        /// A delegated token for the built-in administrator through <paramref name="clientAppId"/>; appidacr "0": a public client.
+        /// A delegated token for the built-in administrator through <paramref name="clientAppId"/>; appidacr (azpacr) "0" for a
+        /// public client, "1" when the client authenticated with a secret, "2" with a certificate (access-token-claims-reference).
         /// A v2.0 token leaves out the v1.0-only claims (acr, amr, appid, appidacr, unique_name) and names the user by
         /// preferred_username (access-token-claims-reference).
         /// </summary>
         public string MintUserToken(string clientAppId, string clientName, IEnumerable<string> scopes, TokenResource resource, bool v2Endpoint, DateTimeOffset now, TimeSpan lifetime,
-            string authority)
+            string authority, string appIdAcr = "0")
         {
             bool v2 = resource.V2Token;
             var payload = Envelope(resource.Audience, v2 ? V2Issuer(authority) : StsIssuer, now, lifetime);
@@ -105,8 +106,8 @@ namespace EntraAppKit.LocalTenant.Identity
                 payload["amr"] = new JsonArray("pwd");
             }
             payload["app_displayname"] = clientName;
-            if (!v2) { payload["appid"] = clientAppId; payload["appidacr"] = "0"; }
-            if (v2 || v2Endpoint) { payload["azp"] = clientAppId; payload["azpacr"] = "0"; }
+            if (!v2) { payload["appid"] = clientAppId; payload["appidacr"] = appIdAcr; }
+            if (v2 || v2Endpoint) { payload["azp"] = clientAppId; payload["azpacr"] = appIdAcr; }
             if (resource.Kind != TokenResourceKind.TenantApi || resource.WantsOptionalClaim("idtyp")) payload["idtyp"] = "user";
             payload["name"] = BuiltInAdministrator.DisplayName;
             payload["oid"] = _store.AdministratorId;

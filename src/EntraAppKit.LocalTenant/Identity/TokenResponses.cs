@@ -37,11 +37,12 @@ namespace EntraAppKit.LocalTenant.Identity
         /// A user flow's answer: the access token, the granted scopes, a refresh token (offline_access, and always on v1), an ID
         /// token (openid; with the authorization request's <paramref name="nonce"/>) and client_info when MSAL asks for it (client_info=1).
         /// </summary>
-        public GraphResponse ForUser(IdentityContext context, UserClient client, ScopeRequest scopes, List<string> granted, OAuthForm form, string? nonce = null)
+        public GraphResponse ForUser(IdentityContext context, UserClient client, ScopeRequest scopes, List<string> granted, OAuthForm form, string? nonce = null,
+            string appIdAcr = "0")
         {
             var now = _clock.Now;
             string accessToken = _issuer.MintUserToken(client.AppId, client.DisplayName, granted, scopes.Resource, !context.IsV1, now, TokenIssuer.AccessTokenLifetime,
-                context.Request.Uri.GetLeftPart(UriPartial.Authority));
+                context.Request.Uri.GetLeftPart(UriPartial.Authority), appIdAcr);
             JsonObject body;
             if (context.IsV1) body = V1Body(accessToken, form["resource"] ?? scopes.Audience, string.Join(" ", granted), now);
             else

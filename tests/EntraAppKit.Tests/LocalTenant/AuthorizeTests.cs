@@ -183,6 +183,8 @@ namespace EntraAppKit.Tests.LocalTenantTests
             string access = (string)tokens["access_token"]!;
             Assert.Equal("https://graph.microsoft.com", (string?)IdentityKit.Claims(access)["aud"]);
             Assert.Contains("User.Read", IdentityKit.Scopes(access));
+            // access-token-claims-reference, appidacr: "1" when the client authenticated with a client secret.
+            Assert.Equal("1", (string?)IdentityKit.Claims(access)["appidacr"]);
             Assert.Equal("User.Read openid profile", (string?)tokens["scope"]);
             Assert.NotNull(tokens["refresh_token"]);
             var idToken = IdentityKit.Claims((string)tokens["id_token"]!);
@@ -502,6 +504,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             var (code, _) = await CodeAsync(AuthorizeUrl(CodeRequest(az, listener)), listener);
             var tokens = Tokens(await RedeemAsync(az, code, listener, null));
             Assert.Equal(az, (string?)IdentityKit.Claims((string)tokens["access_token"]!)["appid"]);
+            Assert.Equal("0", (string?)IdentityKit.Claims((string)tokens["access_token"]!)["appidacr"]);
             PageError(await Door.GetAsync(AuthorizeUrl(CodeRequest(az, "https://evil.test/cb"))), 50011,
                 $"The redirect URI 'https://evil.test/cb' specified in the request does not match the redirect URIs configured for the application '{az}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.");
         }
