@@ -52,7 +52,8 @@ Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-
   --trust-proxy        build absolute URLs on X-Forwarded-Proto and X-Forwarded-Host (only behind a reverse proxy you run)
 
 Graph requests need a bearer token the tenant issued (Graph's 401 without one), unless --no-auth.
-Tokens: POST /{tenant}/oauth2/v2.0/token (client credentials, device code, refresh token), v1 /{tenant}/oauth2/token;
+Tokens: POST /{tenant}/oauth2/v2.0/token (client credentials, device code, authorization code, refresh token,
+on-behalf-of), v1 /{tenant}/oauth2/token;
 a device code signs the built-in admin in once the admin approves it: POST /_localtenant/devicecode {""user_code"":""…""}
 (with --no-auth, by itself after the polling interval).
 Authorization code flow and OpenID Connect sign-in: GET /{tenant}/oauth2/v2.0/authorize (v1: /{tenant}/oauth2/authorize)
