@@ -508,5 +508,24 @@ namespace EntraAppKit.Tests.LocalTenantTests
             PageError(await Door.GetAsync(AuthorizeUrl(CodeRequest(az, "https://evil.test/cb"))), 50011,
                 $"The redirect URI 'https://evil.test/cb' specified in the request does not match the redirect URIs configured for the application '{az}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.");
         }
+
+        // The {tenant} segment: the tenant's id, a verified domain, organizations or common; the aliases only for multi-tenant
+        // apps (AADSTS50194) and another tenant not at all (AADSTS90002), both on the page (the token endpoint's texts).
+        [Fact]
+        public async Task The_tenant_segment_is_an_id_a_domain_or_an_alias_for_multi_tenant_apps()
+        {
+            var (multi, _, _) = await WebAppAsync(extra: new JsonObject { ["signInAudience"] = "AzureADMultipleOrgs" });
+            foreach (var segment in new[] { FrontDoor.CustomDomain, Tenant.InitialDomain, "organizations", "common" })
+            {
+                var page = await Door.GetAsync(AuthorizeUrl(CodeRequest(multi, RewstCallback), segment));
+                Assert.True(page.Status == 200 && page.Text.Contains("name=\"passwd\""), $"{segment}: {page}");
+            }
+            var (single, id, _) = await WebAppAsync();
+            string name = (string)Ok(await Door.GetAsync($"/applications/{id}"))["displayName"]!;
+            PageError(await Door.GetAsync(AuthorizeUrl(CodeRequest(single, RewstCallback), "common")), 50194,
+                $"Application '{single}'({name}) is not configured as a multi-tenant application. Usage of the /common endpoint is not supported for such applications created after '10/15/2018'. Use a tenant-specific endpoint or configure the application to be multi-tenant.");
+            PageError(await Door.GetAsync(AuthorizeUrl(CodeRequest(multi, RewstCallback), "nowhere.example")), 90002,
+                "Tenant 'nowhere.example' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.");
+        }
     }
 }
