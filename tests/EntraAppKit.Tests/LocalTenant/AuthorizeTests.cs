@@ -527,5 +527,23 @@ namespace EntraAppKit.Tests.LocalTenantTests
             PageError(await Door.GetAsync(AuthorizeUrl(CodeRequest(multi, RewstCallback), "nowhere.example")), 90002,
                 "Tenant 'nowhere.example' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.");
         }
+
+        // A sign-in with OpenID Connect scopes only (v2-protocols-oidc): an ID token, and an access token for Microsoft Graph's
+        // UserInfo endpoint carrying openid, profile and email (learn.microsoft.com/entra/identity-platform/userinfo).
+        [Fact]
+        public async Task A_sign_in_with_only_openid_scopes_gets_an_id_token_and_a_userinfo_token()
+        {
+            var (appId, _, secret) = await WebAppAsync();
+            var request = new[] { ("client_id", appId), ("response_type", "code"), ("redirect_uri", RewstCallback), ("scope", "openid profile email"), ("state", "oidc") };
+            var consent = await SignInAsync(AuthorizeUrl(request));
+            Assert.Contains("<li>openid</li>", consent.Text);
+            var code = Returned(await AcceptAsync(consent), RewstCallback, '?')["code"];
+            var tokens = Tokens(await RedeemAsync(appId, code, RewstCallback, secret));
+            Assert.Equal("openid profile email", (string?)tokens["scope"]);
+            Assert.Equal(new[] { "email", "openid", "profile" }, IdentityKit.Scopes((string)tokens["access_token"]!).OrderBy(x => x));
+            Assert.Equal("https://graph.microsoft.com", (string?)IdentityKit.Claims((string)tokens["access_token"]!)["aud"]);
+            Assert.Equal(appId, (string?)IdentityKit.Claims((string)tokens["id_token"]!)["aud"]);
+            Assert.Null(tokens["refresh_token"]);
+        }
     }
 }
