@@ -28,7 +28,8 @@ namespace EntraAppKit.LocalTenant.Server
 
 Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-id GUID] [--domain DOMAIN]...
                                [--user UPN:PASSWORD[:ROLE[,ROLE...]]]...
-                               [--no-auth] [--print-admin-token] [--https [--tls-dir DIR] [--tls-host NAME]...]
+                               [--no-auth] [--print-admin-token] [--admin-password PASSWORD]
+                               [--https [--tls-dir DIR] [--tls-host NAME]...]
                                [--trust-proxy]
 
   --port N             port on 127.0.0.1 (0, the default, picks a free port; the base URL is printed)
@@ -45,6 +46,9 @@ Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-
                        a role template id. A password with ':' in it ends with ':' or ':ROLES'.
   --no-auth            Graph requests need no token: every request acts as the built-in admin (for quick experiments)
   --print-admin-token  print a 24-hour token of the built-in admin (Global Administrator) and keep serving
+  --admin-password PASSWORD
+                       the built-in admin's password at the sign-in page of /{tenant}/oauth2/v2.0/authorize (none by
+                       default: no one signs in there); kept in memory only
   --https              serve over TLS: a self-signed CA and a certificate for 127.0.0.1 and localhost it signed are made
                        once and reused on restart (renewed, with a new CA, once expired); the CA's PEM file is printed, for
                        REQUESTS_CA_BUNDLE (az, Python) or NODE_EXTRA_CA_CERTS (Node). Kept beside --path FILE as FILE.ca.pem
@@ -55,9 +59,13 @@ Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-
   --trust-proxy        build absolute URLs on X-Forwarded-Proto and X-Forwarded-Host (only behind a reverse proxy you run)
 
 Graph requests need a bearer token the tenant issued (Graph's 401 without one), unless --no-auth.
-Tokens: POST /{tenant}/oauth2/v2.0/token (client credentials, device code, refresh token), v1 /{tenant}/oauth2/token;
+Tokens: POST /{tenant}/oauth2/v2.0/token (client credentials, device code, authorization code, refresh token,
+on-behalf-of), v1 /{tenant}/oauth2/token;
 a device code signs the built-in admin in once the admin approves it: POST /_localtenant/devicecode {""user_code"":""…""}
 (with --no-auth, by itself after the polling interval).
+Authorization code flow and OpenID Connect sign-in: GET /{tenant}/oauth2/v2.0/authorize (v1: /{tenant}/oauth2/authorize)
+shows a sign-in form (fields login, passwd, ctx; --admin-password), then a consent form (ctx, acceptConsent=true|false),
+then redirects with the code; POST it to the token endpoint (grant_type=authorization_code).
 OpenID discovery at /{tenant}/v2.0/.well-known/openid-configuration, MSAL's instance discovery at /common/discovery/instance.
 Tokens for Graph (https://graph.microsoft.com or this server's base URL) and, app-only, for Azure Resource Manager
 (https://management.core.windows.net/, https://management.azure.com/), which answers GET /tenants and /subscriptions (none)

@@ -63,6 +63,10 @@ namespace EntraAppKit.LocalTenant.Server
                     case "--user": o.Tenant.Users.Add(ParseUser(Next())); break;
                     case "--no-auth": o.NoAuth = true; break;
                     case "--print-admin-token": o.PrintAdminToken = true; break;
+                    case "--admin-password":
+                        o.Tenant.AdministratorPassword = Next();
+                        if (o.Tenant.AdministratorPassword.Length == 0) throw new ArgumentException("--admin-password takes a non-empty password.");
+                        break;
                     case "--https": o.Https = true; break;
                     case "--tls-dir": o.TlsFolder = Next(); break;
                     case "--tls-host":

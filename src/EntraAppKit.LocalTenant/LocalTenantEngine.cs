@@ -64,7 +64,7 @@ namespace EntraAppKit.LocalTenant
             _store = store;
             _persistence = persistence;
             _lock = new TenantLock(persistence);
-            _settings = new RuntimeSettings { RequireAuthentication = options.RequireAuthentication };
+            _settings = new RuntimeSettings { RequireAuthentication = options.RequireAuthentication, AdministratorPassword = options.AdministratorPassword };
             DeviceCodeIntervalSeconds = options.DeviceCodeIntervalSeconds;
             _clock = new TenantClock(options.Clock, Faults);
             var schema = GraphSchema.V1;
@@ -79,6 +79,7 @@ namespace EntraAppKit.LocalTenant
             var consent = new UserConsent(store, _clock, _servicePrincipals, _persistence);
             var responses = new TokenResponses(_issuer, _clock);
             var deviceCode = new DeviceCodeEndpoint(store, _clock, _settings, tenants, consent, responses);
+            var codes = new AuthorizationCodes(_clock);
             _deviceCode = deviceCode;
             var users = new UsersHandler(store, schema, authorizer, _accounts);
             Routes = new RouteTable(
@@ -96,10 +97,11 @@ namespace EntraAppKit.LocalTenant
                 new OwnersHandler(store, authorizer, users),
                 new BatchHandler(HandleAsync, Reject),
                 new DiscoveryEndpoint(store, tenants),
-                new TokenEndpoint(store, _clock, tenants, _issuer, responses, _secrets, consent, deviceCode),
+                new TokenEndpoint(store, _clock, tenants, _issuer, responses, _secrets, consent, deviceCode, codes),
                 deviceCode,
                 new ManagedIdentityEndpoint(store, _clock, _issuer),
-                new ResourceManagerEndpoint(store, _clock));
+                new ResourceManagerEndpoint(store, _clock),
+                new AuthorizeEndpoint(store, _clock, tenants, consent, new UserSignIn(store, _settings, _passwords), codes, _issuer));
             _router = new GraphRouter(Routes, authorizer);
             _identityRouter = new IdentityRouter(Routes);
             _identity = new IdentityProvider(_lock, _clock);

@@ -5,7 +5,7 @@ namespace EntraAppKit.LocalTenant
 {
     /// <summary>
     /// How a new local tenant is set up; ignored for a tenant loaded from an existing state file, except the runtime settings
-    /// (<see cref="RequireAuthentication"/>, <see cref="DeviceCodeIntervalSeconds"/>, <see cref="Clock"/>).
+    /// (<see cref="RequireAuthentication"/>, <see cref="DeviceCodeIntervalSeconds"/>, <see cref="AdministratorPassword"/>, <see cref="Clock"/>).
     /// </summary>
     public sealed class LocalTenantOptions
     {
@@ -47,6 +47,13 @@ namespace EntraAppKit.LocalTenant
 
         /// <summary>The device code flow's polling interval in seconds (Entra answers 5). A runtime setting.</summary>
         public int DeviceCodeIntervalSeconds { get; set; } = 5;
+
+        /// <summary>
+        /// The built-in administrator's password at the authorization endpoint's sign-in page (/{tenant}/oauth2/v2.0/authorize).
+        /// Null, the default: the administrator cannot sign in with a password (device code and admin tokens still work). A
+        /// runtime setting, never saved with the tenant.
+        /// </summary>
+        public string? AdministratorPassword { get; set; }
 
         /// <summary>The clock; tests move it to check expiry and lag.</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json.Nodes;
 
@@ -29,20 +30,40 @@ namespace EntraAppKit.LocalTenant.Identity
 
         public JsonObject ToJson(DateTimeOffset now, string traceId, string correlationId)
         {
-            string timestamp = now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            string timestamp = Timestamp(now);
             var body = new JsonObject
             {
                 ["error"] = Error,
-                ["error_description"] = $"AADSTS{Code}: {Message} Trace ID: {traceId} Correlation ID: {correlationId} Timestamp: {timestamp}",
+                ["error_description"] = Description(now, traceId, correlationId),
                 ["error_codes"] = new JsonArray(Code),
                 ["timestamp"] = timestamp,
                 ["trace_id"] = traceId,
                 ["correlation_id"] = correlationId,
-                ["error_uri"] = "https://login.microsoftonline.com/error?code=" + Code.ToString(CultureInfo.InvariantCulture),
+                ["error_uri"] = ErrorUri,
             };
             if (SubError != null) body["suberror"] = SubError;
             return body;
         }
+
+        /// <summary>error_description: "AADSTSnnnn: text Trace ID: … Correlation ID: … Timestamp: yyyy-MM-dd HH:mm:ssZ".</summary>
+        public string Description(DateTimeOffset now, string traceId, string correlationId) =>
+            $"AADSTS{Code}: {Message} Trace ID: {traceId} Correlation ID: {correlationId} Timestamp: {Timestamp(now)}";
+
+        public string ErrorUri => "https://login.microsoftonline.com/error?code=" + Code.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>
+        /// The parameters of an error sent to the redirect URI (v2-oauth2-auth-code-flow "Error response": error,
+        /// error_description; Entra adds error_uri, and error_subcode "cancel" when the user declines).
+        /// </summary>
+        public IEnumerable<KeyValuePair<string, string>> RedirectParameters(DateTimeOffset now, string traceId, string correlationId)
+        {
+            yield return new KeyValuePair<string, string>("error", Error);
+            if (SubError != null) yield return new KeyValuePair<string, string>("error_subcode", SubError);
+            yield return new KeyValuePair<string, string>("error_description", Description(now, traceId, correlationId));
+            yield return new KeyValuePair<string, string>("error_uri", ErrorUri);
+        }
+
+        private static string Timestamp(DateTimeOffset now) => now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
         // ----- Request shape -----
 
@@ -127,6 +148,99 @@ namespace EntraAppKit.LocalTenant.Identity
 
         public static AadstsException RefreshTokenExpired(DateTimeOffset issued) =>
             new AadstsException(400, "invalid_grant", 700082, $"The refresh token has expired due to inactivity. The token was issued on {Iso(issued)} and was inactive for 90.00:00:00.");
+
+        // ----- Authorization endpoint and user sign-in (v2-oauth2-auth-code-flow, v2-protocols-oidc) -----
+
+        /// <summary>On the page, never in a redirect: the redirect URI itself is not trusted (texts as Entra shows them, e.g. OfficeDev/microsoft-teams-apps-company-communicator#1035).</summary>
+        public static AadstsException RedirectUriMismatch(string redirectUri, string appId) =>
+            new AadstsException(400, "invalid_request", 50011, $"The redirect URI '{redirectUri}' specified in the request does not match the redirect URIs configured for the application '{appId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.");
+
+        public static AadstsException NoReplyAddress(string appId) =>
+            new AadstsException(400, "invalid_request", 500113, $"No reply address is registered for the application '{appId}'.");
+
+        /// <summary>web.implicitGrantSettings.enableIdTokenIssuance is off (syncweek-react-aad/react-aad#158).</summary>
+        public static AadstsException IdTokenNotEnabled() =>
+            new AadstsException(400, "unsupported_response_type", 700054, "response_type 'id_token' is not enabled for the application.");
+
+        /// <summary>
+        /// web.implicitGrantSettings.enableAccessTokenIssuance is off; in the redirect as
+        /// "#error=unsupported_response_type&amp;error_description=AADSTS700051…&amp;error_uri=…" (FalconForce, reply-url-brute write-up).
+        /// </summary>
+        public static AadstsException AccessTokenNotEnabled() =>
+            new AadstsException(400, "unsupported_response_type", 700051, "response_type 'token' is not enabled for the application.");
+
+        /// <summary>A response_type the application cannot use (OfficeDev/O365-jQuery-CORS#2: "AADSTS70005: response_type 'token' is not supported for the application").</summary>
+        public static AadstsException UnsupportedResponseType(string responseType) =>
+            new AadstsException(400, "unsupported_response_type", 70005, $"response_type '{responseType}' is not supported for the application.");
+
+        public static AadstsException InvalidCodeChallengeMethod() =>
+            new AadstsException(400, "invalid_request", 50149, "Invalid Code_Challenge_method parameter.");
+
+        /// <summary>A SPA redirect needs PKCE (v2-oauth2-auth-code-flow: "code_challenge ... Required for single page apps using the authorization code flow").</summary>
+        public static AadstsException PkceRequiredForSpa() =>
+            new AadstsException(400, "invalid_request", 9002325, "Proof Key for Code Exchange is required for cross-origin authorization code redemption.");
+
+        /// <summary>prompt=none without a signed-in user (AzureAD/microsoft-authentication-library-for-js#1560, microsoft/service-fabric-explorer#148).</summary>
+        public static AadstsException LoginRequired() =>
+            new AadstsException(400, "login_required", 50058, "A silent sign-in request was sent but no user is signed in.");
+
+        /// <summary>prompt=none and consent missing: OpenID Connect's consent_required, with Entra's AADSTS65001 text.</summary>
+        public static AadstsException InteractiveConsentRequired(string appId, string displayName) =>
+            new AadstsException(400, "consent_required", 65001, $"The user or administrator has not consented to use the application with ID '{appId}' named '{displayName}'. Send an interactive authorization request for this user and resource.");
+
+        public static AadstsException ConsentDeclined() =>
+            new AadstsException(400, "access_denied", 65004, "User declined to consent to access the app.", "cancel");
+
+        /// <summary>The sign-in name is no user of the tenant; Entra hides the name it was given.</summary>
+        public static AadstsException UnknownUser(string tenantId) =>
+            new AadstsException(400, "invalid_grant", 50034, $"The user account {{EmailHidden}} does not exist in the {tenantId} directory. To sign into this application, the account must be added to the directory.");
+
+        /// <summary>A disabled account's sign-in (reference-error-codes: UserDisabled, "The user account is disabled.").</summary>
+        public static AadstsException DisabledUser() =>
+            new AadstsException(400, "invalid_grant", 50057, "The user account is disabled.");
+
+        public static AadstsException InvalidPassword() =>
+            new AadstsException(400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.");
+
+        /// <summary>A sign-in or consent page answered after its request expired (reference-error-codes: "Authentication failed due to flow token expired").</summary>
+        public static AadstsException FlowTokenExpired() =>
+            new AadstsException(400, "invalid_request", 50089, "Authentication failed due to flow token expired.");
+
+        // ----- Authorization code redemption -----
+
+        public static AadstsException CodeRedeemed() =>
+            new AadstsException(400, "invalid_grant", 54005, "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.");
+
+        public static AadstsException CodeExpired() =>
+            new AadstsException(400, "invalid_grant", 70008, "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.");
+
+        public static AadstsException CodeRedirectMismatch(string sent, string original) =>
+            new AadstsException(400, "invalid_grant", 500112, $"The reply address '{sent}' does not match the reply address '{original}' provided when requesting Authorization code.");
+
+        /// <summary>AzureAD/microsoft-authentication-library-for-js#2694; Entra's error code reference.</summary>
+        public static AadstsException CodeVerifierMismatch() =>
+            new AadstsException(400, "invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.");
+
+        /// <summary>A code issued to a SPA redirect redeemed without an Origin header (AzureAD/microsoft-authentication-library-for-js#2482).</summary>
+        public static AadstsException SpaNeedsCrossOrigin() =>
+            new AadstsException(400, "invalid_request", 9002327, "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.");
+
+        /// <summary>A cross-origin redemption of a code not issued to a SPA redirect (vippsas/vipps-ecom-api#246).</summary>
+        public static AadstsException CrossOriginNotSpa() =>
+            new AadstsException(400, "invalid_request", 9002326, "Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type.");
+
+        // ----- On-behalf-of (v2-oauth2-on-behalf-of-flow) -----
+
+        /// <summary>The assertion is not a token of this tenant (AzureAD/microsoft-authentication-library-for-dotnet#1317).</summary>
+        public static AadstsException AssertionSignatureInvalid() =>
+            new AadstsException(400, "invalid_grant", 50013, "Assertion failed signature validation.");
+
+        /// <summary>The assertion's aud is not the client making the request (AzureAD/microsoft-authentication-library-for-java#38, microsoft/AzureTRE-Deployment#65).</summary>
+        public static AadstsException AssertionAudienceMismatch(string audience, string appId, string displayName) =>
+            new AadstsException(400, "invalid_grant", 500131, $"Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '{audience}' and the expected audience is '{appId}' or one of the Application Uris of this application with App ID '{appId}'({displayName}). The downstream client must request a token for the expected audience (the application that made the OBO request) and this application should use that token as the assertion.");
+
+        public static AadstsException AssertionExpired(DateTimeOffset now, DateTimeOffset? expires) =>
+            new AadstsException(400, "invalid_grant", 500133, $"Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token. Current time: {Iso(now)}, expiry time of assertion {(expires.HasValue ? Iso(expires.Value) : "(none)")}.");
 
         private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
     }

@@ -29,7 +29,7 @@ namespace EntraAppKit.LocalTenant.Identity
             try
             {
                 using (await _lock.EnterAsync(cancellationToken).ConfigureAwait(false))
-                    response = route.Handler(new IdentityContext(request, route, tenant, correlationId));
+                    response = route.Handler(new IdentityContext(request, route, tenant, correlationId, traceId));
             }
             catch (AadstsException e)
             {

@@ -11,11 +11,17 @@ namespace EntraAppKit.LocalTenant.Identity
         private readonly Dictionary<string, string> _fields = new Dictionary<string, string>(StringComparer.Ordinal);
 
         /// <summary>The first of repeated names wins.</summary>
-        public OAuthForm(GraphRequest request)
+        public OAuthForm(GraphRequest request) : this(QueryString.Parse(Encoding.UTF8.GetString(request.Body))) { }
+
+        /// <summary>Parameters from anywhere (the authorization endpoint reads the query string too); the first of repeated names wins.</summary>
+        public OAuthForm(IEnumerable<KeyValuePair<string, string>> fields)
         {
-            foreach (var kv in QueryString.Parse(Encoding.UTF8.GetString(request.Body)))
+            foreach (var kv in fields)
                 if (!_fields.ContainsKey(kv.Key)) _fields[kv.Key] = kv.Value;
         }
+
+        /// <summary>Every parameter, as sent.</summary>
+        public IEnumerable<KeyValuePair<string, string>> Pairs => _fields;
 
         /// <summary>A parameter's value, or null when it is missing or empty.</summary>
         public string? this[string name] => _fields.TryGetValue(name, out var v) && v.Length > 0 ? v : null;

@@ -114,8 +114,21 @@ namespace EntraAppKit.LocalTenant.Identity
             }
             // ".default" stands for the whole static grant and cannot be mixed with named permissions of the same resource.
             if (isDefault && permissions.Count > 0) throw AadstsException.InvalidScope(raw);
-            if (resource == null) throw AadstsException.InvalidScope(raw); // only OpenID scopes: the local tenant issues no ID-token-only answers
+            if (resource == null) return SignInOnly(raw, oidc, resources);
             return new ScopeRequest(raw, resource, isDefault, permissions.Distinct(StringComparer.OrdinalIgnoreCase).ToList(), oidc, prefix);
+        }
+
+        /// <summary>
+        /// Only OpenID Connect scopes ("openid profile email"): a sign-in, whose access token is Microsoft Graph's, for its
+        /// UserInfo endpoint (learn.microsoft.com/entra/identity-platform/userinfo), carrying those scopes, which Graph exposes
+        /// as delegated permissions (openid, profile, email; offline_access only asks for a refresh token).
+        /// </summary>
+        private static ScopeRequest SignInOnly(string raw, ISet<string> oidc, ResourceResolver resources)
+        {
+            var graph = resources.Resolve("https://graph.microsoft.com");
+            var permissions = oidc.Where(o => o != "offline_access").Select(o => graph.ScopeValue(o)).Where(v => v != null).Select(v => v!).ToList();
+            if (permissions.Count == 0) throw AadstsException.InvalidScope(raw);
+            return new ScopeRequest(raw, graph, false, permissions, oidc);
         }
 
         /// <summary>
@@ -127,7 +140,7 @@ namespace EntraAppKit.LocalTenant.Identity
         {
             var items = granted.Select(g => ResourcePrefix == null ? g : ResourcePrefix + "/" + g).ToList();
             if (IsDefault) items.Insert(0, (ResourcePrefix ?? "https://graph.microsoft.com") + "/.default");
-            items.AddRange(OidcScopes.Where(o => o != "offline_access" && Oidc.Contains(o)));
+            items.AddRange(OidcScopes.Where(o => o != "offline_access" && Oidc.Contains(o) && !items.Contains(o, StringComparer.OrdinalIgnoreCase)));
             return string.Join(" ", items);
         }
 

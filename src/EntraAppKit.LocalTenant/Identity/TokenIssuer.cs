@@ -90,12 +90,13 @@ namespace EntraAppKit.LocalTenant.Identity
 
         /// <summary>
         /// A delegated token for a user (the built-in administrator unless <paramref name="userId"/> names another) through
-        /// <paramref name="clientAppId"/>; appidacr "0": a public client. A v2.0 token leaves out the v1.0-only claims (acr, amr,
-        /// appid, appidacr, unique_name) and names the user by preferred_username; wids lists the user's directory role template
-        /// ids with the member-user role, as Entra writes it (access-token-claims-reference).
+        /// <paramref name="clientAppId"/>; appidacr (azpacr) "0" for a public client, "1" when the client authenticated with a
+        /// secret, "2" with a certificate. A v2.0 token leaves out the v1.0-only claims (acr, amr, appid, appidacr, unique_name)
+        /// and names the user by preferred_username; wids lists the user's directory role template ids with the member-user
+        /// role, as Entra writes it (access-token-claims-reference).
         /// </summary>
         public string MintUserToken(string clientAppId, string clientName, IEnumerable<string> scopes, TokenResource resource, bool v2Endpoint, DateTimeOffset now, TimeSpan lifetime,
-            string authority, string? userId = null)
+            string authority, string? userId = null, string appIdAcr = "0")
         {
             var user = _store.FindUser(userId ?? _store.AdministratorId);
             string oid = user?.Id ?? _store.AdministratorId;
@@ -109,8 +110,8 @@ namespace EntraAppKit.LocalTenant.Identity
                 payload["amr"] = new JsonArray("pwd");
             }
             payload["app_displayname"] = clientName;
-            if (!v2) { payload["appid"] = clientAppId; payload["appidacr"] = "0"; }
-            if (v2 || v2Endpoint) { payload["azp"] = clientAppId; payload["azpacr"] = "0"; }
+            if (!v2) { payload["appid"] = clientAppId; payload["appidacr"] = appIdAcr; }
+            if (v2 || v2Endpoint) { payload["azp"] = clientAppId; payload["azpacr"] = appIdAcr; }
             if (resource.Kind != TokenResourceKind.TenantApi || resource.WantsOptionalClaim("idtyp")) payload["idtyp"] = "user";
             payload["name"] = user?.DisplayName ?? BuiltInAdministrator.DisplayName;
             payload["oid"] = oid;
@@ -134,14 +135,23 @@ namespace EntraAppKit.LocalTenant.Identity
             return Sign(payload);
         }
 
-        /// <summary>The v2.0 ID token of a user sign-in (id-token-claims-reference); its issuer is the authority that served it.</summary>
-        public string MintIdToken(string clientAppId, string authority, DateTimeOffset now)
+        /// <summary>
+        /// The v2.0 ID token of a user sign-in (id-token-claims-reference); its issuer is the authority that served it. It carries
+        /// the authorization request's <paramref name="nonce"/> ("nonce … The original nonce parameter from the request", for the
+        /// client to check against replay) and, when it comes with a code from the authorization endpoint, c_hash (OpenID
+        /// Connect Core 3.3.2.11: base64url of the left half of the code's SHA-256).
+        /// </summary>
+        public string MintIdToken(string clientAppId, string authority, DateTimeOffset now, string? nonce = null, string? code = null, string? userId = null)
         {
+            var user = _store.FindUser(userId ?? _store.AdministratorId);
+            string oid = user?.Id ?? _store.AdministratorId;
             var payload = Envelope(clientAppId, $"{authority}/{_store.TenantId}/v2.0", now, AccessTokenLifetime);
-            payload["name"] = BuiltInAdministrator.DisplayName;
-            payload["oid"] = _store.AdministratorId;
-            payload["preferred_username"] = AdministratorUserPrincipalName;
-            payload["sub"] = PairwiseSubject(clientAppId);
+            if (code != null) payload["c_hash"] = LeftHalfHash(code);
+            payload["name"] = user?.DisplayName ?? BuiltInAdministrator.DisplayName;
+            if (nonce != null) payload["nonce"] = nonce;
+            payload["oid"] = oid;
+            payload["preferred_username"] = user?.UserPrincipalName ?? AdministratorUserPrincipalName;
+            payload["sub"] = PairwiseSubject(clientAppId, oid);
             payload["tid"] = _store.TenantId;
             payload["uti"] = NewTokenId();
             payload["ver"] = "2.0";
@@ -152,23 +162,34 @@ namespace EntraAppKit.LocalTenant.Identity
         /// A refresh token. Entra's are opaque; this one is a signed JWT (its own typ, audience the client) so it needs no server
         /// state and survives a reopen, and Graph refuses it as an access token (wrong audience).
         /// </summary>
-        public string MintRefreshToken(string clientAppId, string scope, DateTimeOffset now)
+        public string MintRefreshToken(string clientAppId, string scope, DateTimeOffset now, string? userId = null)
         {
             var payload = Envelope(clientAppId, StsIssuer, now, RefreshTokenLifetime);
             payload["scope"] = scope;
-            payload["sub"] = _store.AdministratorId;
+            payload["sub"] = userId ?? _store.AdministratorId;
             payload["tid"] = _store.TenantId;
             payload["uti"] = NewTokenId();
             return Sign(payload, RefreshTokenType);
         }
 
-        /// <summary>Whether <paramref name="token"/> is a refresh token this tenant issued to <paramref name="clientAppId"/> for its administrator.</summary>
+        /// <summary>Whether <paramref name="token"/> is a refresh token this tenant issued to <paramref name="clientAppId"/> for one of its users (sub) who still exists.</summary>
         public bool IsOwnRefreshToken(string token, string clientAppId, out Jwt refreshToken)
         {
             var key = _store.SigningKey;
             return Jwt.TryParse(token, out refreshToken) && refreshToken.HeaderString("typ") == RefreshTokenType && refreshToken.HeaderString("kid") == key.KeyId &&
                 key.Verify(refreshToken.SigningInput, refreshToken.Signature) && refreshToken.Claim("tid") == _store.TenantId &&
-                refreshToken.Claim("sub") == _store.AdministratorId && string.Equals(refreshToken.Claim("aud"), clientAppId, StringComparison.OrdinalIgnoreCase);
+                _store.FindUser(refreshToken.Claim("sub") ?? "") != null && string.Equals(refreshToken.Claim("aud"), clientAppId, StringComparison.OrdinalIgnoreCase);
+        }
+
+        /// <summary>
+        /// Whether <paramref name="token"/> is an access token this tenant signed for one of its users (a delegated token:
+        /// it carries scp), not a refresh token; its lifetime is the caller's to check.
+        /// </summary>
+        public bool IsOwnUserAccessToken(string token, out Jwt accessToken)
+        {
+            var key = _store.SigningKey;
+            return Jwt.TryParse(token, out accessToken) && accessToken.HeaderString("typ") != RefreshTokenType && accessToken.HeaderString("kid") == key.KeyId &&
+                key.Verify(accessToken.SigningInput, accessToken.Signature) && accessToken.Claim("tid") == _store.TenantId && accessToken.Claim("scp") != null;
         }
 
         /// <summary>MSAL's client_info (client_info=1): the account's uid and utid, base64url JSON.</summary>
@@ -180,6 +201,13 @@ namespace EntraAppKit.LocalTenant.Identity
         {
             using var sha = SHA256.Create();
             return Base64Url.Encode(sha.ComputeHash(Encoding.UTF8.GetBytes((userId ?? _store.AdministratorId) + "|" + clientAppId.ToLowerInvariant())));
+        }
+
+        private static string LeftHalfHash(string value)
+        {
+            using var sha = SHA256.Create();
+            var hash = sha.ComputeHash(Encoding.ASCII.GetBytes(value));
+            return Base64Url.Encode(hash.Take(hash.Length / 2).ToArray());
         }
 
         private static string NewTokenId()

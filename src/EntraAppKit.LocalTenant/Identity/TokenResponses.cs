@@ -35,13 +35,15 @@ namespace EntraAppKit.LocalTenant.Identity
 
         /// <summary>
         /// A user flow's answer: the access token, the granted scopes, a refresh token (offline_access, and always on v1), an ID
-        /// token (openid) and client_info when MSAL asks for it (client_info=1).
+        /// token (openid; with the authorization request's <paramref name="nonce"/>) and client_info when MSAL asks for it (client_info=1).
+        /// The user is <paramref name="userId"/>, or the built-in administrator (device code).
         /// </summary>
-        public GraphResponse ForUser(IdentityContext context, UserClient client, ScopeRequest scopes, List<string> granted, OAuthForm form)
+        public GraphResponse ForUser(IdentityContext context, UserClient client, ScopeRequest scopes, List<string> granted, OAuthForm form, string? nonce = null,
+            string appIdAcr = "0", string? userId = null)
         {
             var now = _clock.Now;
             string accessToken = _issuer.MintUserToken(client.AppId, client.DisplayName, granted, scopes.Resource, !context.IsV1, now, TokenIssuer.AccessTokenLifetime,
-                context.Request.Uri.GetLeftPart(UriPartial.Authority));
+                context.Request.Uri.GetLeftPart(UriPartial.Authority), userId: userId, appIdAcr: appIdAcr);
             JsonObject body;
             if (context.IsV1) body = V1Body(accessToken, form["resource"] ?? scopes.Audience, string.Join(" ", granted), now);
             else
@@ -55,8 +57,8 @@ namespace EntraAppKit.LocalTenant.Identity
                     ["access_token"] = accessToken,
                 };
             }
-            if (context.IsV1 || scopes.Oidc.Contains("offline_access")) body["refresh_token"] = _issuer.MintRefreshToken(client.AppId, scopes.Raw, now);
-            if (!context.IsV1 && scopes.Oidc.Contains("openid")) body["id_token"] = _issuer.MintIdToken(client.AppId, context.Request.Uri.GetLeftPart(UriPartial.Authority), now);
+            if (context.IsV1 || scopes.Oidc.Contains("offline_access")) body["refresh_token"] = _issuer.MintRefreshToken(client.AppId, scopes.Raw, now, userId);
+            if (!context.IsV1 && scopes.Oidc.Contains("openid")) body["id_token"] = _issuer.MintIdToken(client.AppId, context.Request.Uri.GetLeftPart(UriPartial.Authority), now, nonce, userId: userId);
             if (form["client_info"] == "1") body["client_info"] = _issuer.ClientInfo();
             return OAuthResponses.Token(200, body);
         }

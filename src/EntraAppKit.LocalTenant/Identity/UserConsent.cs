@@ -51,7 +51,12 @@ namespace EntraAppKit.LocalTenant.Identity
         /// <see cref="BuiltInAdministrator.Scopes"/> (what a first Connect-MgGraph -Scopes would ask for). Consent creates the
         /// client's service principal if needed and a Principal oauth2PermissionGrant on the resource, both real objects of the tenant.
         /// </summary>
-        public List<string> ConsentedScopes(UserClient client, ScopeRequest scopes, bool consent)
+        /// <remarks>
+        /// With <paramref name="forOrganization"/> (the authorization endpoint's prompt=admin_consent) the consent is an
+        /// administrator's on behalf of the whole organization: an AllPrincipals grant (oauth2permissiongrant: "AllPrincipals
+        /// indicates authorization to impersonate all users").
+        /// </remarks>
+        public List<string> ConsentedScopes(UserClient client, ScopeRequest scopes, bool consent, bool forOrganization = false)
         {
             var sp = _store.FindServicePrincipalByAppId(client.AppId);
             if (sp != null && sp.IsDisabled) throw AadstsException.DisabledApplication(client.AppId, client.DisplayName);
@@ -61,14 +66,7 @@ namespace EntraAppKit.LocalTenant.Identity
             if (resource.IsResourceManager) return new List<string> { ScopeRequest.ResourceManagerUserImpersonation };
             bool graph = resource.Kind == TokenResourceKind.MicrosoftGraph;
             string resourceId = resource.ServicePrincipal!.Id;
-            var granted = sp == null ? new List<string>() : ScopesGrantedTo(sp.Id, resourceId);
-            List<string> wanted;
-            if (!scopes.IsDefault) wanted = scopes.Permissions.ToList();
-            else if (client.Application != null) wanted = resource.StaticScopes(client.Application);
-            else wanted = graph && granted.Count == 0 ? BuiltInAdministrator.Scopes.ToList() : new List<string>();
-            // Pre-authorised scopes count as consented without a grant object: the token carries them as it carries granted ones.
-            var preAuthorized = resource.PreAuthorizedScopes(client.AppId);
-            var missing = wanted.Where(w => !granted.Contains(w, StringComparer.OrdinalIgnoreCase) && !preAuthorized.Contains(w, StringComparer.OrdinalIgnoreCase)).ToList();
+            var (granted, preAuthorized, missing) = Consented(client, scopes, sp);
             if (missing.Count > 0)
             {
                 // A Microsoft tool with no Graph grant yet that asks for ".default" is preauthorized, as Entra's first-party
@@ -76,13 +74,38 @@ namespace EntraAppKit.LocalTenant.Identity
                 bool firstPartyDefault = graph && client.Application == null && scopes.IsDefault && granted.Count == 0;
                 if (!consent && !firstPartyDefault) throw AadstsException.ConsentRequired(client.AppId, client.DisplayName);
                 sp ??= ServicePrincipalForConsent(client);
-                GrantToAdministrator(sp.Id, resourceId, missing);
+                GrantToAdministrator(sp.Id, resourceId, missing, consent && forOrganization);
                 granted.AddRange(missing);
                 _persistence.Save(); // a token answer is not a Graph write, which the engine would save
             }
             granted.AddRange(preAuthorized.Where(p => !granted.Contains(p, StringComparer.OrdinalIgnoreCase)));
             if (granted.Count == 0) throw AadstsException.ConsentRequired(client.AppId, client.DisplayName);
             return granted;
+        }
+
+        /// <summary>
+        /// The scopes a sign-in would have to consent to: those asked for (named, or for ".default" the static ones) that are
+        /// neither granted nor pre-authorised. Empty when nothing is missing; changes nothing. The consent page lists them.
+        /// </summary>
+        public List<string> MissingScopes(UserClient client, ScopeRequest scopes)
+        {
+            if (scopes.Resource.IsResourceManager) return new List<string>();
+            return Consented(client, scopes, _store.FindServicePrincipalByAppId(client.AppId)).Missing;
+        }
+
+        private (List<string> Granted, List<string> PreAuthorized, List<string> Missing) Consented(UserClient client, ScopeRequest scopes, ServicePrincipalEntity? sp)
+        {
+            var resource = scopes.Resource;
+            bool graph = resource.Kind == TokenResourceKind.MicrosoftGraph;
+            var granted = sp == null ? new List<string>() : ScopesGrantedTo(sp.Id, resource.ServicePrincipal!.Id);
+            List<string> wanted;
+            if (!scopes.IsDefault) wanted = scopes.Permissions.ToList();
+            else if (client.Application != null) wanted = resource.StaticScopes(client.Application);
+            else wanted = graph && granted.Count == 0 ? BuiltInAdministrator.Scopes.ToList() : new List<string>();
+            // Pre-authorised scopes count as consented without a grant object: the token carries them as it carries granted ones.
+            var preAuthorized = resource.PreAuthorizedScopes(client.AppId);
+            var missing = wanted.Where(w => !granted.Contains(w, StringComparer.OrdinalIgnoreCase) && !preAuthorized.Contains(w, StringComparer.OrdinalIgnoreCase)).ToList();
+            return (granted, preAuthorized, missing);
         }
 
         /// <summary>
@@ -117,11 +140,15 @@ namespace EntraAppKit.LocalTenant.Identity
             return firstParty;
         }
 
-        /// <summary>Adds scopes to the administrator's Principal grant for the client on the resource, creating it if needed.</summary>
-        private void GrantToAdministrator(string clientServicePrincipalId, string resourceServicePrincipalId, IEnumerable<string> scopes)
+        /// <summary>
+        /// Adds scopes to the administrator's Principal grant for the client on the resource (or, <paramref name="forOrganization"/>,
+        /// to its AllPrincipals grant), creating it if needed.
+        /// </summary>
+        private void GrantToAdministrator(string clientServicePrincipalId, string resourceServicePrincipalId, IEnumerable<string> scopes, bool forOrganization)
         {
+            string consentType = forOrganization ? "AllPrincipals" : "Principal";
             var grant = _store.GrantsOfClient(clientServicePrincipalId).FirstOrDefault(g =>
-                Entity.SameKey(g.ResourceId, resourceServicePrincipalId) && g.ConsentType == "Principal" && Entity.SameKey(g.PrincipalId, _store.AdministratorId));
+                Entity.SameKey(g.ResourceId, resourceServicePrincipalId) && g.ConsentType == consentType && (forOrganization || Entity.SameKey(g.PrincipalId, _store.AdministratorId)));
             if (grant != null)
             {
                 var existing = (grant.Scope ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
@@ -131,9 +158,9 @@ namespace EntraAppKit.LocalTenant.Identity
             _store.AddGrant(new GrantEntity(new JsonObject
             {
                 ["clientId"] = clientServicePrincipalId,
-                ["consentType"] = "Principal",
+                ["consentType"] = consentType,
                 ["id"] = OpaqueId.New(),
-                ["principalId"] = _store.AdministratorId,
+                ["principalId"] = forOrganization ? null : _store.AdministratorId,
                 ["resourceId"] = resourceServicePrincipalId,
                 ["scope"] = string.Join(" ", scopes),
             }));

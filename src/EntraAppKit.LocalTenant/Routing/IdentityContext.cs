@@ -5,10 +5,13 @@ namespace EntraAppKit.LocalTenant.Routing
     /// <summary>A request to an identity endpoint, as its handler gets it.</summary>
     internal sealed class IdentityContext
     {
-        public IdentityContext(GraphRequest request, IdentityRoute route, string tenant, string correlationId)
+        public IdentityContext(GraphRequest request, IdentityRoute route, string tenant, string correlationId, string traceId = "")
         {
-            Request = request; Route = route; Tenant = tenant; CorrelationId = correlationId;
+            Request = request; Route = route; Tenant = tenant; CorrelationId = correlationId; TraceId = traceId;
         }
+
+        /// <summary>The answer's x-ms-request-id, which Entra also names as the Trace ID of its error texts.</summary>
+        public string TraceId { get; }
 
         public GraphRequest Request { get; }
 

@@ -34,7 +34,7 @@ namespace EntraAppKit.LocalTenant.Routing
         public RouteTable(ApplicationsHandler applications, PasswordCredentialsHandler passwords, KeyCredentialsHandler keys, ServicePrincipalsHandler servicePrincipals,
             AppRoleAssignmentsHandler assignments, OAuth2PermissionGrantsHandler grants, OrganizationHandler organization, DomainsHandler domains,
             UsersHandler users, RoleAssignmentsHandler roles, PoliciesHandler policies, OwnersHandler owners, BatchHandler batch, DiscoveryEndpoint discovery, TokenEndpoint token, DeviceCodeEndpoint deviceCode,
-            ManagedIdentityEndpoint managedIdentity, ResourceManagerEndpoint resourceManager)
+            ManagedIdentityEndpoint managedIdentity, ResourceManagerEndpoint resourceManager, AuthorizeEndpoint authorize)
         {
             var readApplications = PermissionRequirement.Any(ReadApplications);
             var writeApplications = PermissionRequirement.Any(WriteApplications);
@@ -167,6 +167,9 @@ namespace EntraAppKit.LocalTenant.Routing
                 new IdentityRoute("{tenant}/oauth2/v2.0/token", false, token.Token),
                 new IdentityRoute("{tenant}/oauth2/token", true, token.Token),
                 new IdentityRoute("{tenant}/oauth2/v2.0/devicecode", false, deviceCode.Issue),
+                // The authorization endpoint (v2-oauth2-auth-code-flow, v2-protocols-oidc), and v1's with resource=.
+                new IdentityRoute("{tenant}/oauth2/v2.0/authorize", false, authorize.Authorize),
+                new IdentityRoute("{tenant}/oauth2/authorize", true, authorize.Authorize),
                 // MSAL's AAD instance discovery (learn.microsoft.com/entra/msal/dotnet/advanced/instance-discovery).
                 new IdentityRoute("{tenant}/discovery/instance", false, new InstanceDiscoveryEndpoint().Instance),
                 // The Azure Resource Manager calls of az login (learn.microsoft.com/rest/api/resources/tenants/list, subscriptions/list).

@@ -72,6 +72,9 @@ namespace EntraAppKit.Tests.LocalTenantTests
         /// <summary>A verified custom domain every fixture tenant has (LocalTenantOptions.VerifiedDomains).</summary>
         public const string CustomDomain = "fabrikam.com";
 
+        /// <summary>The built-in administrator's password at the sign-in page of every fixture tenant (LocalTenantOptions.AdministratorPassword).</summary>
+        public const string AdministratorPassword = "Fixture-Admin-Passw0rd";
+
         /// <summary>Pass as a header to send no client-request-id at all.</summary>
         public static readonly (string Name, string? Value) WithoutClientRequestId = ("client-request-id", null);
 
@@ -82,7 +85,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Clock = new ManualClock();
             if (tenant == null)
             {
-                var options = new LocalTenantOptions { Name = "contoso", Clock = Clock.Now };
+                var options = new LocalTenantOptions { Name = "contoso", Clock = Clock.Now, AdministratorPassword = AdministratorPassword };
                 options.VerifiedDomains.Add(CustomDomain);
                 tenant = Tenant.Create(options);
             }
@@ -150,6 +153,27 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 };
                 request.Content = new StringContent(text, Encoding.UTF8, "application/json");
             }
+            return await ExchangeAsync(request, clientRequestId);
+        }
+
+        /// <summary>
+        /// POSTs an application/x-www-form-urlencoded body, as a browser submits a form or a client calls a token endpoint. No
+        /// client-request-id is sent unless among the headers.
+        /// </summary>
+        public async Task<GraphCall> PostFormAsync(string url, IEnumerable<KeyValuePair<string, string>> fields, params (string Name, string? Value)[] headers)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, Url(url)) { Content = new FormUrlEncodedContent(fields) };
+            string? clientRequestId = null;
+            foreach (var (name, value) in headers)
+            {
+                if (string.Equals(name, "client-request-id", StringComparison.OrdinalIgnoreCase)) clientRequestId = value;
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+            return await ExchangeAsync(request, clientRequestId);
+        }
+
+        private async Task<GraphCall> ExchangeAsync(HttpRequestMessage request, string? clientRequestId)
+        {
             using var response = await Http.SendAsync(request);
             var all = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var h in response.Headers) all[h.Key] = string.Join(", ", h.Value);
@@ -212,7 +236,8 @@ namespace EntraAppKit.Tests.LocalTenantTests
             await _app.StartAsync();
             Address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             Root = Address + "/v1.0";
-            Http = new HttpClient();
+            // As a script sees the server: a redirect is an answer to read (its Location), never followed; cookies are sent by hand.
+            Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
         }
 
         public override async Task DisposeAsync()

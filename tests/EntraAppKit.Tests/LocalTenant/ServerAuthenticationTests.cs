@@ -35,6 +35,17 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         [Fact]
+        public void The_admin_password_is_read_documented_and_never_empty()
+        {
+            Assert.Null(ServerOptions.Parse(Array.Empty<string>()).Tenant.AdministratorPassword);
+            Assert.Equal("S3cret!", ServerOptions.Parse(new[] { "--admin-password", "S3cret!" }).Tenant.AdministratorPassword);
+            Assert.Throws<ArgumentException>(() => ServerOptions.Parse(new[] { "--admin-password", "" }));
+            Assert.Throws<ArgumentException>(() => ServerOptions.Parse(new[] { "--admin-password" }));
+            Assert.Contains("--admin-password", Program.Usage);
+            Assert.Contains("oauth2/v2.0/authorize", Program.Usage);
+        }
+
+        [Fact]
         public void The_start_up_lines_say_how_to_authenticate()
         {
             var tenant = Tenant.Create();

@@ -1,0 +1,58 @@
+using System;
+using System.Security.Cryptography;
+using System.Text;
+using EntraAppKit.LocalTenant.Store;
+
+namespace EntraAppKit.LocalTenant.Identity
+{
+    /// <summary>
+    /// The one place a user's sign-in name and password are checked (the sign-in page's <c>login</c> and <c>passwd</c>): the
+    /// tenant's users by their stored password (<see cref="UserPasswordVerifier"/>), and the built-in administrator also by
+    /// <see cref="LocalTenantOptions.AdministratorPassword"/>, a runtime setting never saved. Errors as Entra's sign-in gives
+    /// them (reference-error-codes): AADSTS50034 for a name no user has, AADSTS50126 for a wrong password, AADSTS50057 for a
+    /// disabled account.
+    /// </summary>
+    internal sealed class UserSignIn
+    {
+        private readonly ITenantStore _store;
+        private readonly RuntimeSettings _settings;
+        private readonly UserPasswordVerifier _passwords;
+
+        public UserSignIn(ITenantStore store, RuntimeSettings settings, UserPasswordVerifier passwords) { _store = store; _settings = settings; _passwords = passwords; }
+
+        public SignedInUser SignIn(string login, string password)
+        {
+            string name = login.Trim();
+            var administrator = _store.FindUser(_store.AdministratorId);
+            string? runtime = _settings.AdministratorPassword;
+            if (runtime != null && administrator != null && string.Equals(name, administrator.UserPrincipalName, StringComparison.OrdinalIgnoreCase) && SameSecret(runtime, password))
+                return Signed(administrator);
+            switch (_passwords.Verify(name, password, out var user))
+            {
+                case UserPasswordCheck.Valid: return Signed(user!);
+                case UserPasswordCheck.Disabled: throw AadstsException.DisabledUser();
+                case UserPasswordCheck.UnknownUser: throw AadstsException.UnknownUser(_store.TenantId);
+                default: throw AadstsException.InvalidPassword();
+            }
+        }
+
+        /// <summary>The user a session cookie names, while it still exists and may sign in (null otherwise).</summary>
+        public SignedInUser? Find(string userId)
+        {
+            var user = _store.FindUser(userId);
+            return user != null && user.AccountEnabled ? Signed(user) : null;
+        }
+
+        private static SignedInUser Signed(Model.UserEntity user) => new SignedInUser(user.Id, user.UserPrincipalName ?? "", user.DisplayName ?? "");
+
+        /// <summary>Compared in constant time, so the time of a refusal does not tell how much of the password was right.</summary>
+        private static bool SameSecret(string expected, string given)
+        {
+            using var sha = SHA256.Create();
+            byte[] a = sha.ComputeHash(Encoding.UTF8.GetBytes(expected)), b = sha.ComputeHash(Encoding.UTF8.GetBytes(given));
+            int difference = 0;
+            for (int i = 0; i < a.Length; i++) difference |= a[i] ^ b[i];
+            return difference == 0;
+        }
+    }
+}
