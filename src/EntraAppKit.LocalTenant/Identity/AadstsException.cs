@@ -188,6 +188,18 @@ namespace EntraAppKit.LocalTenant.Identity
         public static AadstsException InteractiveConsentRequired(string appId, string displayName) =>
             new AadstsException(400, "consent_required", 65001, $"The user or administrator has not consented to use the application with ID '{appId}' named '{displayName}'. Send an interactive authorization request for this user and resource.");
 
+        /// <summary>
+        /// A user who may not consent to an admin-only permission (oauth2PermissionScope type "Admin") asked for one: Entra's
+        /// "Need admin approval", returned to the client as access_denied (AADSTS90094, as Microsoft's Power BI troubleshooting
+        /// page titles it: "The grant requires admin permission").
+        /// </summary>
+        public static AadstsException AdminApprovalRequired() =>
+            new AadstsException(400, "access_denied", 90094, "The grant requires admin permission.");
+
+        /// <summary>prompt=admin_consent by a user without an administrator role (AADSTS90093, OfficeDev/O365-Windows-Start#23).</summary>
+        public static AadstsException CannotConsentForOrganization() =>
+            new AadstsException(400, "access_denied", 90093, "Calling principal cannot consent due to lack of permissions.");
+
         public static AadstsException ConsentDeclined() =>
             new AadstsException(400, "access_denied", 65004, "User declined to consent to access the app.", "cancel");
 

@@ -152,7 +152,7 @@ namespace EntraAppKit.LocalTenant.Identity
             {
                 // v2-oauth2-auth-code-flow "prompt": none "ensures that the user isn't presented with any interactive prompt".
                 if (pending.User == null) throw AadstsException.LoginRequired();
-                if (_consent.MissingScopes(client, scopes).Count > 0) throw AadstsException.InteractiveConsentRequired(client.AppId, client.DisplayName);
+                if (_consent.MissingScopes(client, scopes, pending.User.Id).Count > 0) throw AadstsException.InteractiveConsentRequired(client.AppId, client.DisplayName);
             }
             return pending;
         }
@@ -199,7 +199,7 @@ namespace EntraAppKit.LocalTenant.Identity
             _pending[pending.Id] = pending;
             if (pending.User == null)
                 return AuthorizePages.SignIn(Action(context), pending.Id, pending.LoginHint, pending.Client.DisplayName, null);
-            var missing = _consent.MissingScopes(pending.Client, pending.Scopes);
+            var missing = _consent.MissingScopes(pending.Client, pending.Scopes, pending.User.Id);
             bool ask = pending.Prompt == "consent" || pending.Prompt == "admin_consent";
             if (missing.Count > 0 || ask)
             {
@@ -215,7 +215,7 @@ namespace EntraAppKit.LocalTenant.Identity
         private GraphResponse Answer(IdentityContext context, PendingAuthorization pending, bool consent)
         {
             _pending.Remove(pending.Id);
-            var granted = _consent.ConsentedScopes(pending.Client, pending.Scopes, consent, forOrganization: pending.Prompt == "admin_consent");
+            var granted = _consent.ConsentedScopes(pending.Client, pending.Scopes, consent, forOrganization: pending.Prompt == "admin_consent", userId: pending.User!.Id);
             var now = _clock.Now;
             string authority = context.Request.Uri.GetLeftPart(UriPartial.Authority);
             var fields = new List<KeyValuePair<string, string>>();

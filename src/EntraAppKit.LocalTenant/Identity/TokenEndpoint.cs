@@ -155,7 +155,7 @@ namespace EntraAppKit.LocalTenant.Identity
                 if (!string.Equals(expected, code.CodeChallenge, StringComparison.Ordinal)) throw AadstsException.CodeVerifierMismatch();
             }
             code.Redeemed = true;
-            var granted = _consent.ConsentedScopes(client, code.Scopes, consent: false);
+            var granted = _consent.ConsentedScopes(client, code.Scopes, consent: false, userId: code.UserId);
             return _responses.ForUser(context, client, code.Scopes, granted, form, code.Nonce, appIdAcr, code.UserId);
         }
 
@@ -182,7 +182,7 @@ namespace EntraAppKit.LocalTenant.Identity
                 app.IdentifierUris.Any(u => string.Equals(Entity.TextOf(u), audience, StringComparison.OrdinalIgnoreCase));
             if (!forThisClient) throw AadstsException.AssertionAudienceMismatch(audience, app.AppId, app.DisplayName ?? "");
             var scopes = ScopeRequest.ForUser(form.Required("scope"), new ResourceResolver(_store, _clock.Now, request.Uri.GetLeftPart(UriPartial.Authority)));
-            var granted = _consent.ConsentedScopes(client, scopes, consent: false);
+            var granted = _consent.ConsentedScopes(client, scopes, consent: false, userId: user.Claim("oid"));
             // The new token is the same user's: the incoming token's oid.
             return _responses.ForUser(context, client, scopes, granted, form, appIdAcr: appIdAcr, userId: user.Claim("oid"));
         }
@@ -221,7 +221,7 @@ namespace EntraAppKit.LocalTenant.Identity
                 ? ScopeRequest.FromResource(resource, resources)
                 : ScopeRequest.ForUser(form["scope"] ?? rt.Claim("scope") ?? throw AadstsException.MissingParameter("scope"), resources);
             // A refresh reflects today's consent, and cannot add to it: that needs the user.
-            var granted = _consent.ConsentedScopes(client, scopes, consent: false);
+            var granted = _consent.ConsentedScopes(client, scopes, consent: false, userId: rt.Claim("sub"));
             return _responses.ForUser(context, client, scopes, granted, form, appIdAcr: appIdAcr, userId: rt.Claim("sub"));
         }
     }

@@ -55,6 +55,13 @@ namespace EntraAppKit.LocalTenant.Identity
             return (string?)DelegatedScopes.FirstOrDefault(s => Entity.SameKey(Entity.TextOf(s["value"]), name))?["value"];
         }
 
+        /// <summary>
+        /// Whether only an administrator may consent to this delegated permission: its type is "Admin"
+        /// (learn.microsoft.com/graph/api/resources/permissionscope, "type": "User" or "Admin").
+        /// </summary>
+        public bool IsAdminOnlyScope(string value) =>
+            DelegatedScopes.Any(s => Entity.SameKey(Entity.TextOf(s["value"]), value) && string.Equals((string?)s["type"], "Admin", StringComparison.OrdinalIgnoreCase));
+
         /// <summary>The value of the delegated permission with this id, or null.</summary>
         public string? ScopeValueById(string id) =>
             (string?)DelegatedScopes.FirstOrDefault(s => Entity.SameKey(Entity.TextOf(s["id"]), id))?["value"];

@@ -56,8 +56,9 @@ namespace EntraAppKit.LocalTenant.Identity
         /// administrator's on behalf of the whole organization: an AllPrincipals grant (oauth2permissiongrant: "AllPrincipals
         /// indicates authorization to impersonate all users").
         /// </remarks>
-        public List<string> ConsentedScopes(UserClient client, ScopeRequest scopes, bool consent, bool forOrganization = false)
+        public List<string> ConsentedScopes(UserClient client, ScopeRequest scopes, bool consent, bool forOrganization = false, string? userId = null)
         {
+            string principal = userId ?? _store.AdministratorId;
             var sp = _store.FindServicePrincipalByAppId(client.AppId);
             if (sp != null && sp.IsDisabled) throw AadstsException.DisabledApplication(client.AppId, client.DisplayName);
             var resource = scopes.Resource;
@@ -66,15 +67,18 @@ namespace EntraAppKit.LocalTenant.Identity
             if (resource.IsResourceManager) return new List<string> { ScopeRequest.ResourceManagerUserImpersonation };
             bool graph = resource.Kind == TokenResourceKind.MicrosoftGraph;
             string resourceId = resource.ServicePrincipal!.Id;
-            var (granted, preAuthorized, missing) = Consented(client, scopes, sp);
+            // Consent for the organization is an administrator's, whatever is missing (grant-admin-consent).
+            if (consent && forOrganization && !MayConsentForOrganization(principal)) throw AadstsException.CannotConsentForOrganization();
+            var (granted, preAuthorized, missing) = Consented(client, scopes, sp, principal);
             if (missing.Count > 0)
             {
                 // A Microsoft tool with no Graph grant yet that asks for ".default" is preauthorized, as Entra's first-party
                 // clients are: az signs in for Resource Manager and gets its first Graph token with the refresh token.
                 bool firstPartyDefault = graph && client.Application == null && scopes.IsDefault && granted.Count == 0;
                 if (!consent && !firstPartyDefault) throw AadstsException.ConsentRequired(client.AppId, client.DisplayName);
+                if (consent && !MayConsentForOrganization(principal) && missing.Any(m => resource.IsAdminOnlyScope(m))) throw AadstsException.AdminApprovalRequired();
                 sp ??= ServicePrincipalForConsent(client);
-                GrantToAdministrator(sp.Id, resourceId, missing, consent && forOrganization);
+                GrantTo(sp.Id, resourceId, missing, consent && forOrganization, principal);
                 granted.AddRange(missing);
                 _persistence.Save(); // a token answer is not a Graph write, which the engine would save
             }
@@ -87,17 +91,26 @@ namespace EntraAppKit.LocalTenant.Identity
         /// The scopes a sign-in would have to consent to: those asked for (named, or for ".default" the static ones) that are
         /// neither granted nor pre-authorised. Empty when nothing is missing; changes nothing. The consent page lists them.
         /// </summary>
-        public List<string> MissingScopes(UserClient client, ScopeRequest scopes)
+        public List<string> MissingScopes(UserClient client, ScopeRequest scopes, string? userId = null)
         {
             if (scopes.Resource.IsResourceManager) return new List<string>();
-            return Consented(client, scopes, _store.FindServicePrincipalByAppId(client.AppId)).Missing;
+            return Consented(client, scopes, _store.FindServicePrincipalByAppId(client.AppId), userId ?? _store.AdministratorId).Missing;
         }
 
-        private (List<string> Granted, List<string> PreAuthorized, List<string> Missing) Consented(UserClient client, ScopeRequest scopes, ServicePrincipalEntity? sp)
+        /// <summary>
+        /// Whether the user may consent for the organization, and so to admin-only permissions: grant-admin-consent names
+        /// Privileged Role Administrator, Cloud Application Administrator and Application Administrator (delegated permissions
+        /// of any API), and Global Administrator. Other users consent only to permissions of type "User" (permissions-consent-overview).
+        /// </summary>
+        private bool MayConsentForOrganization(string userId) => _store.RoleAssignmentsOf(userId).Any(a =>
+            new[] { DirectoryRoles.GlobalAdministrator, DirectoryRoles.PrivilegedRoleAdministrator, DirectoryRoles.CloudApplicationAdministrator, DirectoryRoles.ApplicationAdministrator }
+                .Any(r => string.Equals(r, a.RoleDefinitionId, StringComparison.OrdinalIgnoreCase)));
+
+        private (List<string> Granted, List<string> PreAuthorized, List<string> Missing) Consented(UserClient client, ScopeRequest scopes, ServicePrincipalEntity? sp, string principal)
         {
             var resource = scopes.Resource;
             bool graph = resource.Kind == TokenResourceKind.MicrosoftGraph;
-            var granted = sp == null ? new List<string>() : ScopesGrantedTo(sp.Id, resource.ServicePrincipal!.Id);
+            var granted = sp == null ? new List<string>() : ScopesGrantedTo(sp.Id, resource.ServicePrincipal!.Id, principal);
             List<string> wanted;
             if (!scopes.IsDefault) wanted = scopes.Permissions.ToList();
             else if (client.Application != null) wanted = resource.StaticScopes(client.Application);
@@ -109,16 +122,16 @@ namespace EntraAppKit.LocalTenant.Identity
         }
 
         /// <summary>
-        /// The delegated scopes the client holds on a resource for the administrator: AllPrincipals grants and the
-        /// administrator's own Principal grants whose resourceId is the resource's service principal (oauth2permissiongrant).
+        /// The delegated scopes the client holds on a resource for a user: AllPrincipals grants and the user's own Principal
+        /// grants whose resourceId is the resource's service principal (oauth2permissiongrant).
         /// </summary>
-        private List<string> ScopesGrantedTo(string clientServicePrincipalId, string resourceServicePrincipalId)
+        private List<string> ScopesGrantedTo(string clientServicePrincipalId, string resourceServicePrincipalId, string principal)
         {
             var scopes = new List<string>();
             foreach (var g in _store.GrantsOfClient(clientServicePrincipalId))
             {
                 if (!Entity.SameKey(g.ResourceId, resourceServicePrincipalId)) continue;
-                if (g.ConsentType != "AllPrincipals" && !Entity.SameKey(g.PrincipalId, _store.AdministratorId)) continue;
+                if (g.ConsentType != "AllPrincipals" && !Entity.SameKey(g.PrincipalId, principal)) continue;
                 foreach (var s in (g.Scope ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
                     if (!scopes.Contains(s, StringComparer.OrdinalIgnoreCase)) scopes.Add(s);
             }
@@ -141,14 +154,14 @@ namespace EntraAppKit.LocalTenant.Identity
         }
 
         /// <summary>
-        /// Adds scopes to the administrator's Principal grant for the client on the resource (or, <paramref name="forOrganization"/>,
+        /// Adds scopes to the user's Principal grant for the client on the resource (or, <paramref name="forOrganization"/>,
         /// to its AllPrincipals grant), creating it if needed.
         /// </summary>
-        private void GrantToAdministrator(string clientServicePrincipalId, string resourceServicePrincipalId, IEnumerable<string> scopes, bool forOrganization)
+        private void GrantTo(string clientServicePrincipalId, string resourceServicePrincipalId, IEnumerable<string> scopes, bool forOrganization, string principal)
         {
             string consentType = forOrganization ? "AllPrincipals" : "Principal";
             var grant = _store.GrantsOfClient(clientServicePrincipalId).FirstOrDefault(g =>
-                Entity.SameKey(g.ResourceId, resourceServicePrincipalId) && g.ConsentType == consentType && (forOrganization || Entity.SameKey(g.PrincipalId, _store.AdministratorId)));
+                Entity.SameKey(g.ResourceId, resourceServicePrincipalId) && g.ConsentType == consentType && (forOrganization || Entity.SameKey(g.PrincipalId, principal)));
             if (grant != null)
             {
                 var existing = (grant.Scope ?? "").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
@@ -160,7 +173,7 @@ namespace EntraAppKit.LocalTenant.Identity
                 ["clientId"] = clientServicePrincipalId,
                 ["consentType"] = consentType,
                 ["id"] = OpaqueId.New(),
-                ["principalId"] = forOrganization ? null : _store.AdministratorId,
+                ["principalId"] = forOrganization ? null : principal,
                 ["resourceId"] = resourceServicePrincipalId,
                 ["scope"] = string.Join(" ", scopes),
             }));

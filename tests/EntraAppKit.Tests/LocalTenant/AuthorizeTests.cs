@@ -281,6 +281,21 @@ namespace EntraAppKit.Tests.LocalTenantTests
             }));
             Assert.Equal(userId, (string?)IdentityKit.Claims((string)refreshed["access_token"]!)["oid"]);
 
+            // The consent was the user's own: a Principal grant for that user, not the administrator's (oauth2permissiongrant).
+            var grants = Items(Ok(await Door.GetAsync($"/oauth2PermissionGrants?$filter=principalId eq '{userId}'")));
+            var grant = Assert.Single(grants);
+            Assert.Equal("Principal", (string?)grant["consentType"]);
+            Assert.Contains("User.Read", ((string)grant["scope"]!).Split(' '));
+
+            // A permission only an administrator may consent to (permissionScope type "Admin") is Entra's "Need admin approval",
+            // AADSTS90094, for a user without an administrator role; asking to consent for the organization is AADSTS90093.
+            var adminScope = CodeRequest(appId, RewstCallback, "st-admin").Select(p => p.Item1 == "scope" ? ("scope", "openid Application.ReadWrite.All") : p);
+            var refused = await SignInAsync(AuthorizeUrl(adminScope), password: "Str0ng-Passw0rd", login: upn);
+            RedirectError(Returned(await AcceptAsync(refused), RewstCallback, '?'), "access_denied", 90094, "The grant requires admin permission.", "st-admin");
+            var forOrganization = await SignInAsync(AuthorizeUrl(CodeRequest(appId, RewstCallback, "st-org", ("prompt", "admin_consent"))), password: "Str0ng-Passw0rd", login: upn);
+            RedirectError(Returned(await AcceptAsync(forOrganization), RewstCallback, '?'), "access_denied", 90093, "Calling principal cannot consent due to lack of permissions.", "st-org");
+            Assert.Single(Items(Ok(await Door.GetAsync($"/oauth2PermissionGrants?$filter=principalId eq '{userId}'"))));
+
             // A disabled account cannot sign in (reference-error-codes: AADSTS50057 UserDisabled).
             NoContent(await Door.PatchAsync("/users/" + userId, new JsonObject { ["accountEnabled"] = false }));
             var disabled = await SignInAsync(AuthorizeUrl(CodeRequest(appId, RewstCallback)), password: "Str0ng-Passw0rd", login: upn);
