@@ -44,6 +44,9 @@ namespace EntraAppKit.LocalTenant.Authorization
         public static Caller User(string userId, IEnumerable<string> scopes, IEnumerable<string>? directoryRoles = null) =>
             new Caller(false, false, userId, scopes, directoryRoles ?? Array.Empty<string>());
 
+        /// <summary>The signed-in user's directory role template ids (wids); none for an app-only caller.</summary>
+        public IEnumerable<string> DirectoryRoles => IsAppOnly ? Enumerable.Empty<string>() : _roles;
+
         /// <summary>Whether the signed-in user holds any of these directory roles (by template id); never true for an app-only caller.</summary>
         public bool HoldsAnyRole(params string[] roleTemplateIds) => !IsAppOnly && roleTemplateIds.Any(_roles.Contains);
 

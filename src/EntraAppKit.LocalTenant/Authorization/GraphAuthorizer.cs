@@ -103,17 +103,14 @@ namespace EntraAppKit.LocalTenant.Authorization
         }
 
         /// <summary>
-        /// Tenant-wide consent by a signed-in user, as learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent
-        /// lists who may give it: Global Administrator or Privileged Role Administrator "for apps requesting any permission, for
-        /// any API"; Cloud Application Administrator or Application Administrator "for apps requesting any permission for any
-        /// API, except Microsoft Graph app roles (application permissions)". <paramref name="graphAppRole"/> is true for an
-        /// application permission of Microsoft Graph. App-only callers need only their role.
+        /// Tenant-wide consent by a signed-in user: only the roles <see cref="DirectoryRoles.MayConsentForOrganization"/> names
+        /// (grant-admin-consent). <paramref name="graphAppRole"/> is true for an application permission of Microsoft Graph.
+        /// App-only callers need only their role.
         /// </summary>
         public void DemandTenantWideConsent(Caller caller, bool graphAppRole)
         {
             if (caller.IsAppOnly || caller.IsBuiltInAdmin) return;
-            if (caller.HoldsAnyRole(DirectoryRoles.GlobalAdministrator, DirectoryRoles.PrivilegedRoleAdministrator)) return;
-            if (!graphAppRole && caller.HoldsAnyRole(DirectoryRoles.CloudApplicationAdministrator, DirectoryRoles.ApplicationAdministrator)) return;
+            if (DirectoryRoles.MayConsentForOrganization(caller.DirectoryRoles, graphAppRole)) return;
             throw Denied();
         }
 

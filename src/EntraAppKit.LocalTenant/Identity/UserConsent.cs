@@ -98,13 +98,12 @@ namespace EntraAppKit.LocalTenant.Identity
         }
 
         /// <summary>
-        /// Whether the user may consent for the organization, and so to admin-only permissions: grant-admin-consent names
-        /// Privileged Role Administrator, Cloud Application Administrator and Application Administrator (delegated permissions
-        /// of any API), and Global Administrator. Other users consent only to permissions of type "User" (permissions-consent-overview).
+        /// Whether the user may consent for the organization to delegated permissions, and so to admin-only ones
+        /// (<see cref="DirectoryRoles.MayConsentForOrganization"/>). Other users consent only to permissions of type "User"
+        /// (permissions-consent-overview).
         /// </summary>
-        private bool MayConsentForOrganization(string userId) => _store.RoleAssignmentsOf(userId).Any(a =>
-            new[] { DirectoryRoles.GlobalAdministrator, DirectoryRoles.PrivilegedRoleAdministrator, DirectoryRoles.CloudApplicationAdministrator, DirectoryRoles.ApplicationAdministrator }
-                .Any(r => string.Equals(r, a.RoleDefinitionId, StringComparison.OrdinalIgnoreCase)));
+        private bool MayConsentForOrganization(string userId) =>
+            DirectoryRoles.MayConsentForOrganization(_store.RoleAssignmentsOf(userId).Select(a => a.RoleDefinitionId ?? ""), graphAppRole: false);
 
         private (List<string> Granted, List<string> PreAuthorized, List<string> Missing) Consented(UserClient client, ScopeRequest scopes, ServicePrincipalEntity? sp, string principal)
         {

@@ -41,6 +41,20 @@ namespace EntraAppKit.LocalTenant.Model
             new Role(UserAdministrator, "User Administrator", "Can manage all aspects of users and groups, including resetting passwords for limited admins."),
         };
 
+        /// <summary>
+        /// Whether a user holding <paramref name="roleIds"/> may consent for the whole organization, as
+        /// learn.microsoft.com/entra/identity/enterprise-apps/grant-admin-consent lists who may: Global Administrator or
+        /// Privileged Role Administrator "for apps requesting any permission, for any API"; Cloud Application Administrator or
+        /// Application Administrator "for apps requesting any permission for any API, except Microsoft Graph app roles
+        /// (application permissions)". <paramref name="graphAppRole"/> is true for an application permission of Microsoft Graph.
+        /// </summary>
+        public static bool MayConsentForOrganization(IEnumerable<string> roleIds, bool graphAppRole)
+        {
+            var held = new HashSet<string>(roleIds, StringComparer.OrdinalIgnoreCase);
+            return held.Contains(GlobalAdministrator) || held.Contains(PrivilegedRoleAdministrator)
+                || (!graphAppRole && (held.Contains(CloudApplicationAdministrator) || held.Contains(ApplicationAdministrator)));
+        }
+
         public static Role? Find(string id) => All.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>A role by template id, display name, or display name without spaces (any case).</summary>
