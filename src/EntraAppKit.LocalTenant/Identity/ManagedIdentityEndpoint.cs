@@ -33,7 +33,7 @@ namespace EntraAppKit.LocalTenant.Identity
 
             if (request.Method != "GET") return Fail(405, "The managed identity endpoint answers GET only.");
             string? secret = request.Header("X-IDENTITY-HEADER");
-            if (secret == null || !FixedTimeEquals(secret, _store.IdentityHeader))
+            if (secret == null || !SecretComparison.AreEqual(_store.IdentityHeader, secret))
                 return Fail(401, "The X-IDENTITY-HEADER header is missing or does not match IDENTITY_HEADER.");
             var query = QueryString.Parse(request.Uri.Query).GroupBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.OrdinalIgnoreCase);
             string? Q(string name) => query.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
@@ -69,13 +69,6 @@ namespace EntraAppKit.LocalTenant.Identity
                 ["token_type"] = "Bearer",
                 ["client_id"] = sp.AppId,
             });
-        }
-
-        private static bool FixedTimeEquals(string a, string b)
-        {
-            int diff = a.Length ^ b.Length;
-            for (int i = 0; i < Math.Min(a.Length, b.Length); i++) diff |= a[i] ^ b[i];
-            return diff == 0;
         }
     }
 }

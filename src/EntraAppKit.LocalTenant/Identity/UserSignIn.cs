@@ -1,6 +1,4 @@
 using System;
-using System.Security.Cryptography;
-using System.Text;
 using EntraAppKit.LocalTenant.Store;
 
 namespace EntraAppKit.LocalTenant.Identity
@@ -25,7 +23,7 @@ namespace EntraAppKit.LocalTenant.Identity
             string name = login.Trim();
             var administrator = _store.FindUser(_store.AdministratorId);
             string? runtime = _settings.AdministratorPassword;
-            if (runtime != null && administrator != null && string.Equals(name, administrator.UserPrincipalName, StringComparison.OrdinalIgnoreCase) && SameSecret(runtime, password))
+            if (runtime != null && administrator != null && string.Equals(name, administrator.UserPrincipalName, StringComparison.OrdinalIgnoreCase) && SecretComparison.AreEqual(runtime, password))
                 return Signed(administrator);
             switch (_passwords.Verify(name, password, out var user))
             {
@@ -44,15 +42,5 @@ namespace EntraAppKit.LocalTenant.Identity
         }
 
         private static SignedInUser Signed(Model.UserEntity user) => new SignedInUser(user.Id, user.UserPrincipalName ?? "", user.DisplayName ?? "");
-
-        /// <summary>Compared in constant time, so the time of a refusal does not tell how much of the password was right.</summary>
-        private static bool SameSecret(string expected, string given)
-        {
-            using var sha = SHA256.Create();
-            byte[] a = sha.ComputeHash(Encoding.UTF8.GetBytes(expected)), b = sha.ComputeHash(Encoding.UTF8.GetBytes(given));
-            int difference = 0;
-            for (int i = 0; i < a.Length; i++) difference |= a[i] ^ b[i];
-            return difference == 0;
-        }
     }
 }
