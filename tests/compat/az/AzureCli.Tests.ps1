@@ -66,6 +66,13 @@ BeforeAll {
         Invoke-RestMethod @arguments
     }
 
+    function Request-GraphToken {
+        # A client-credentials token for Graph with a secret az printed: proof the secret signs in (the harness's own call).
+        param([string] $ClientId, [string] $Secret)
+        Invoke-RestMethod -Method Post -Uri "$Base/$($Server.TenantId)/oauth2/v2.0/token" -SkipCertificateCheck -Body @{
+            grant_type = 'client_credentials'; client_id = $ClientId; client_secret = $Secret; scope = 'https://graph.microsoft.com/.default' }
+    }
+
     function Get-RequestLog {
         # The server's request log: every request with its kind (graph, identity, resourceManager).
         @((Invoke-Admin GET '/_localtenant/requests').value)
@@ -171,8 +178,7 @@ Describe 'Azure CLI against the local tenant server' {
 
         # The secret az printed signs in (its password is the secretText the server made).
         $secret = ($job.Credential.Output | ConvertFrom-Json).password
-        $token = Invoke-RestMethod -Method Post -Uri "$Base/$($Server.TenantId)/oauth2/v2.0/token" -SkipCertificateCheck -Body @{
-            grant_type = 'client_credentials'; client_id = $RewstAppId; client_secret = $secret; scope = 'https://graph.microsoft.com/.default' }
+        $token = Request-GraphToken -ClientId $RewstAppId -Secret $secret
         $token.token_type | Should -Be 'Bearer'
 
         $sp = @((Invoke-Admin GET "/v1.0/servicePrincipals?`$filter=appId eq '$RewstAppId'").value)
@@ -239,8 +245,7 @@ Describe 'Azure CLI against the local tenant server' {
         # az 2.45 adds it to the service principal (POST /servicePrincipals/{id}/addPassword), not to the application.
         $reset = Invoke-AzJson ad sp credential reset --id $RewstAppId
         $reset.appId | Should -Be $RewstAppId
-        $token = Invoke-RestMethod -Method Post -Uri "$Base/$($Server.TenantId)/oauth2/v2.0/token" -SkipCertificateCheck -Body @{
-            grant_type = 'client_credentials'; client_id = $RewstAppId; client_secret = $reset.password; scope = 'https://graph.microsoft.com/.default' }
+        $token = Request-GraphToken -ClientId $RewstAppId -Secret $reset.password
         $token.access_token | Should -Not -BeNullOrEmpty
     }
 
@@ -270,8 +275,7 @@ Describe 'Azure CLI against the local tenant server' {
         $rbac.tenant | Should -Be $Server.TenantId
         @(Get-AppByAppId $rbac.appId).Count | Should -Be 1
         @((Invoke-Admin GET "/v1.0/servicePrincipals?`$filter=appId eq '$($rbac.appId)'").value).Count | Should -Be 1
-        $token = Invoke-RestMethod -Method Post -Uri "$Base/$($Server.TenantId)/oauth2/v2.0/token" -SkipCertificateCheck -Body @{
-            grant_type = 'client_credentials'; client_id = $rbac.appId; client_secret = $rbac.password; scope = 'https://graph.microsoft.com/.default' }
+        $token = Request-GraphToken -ClientId $rbac.appId -Secret $rbac.password
         $token.access_token | Should -Not -BeNullOrEmpty
     }
 
