@@ -286,11 +286,7 @@ namespace EntraAppKit.LocalTenant.Identity
         }
 
         /// <summary>A stable, opaque value per user and client.</summary>
-        private static string SessionState(string userId, string appId)
-        {
-            using var sha = System.Security.Cryptography.SHA256.Create();
-            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(userId + "|" + appId.ToLowerInvariant()));
-            return new Guid(hash.Take(16).ToArray()).ToString();
-        }
+        private static string SessionState(string userId, string appId) =>
+            new Guid(Hashes.Sha256(userId + "|" + appId.ToLowerInvariant(), Encoding.UTF8).Take(16).ToArray()).ToString();
     }
 }

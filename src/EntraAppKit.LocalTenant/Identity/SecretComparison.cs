@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace EntraAppKit.LocalTenant.Identity
@@ -12,8 +11,7 @@ namespace EntraAppKit.LocalTenant.Identity
     {
         public static bool AreEqual(string expected, string given)
         {
-            using var sha = SHA256.Create();
-            byte[] a = sha.ComputeHash(Encoding.UTF8.GetBytes(expected)), b = sha.ComputeHash(Encoding.UTF8.GetBytes(given));
+            byte[] a = Hashes.Sha256(expected, Encoding.UTF8), b = Hashes.Sha256(given, Encoding.UTF8);
             int difference = 0;
             for (int i = 0; i < a.Length; i++) difference |= a[i] ^ b[i];
             return difference == 0;

@@ -151,7 +151,7 @@ namespace EntraAppKit.LocalTenant.Identity
             if (code.CodeChallenge != null)
             {
                 string verifier = form.Required("code_verifier");
-                string expected = code.CodeChallengeMethod == "S256" ? Base64Url.Encode(SHA256Of(verifier)) : verifier;
+                string expected = code.CodeChallengeMethod == "S256" ? Base64Url.Encode(Hashes.Sha256(verifier, System.Text.Encoding.ASCII)) : verifier;
                 if (!string.Equals(expected, code.CodeChallenge, StringComparison.Ordinal)) throw AadstsException.CodeVerifierMismatch();
             }
             code.Redeemed = true;
@@ -185,12 +185,6 @@ namespace EntraAppKit.LocalTenant.Identity
             var granted = _consent.ConsentedScopes(client, scopes, consent: false, userId: user.Claim("oid"));
             // The new token is the same user's: the incoming token's oid.
             return _responses.ForUser(context, client, scopes, granted, form, appIdAcr: appIdAcr, userId: user.Claim("oid"));
-        }
-
-        private static byte[] SHA256Of(string value)
-        {
-            using var sha = System.Security.Cryptography.SHA256.Create();
-            return sha.ComputeHash(System.Text.Encoding.ASCII.GetBytes(value));
         }
 
         /// <summary>A client assertion's aud: this tenant's token endpoint (v2 or v1) or issuer, by tenant id or domain, on any host.</summary>

@@ -197,16 +197,12 @@ namespace EntraAppKit.LocalTenant.Identity
             Base64Url.Encode(new JsonObject { ["uid"] = _store.AdministratorId, ["utid"] = _store.TenantId }.ToJsonString());
 
         /// <summary>A user's sub is pairwise: stable per user and client, different across clients.</summary>
-        private string PairwiseSubject(string clientAppId, string? userId = null)
-        {
-            using var sha = SHA256.Create();
-            return Base64Url.Encode(sha.ComputeHash(Encoding.UTF8.GetBytes((userId ?? _store.AdministratorId) + "|" + clientAppId.ToLowerInvariant())));
-        }
+        private string PairwiseSubject(string clientAppId, string? userId = null) =>
+            Base64Url.Encode(Hashes.Sha256((userId ?? _store.AdministratorId) + "|" + clientAppId.ToLowerInvariant(), Encoding.UTF8));
 
         private static string LeftHalfHash(string value)
         {
-            using var sha = SHA256.Create();
-            var hash = sha.ComputeHash(Encoding.ASCII.GetBytes(value));
+            var hash = Hashes.Sha256(value, Encoding.ASCII);
             return Base64Url.Encode(hash.Take(hash.Length / 2).ToArray());
         }
 
