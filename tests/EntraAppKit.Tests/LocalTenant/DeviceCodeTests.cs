@@ -252,7 +252,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Assert.Equal("2.0", (string?)id["ver"]);
             Assert.True(await _kit.SignatureVerifiesAsync((string)answer["id_token"]!));
             string info = (string)answer["client_info"]!;
-            var clientInfo = JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(info.Replace('-', '+').Replace('_', '/').PadRight(info.Length + (4 - info.Length % 4) % 4, '='))))!;
+            var clientInfo = IdentityKit.Base64UrlJson(info);
             Assert.Equal(_kit.Tenant.AdministratorId, (string?)clientInfo["uid"]);
             Assert.Equal(_kit.Tenant.TenantId, (string?)clientInfo["utid"]);
 

@@ -164,12 +164,10 @@ namespace EntraAppKit.Tests.LocalTenantTests
 
         public static JsonObject Header(string jwt) => Part(jwt, 0);
 
-        private static JsonObject Part(string jwt, int index)
-        {
-            string b64 = jwt.Split('.')[index].Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-            return JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(b64)))!.AsObject();
-        }
+        private static JsonObject Part(string jwt, int index) => Base64UrlJson(jwt.Split('.')[index]);
+
+        /// <summary>A JSON object sent base64url-encoded: a JWT's header or payload, MSAL's client_info.</summary>
+        public static JsonObject Base64UrlJson(string value) => JsonNode.Parse(Encoding.UTF8.GetString(B64(value)))!.AsObject();
 
         public static List<string> Roles(string jwt) => Claims(jwt)["roles"] is JsonArray a ? a.Select(r => (string)r!).ToList() : new List<string>();
 
