@@ -193,8 +193,8 @@ namespace EntraAppKit.LocalTenant.Identity
         }
 
         /// <summary>MSAL's client_info (client_info=1): the account's uid and utid, base64url JSON.</summary>
-        public string ClientInfo() =>
-            Base64Url.Encode(new JsonObject { ["uid"] = _store.AdministratorId, ["utid"] = _store.TenantId }.ToJsonString());
+        public string ClientInfo(string? userId = null) =>
+            Base64Url.Encode(new JsonObject { ["uid"] = userId ?? _store.AdministratorId, ["utid"] = _store.TenantId }.ToJsonString());
 
         /// <summary>A user's sub is pairwise: stable per user and client, different across clients.</summary>
         private string PairwiseSubject(string clientAppId, string? userId = null) =>

@@ -263,9 +263,17 @@ namespace EntraAppKit.Tests.LocalTenantTests
             var (appId, _, secret) = await WebAppAsync();
             var answer = await SignInAsync(AuthorizeUrl(CodeRequest(appId, RewstCallback)), password: "Str0ng-Passw0rd", login: upn);
             if (answer.Status == 200) answer = await AcceptAsync(answer);
-            var tokens = Tokens(await RedeemAsync(appId, Returned(answer, RewstCallback, '?')["code"], RewstCallback, secret));
+            string code = Returned(answer, RewstCallback, '?')["code"];
+            var tokens = Tokens(await Door.PostFormAsync(TokenUrl(), new Dictionary<string, string>
+            {
+                ["grant_type"] = "authorization_code", ["client_id"] = appId, ["code"] = code, ["redirect_uri"] = RewstCallback, ["client_secret"] = secret, ["client_info"] = "1",
+            }));
             var access = IdentityKit.Claims((string)tokens["access_token"]!);
             Assert.Equal(userId, (string?)access["oid"]);
+            // MSAL keys its account cache on client_info's uid: the user's, not the administrator's.
+            string info = (string)tokens["client_info"]!;
+            var clientInfo = IdentityKit.Base64UrlJson(info);
+            Assert.Equal(userId, (string?)clientInfo["uid"]);
             Assert.Equal(upn, (string?)access["upn"]);
             Assert.Equal("User " + alias, (string?)access["name"]);
             // wids: the user's directory roles, here none but the member-user role (access-token-claims-reference).
