@@ -28,6 +28,7 @@ namespace EntraAppKit.LocalTenant.Server
 
 Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-id GUID] [--domain DOMAIN]...
                                [--user UPN:PASSWORD[:ROLE[,ROLE...]]]...
+                               [--tenant NAME[:GUID] [--domain DOMAIN]... [--user ...]...]...
                                [--no-auth] [--print-admin-token] [--admin-password PASSWORD]
                                [--https [--tls-dir DIR] [--tls-host NAME]...]
                                [--trust-proxy]
@@ -44,6 +45,12 @@ Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-
                        lowercase, uppercase, digits, symbols). ROLE: GlobalAdministrator, PrivilegedRoleAdministrator,
                        ApplicationAdministrator, CloudApplicationAdministrator, ApplicationDeveloper, UserAdministrator, or
                        a role template id. A password with ':' in it ends with ':' or ':ROLES'.
+  --tenant NAME[:GUID] a further tenant in the same local cloud (repeatable): NAME.onmicrosoft.com, with the id GUID or a
+                       new one; the --tenant-id, --domain and --user options after it are its own. Sign-in URLs name a tenant
+                       by id or domain; /common and /organizations send each user to their home tenant; Graph answers in
+                       the tenant that issued the token. A multi-tenant app registered in one tenant gets a service principal
+                       in another when that tenant's admin consents (/{tenant}/v2.0/adminconsent). With --path FILE a
+                       further tenant is kept in FILE.tenants/NAME.json. The control endpoints act on the first tenant.
   --no-auth            Graph requests need no token: every request acts as the built-in admin (for quick experiments)
   --print-admin-token  print a 24-hour token of the built-in admin (Global Administrator) and keep serving
   --admin-password PASSWORD
@@ -93,8 +100,13 @@ Ctrl+C stops the server.";
             }
             if (options.Help) { Console.WriteLine(Usage); return 0; }
 
-            LocalTenantEngine tenant;
-            try { tenant = options.Path == null ? LocalTenantEngine.Create(options.Tenant) : LocalTenantEngine.Open(options.Path, options.Tenant); }
+            LocalCloud cloud;
+            try
+            {
+                cloud = LocalCloud.Of(options.AllTenants.Select((t, i) =>
+                    options.Path == null ? LocalTenantEngine.Create(t)
+                    : LocalTenantEngine.Open(i == 0 ? options.Path : CreateFolderFor(ServerOptions.FurtherTenantPath(options.Path, t.Name)), t)).ToList());
+            }
             catch (LocalTenantStateException e)
             {
                 Console.Error.WriteLine(e.Message);
@@ -107,7 +119,8 @@ Ctrl+C stops the server.";
                 return 2;
             }
 
-            tenant.RequireAuthentication = !options.NoAuth;
+            var tenant = cloud.Primary;
+            foreach (var t in cloud.Tenants) t.RequireAuthentication = !options.NoAuth;
             TlsCertificates? tls = null;
             if (options.Https)
             {
@@ -123,10 +136,13 @@ Ctrl+C stops the server.";
                     return 1;
                 }
             }
-            var app = Build(tenant, options.Port, tls?.Server, options.TrustProxy);
+            var app = Build(cloud, options.Port, tls?.Server, options.TrustProxy);
             await app.StartAsync().ConfigureAwait(false);
             string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             foreach (var line in StartupLines(tenant, address, options)) Console.WriteLine(line);
+            foreach (var further in cloud.Tenants.Skip(1))
+                Console.WriteLine($"Also tenant {further.TenantId} ({further.InitialDomain}): {address}/{further.TenantId}/v2.0/.well-known/openid-configuration" +
+                    (further.Path != null ? $", saved to {further.Path}" : ""));
             if (tls != null)
                 Console.WriteLine($"TLS CA ({(tls.Reused ? "reused" : "new")}, valid until {tls.Authority.NotAfter.ToUniversalTime():yyyy-MM-dd}): {tls.CaPath} " +
                     "(trust it: REQUESTS_CA_BUNDLE for az and Python, NODE_EXTRA_CA_CERTS for Node)");
@@ -156,8 +172,16 @@ Ctrl+C stops the server.";
         /// <see cref="LocalTenantEngine.RequireAuthentication"/>. With <paramref name="certificate"/> every request is served over
         /// TLS with it; with <paramref name="trustProxy"/> absolute URLs follow X-Forwarded-Proto and X-Forwarded-Host.
         /// </summary>
-        public static WebApplication Build(LocalTenantEngine tenant, int port, X509Certificate2? certificate = null, bool trustProxy = false)
+        public static WebApplication Build(LocalTenantEngine tenant, int port, X509Certificate2? certificate = null, bool trustProxy = false) =>
+            Build(LocalCloud.Of(tenant), port, certificate, trustProxy);
+
+        /// <summary>
+        /// Builds the web application for every tenant of <paramref name="cloud"/>: each request reaches the tenant it belongs
+        /// to (<see cref="LocalCloud.HandleAsync"/>); the control endpoints act on the first tenant.
+        /// </summary>
+        public static WebApplication Build(LocalCloud cloud, int port, X509Certificate2? certificate = null, bool trustProxy = false)
         {
+            var tenant = cloud.Primary;
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.UseKestrel(k =>
@@ -188,12 +212,20 @@ Ctrl+C stops the server.";
             app.Map("/_localtenant/{**rest}", (HttpContext ctx) => ControlEndpoints.HandleAsync(tenant, ctx));
             // A fallback endpoint, not app.Run: a terminal middleware would answer before the endpoint middleware that runs
             // the /_localtenant routes, leaving them unreachable. "{**path}" has no nonfile constraint, so /domains/x.com is served.
-            app.MapFallback("{**path}", ctx => Serve(tenant, ctx, trustProxy));
+            app.MapFallback("{**path}", ctx => Serve(cloud, ctx, trustProxy));
             return app;
         }
 
-        private static async Task Serve(LocalTenantEngine tenant, HttpContext ctx, bool trustProxy)
+        /// <summary>Creates the folder a further tenant's state file lives in (owner-only files are made by the tenant itself).</summary>
+        private static string CreateFolderFor(string path)
         {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            return path;
+        }
+
+        private static async Task Serve(LocalCloud cloud, HttpContext ctx, bool trustProxy)
+        {
+            var tenant = cloud.Primary;
             // One byte past the limit is enough to know the body is too large; the tenant answers 413, nothing more is buffered.
             byte[] body;
             try
@@ -206,7 +238,7 @@ Ctrl+C stops the server.";
                 await WriteAsync(ctx, tenant.Reject(ToGraphRequest(ctx, Array.Empty<byte>(), trustProxy), GraphException.BadRequest("The request could not be read."))).ConfigureAwait(false);
                 return;
             }
-            await WriteAsync(ctx, await tenant.HandleAsync(ToGraphRequest(ctx, body, trustProxy), ctx.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+            await WriteAsync(ctx, await cloud.HandleAsync(ToGraphRequest(ctx, body, trustProxy), ctx.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
         }
 
         /// <summary>

@@ -19,6 +19,16 @@ namespace EntraAppKit.LocalTenant.Server
         public bool PrintAdminToken { get; private set; }
         public LocalTenantOptions Tenant { get; } = new LocalTenantOptions();
 
+        /// <summary>
+        /// --tenant NAME[:GUID] (repeatable): a further tenant of the local cloud, NAME.onmicrosoft.com; the --tenant-id,
+        /// --domain and --user options after it are its own. The first tenant (before any --tenant) is <see cref="Tenant"/>.
+        /// </summary>
+        public IReadOnlyList<LocalTenantOptions> FurtherTenants => _furtherTenants;
+        private readonly List<LocalTenantOptions> _furtherTenants = new List<LocalTenantOptions>();
+
+        /// <summary>Every tenant, the first one first.</summary>
+        public IEnumerable<LocalTenantOptions> AllTenants => new[] { Tenant }.Concat(_furtherTenants);
+
         /// <summary>--https: serve over TLS with a generated CA and server certificate (see <see cref="TlsCertificates"/>).</summary>
         public bool Https { get; private set; }
 
@@ -38,6 +48,7 @@ namespace EntraAppKit.LocalTenant.Server
         public static ServerOptions Parse(IReadOnlyList<string> args)
         {
             var o = new ServerOptions();
+            var current = o.Tenant;
             for (int i = 0; i < args.Count; i++)
             {
                 string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -50,17 +61,29 @@ namespace EntraAppKit.LocalTenant.Server
                         break;
                     case "--path": o.Path = Next(); break;
                     case "--name":
-                        o.Tenant.Name = Next();
-                        // Checked here so a bad name is a usage error (exit 2), not an unhandled exception from LocalTenantEngine.Create.
-                        if (o.Tenant.Name.Length == 0 || !o.Tenant.Name.All(c => char.IsLetterOrDigit(c) || c == '-'))
-                            throw new ArgumentException("--name takes letters, digits and hyphens (it becomes NAME.onmicrosoft.com).");
+                        if (o._furtherTenants.Count > 0) throw new ArgumentException("--name names the first tenant; it comes before any --tenant.");
+                        o.Tenant.Name = CheckedName(Next(), "--name");
+                        break;
+                    case "--tenant":
+                        string tenant = Next();
+                        int colon = tenant.IndexOf(':');
+                        current = new LocalTenantOptions { Name = CheckedName(colon < 0 ? tenant : tenant.Substring(0, colon), "--tenant") };
+                        current.DisplayName = char.ToUpperInvariant(current.Name[0]) + current.Name.Substring(1) + " (local tenant)";
+                        if (colon >= 0)
+                        {
+                            if (!Guid.TryParse(tenant.Substring(colon + 1), out var tenantId)) throw new ArgumentException("--tenant takes NAME or NAME:GUID.");
+                            current.TenantId = tenantId;
+                        }
+                        if (o.AllTenants.Any(t => string.Equals(t.Name, current.Name, StringComparison.OrdinalIgnoreCase)))
+                            throw new ArgumentException($"--tenant {current.Name}: the cloud has a tenant of that name already.");
+                        o._furtherTenants.Add(current);
                         break;
                     case "--tenant-id":
                         if (!Guid.TryParse(Next(), out var id)) throw new ArgumentException("--tenant-id takes a GUID.");
-                        o.Tenant.TenantId = id;
+                        current.TenantId = id;
                         break;
-                    case "--domain": o.Tenant.VerifiedDomains.Add(Next()); break;
-                    case "--user": o.Tenant.Users.Add(ParseUser(Next())); break;
+                    case "--domain": current.VerifiedDomains.Add(Next()); break;
+                    case "--user": current.Users.Add(ParseUser(Next())); break;
                     case "--no-auth": o.NoAuth = true; break;
                     case "--print-admin-token": o.PrintAdminToken = true; break;
                     case "--admin-password":
@@ -83,6 +106,11 @@ namespace EntraAppKit.LocalTenant.Server
                     default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
                 }
             }
+            foreach (var further in o._furtherTenants)
+            {
+                // Runtime settings are the cloud's: every tenant's built-in administrator signs in with --admin-password.
+                further.AdministratorPassword = o.Tenant.AdministratorPassword;
+            }
             if (o.TlsFolder != null && !o.Https) throw new ArgumentException("--tls-dir is where --https keeps its certificates; it needs --https.");
             if (o._tlsHostNames.Count > 0 && !o.Https) throw new ArgumentException("--tls-host names a host in the --https certificate; it needs --https.");
             if (o.TlsFolder != null && o.Path != null) throw new ArgumentException("--tls-dir and --path: with --path the certificates are kept beside the state file.");
@@ -90,6 +118,17 @@ namespace EntraAppKit.LocalTenant.Server
                 throw new ArgumentException("--https needs --path FILE or --tls-dir DIR: the CA clients trust is kept there, and reused on restart.");
             return o;
         }
+
+        /// <summary>A tenant's name: letters, digits and hyphens. Checked here so a bad name is a usage error (exit 2).</summary>
+        private static string CheckedName(string name, string option)
+        {
+            if (name.Length == 0 || !name.All(c => char.IsLetterOrDigit(c) || c == '-'))
+                throw new ArgumentException($"{option} takes letters, digits and hyphens (it becomes NAME.onmicrosoft.com).");
+            return name;
+        }
+
+        /// <summary>The state file of a further tenant of a --path cloud: FILE.tenants/NAME.json, beside the first tenant's FILE.</summary>
+        public static string FurtherTenantPath(string path, string name) => System.IO.Path.Combine(path + ".tenants", name.ToLowerInvariant() + ".json");
 
         /// <summary>
         /// --user UPN:PASSWORD[:ROLE[,ROLE…]]. The roles are what follows the last ':', when there is a second one: a password

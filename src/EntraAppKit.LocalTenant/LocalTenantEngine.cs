@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using EntraAppKit.LocalTenant.Authorization;
+using EntraAppKit.LocalTenant.Cloud;
 using EntraAppKit.LocalTenant.Diagnostics;
 using EntraAppKit.LocalTenant.Faults;
 using EntraAppKit.LocalTenant.Handlers;
@@ -57,6 +58,7 @@ namespace EntraAppKit.LocalTenant
         private readonly DeviceCodeEndpoint _deviceCode;
         private readonly UserAccounts _accounts;
         private readonly UserPasswordVerifier _passwords;
+        private readonly AuthorizeEndpoint _authorize;
 
         private LocalTenantEngine(TenantPersistence persistence, LocalTenantOptions options)
         {
@@ -76,17 +78,19 @@ namespace EntraAppKit.LocalTenant
             _issuer = new TokenIssuer(store);
             _secrets = new ClientSecretVerifier(store, _clock);
             var tenants = new TenantPathResolver(store);
-            var consent = new UserConsent(store, _clock, _servicePrincipals, _persistence);
+            var consent = new UserConsent(store, _clock, _servicePrincipals, _persistence, Neighbours);
             var responses = new TokenResponses(_issuer, _clock);
             var deviceCode = new DeviceCodeEndpoint(store, _clock, _settings, tenants, consent, responses);
-            var codes = new AuthorizationCodes(_clock);
+            var codes = new AuthorizationCodes(_clock, store);
+            _authorize = new AuthorizeEndpoint(store, _clock, tenants, consent, new UserSignIn(store, _settings, _passwords, Neighbours), codes, _issuer,
+                new OrganizationConsent(store, _clock, consent, _persistence));
             _deviceCode = deviceCode;
             var users = new UsersHandler(store, schema, authorizer, _accounts);
             Routes = new RouteTable(
                 new ApplicationsHandler(store, _clock, schema, authorizer),
                 new PasswordCredentialsHandler(store, _clock, schema, authorizer),
                 new KeyCredentialsHandler(_clock, schema, authorizer),
-                new ServicePrincipalsHandler(store, _clock, schema, authorizer, _servicePrincipals),
+                new ServicePrincipalsHandler(store, _clock, schema, authorizer, _servicePrincipals, Neighbours),
                 new AppRoleAssignmentsHandler(store, _clock, schema, authorizer),
                 new OAuth2PermissionGrantsHandler(store, _clock, schema, _settings, _persistence, authorizer),
                 new OrganizationHandler(store, schema, authorizer),
@@ -97,11 +101,11 @@ namespace EntraAppKit.LocalTenant
                 new OwnersHandler(store, authorizer, users),
                 new BatchHandler(HandleAsync, Reject),
                 new DiscoveryEndpoint(store, tenants),
-                new TokenEndpoint(store, _clock, tenants, _issuer, responses, _secrets, consent, deviceCode, codes),
+                new TokenEndpoint(store, _clock, tenants, _issuer, responses, _secrets, consent, deviceCode, codes, Neighbours),
                 deviceCode,
                 new ManagedIdentityEndpoint(store, _clock, _issuer),
                 new ResourceManagerEndpoint(store, _clock),
-                new AuthorizeEndpoint(store, _clock, tenants, consent, new UserSignIn(store, _settings, _passwords), codes, _issuer));
+                _authorize);
             _router = new GraphRouter(Routes, authorizer);
             _identityRouter = new IdentityRouter(Routes);
             _identity = new IdentityProvider(_lock, _clock);
@@ -128,6 +132,54 @@ namespace EntraAppKit.LocalTenant
             var o = options;
             return new LocalTenantEngine(TenantPersistence.Open(path, GraphSchema.V1, () => InMemoryTenantStore.New(o, GraphSchema.V1, o.Clock())), o);
         }
+
+        /// <summary>The other tenants of the local cloud this tenant belongs to (<see cref="LocalCloud"/>); none on its own.</summary>
+        internal TenantNeighbours Neighbours { get; } = new TenantNeighbours();
+
+        /// <summary>
+        /// A copy of the application with <paramref name="appId"/> when this tenant registers it for several organizations
+        /// (signInAudience other than AzureADMyOrg), for a sign-in or consent in another tenant of the cloud; null otherwise.
+        /// </summary>
+        internal ForeignApplication? SnapshotMultiTenantApplication(string appId, TimeSpan bound)
+        {
+            using (_lock.Enter(bound))
+            {
+                var app = _store.FindVisibleApplicationByAppId(appId, _clock.Now);
+                if (app == null || app.SignInAudience == null || app.SignInAudience == "AzureADMyOrg") return null;
+                var secrets = new Dictionary<string, StoredSecret>(StringComparer.OrdinalIgnoreCase);
+                foreach (var credential in app.PasswordCredentials)
+                    if ((string?)credential?["keyId"] is string keyId && _store.FindSecret(keyId) is StoredSecret stored) secrets[keyId] = stored;
+                return new ForeignApplication(new ApplicationEntity((System.Text.Json.Nodes.JsonObject)app.Json.DeepClone()), _store.TenantId, secrets);
+            }
+        }
+
+        /// <summary>Whether <paramref name="domain"/> is one of this tenant's verified domains.</summary>
+        internal bool HasVerifiedDomain(string domain, TimeSpan bound)
+        {
+            using (_lock.Enter(bound)) return _store.AllDomains.Contains(domain, StringComparer.OrdinalIgnoreCase);
+        }
+
+        /// <summary>Whether this tenant is named by <paramref name="segment"/>, a tenant id or a verified domain, as in a sign-in URL.</summary>
+        internal bool IsNamedBy(string segment)
+        {
+            if (string.Equals(segment, TenantId, StringComparison.OrdinalIgnoreCase)) return true;
+            using (_lock.Enter(TenantNeighbours.LockBound)) return _store.AllDomains.Contains(segment, StringComparer.OrdinalIgnoreCase);
+        }
+
+        /// <summary>Whether this tenant registers an application with <paramref name="appId"/> (the local cloud starts its sign-ins at /common here).</summary>
+        internal bool RegistersApplication(string appId)
+        {
+            using (_lock.Enter(TenantNeighbours.LockBound)) return _store.FindVisibleApplicationByAppId(appId, _clock.Now) != null;
+        }
+
+        /// <summary>The parameters of a pending sign-in, which this tenant gives up to the user's home tenant (<see cref="AuthorizeEndpoint.TakeParameters"/>).</summary>
+        internal IReadOnlyList<KeyValuePair<string, string>>? TakeAuthorization(string ctx)
+        {
+            using (_lock.Enter(TenantNeighbours.LockBound)) return _authorize.TakeParameters(ctx);
+        }
+
+        /// <summary>The identity route a URL names and its {tenant} segment, or null for Graph and anything else.</summary>
+        internal IdentityRoute? MatchIdentity(Uri uri, out string tenant) => _identityRouter.Match(uri, out tenant);
 
         /// <summary>The routes the tenant answers (for tests that check the table itself).</summary>
         internal RouteTable Routes { get; }

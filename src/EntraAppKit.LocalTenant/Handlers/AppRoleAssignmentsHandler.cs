@@ -102,18 +102,7 @@ namespace EntraAppKit.LocalTenant.Handlers
                 throw GraphException.BadRequest($"Permission being assigned was not found on application '{resourceSp.AppId}'.");
             if (_store.AssignmentsOf(principalId).Any(a => Entity.SameKey(a.ResourceId, resourceId) && Entity.SameKey(a.AppRoleId, appRoleId)))
                 throw GraphException.BadRequest("Permission being assigned already exists on the object");
-            var assignment = new AssignmentEntity(new JsonObject
-            {
-                ["id"] = OpaqueId.New(),
-                ["deletedDateTime"] = null,
-                ["appRoleId"] = appRoleId.ToLowerInvariant(),
-                ["createdDateTime"] = GraphTimestamp.Precise(_clock.Now),
-                ["principalDisplayName"] = principal.Json["displayName"]?.DeepClone(),
-                ["principalId"] = principal.Id,
-                ["principalType"] = "ServicePrincipal",
-                ["resourceDisplayName"] = resourceSp.Json["displayName"]?.DeepClone(),
-                ["resourceId"] = resourceSp.Id,
-            });
+            var assignment = AppRoleAssignmentFactory.ForServicePrincipal(principal, resourceSp, appRoleId, _clock.Now);
             _store.AddAssignment(assignment);
             return assignment;
         }

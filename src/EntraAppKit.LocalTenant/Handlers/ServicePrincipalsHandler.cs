@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Text.Json.Nodes;
 using EntraAppKit.LocalTenant.Authorization;
+using EntraAppKit.LocalTenant.Cloud;
 using EntraAppKit.LocalTenant.Http;
 using EntraAppKit.LocalTenant.Identity;
 using EntraAppKit.LocalTenant.Model;
@@ -13,8 +14,9 @@ using static EntraAppKit.LocalTenant.Http.GraphResponses;
 namespace EntraAppKit.LocalTenant.Handlers
 {
     /// <summary>
-    /// /servicePrincipals: list, count, create for an application of this tenant
-    /// (learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals), read, update, upsert by appId
+    /// /servicePrincipals: list, count, create for an application of this tenant or a multi-tenant application of another
+    /// tenant of the local cloud (learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals; an administrator
+    /// "provisions" a multi-tenant app this way, howto-convert-app-to-be-multi-tenant), read, update, upsert by appId
     /// (learn.microsoft.com/graph/api/serviceprincipal-upsert) and delete.
     /// </summary>
     internal sealed class ServicePrincipalsHandler
@@ -33,10 +35,12 @@ namespace EntraAppKit.LocalTenant.Handlers
         private readonly PatchMerge _merge;
         private readonly GraphAuthorizer _authorizer;
         private readonly ServicePrincipalFactory _factory;
+        private readonly TenantNeighbours _neighbours;
 
-        public ServicePrincipalsHandler(ITenantStore store, TenantClock clock, GraphSchema schema, GraphAuthorizer authorizer, ServicePrincipalFactory factory)
+        public ServicePrincipalsHandler(ITenantStore store, TenantClock clock, GraphSchema schema, GraphAuthorizer authorizer, ServicePrincipalFactory factory,
+            TenantNeighbours neighbours)
         {
-            _store = store; _clock = clock; _schema = schema; _authorizer = authorizer; _factory = factory;
+            _store = store; _clock = clock; _schema = schema; _authorizer = authorizer; _factory = factory; _neighbours = neighbours;
             _merge = new PatchMerge(schema);
         }
 
@@ -127,7 +131,13 @@ namespace EntraAppKit.LocalTenant.Handlers
                 throw new GraphException(409, "Request_MultipleObjectsWithSameKeyValue", message, new[] { ("ObjectConflict", message, "None") });
             }
             var app = _store.FindApplicationByAppId(appId);
-            if (app == null || !_store.IsVisible(app, _clock.Now))
+            string owner = _store.TenantId;
+            if ((app == null || !_store.IsVisible(app, _clock.Now)) && !ownedByOnly && _neighbours.FindApplication(appId) is ForeignApplication foreign)
+            {
+                app = foreign.Application;
+                owner = foreign.HomeTenantId;
+            }
+            else if (app == null || !_store.IsVisible(app, _clock.Now))
             {
                 // With OwnedBy, a missing (or not yet replicated) backing application is this 403, not the 400 below.
                 if (ownedByOnly) throw GraphAuthorizer.Denied("When using this permission, the backing application of the service principal being created must in the local tenant");
@@ -136,7 +146,7 @@ namespace EntraAppKit.LocalTenant.Handlers
             }
             if (ownedByOnly && !_authorizer.Owns(caller, app)) throw GraphAuthorizer.Denied();
 
-            var json = _factory.ForApplication(app, _store.TenantId);
+            var json = _factory.ForApplication(app, owner);
             _merge.Apply(json, bodyWithoutAppId, SpType, ServicePrincipalDefaults.Materialized, SpResource);
             // A service principal's own certificates are completed from the certificate as an application's are (resources/keycredential).
             KeyCredentials.Normalize(json, SpResource);

@@ -34,6 +34,13 @@ namespace EntraAppKit.LocalTenant.Http
         /// <summary>Whether this request came from inside a $batch (logged, not counted as a round trip).</summary>
         public bool InBatch { get; set; }
 
+        /// <summary>
+        /// The sign-in name and password a user gave at /common or /organizations, when the local cloud hands the sign-in to
+        /// the user's home tenant (<see cref="LocalCloud"/>): that tenant starts the request anew and signs the user in with them.
+        /// Never set from the wire.
+        /// </summary>
+        internal (string Login, string Password)? SignInHandOff { get; set; }
+
         /// <summary>Who is calling, once the engine has authenticated the request.</summary>
         internal Caller? Caller { get; set; }
 

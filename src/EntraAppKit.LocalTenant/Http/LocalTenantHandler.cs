@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
@@ -8,12 +9,14 @@ using System.Threading.Tasks;
 
 namespace EntraAppKit.LocalTenant.Http
 {
-    /// <summary>The in-process front door: answers HttpClient requests from the local tenant, with no socket or TLS.</summary>
+    /// <summary>The in-process front door: answers HttpClient requests from the local tenant (or a local cloud), with no socket or TLS.</summary>
     public sealed class LocalTenantHandler : HttpMessageHandler
     {
-        private readonly LocalTenantEngine _tenant;
+        private readonly Func<GraphRequest, CancellationToken, Task<GraphResponse>> _handle;
 
-        public LocalTenantHandler(LocalTenantEngine tenant) { _tenant = tenant; }
+        public LocalTenantHandler(LocalTenantEngine tenant) : this((tenant ?? throw new ArgumentNullException(nameof(tenant))).HandleAsync) { }
+
+        internal LocalTenantHandler(Func<GraphRequest, CancellationToken, Task<GraphResponse>> handle) { _handle = handle; }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -26,7 +29,7 @@ namespace EntraAppKit.LocalTenant.Http
                 body = await request.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
             }
             var graphRequest = new GraphRequest(request.Method.Method, request.RequestUri!, headers, body);
-            var response = await _tenant.HandleAsync(graphRequest, cancellationToken).ConfigureAwait(false);
+            var response = await _handle(graphRequest, cancellationToken).ConfigureAwait(false);
             return ToHttpResponse(response, request);
         }
 

@@ -207,6 +207,19 @@ namespace EntraAppKit.LocalTenant.Identity
         public static AadstsException UnknownUser(string tenantId) =>
             new AadstsException(400, "invalid_grant", 50034, $"The user account {{EmailHidden}} does not exist in the {tenantId} directory. To sign into this application, the account must be added to the directory.");
 
+        /// <summary>
+        /// A user of another tenant signs in at this tenant's own endpoint: AADSTS50020, shown on Entra's error page ("Sorry,
+        /// but we're having trouble signing you in."), in the words seed 002 and users' reports quote (nextauthjs/next-auth
+        /// discussion 7448, MicrosoftDocs/azure-docs#57031). The identity provider of a work account is its tenant's issuer.
+        /// </summary>
+        public const int ExternalUserCode = 50020;
+
+        public static AadstsException ExternalUser(string userPrincipalName, string homeTenantId, string tenantDisplayName, string appId, string appName) =>
+            new AadstsException(400, "invalid_request", ExternalUserCode,
+                $"User account '{userPrincipalName}' from identity provider 'https://sts.windows.net/{homeTenantId}/' does not exist in tenant '{tenantDisplayName}' " +
+                $"and cannot access the application '{appId}'({appName}) in that tenant. The account needs to be added as an external user in the tenant first. " +
+                "Sign out and sign in again with a different Azure Active Directory user account.");
+
         /// <summary>A disabled account's sign-in (reference-error-codes: UserDisabled, "The user account is disabled.").</summary>
         public static AadstsException DisabledUser() =>
             new AadstsException(400, "invalid_grant", 50057, "The user account is disabled.");

@@ -13,14 +13,15 @@ namespace EntraAppKit.LocalTenant.Identity
     internal sealed class AuthorizationCodes
     {
         private readonly TenantClock _clock;
+        private readonly ITenantStore _store;
         private readonly Dictionary<string, AuthorizationCode> _codes = new Dictionary<string, AuthorizationCode>(StringComparer.Ordinal);
 
-        public AuthorizationCodes(TenantClock clock) { _clock = clock; }
+        public AuthorizationCodes(TenantClock clock, ITenantStore store) { _clock = clock; _store = store; }
 
         public string Issue(PendingAuthorization request)
         {
             foreach (var stale in _codes.Where(kv => _clock.Now >= kv.Value.Expires).Select(kv => kv.Key).ToList()) _codes.Remove(stale);
-            string code = OpaqueId.New();
+            string code = FlowIds.New(_store.TenantId);
             _codes[code] = new AuthorizationCode(request, _clock.Now);
             return code;
         }

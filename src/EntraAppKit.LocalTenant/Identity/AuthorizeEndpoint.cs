@@ -33,15 +33,38 @@ namespace EntraAppKit.LocalTenant.Identity
         private readonly UserSignIn _signIn;
         private readonly AuthorizationCodes _codes;
         private readonly TokenIssuer _issuer;
+        private readonly OrganizationConsent _organization;
         private readonly Dictionary<string, PendingAuthorization> _pending = new Dictionary<string, PendingAuthorization>(StringComparer.Ordinal);
         private readonly Dictionary<string, (string UserId, DateTimeOffset Expires)> _sessions = new Dictionary<string, (string, DateTimeOffset)>(StringComparer.Ordinal);
 
-        public AuthorizeEndpoint(ITenantStore store, TenantClock clock, TenantPathResolver tenants, UserConsent consent, UserSignIn signIn, AuthorizationCodes codes, TokenIssuer issuer)
+        public AuthorizeEndpoint(ITenantStore store, TenantClock clock, TenantPathResolver tenants, UserConsent consent, UserSignIn signIn, AuthorizationCodes codes,
+            TokenIssuer issuer, OrganizationConsent organization)
         {
-            _store = store; _clock = clock; _tenants = tenants; _consent = consent; _signIn = signIn; _codes = codes; _issuer = issuer;
+            _store = store; _clock = clock; _tenants = tenants; _consent = consent; _signIn = signIn; _codes = codes; _issuer = issuer; _organization = organization;
         }
 
-        public GraphResponse Authorize(IdentityContext context)
+        public GraphResponse Authorize(IdentityContext context) => Serve(context, Start);
+
+        /// <summary>
+        /// The admin consent endpoint, /{tenant}/v2.0/adminconsent (client_id, scope, redirect_uri, state) and v1's
+        /// /{tenant}/adminconsent (no scope: the application's required permissions): learn.microsoft.com/entra/identity-platform/v2-admin-consent.
+        /// An administrator signs in and accepts for the organization; the answer at the redirect URI is admin_consent=True
+        /// with the tenant and state, or error and error_description.
+        /// </summary>
+        public GraphResponse AdminConsent(IdentityContext context) => Serve(context, StartAdminConsent);
+
+        /// <summary>
+        /// The parameters a pending request began with, which it gives up: the local cloud starts it anew in the home tenant of
+        /// the user who signed in at /common or /organizations. Null when no live request has <paramref name="ctx"/>.
+        /// </summary>
+        public IReadOnlyList<KeyValuePair<string, string>>? TakeParameters(string ctx)
+        {
+            if (!_pending.TryGetValue(ctx, out var pending) || _clock.Now >= pending.Expires) return null;
+            _pending.Remove(ctx);
+            return pending.Parameters;
+        }
+
+        private GraphResponse Serve(IdentityContext context, Func<IdentityContext, OAuthForm, GraphResponse> start)
         {
             var request = context.Request;
             if (request.Method != "GET" && request.Method != "POST") return new GraphResponse(405);
@@ -51,7 +74,7 @@ namespace EntraAppKit.LocalTenant.Identity
             string? ctx = form["ctx"];
             try
             {
-                return ctx != null ? Continue(context, ctx, form) : Start(context, form);
+                return ctx != null ? Continue(context, ctx, form) : start(context, form);
             }
             catch (AadstsException e)
             {
@@ -76,7 +99,8 @@ namespace EntraAppKit.LocalTenant.Identity
             {
                 var pending = Validate(context, form, client, redirectUri, platform, types, mode);
                 pending.State = state;
-                return Proceed(context, pending);
+                pending.Parameters = form.Pairs.ToList();
+                return SignInHandedOff(context, pending) ?? Proceed(context, pending);
             }
             catch (AadstsException e)
             {
@@ -137,7 +161,7 @@ namespace EntraAppKit.LocalTenant.Identity
             else if (platform == RedirectPlatform.Spa && types.Contains("code")) throw AadstsException.PkceRequiredForSpa();
 
             foreach (var stale in _pending.Where(kv => _clock.Now >= kv.Value.Expires).Select(kv => kv.Key).ToList()) _pending.Remove(stale);
-            var pending = new PendingAuthorization(OpaqueId.New(), client, redirectUri, platform, types, mode, scopes, _clock.Now)
+            var pending = new PendingAuthorization(FlowIds.New(_store.TenantId), client, redirectUri, platform, types, mode, scopes, _clock.Now)
             {
                 Nonce = form["nonce"],
                 CodeChallenge = challenge,
@@ -167,19 +191,7 @@ namespace EntraAppKit.LocalTenant.Identity
             }
             try
             {
-                if (pending.User == null)
-                {
-                    try { pending.User = _signIn.SignIn(form["login"] ?? "", form["passwd"] ?? ""); }
-                    catch (AadstsException e)
-                    {
-                        // A wrong name or password is shown on the sign-in page, which asks again (as Entra's does).
-                        return AuthorizePages.SignIn(Action(context), pending.Id, form["login"] ?? pending.LoginHint, pending.Client.DisplayName,
-                            e.Description(_clock.Now, context.TraceId, context.CorrelationId));
-                    }
-                    var answer = Proceed(context, pending);
-                    answer.Headers["Set-Cookie"] = NewSession(context.Request, pending.User.Id);
-                    return answer;
-                }
+                if (pending.User == null) return SignIn(context, pending, form["login"] ?? "", form["passwd"] ?? "");
                 if (!pending.ConsentShown) return Proceed(context, pending);
                 string? accept = form["acceptConsent"];
                 if (accept == "false") throw AadstsException.ConsentDeclined();
@@ -193,12 +205,85 @@ namespace EntraAppKit.LocalTenant.Identity
             }
         }
 
+        /// <summary>
+        /// The sign-in form came back. A wrong name or password is shown on the sign-in page, which asks again (as Entra's
+        /// does); a user of another tenant at this tenant's endpoint is AADSTS50020 on Entra's error page, and the request ends.
+        /// </summary>
+        private GraphResponse SignIn(IdentityContext context, PendingAuthorization pending, string login, string password)
+        {
+            try { pending.User = _signIn.SignIn(login, password, pending.Client); }
+            catch (AadstsException e) when (e.Code == AadstsException.ExternalUserCode)
+            {
+                _pending.Remove(pending.Id);
+                return AuthorizePages.Error(e, _clock.Now, context.TraceId, context.CorrelationId);
+            }
+            catch (AadstsException e)
+            {
+                _pending[pending.Id] = pending;
+                return AuthorizePages.SignIn(Action(context), pending.Id, login.Length > 0 ? login : pending.LoginHint, pending.Client.DisplayName,
+                    e.Description(_clock.Now, context.TraceId, context.CorrelationId));
+            }
+            var answer = Proceed(context, pending);
+            answer.Headers["Set-Cookie"] = NewSession(context.Request, pending.User.Id);
+            return answer;
+        }
+
+        /// <summary>
+        /// A request the local cloud handed over from /common or /organizations, with the sign-in the user gave there: this, the
+        /// user's home tenant, signs the user in at once. Null for any other request.
+        /// </summary>
+        private GraphResponse? SignInHandedOff(IdentityContext context, PendingAuthorization pending) =>
+            context.Request.SignInHandOff is (string login, string password) && pending.User == null ? SignIn(context, pending, login, password) : null;
+
+        /// <summary>
+        /// A new admin consent request: the client and its redirect URI (errors on the page, as for the authorization
+        /// endpoint), then what it asks for: v2's scope (required; ".default" for the static permissions), v1's required permissions.
+        /// </summary>
+        private GraphResponse StartAdminConsent(IdentityContext context, OAuthForm form)
+        {
+            var tenant = _tenants.Resolve(context.Tenant);
+            string clientId = form.Required("client_id");
+            var client = _consent.ClientOf(clientId, tenant);
+            if (client.Application == null) throw AadstsException.UnknownClient(clientId, _store.DisplayName);
+            var (redirectUri, platform) = RedirectOf(client, form["redirect_uri"]);
+            string? state = form["state"];
+            try
+            {
+                var resources = new ResourceResolver(_store, _clock.Now, context.Request.Uri.GetLeftPart(UriPartial.Authority));
+                ScopeRequest? named = context.IsV1 ? null : ScopeRequest.ForUser(form.Required("scope"), resources);
+                var requests = _organization.Requests(client, named, resources);
+                var pending = new PendingAuthorization(FlowIds.New(_store.TenantId), client, redirectUri, platform, new HashSet<string>(), "query",
+                    named ?? ScopeRequest.ForUser("https://graph.microsoft.com/.default", resources), _clock.Now)
+                {
+                    State = state,
+                    Prompt = "admin_consent",
+                    AdminConsent = requests,
+                    Parameters = form.Pairs.ToList(),
+                    User = SessionUser(context.Request),
+                };
+                return SignInHandedOff(context, pending) ?? Proceed(context, pending);
+            }
+            catch (AadstsException e)
+            {
+                return Redirect(redirectUri, "query", e.RedirectParameters(_clock.Now, context.TraceId, context.CorrelationId), state);
+            }
+        }
+
         /// <summary>The next page: sign-in without a user, consent when something is missing (or prompt asks for it), else the answer.</summary>
         private GraphResponse Proceed(IdentityContext context, PendingAuthorization pending)
         {
             _pending[pending.Id] = pending;
             if (pending.User == null)
                 return AuthorizePages.SignIn(Action(context), pending.Id, pending.LoginHint, pending.Client.DisplayName, null);
+            if (pending.AdminConsent != null)
+            {
+                // The admin consent endpoint always asks, and only an administrator may answer (AADSTS90093 otherwise).
+                bool applicationPermissions = pending.AdminConsent.Any(r => r.Application.Count > 0);
+                if (!_consent.MayConsentForOrganization(pending.User.Id, applicationPermissions)) throw AadstsException.CannotConsentForOrganization();
+                pending.ConsentShown = true;
+                var asked = pending.AdminConsent.SelectMany(r => r.Delegated.Concat(r.Application.Select(a => a.Value))).Distinct(StringComparer.OrdinalIgnoreCase);
+                return AuthorizePages.Consent(Action(context), pending.Id, pending.Client, pending.User.UserPrincipalName, asked, forOrganization: true);
+            }
             var missing = _consent.MissingScopes(pending.Client, pending.Scopes, pending.User.Id);
             bool ask = pending.Prompt == "consent" || pending.Prompt == "admin_consent";
             if (missing.Count > 0 || ask)
@@ -215,6 +300,18 @@ namespace EntraAppKit.LocalTenant.Identity
         private GraphResponse Answer(IdentityContext context, PendingAuthorization pending, bool consent)
         {
             _pending.Remove(pending.Id);
+            if (pending.AdminConsent != null)
+            {
+                // v2-admin-consent "Successful response": admin_consent=True, tenant, scope (v2), state.
+                _organization.Grant(pending.Client, pending.AdminConsent);
+                var consented = new List<KeyValuePair<string, string>>
+                {
+                    new KeyValuePair<string, string>("admin_consent", "True"),
+                    new KeyValuePair<string, string>("tenant", _store.TenantId),
+                };
+                if (!context.IsV1) consented.Add(new KeyValuePair<string, string>("scope", pending.Scopes.Raw));
+                return Redirect(pending.RedirectUri, "query", consented, pending.State);
+            }
             var granted = _consent.ConsentedScopes(pending.Client, pending.Scopes, consent, forOrganization: pending.Prompt == "admin_consent", userId: pending.User!.Id);
             var now = _clock.Now;
             string authority = context.Request.Uri.GetLeftPart(UriPartial.Authority);

@@ -48,7 +48,7 @@ namespace EntraAppKit.LocalTenant.Identity
             var scopes = ScopeRequest.ForUser(scope, new ResourceResolver(_store, _clock.Now, context.Request.Uri.GetLeftPart(UriPartial.Authority)));
 
             foreach (var stale in _pending.Where(kv => _clock.Now >= kv.Value.Expires).Select(kv => kv.Key).ToList()) _pending.Remove(stale);
-            string deviceCode = OpaqueId.New();
+            string deviceCode = FlowIds.New(_store.TenantId);
             string userCode = NewUserCode();
             bool approval = _settings.RequireAuthentication;
             _pending[deviceCode] = new PendingDeviceCode(clientId, userCode, scopes, _clock.Now, _settings.DeviceCodeIntervalSeconds, approval);

@@ -39,6 +39,15 @@ namespace EntraAppKit.LocalTenant.Identity
         public string? Prompt { get; set; }
         public string? LoginHint { get; set; }
 
+        /// <summary>The request's parameters as the client sent them: what the home tenant starts anew with after /common's hand-off.</summary>
+        public IReadOnlyList<KeyValuePair<string, string>> Parameters { get; set; } = Array.Empty<KeyValuePair<string, string>>();
+
+        /// <summary>
+        /// For the admin consent endpoint (/adminconsent, /v2.0/adminconsent): the permissions asked for, per resource; the
+        /// answer is admin_consent=True, not a code or a token. Null for the authorization endpoint.
+        /// </summary>
+        public IReadOnlyList<OrganizationConsentRequest>? AdminConsent { get; set; }
+
         /// <summary>The user once signed in (by password or an existing session).</summary>
         public SignedInUser? User { get; set; }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Cloud;
 using EntraAppKit.LocalTenant.Http;
 using EntraAppKit.LocalTenant.Model;
 using EntraAppKit.LocalTenant.Routing;
@@ -26,15 +27,16 @@ namespace EntraAppKit.LocalTenant.Identity
         private readonly UserConsent _consent;
         private readonly DeviceCodeEndpoint _deviceCodes;
         private readonly AuthorizationCodes _codes;
+        private readonly TenantNeighbours _neighbours;
 
         /// <summary>The on-behalf-of flow's grant type (with requested_token_use=on_behalf_of).</summary>
         public const string JwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
         public TokenEndpoint(ITenantStore store, TenantClock clock, TenantPathResolver tenants, TokenIssuer issuer, TokenResponses responses,
-            ClientSecretVerifier secrets, UserConsent consent, DeviceCodeEndpoint deviceCodes, AuthorizationCodes codes)
+            ClientSecretVerifier secrets, UserConsent consent, DeviceCodeEndpoint deviceCodes, AuthorizationCodes codes, TenantNeighbours neighbours)
         {
             _store = store; _clock = clock; _tenants = tenants; _issuer = issuer; _responses = responses;
-            _secrets = secrets; _consent = consent; _deviceCodes = deviceCodes; _codes = codes;
+            _secrets = secrets; _consent = consent; _deviceCodes = deviceCodes; _codes = codes; _neighbours = neighbours;
         }
 
         public GraphResponse Token(IdentityContext context)
@@ -66,10 +68,13 @@ namespace EntraAppKit.LocalTenant.Identity
             var scopes = context.IsV1
                 ? ScopeRequest.FromResource(form.Required("resource"), resources)
                 : ScopeRequest.ForClientCredentials(form.Required("scope"), resources);
-            var app = _store.FindVisibleApplicationByAppId(clientId, _clock.Now) ?? throw AadstsException.UnknownClient(clientId, _store.DisplayName);
+            // A multi-tenant application of another tenant signs in here once it has a service principal here (admin consent).
+            var local = _store.FindVisibleApplicationByAppId(clientId, _clock.Now);
+            var foreign = local == null ? _neighbours.FindApplication(clientId) : null;
+            var app = local ?? foreign?.Application ?? throw AadstsException.UnknownClient(clientId, _store.DisplayName);
 
             var sp = _store.FindVisibleServicePrincipalByAppId(clientId, _clock.Now);
-            string appIdAcr = Authenticate(context.Request, form, app, sp) ?? throw AadstsException.MissingCredential();
+            string appIdAcr = Authenticate(context.Request, form, app, sp, foreign) ?? throw AadstsException.MissingCredential();
 
             if (sp == null) throw AadstsException.MissingServicePrincipal(clientId, _store.TenantId);
             if (sp.IsDisabled) throw AadstsException.DisabledApplication(clientId, sp.DisplayName ?? "");
@@ -94,13 +99,13 @@ namespace EntraAppKit.LocalTenant.Identity
         /// whose own secrets and certificates sign in too (serviceprincipal-addpassword, serviceprincipal-addkey). Returns
         /// appidacr ("1" secret, "2" certificate), or null when no credential was sent.
         /// </summary>
-        private string? Authenticate(GraphRequest request, OAuthForm form, ApplicationEntity app, ServicePrincipalEntity? sp)
+        private string? Authenticate(GraphRequest request, OAuthForm form, ApplicationEntity app, ServicePrincipalEntity? sp, ForeignApplication? foreign = null)
         {
             string? secret = OAuthForm.BasicCredentials(request)?.Secret ?? form["client_secret"];
             string? assertion = form["client_assertion"];
             if (secret != null)
             {
-                _secrets.Demand(app, sp, secret);
+                _secrets.Demand(app, sp, secret, foreign);
                 return "1";
             }
             if (assertion != null)
@@ -121,7 +126,7 @@ namespace EntraAppKit.LocalTenant.Identity
         private string AuthenticateUserClient(GraphRequest request, OAuthForm form, UserClient client, bool mayBePublic)
         {
             string? credential;
-            if (client.Application != null) credential = Authenticate(request, form, client.Application, _store.FindVisibleServicePrincipalByAppId(client.AppId, _clock.Now));
+            if (client.Application != null) credential = Authenticate(request, form, client.Application, _store.FindVisibleServicePrincipalByAppId(client.AppId, _clock.Now), client.Foreign);
             // A Microsoft first-party client has no credentials in this tenant: any it sends is not one of its own.
             else if (OAuthForm.BasicCredentials(request) != null || form["client_secret"] != null || form["client_assertion"] != null) throw AadstsException.InvalidSecret(client.AppId);
             else credential = null;
@@ -174,7 +179,7 @@ namespace EntraAppKit.LocalTenant.Identity
             string assertion = form.Required("assertion");
             var client = _consent.ClientOf(clientId, tenant);
             var app = client.Application ?? throw AadstsException.UnknownClient(clientId, _store.DisplayName);
-            string appIdAcr = Authenticate(request, form, app, _store.FindVisibleServicePrincipalByAppId(clientId, _clock.Now)) ?? throw AadstsException.MissingCredential();
+            string appIdAcr = Authenticate(request, form, app, _store.FindVisibleServicePrincipalByAppId(clientId, _clock.Now), client.Foreign) ?? throw AadstsException.MissingCredential();
             if (!_issuer.IsOwnUserAccessToken(assertion, out var user)) throw AadstsException.AssertionSignatureInvalid();
             if (!(user.Time("exp") > _clock.Now)) throw AadstsException.AssertionExpired(_clock.Now, user.Time("exp"));
             string audience = user.Claim("aud") ?? "";

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Cloud;
 using EntraAppKit.LocalTenant.Model;
 using EntraAppKit.LocalTenant.Persistence;
 using EntraAppKit.LocalTenant.Store;
@@ -18,10 +19,11 @@ namespace EntraAppKit.LocalTenant.Identity
         private readonly TenantClock _clock;
         private readonly ServicePrincipalFactory _factory;
         private readonly TenantPersistence _persistence;
+        private readonly TenantNeighbours _neighbours;
 
-        public UserConsent(ITenantStore store, TenantClock clock, ServicePrincipalFactory factory, TenantPersistence persistence)
+        public UserConsent(ITenantStore store, TenantClock clock, ServicePrincipalFactory factory, TenantPersistence persistence, TenantNeighbours neighbours)
         {
-            _store = store; _clock = clock; _factory = factory; _persistence = persistence;
+            _store = store; _clock = clock; _factory = factory; _persistence = persistence; _neighbours = neighbours;
         }
 
         public UserClient ClientOf(string clientId, TenantPath tenant)
@@ -34,6 +36,10 @@ namespace EntraAppKit.LocalTenant.Identity
                 if (tenant != TenantPath.Tenant && app.SignInAudience == "AzureADMyOrg") throw AadstsException.NotMultiTenant(clientId, name);
                 return new UserClient(clientId, name, app, app.IsFallbackPublicClient);
             }
+            // A multi-tenant application of another tenant: its users' and administrators' consent gives it a service
+            // principal here (howto-convert-app-to-be-multi-tenant). A single-tenant one is not found here (AADSTS700016).
+            if (_neighbours.FindApplication(clientId) is ForeignApplication foreign)
+                return new UserClient(clientId, foreign.Application.DisplayName ?? "", foreign.Application, foreign.Application.IsFallbackPublicClient, foreign);
             string firstParty = WellKnownClients.DisplayName(clientId) ?? throw AadstsException.UnknownClient(clientId, _store.DisplayName);
             return new UserClient(clientId, firstParty, null, true);
         }
@@ -102,8 +108,8 @@ namespace EntraAppKit.LocalTenant.Identity
         /// (<see cref="DirectoryRoles.MayConsentForOrganization"/>). Other users consent only to permissions of type "User"
         /// (permissions-consent-overview).
         /// </summary>
-        private bool MayConsentForOrganization(string userId) =>
-            DirectoryRoles.MayConsentForOrganization(_store.RoleAssignmentsOf(userId).Select(a => a.RoleDefinitionId ?? ""), graphAppRole: false);
+        public bool MayConsentForOrganization(string userId, bool applicationPermissions = false) =>
+            DirectoryRoles.MayConsentForOrganization(_store.RoleAssignmentsOf(userId).Select(a => a.RoleDefinitionId ?? ""), graphAppRole: applicationPermissions);
 
         private (List<string> Granted, List<string> PreAuthorized, List<string> Missing) Consented(UserClient client, ScopeRequest scopes, ServicePrincipalEntity? sp, string principal)
         {
@@ -137,13 +143,22 @@ namespace EntraAppKit.LocalTenant.Identity
             return scopes;
         }
 
+        /// <summary>The client's service principal here; consent makes it when there is none.</summary>
+        public ServicePrincipalEntity ServicePrincipalFor(UserClient client) =>
+            _store.FindServicePrincipalByAppId(client.AppId) ?? ServicePrincipalForConsent(client);
+
+        /// <summary>An administrator's consent for the organization: the scopes are added to the client's AllPrincipals grant on the resource.</summary>
+        public void GrantForOrganization(ServicePrincipalEntity client, TokenResource resource, IEnumerable<string> scopes) =>
+            GrantTo(client.Id, resource.ServicePrincipal!.Id, scopes, forOrganization: true, principal: "");
+
         /// <summary>Consent gives the client a service principal in the tenant when it has none (app-objects-and-service-principals).</summary>
         private ServicePrincipalEntity ServicePrincipalForConsent(UserClient client)
         {
             if (client.Application != null)
             {
-                // As POST /servicePrincipals by the administrator: its application is this tenant's, and replication lag applies.
-                var sp = new ServicePrincipalEntity(_factory.ForApplication(client.Application, _store.TenantId));
+                // As POST /servicePrincipals by the administrator, and replication lag applies. Its owner organization is the
+                // application's home tenant: this one, or for a multi-tenant application of another tenant, that tenant.
+                var sp = new ServicePrincipalEntity(_factory.ForApplication(client.Application, client.Foreign?.HomeTenantId ?? _store.TenantId));
                 _store.AddServicePrincipal(sp, _clock.VisibleAt);
                 return sp;
             }

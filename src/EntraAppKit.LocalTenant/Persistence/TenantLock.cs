@@ -30,6 +30,21 @@ namespace EntraAppKit.LocalTenant.Persistence
         /// <summary>For the engine's synchronous members (tests and the adapter set up a tenant with them).</summary>
         public IDisposable Enter() => EnterAsync(CancellationToken.None).GetAwaiter().GetResult();
 
+        /// <summary>
+        /// Enters within <paramref name="bound"/>, or throws the state file's 503 (retry): for another tenant of the local cloud
+        /// reading this one while it holds its own lock, so that two tenants reading each other cannot wait for ever.
+        /// </summary>
+        public IDisposable Enter(TimeSpan bound)
+        {
+            if (!_gate.Wait(bound)) throw TenantPersistence.Busy($"Another request of the local cloud held this tenant for more than {bound.TotalSeconds:0} seconds. Retry the request.");
+            try { return new Held(_gate, _persistence.LockAsync(CancellationToken.None).GetAwaiter().GetResult()); }
+            catch
+            {
+                _gate.Release();
+                throw;
+            }
+        }
+
         private sealed class Held : IDisposable
         {
             private readonly SemaphoreSlim _gate;

@@ -90,6 +90,14 @@ namespace EntraAppKit.LocalTenant.Persistence
         /// <summary>The state file, or null for a tenant in memory only.</summary>
         public string? Path { get; }
 
+        /// <summary>Graph's 503 with Retry-After for a tenant another request holds too long.</summary>
+        public static GraphException Busy(string message)
+        {
+            var busy = new GraphException(503, "serviceNotAvailable", message);
+            busy.Headers["Retry-After"] = "1";
+            return busy;
+        }
+
         /// <summary>
         /// Takes the file's lock for one request and brings the store up to date with what other processes saved. Dispose
         /// releases it. Without a file there is nothing to lock. Graph's 503 (with Retry-After) when another process holds the
@@ -104,13 +112,7 @@ namespace EntraAppKit.LocalTenant.Persistence
             {
                 throw StorageFailed(e);
             }
-            if (held == null)
-            {
-                var busy = new GraphException(503, "serviceNotAvailable",
-                    $"The local tenant's state file is in use by another process's request for more than {LockTimeout.TotalSeconds:0} seconds. Retry the request.");
-                busy.Headers["Retry-After"] = "1";
-                throw busy;
-            }
+            if (held == null) throw Busy($"The local tenant's state file is in use by another process's request for more than {LockTimeout.TotalSeconds:0} seconds. Retry the request.");
             try
             {
                 Refresh();

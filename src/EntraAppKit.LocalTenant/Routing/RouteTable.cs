@@ -170,6 +170,9 @@ namespace EntraAppKit.LocalTenant.Routing
                 // The authorization endpoint (v2-oauth2-auth-code-flow, v2-protocols-oidc), and v1's with resource=.
                 new IdentityRoute("{tenant}/oauth2/v2.0/authorize", false, authorize.Authorize),
                 new IdentityRoute("{tenant}/oauth2/authorize", true, authorize.Authorize),
+                // The admin consent endpoint (v2-admin-consent), and v1's without scope=.
+                new IdentityRoute("{tenant}/v2.0/adminconsent", false, authorize.AdminConsent),
+                new IdentityRoute("{tenant}/adminconsent", true, authorize.AdminConsent),
                 // MSAL's AAD instance discovery (learn.microsoft.com/entra/msal/dotnet/advanced/instance-discovery).
                 new IdentityRoute("{tenant}/discovery/instance", false, new InstanceDiscoveryEndpoint().Instance),
                 // The Azure Resource Manager calls of az login (learn.microsoft.com/rest/api/resources/tenants/list, subscriptions/list).

@@ -9,6 +9,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Xunit;
 using static EntraAppKit.Tests.LocalTenantTests.GraphAssert;
+using static EntraAppKit.Tests.LocalTenantTests.SignInPages;
 
 namespace EntraAppKit.Tests.LocalTenantTests
 {
@@ -64,27 +65,6 @@ namespace EntraAppKit.Tests.LocalTenantTests
         private static (string, string)[] CodeRequest(string appId, string redirectUri, string state = "st-1", params (string, string)[] more) =>
             new[] { ("client_id", appId), ("response_type", "code"), ("redirect_uri", redirectUri), ("scope", "openid profile offline_access User.Read"), ("state", state) }
                 .Concat(more).ToArray();
-
-        private static string Field(string html, string name)
-        {
-            var m = Regex.Match(html, $"name=\"{name}\" value=\"([^\"]*)\"");
-            Assert.True(m.Success, $"No field {name} in: {html}");
-            return WebUtility.HtmlDecode(m.Groups[1].Value);
-        }
-
-        private static string FormAction(string html) => WebUtility.HtmlDecode(Regex.Match(html, "<form method=\"post\" action=\"([^\"]*)\"").Groups[1].Value);
-
-        private static string PageText(GraphCall call) => WebUtility.HtmlDecode(Regex.Replace(call.Text, "<[^>]+>", " "));
-
-        /// <summary>The parameters of a redirect's query or fragment.</summary>
-        private static Dictionary<string, string> Returned(GraphCall call, string expectedTarget, char separator)
-        {
-            Assert.True(call.Status == 302, call.ToString());
-            string location = call.Header("Location")!;
-            Assert.StartsWith(expectedTarget + separator, location);
-            return location.Substring(expectedTarget.Length + 1).Split('&')
-                .Select(p => p.Split('=', 2)).ToDictionary(p => WebUtility.UrlDecode(p[0]), p => WebUtility.UrlDecode(p[1]));
-        }
 
         /// <summary>GET authorize, then the sign-in form with the administrator's password: the consent page, or the redirect.</summary>
         private async Task<GraphCall> SignInAsync(string url, string? password = null, string? login = null, params (string, string?)[] headers)

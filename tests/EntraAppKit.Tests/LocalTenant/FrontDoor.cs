@@ -96,6 +96,9 @@ namespace EntraAppKit.Tests.LocalTenantTests
 
         public Tenant Tenant { get; }
 
+        /// <summary>The local cloud the door serves, when it serves several tenants (<see cref="OpenAsync(string, LocalCloud)"/>); null for one tenant.</summary>
+        public LocalCloud? Cloud { get; private set; }
+
         /// <summary>The clock of the fixture's own tenant (meaningless for a tenant passed in).</summary>
         public ManualClock Clock { get; }
 
@@ -117,6 +120,20 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 "Server" => new ServerDoor(tenant),
                 _ => throw new ArgumentOutOfRangeException(nameof(kind)),
             };
+            await door.InitializeAsync();
+            return door;
+        }
+
+        /// <summary>Opens a door of <paramref name="kind"/> over every tenant of <paramref name="cloud"/>; <see cref="Tenant"/> is its first.</summary>
+        public static async Task<FrontDoor> OpenAsync(string kind, LocalCloud cloud)
+        {
+            FrontDoor door = kind switch
+            {
+                "InProcess" => new InProcessDoor(cloud.Primary),
+                "Server" => new ServerDoor(cloud.Primary),
+                _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+            };
+            door.Cloud = cloud;
             await door.InitializeAsync();
             return door;
         }
@@ -204,7 +221,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
 
         public override Task InitializeAsync()
         {
-            Http = new HttpClient(Tenant.CreateHandler());
+            Http = new HttpClient(Cloud?.CreateHandler() ?? Tenant.CreateHandler());
             Root = GraphRoot;
             return Task.CompletedTask;
         }
@@ -232,7 +249,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
 
         public override async Task InitializeAsync()
         {
-            _app = Program.Build(Tenant, 0);
+            _app = Program.Build(Cloud ?? LocalCloud.Of(Tenant), 0);
             await _app.StartAsync();
             Address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             Root = Address + "/v1.0";
