@@ -19,12 +19,17 @@ function Start-LocalTenantServer {
         Starts a new local tenant on a free loopback port; returns its Graph endpoint (Uri), tenant id (TenantId), a
         24-hour token of its built-in administrator (Token) and the process. With -TlsDirectory it serves HTTPS with the
         CA and certificate it keeps there, and CaFile is the CA's PEM file; -TlsHost adds DNS names to its certificate
-        (login.microsoftonline.com for az, with -Port 443). Stop it with Stop-LocalTenantServer.
+        (login.microsoftonline.com for az, with -Port 443). -User creates users ('UPN:PASSWORD[:ROLE[,ROLE...]]', the
+        server's --user) and -AdminPassword lets the built-in administrator (AdminUserPrincipalName) sign in at the
+        authorize endpoint's sign-in page (--admin-password); Domain is the tenant's initial domain, for their UPNs.
+        Stop it with Stop-LocalTenantServer.
     #>
-    param([string] $TlsDirectory, [int] $Port = 0, [string[]] $TlsHost = @())
+    param([string] $TlsDirectory, [int] $Port = 0, [string[]] $TlsHost = @(), [string[]] $User = @(), [string] $AdminPassword)
     $arguments = @((Get-LocalTenantServerPath), '--port', "$Port", '--print-admin-token')
     if ($TlsDirectory) { $arguments += @('--https', '--tls-dir', $TlsDirectory) }
     foreach ($name in $TlsHost) { $arguments += @('--tls-host', $name) }
+    foreach ($entry in $User) { $arguments += @('--user', $entry) }
+    if ($AdminPassword) { $arguments += @('--admin-password', $AdminPassword) }
     $start = New-Object System.Diagnostics.ProcessStartInfo
     $start.FileName = 'dotnet'
     foreach ($argument in $arguments) { $start.ArgumentList.Add($argument) }
@@ -34,21 +39,26 @@ function Start-LocalTenantServer {
     $process = [System.Diagnostics.Process]::Start($start)
     $uri = $null
     $tenantId = $null
+    $domain = $null
+    $adminUpn = $null
     $token = $null
     $caFile = $null
     $deadline = [DateTime]::UtcNow.AddSeconds(60)
     while (-not ($token -and ($caFile -or -not $TlsDirectory)) -and [DateTime]::UtcNow -lt $deadline) {
         $line = $process.StandardOutput.ReadLine()
         if ($null -eq $line) { break }
-        if ($line -match '^Local tenant (\S+) .* listening on (https?://\S+)/v1\.0$') { $tenantId = $Matches[1]; $uri = $Matches[2] }
-        if ($line -match '^Admin token \([^)]*\): (\S+)$') { $token = $Matches[1] }
+        if ($line -match '^Local tenant (\S+) \((\S+)\) listening on (https?://\S+)/v1\.0$') { $tenantId = $Matches[1]; $domain = $Matches[2]; $uri = $Matches[3] }
+        if ($line -match '^Admin token \(([^,)]*)[^)]*\): (\S+)$') { $adminUpn = $Matches[1]; $token = $Matches[2] }
         if ($line -match '^TLS CA \([^)]*\): (.+?) \(trust it') { $caFile = $Matches[1] }
     }
     if (-not $uri -or -not $token -or ($TlsDirectory -and -not $caFile)) {
         if (-not $process.HasExited) { $process.Kill() }
         throw "The local tenant server did not start: $($process.StandardError.ReadToEnd())"
     }
-    [pscustomobject]@{ Uri = $uri; TenantId = $tenantId; Token = $token; CaFile = $caFile; Process = $process }
+    [pscustomobject]@{
+        Uri = $uri; TenantId = $tenantId; Token = $token; CaFile = $caFile; Process = $process
+        Domain = $domain; AdminUserPrincipalName = $adminUpn
+    }
 }
 
 function Stop-LocalTenantServer {

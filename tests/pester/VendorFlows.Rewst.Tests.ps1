@@ -1,0 +1,365 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Rewst's owned app registration (docs.rewst.help/documentation/integrations/cloud/microsoft-cloud-integration-bundle/
+# owned-app-registration, seed 000), end to end: the packaged module runs New-RewstAppRegistration against the local tenant
+# server, and then this file plays Rewst's "Authorize" button with plain HTTP only (Invoke-WebRequest, no EntraAppKit
+# code) from what the recipe returned (ClientId, ClientSecret, AuthSubject, TenantId): the authorization code flow of
+# learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow to Rewst's callback, the user's sign-in and consent
+# on the authorize endpoint's pages, the code read from the 302's Location without following it (engine.rewst.io is not
+# called), and Rewst's server redeeming it with the client secret. Auth Subject tenant_id puts the Tenant ID in the URLs,
+# common puts /common/ there (a single-tenant app cannot use it: AADSTS50194). The settings the flow rests on, altered
+# through Graph, fail as Entra documents: another redirect URI is AADSTS50011 on the page (reply-url, reference-error-codes),
+# ID tokens off is AADSTS700054 in the redirect, a wrong secret is AADSTS7000215. No secret or password is printed: failure
+# messages name status codes, error codes and messages only.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'Support/ModuleSession.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/LocalTenantServer.psm1') -Force
+
+    $Callback = 'https://engine.rewst.io/integrations/bundles/microsoft_cloud/callback'
+    $GraphScope = 'https://graph.microsoft.com/.default'
+    # A Global Administrator of the tenant, made at the server's start (--user), who clicks Rewst's Authorize.
+    $UserPassword = 'Rw' + [guid]::NewGuid().ToString('N').Substring(0, 12) + '!9a'
+    $UserName = 'rewst.admin@contoso.onmicrosoft.com'
+
+    # The claims of a JWT: its payload, base64url-decoded, parsed (the signature is the resource's business, not Rewst's).
+    function ConvertFrom-Jwt {
+        param([Parameter(Mandatory)] [string] $Jwt)
+        $payload = $Jwt.Split('.')[1].Replace('-', '+').Replace('_', '/')
+        $payload = $payload.PadRight($payload.Length + (4 - $payload.Length % 4) % 4, '=')
+        [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($payload)) | ConvertFrom-Json
+    }
+
+    # The authorize URL Rewst's button opens in the user's browser: /{tenantId}/ for Auth Subject tenant_id, /common/ for common.
+    function Get-AuthorizeUrl {
+        param([Parameter(Mandatory)] $Recipe, [Parameter(Mandatory)] [string] $Authority, [string] $ResponseType = 'code',
+            [string] $RedirectUri = $Callback, [string] $State = 'rewst-state', [hashtable] $More = @{})
+        $query = [ordered]@{
+            client_id     = $Recipe.ClientId
+            response_type = $ResponseType
+            redirect_uri  = $RedirectUri
+            scope         = "openid profile offline_access $GraphScope"
+            state         = $State
+        }
+        foreach ($key in $More.Keys) { $query[$key] = $More[$key] }
+        $pairs = foreach ($key in $query.Keys) { "$key=$([uri]::EscapeDataString($query[$key]))" }
+        "$($Server.Uri)/$Authority/oauth2/v2.0/authorize?$($pairs -join '&')"
+    }
+
+    # The user's browser: its cookies (ESTSAUTH), and no redirect followed, so that the test reads the 302 to the callback
+    # (Rewst's, not ours) from its Location. HttpClient rather than Invoke-WebRequest: PowerShell 7.6's -MaximumRedirection 0
+    # with -SkipHttpErrorCheck throws InvalidOperationException on a 302 instead of returning it.
+    function New-Browser {
+        $handler = [System.Net.Http.HttpClientHandler]::new()
+        $handler.AllowAutoRedirect = $false
+        $handler.CookieContainer = [System.Net.CookieContainer]::new()
+        [pscustomobject]@{ Client = [System.Net.Http.HttpClient]::new($handler); Cookies = $handler.CookieContainer }
+    }
+
+    # One browser request: status, page, and the Location of a redirect.
+    function Invoke-Browser {
+        param([Parameter(Mandatory)] [string] $Url, [Parameter(Mandatory)] $Browser, [hashtable] $Form)
+        if ($Form) {
+            $fields = [System.Collections.Generic.Dictionary[string, string]]::new()
+            foreach ($key in $Form.Keys) { $fields[$key] = [string] $Form[$key] }
+            $response = $Browser.Client.PostAsync($Url, [System.Net.Http.FormUrlEncodedContent]::new($fields)).GetAwaiter().GetResult()
+        }
+        else { $response = $Browser.Client.GetAsync($Url).GetAwaiter().GetResult() }
+        try {
+            [pscustomobject]@{
+                StatusCode = [int] $response.StatusCode
+                Content    = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
+                Location   = if ($response.Headers.Location) { $response.Headers.Location.OriginalString } else { $null }
+            }
+        }
+        finally { $response.Dispose() }
+    }
+
+    function Get-FormField {
+        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] [string] $Name)
+        $found = [regex]::Match($Page.Content, "name=""$Name"" value=""([^""]*)""")
+        $found.Success | Should -BeTrue -Because "the page has a field ${Name} (status $([int] $Page.StatusCode))"
+        [System.Net.WebUtility]::HtmlDecode($found.Groups[1].Value)
+    }
+
+    function Get-FormAction {
+        param([Parameter(Mandatory)] $Page)
+        $action = [System.Net.WebUtility]::HtmlDecode([regex]::Match($Page.Content, '<form method="post" action="([^"]*)"').Groups[1].Value)
+        [uri]::new([uri] $Server.Uri, $action).AbsoluteUri
+    }
+
+    # What the page says, without its markup.
+    function Get-PageText {
+        param([Parameter(Mandatory)] $Page)
+        [System.Net.WebUtility]::HtmlDecode(($Page.Content -replace '<[^>]+>', ' '))
+    }
+
+    # The sign-in form, filled in as the user does; answers the consent page, or the redirect once consented.
+    function Submit-SignIn {
+        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] $Browser)
+        [int] $Page.StatusCode | Should -Be 200 -Because "the authorize endpoint shows its sign-in page ($(Get-PageText $Page))"
+        $Page.Content | Should -Match 'name="passwd"'
+        Invoke-Browser -Url (Get-FormAction $Page) -Browser $Browser -Form @{ ctx = (Get-FormField $Page 'ctx'); login = $UserName; passwd = $UserPassword }
+    }
+
+    function Submit-Consent {
+        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] $Browser, [bool] $Accept = $true)
+        [int] $Page.StatusCode | Should -Be 200 -Because 'the consent page follows the sign-in'
+        $Page.Content | Should -Match 'name="acceptConsent"'
+        Invoke-Browser -Url (Get-FormAction $Page) -Browser $Browser -Form @{ ctx = (Get-FormField $Page 'ctx'); acceptConsent = if ($Accept) { 'true' } else { 'false' } }
+    }
+
+    # The parameters of the 302 to Rewst's callback, from its query (?) or fragment (#), read without following it.
+    function Get-Returned {
+        param([Parameter(Mandatory)] $Response, [string] $Target = $Callback, [string] $Separator = '?')
+        [int] $Response.StatusCode | Should -Be 302 -Because "the authorize endpoint redirects to the callback ($(Get-PageText $Response))"
+        $location = $Response.Location
+        $location | Should -BeLike "$Target$Separator*"
+        $returned = @{}
+        foreach ($pair in $location.Substring($Target.Length + 1).Split('&')) {
+            $parts = $pair.Split('=', 2)
+            $returned[[uri]::UnescapeDataString($parts[0])] = [uri]::UnescapeDataString($parts[1].Replace('+', ' '))
+        }
+        $returned
+    }
+
+    # The whole interactive part: the sign-in page, the consent page when the user has not consented yet, the redirect.
+    function Invoke-Authorize {
+        param([Parameter(Mandatory)] [string] $Url, [Parameter(Mandatory)] $Browser)
+        $answer = Invoke-Browser -Url $Url -Browser $Browser
+        if ($answer.Content -match 'name="passwd"') { $answer = Submit-SignIn -Page $answer -Browser $Browser }
+        if ([int] $answer.StatusCode -eq 200 -and $answer.Content -match 'name="acceptConsent"') { $answer = Submit-Consent -Page $answer -Browser $Browser }
+        $answer
+    }
+
+    # Rewst's server redeems the code at the token endpoint of its Auth Subject with the client id and secret.
+    function Request-CodeRedemption {
+        param([Parameter(Mandatory)] $Recipe, [Parameter(Mandatory)] [string] $Authority, [Parameter(Mandatory)] [string] $Code, [string] $Secret = $Recipe.Secret)
+        $form = @{
+            grant_type = 'authorization_code'; client_id = $Recipe.ClientId; client_secret = $Secret; code = $Code; redirect_uri = $Callback
+            scope = "openid profile offline_access $GraphScope"
+        }
+        Request-Token -Authority $Authority -Form $form
+    }
+
+    function Request-Token {
+        param([Parameter(Mandatory)] [string] $Authority, [Parameter(Mandatory)] [hashtable] $Form)
+        $response = Invoke-WebRequest -Method Post -Uri "$($Server.Uri)/$Authority/oauth2/v2.0/token" -Body $Form `
+            -ContentType 'application/x-www-form-urlencoded' -SkipHttpErrorCheck
+        $json = $response.Content | ConvertFrom-Json
+        $field = { param($name) if ($json.PSObject.Properties[$name]) { $json.$name } else { $null } }
+        [pscustomobject]@{
+            Status       = [int] $response.StatusCode
+            AccessToken  = & $field 'access_token'
+            IdToken      = & $field 'id_token'
+            RefreshToken = & $field 'refresh_token'
+            Scope        = & $field 'scope'
+            Error        = & $field 'error'
+            Description  = & $field 'error_description'
+        }
+    }
+
+    function Invoke-AdminGraph {
+        param([Parameter(Mandatory)] [string] $Method, [Parameter(Mandatory)] [string] $Path, $Body)
+        $arguments = @{ Method = $Method; Uri = "$($Server.Uri)/v1.0$Path"; Headers = @{ Authorization = "Bearer $($Server.Token)" }; SkipHttpErrorCheck = $true }
+        if ($null -ne $Body) { $arguments.Body = ($Body | ConvertTo-Json -Depth 8); $arguments.ContentType = 'application/json' }
+        $response = Invoke-WebRequest @arguments
+        [pscustomobject]@{ Status = [int] $response.StatusCode; Body = if ($response.Content) { $response.Content | ConvertFrom-Json } else { $null } }
+    }
+
+    # The recipe's application as the administrator reads it through Graph.
+    function Get-RecipeApplication {
+        param([Parameter(Mandatory)] $Recipe)
+        $found = Invoke-AdminGraph -Method Get -Path "/applications?`$filter=appId eq '$($Recipe.ClientId)'"
+        $found.Status | Should -Be 200
+        @($found.Body.value).Count | Should -Be 1
+        $found.Body.value[0]
+    }
+
+    # An error Entra sends to the redirect URI: error, error_description "AADSTSnnnn: …", error_uri, state, and no code.
+    function Assert-RedirectError {
+        param([Parameter(Mandatory)] [hashtable] $Returned, [Parameter(Mandatory)] [string] $ErrorName, [Parameter(Mandatory)] [int] $Code, [string] $State)
+        $Returned['error'] | Should -BeExactly $ErrorName
+        $Returned['error_description'] | Should -Match "^AADSTS${Code}: "
+        $Returned['error_uri'] | Should -BeExactly "https://login.microsoftonline.com/error?code=$Code"
+        if ($State) { $Returned['state'] | Should -BeExactly $State }
+        $Returned.ContainsKey('code') | Should -BeFalse
+    }
+
+    # Runs the recipe in the module session; returns its output and the secret as text (-AsPlainText), for Rewst's side only.
+    function Invoke-VendorRecipe {
+        param([Parameter(Mandatory)] [string] $Name, [switch] $MultiTenant)
+        $run = Invoke-ModuleSession -Session $Session -Variables @{ name = $Name; multi = [bool] $MultiTenant } -ScriptBlock {
+            New-RewstAppRegistration -Name $name -MultiTenant:$multi -DelegatedPermission Mail.Read -AsPlainText -WarningAction SilentlyContinue
+        }
+        $run.Errors | Should -BeNullOrEmpty -Because (Format-ErrorRecord $run.Errors)
+        @($run.Output).Count | Should -Be 1
+        $out = $run.Output[0]
+        $out.ClientSecret | Should -BeOfType [string]
+        [pscustomobject]@{
+            ClientId    = $out.ClientId
+            AuthSubject = $out.AuthSubject
+            TenantId    = $out.TenantId
+            RedirectUri = $out.RedirectUri
+            Secret      = $out.ClientSecret
+            # The Auth Subject names the authority of Rewst's URLs: the Tenant ID field for tenant_id, common otherwise.
+            Authority   = if ($out.AuthSubject -eq 'tenant_id') { $out.TenantId } else { 'common' }
+        }
+    }
+
+    $Server = Start-LocalTenantServer -User "${UserName}:${UserPassword}:GlobalAdministrator"
+    $Session = New-ModuleSession
+    $connected = Invoke-ModuleSession -Session $Session -Variables @{ token = $Server.Token; graph = $Server.Uri } -ScriptBlock {
+        Connect-EntraAppKit -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force) -GraphEndpoint $graph | Out-Null
+    }
+    $connected.Errors | Should -BeNullOrEmpty -Because (Format-ErrorRecord $connected.Errors)
+}
+
+AfterAll {
+    if ($Session) { Remove-ModuleSession -Session $Session }
+    if ($Server) { Stop-LocalTenantServer -Server $Server }
+}
+
+Describe 'Rewst''s Authorize with New-RewstAppRegistration<Switch>' -ForEach @(
+    @{ Switch = ''; Multi = $false; Name = 'Rewst Flow'; AuthSubject = 'tenant_id'; Audience = 'AzureADMyOrg' }
+    @{ Switch = ' -MultiTenant'; Multi = $true; Name = 'Rewst Flow CSP'; AuthSubject = 'common'; Audience = 'AzureADMultipleOrgs' }
+) {
+    BeforeAll {
+        $Recipe = Invoke-VendorRecipe -Name $Name -MultiTenant:$Multi
+    }
+
+    It 'returns what Rewst''s form asks for, and the app has Rewst''s redirect URI and ID tokens on' {
+        $Recipe.AuthSubject | Should -BeExactly $AuthSubject -Because 'Rewst: common for multiple tenants, Tenant ID for your own'
+        $Recipe.TenantId | Should -BeExactly $Server.TenantId
+        $Recipe.RedirectUri | Should -BeExactly $Callback
+        $Recipe.ClientId | Should -Match '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+        $app = Get-RecipeApplication $Recipe
+        $app.signInAudience | Should -BeExactly $Audience
+        @($app.web.redirectUris) | Should -Be @($Callback)
+        $app.web.implicitGrantSettings.enableIdTokenIssuance | Should -BeTrue -Because 'seed 000 asks for ID tokens checked'
+    }
+
+    It 'Authorize: the admin signs in and consents, the code at Rewst''s callback is redeemed with the secret (v2-oauth2-auth-code-flow)' {
+        $browser = New-Browser
+        $page = Invoke-Browser -Url (Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority) -Browser $browser
+        $consent = Submit-SignIn -Page $page -Browser $browser
+        $consentText = Get-PageText $consent
+        $consentText | Should -Match 'User\.Read' -Because 'the consent page lists the permissions the recipe requires'
+        $consentText | Should -Match 'Mail\.Read'
+        $browser.Cookies.GetCookies([uri] $Server.Uri)['ESTSAUTH'] | Should -Not -BeNullOrEmpty -Because 'the sign-in leaves a session'
+        $returned = Get-Returned (Submit-Consent -Page $consent -Browser $browser)
+        $returned['state'] | Should -BeExactly 'rewst-state'
+        $returned['code'] | Should -Not -BeNullOrEmpty
+
+        # Rewst's server, not the browser: the code, the client id and the secret, at the Auth Subject's token endpoint.
+        $tokens = Request-CodeRedemption -Recipe $Recipe -Authority $Recipe.Authority -Code $returned['code']
+        $tokens.Status | Should -Be 200 -Because "the code redeems ($($tokens.Error): $($tokens.Description))"
+        $access = ConvertFrom-Jwt $tokens.AccessToken
+        $access.aud | Should -BeExactly 'https://graph.microsoft.com'
+        $access.tid | Should -BeExactly $Server.TenantId
+        $access.appid | Should -BeExactly $Recipe.ClientId
+        $access.appidacr | Should -BeExactly '1' -Because 'access-token-claims-reference: 1 when the client authenticated with a secret'
+        $access.upn | Should -BeExactly $UserName
+        @($access.scp.Split(' ')) | Should -Contain 'User.Read'
+        @($access.scp.Split(' ')) | Should -Contain 'Mail.Read'
+        $tokens.RefreshToken | Should -Not -BeNullOrEmpty -Because 'offline_access keeps Rewst connected'
+        $id = ConvertFrom-Jwt $tokens.IdToken
+        $id.aud | Should -BeExactly $Recipe.ClientId
+        $id.tid | Should -BeExactly $Server.TenantId
+        $id.iss | Should -BeExactly "$($Server.Uri)/$($Server.TenantId)/v2.0"
+        $id.preferred_username | Should -BeExactly $UserName
+
+        # Rewst calls Graph with the user's token, and keeps it fresh with the refresh token and its secret.
+        $me = Invoke-WebRequest -Uri "$($Server.Uri)/v1.0/me" -Headers @{ Authorization = "Bearer $($tokens.AccessToken)" } -SkipHttpErrorCheck
+        [int] $me.StatusCode | Should -Be 200
+        ($me.Content | ConvertFrom-Json).userPrincipalName | Should -BeExactly $UserName
+        $refreshed = Request-Token -Authority $Recipe.Authority -Form @{
+            grant_type = 'refresh_token'; client_id = $Recipe.ClientId; client_secret = $Recipe.Secret; refresh_token = $tokens.RefreshToken; scope = $GraphScope
+        }
+        $refreshed.Status | Should -Be 200 -Because "$($refreshed.Error): $($refreshed.Description)"
+        (ConvertFrom-Jwt $refreshed.AccessToken).upn | Should -BeExactly $UserName
+    }
+
+    It 'with ID tokens on, response_type=code id_token with a nonce returns both in the fragment (v2-oauth2-auth-code-flow, hybrid)' {
+        $browser = New-Browser
+        $url = Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority -ResponseType 'code id_token' -State 'hybrid' -More @{ nonce = 'rewst-nonce-1' }
+        $returned = Get-Returned (Invoke-Authorize -Url $url -Browser $browser) -Separator '#'
+        $returned['state'] | Should -BeExactly 'hybrid'
+        $returned['code'] | Should -Not -BeNullOrEmpty
+        $id = ConvertFrom-Jwt $returned['id_token']
+        $id.nonce | Should -BeExactly 'rewst-nonce-1'
+        $id.aud | Should -BeExactly $Recipe.ClientId
+        $id.tid | Should -BeExactly $Server.TenantId
+        $id.preferred_username | Should -BeExactly $UserName
+        $id.c_hash | Should -Not -BeNullOrEmpty -Because 'a hybrid ID token carries the code''s hash'
+        $tokens = Request-CodeRedemption -Recipe $Recipe -Authority $Recipe.Authority -Code $returned['code']
+        $tokens.Status | Should -Be 200 -Because "$($tokens.Error): $($tokens.Description)"
+    }
+
+    It 'Auth Subject common: /common/ <Common>' -ForEach @(@{ Common = if ($Multi) { 'signs the home user in (multi-tenant app)' } else { 'is AADSTS50194 on the page (single-tenant app)' } }) {
+        $browser = New-Browser
+        $url = Get-AuthorizeUrl -Recipe $Recipe -Authority 'common' -State 'common'
+        if (-not $Multi) {
+            $page = Invoke-Browser -Url $url -Browser $browser
+            [int] $page.StatusCode | Should -Be 400
+            $page.Location | Should -BeNullOrEmpty
+            Get-PageText $page | Should -Match "AADSTS50194: Application '$($Recipe.ClientId)'\(.*\) is not configured as a multi-tenant application\."
+        }
+        else {
+            $returned = Get-Returned (Invoke-Authorize -Url $url -Browser $browser)
+            $returned['state'] | Should -BeExactly 'common'
+            $tokens = Request-CodeRedemption -Recipe $Recipe -Authority 'common' -Code $returned['code']
+            $tokens.Status | Should -Be 200 -Because "$($tokens.Error): $($tokens.Description)"
+            (ConvertFrom-Jwt $tokens.AccessToken).tid | Should -BeExactly $Server.TenantId -Because 'the home user''s tenant issues the token'
+        }
+    }
+
+    It 'a wrong client secret at the code redemption is AADSTS7000215 (reference-error-codes)' {
+        $browser = New-Browser
+        $returned = Get-Returned (Invoke-Authorize -Url (Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority) -Browser $browser)
+        $wrong = Request-CodeRedemption -Recipe $Recipe -Authority $Recipe.Authority -Code $returned['code'] -Secret 'not-the-secret~0000000000000000000000000'
+        $wrong.Status | Should -Be 401
+        $wrong.Error | Should -BeExactly 'invalid_client'
+        $wrong.Description | Should -BeLike "AADSTS7000215: Invalid client secret provided. *'$($Recipe.ClientId)'*"
+        $wrong.AccessToken | Should -BeNullOrEmpty
+    }
+
+    It 'the redirect URI altered in the app is AADSTS50011 on the page, not a redirect (reply-url, reference-error-codes)' {
+        $app = Get-RecipeApplication $Recipe
+        $patched = Invoke-AdminGraph -Method Patch -Path "/applications/$($app.id)" -Body @{ web = @{ redirectUris = @("$Callback/changed") } }
+        $patched.Status | Should -Be 204
+        try {
+            $browser = New-Browser
+            $page = Invoke-Browser -Url (Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority) -Browser $browser
+            [int] $page.StatusCode | Should -Be 400
+            $page.Location | Should -BeNullOrEmpty -Because 'Entra never redirects to an unregistered URI'
+            Get-PageText $page | Should -Match ([regex]::Escape("AADSTS50011: The redirect URI '$Callback' specified in the request does not match the redirect URIs configured for the application '$($Recipe.ClientId)'."))
+        }
+        finally {
+            (Invoke-AdminGraph -Method Patch -Path "/applications/$($app.id)" -Body @{ web = @{ redirectUris = @($Callback) } }).Status | Should -Be 204
+        }
+        $browser = New-Browser
+        (Get-Returned (Invoke-Authorize -Url (Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority) -Browser $browser))['code'] | Should -Not -BeNullOrEmpty
+    }
+
+    It 'ID tokens turned off: response_type id_token is AADSTS700054 in the redirect (enableIdTokenIssuance=false)' {
+        $app = Get-RecipeApplication $Recipe
+        $off = @{ web = @{ implicitGrantSettings = @{ enableIdTokenIssuance = $false } } }
+        (Invoke-AdminGraph -Method Patch -Path "/applications/$($app.id)" -Body $off).Status | Should -Be 204
+        try {
+            foreach ($type in @('id_token', 'code id_token')) {
+                $browser = New-Browser
+                $url = Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority -ResponseType $type -State 'no-id' -More @{ nonce = 'rewst-nonce-2' }
+                $returned = Get-Returned (Invoke-Browser -Url $url -Browser $browser) -Separator '#'
+                Assert-RedirectError -Returned $returned -ErrorName 'unsupported_response_type' -Code 700054 -State 'no-id'
+                $returned['error_description'] | Should -Match "^AADSTS700054: response_type 'id_token' is not enabled for the application\."
+            }
+            # The code flow alone does not need ID token issuance.
+            $browser = New-Browser
+            (Get-Returned (Invoke-Authorize -Url (Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority) -Browser $browser))['code'] | Should -Not -BeNullOrEmpty
+        }
+        finally {
+            $on = @{ web = @{ implicitGrantSettings = @{ enableIdTokenIssuance = $true } } }
+            (Invoke-AdminGraph -Method Patch -Path "/applications/$($app.id)" -Body $on).Status | Should -Be 204
+        }
+    }
+}
