@@ -358,12 +358,11 @@ Describe 'The CMG with New-CmgServerApp<Switch> | New-CmgClientApp | Grant-Admin
         }
     }
 
-    # Skipped: the local tenant's refresh grant (TokenEndpoint.Refresh) asks any client without isFallbackPublicClient for a
-    # credential: 401 invalid_client AADSTS7000218. Microsoft documents client_secret on the refresh request as "required
-    # for web apps" (v2-oauth2-auth-code-flow, "Refresh the access token"), and allowPublicClient/isFallbackPublicClient only
-    # as the fallback "where Microsoft Entra ID can't determine the client application type" (reference-microsoft-graph-
-    # app-manifest): a refresh token the broker's (Mobile and desktop) redirect obtained belongs to a public client.
-    It 'public client flows off: the broker''s refresh token still refreshes without a secret' -Skip {
+    # Microsoft documents client_secret on the refresh request as "required for web apps" (v2-oauth2-auth-code-flow,
+    # "Refresh the access token"), and allowPublicClient/isFallbackPublicClient only as the fallback "where Microsoft Entra ID
+    # can't determine the client application type" (reference-microsoft-graph-app-manifest): a refresh token the broker's
+    # (Mobile and desktop) redirect obtained belongs to a public client.
+    It 'public client flows off: the broker''s refresh token still refreshes without a secret' {
         $clientApp = Get-Application $Recipe.ClientId
         (Invoke-AdminGraph -Method Patch -Path "/applications/$($clientApp.id)" -Body @{ isFallbackPublicClient = $false }).Status | Should -Be 204
         try {

@@ -208,9 +208,14 @@ namespace EntraAppKit.LocalTenant.Identity
             string token = form.Required("refresh_token");
             if (!_issuer.IsOwnRefreshToken(token, clientId, out var rt)) throw AadstsException.InvalidGrant();
             if (!(rt.Time("exp") > _clock.Now)) throw AadstsException.RefreshTokenExpired(rt.Time("iat") ?? _clock.Now);
+            // A refresh token dies with its user's sign-in: a disabled account is refused (reference-error-codes, AADSTS50057).
+            if (_store.FindUser(rt.Claim("sub") ?? "") is { AccountEnabled: false }) throw AadstsException.DisabledUser();
             var client = _consent.ClientOf(clientId, tenant);
-            // A confidential client (a web app that signed a user in by code) refreshes with its credential.
-            string appIdAcr = AuthenticateUserClient(context.Request, form, client, client.IsPublic);
+            // A confidential client (a web app that signed a user in by code) refreshes with its credential (v2-oauth2-auth-code-flow
+            // "Refresh the access token": client_secret "required for web apps"); a token issued to a public client (a Mobile and
+            // desktop or SPA redirect's code, appidacr "0") refreshes without one, whatever isFallbackPublicClient says now.
+            bool issuedToPublicClient = rt.Claim("appidacr") == "0";
+            string appIdAcr = AuthenticateUserClient(context.Request, form, client, client.IsPublic || issuedToPublicClient);
             string origin = context.Request.Uri.GetLeftPart(UriPartial.Authority);
             // A refresh token of Entra's is good for any resource the user may sign in to (Graph, here or under the server's own
             // base URL, Resource Manager, the tenant's APIs): az signs in for Resource Manager and then asks for Graph with the same refresh token.

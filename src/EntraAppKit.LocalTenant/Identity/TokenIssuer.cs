@@ -162,10 +162,12 @@ namespace EntraAppKit.LocalTenant.Identity
         /// A refresh token. Entra's are opaque; this one is a signed JWT (its own typ, audience the client) so it needs no server
         /// state and survives a reopen, and Graph refuses it as an access token (wrong audience).
         /// </summary>
-        public string MintRefreshToken(string clientAppId, string scope, DateTimeOffset now, string? userId = null)
+        public string MintRefreshToken(string clientAppId, string scope, DateTimeOffset now, string? userId = null, string appIdAcr = "0")
         {
             var payload = Envelope(clientAppId, StsIssuer, now, RefreshTokenLifetime);
             payload["scope"] = scope;
+            // How the client authenticated when the token was issued: "0", a public client, refreshes without a credential.
+            payload["appidacr"] = appIdAcr;
             payload["sub"] = userId ?? _store.AdministratorId;
             payload["tid"] = _store.TenantId;
             payload["uti"] = NewTokenId();

@@ -57,7 +57,7 @@ namespace EntraAppKit.LocalTenant.Identity
                     ["access_token"] = accessToken,
                 };
             }
-            if (context.IsV1 || scopes.Oidc.Contains("offline_access")) body["refresh_token"] = _issuer.MintRefreshToken(client.AppId, scopes.Raw, now, userId);
+            if (context.IsV1 || scopes.Oidc.Contains("offline_access")) body["refresh_token"] = _issuer.MintRefreshToken(client.AppId, scopes.Raw, now, userId, appIdAcr);
             if (!context.IsV1 && scopes.Oidc.Contains("openid")) body["id_token"] = _issuer.MintIdToken(client.AppId, context.Request.Uri.GetLeftPart(UriPartial.Authority), now, nonce, userId: userId);
             if (form["client_info"] == "1") body["client_info"] = _issuer.ClientInfo(userId);
             return OAuthResponses.Token(200, body);

@@ -288,6 +288,11 @@ namespace EntraAppKit.Tests.LocalTenantTests
             NoContent(await Door.PatchAsync("/users/" + userId, new JsonObject { ["accountEnabled"] = false }));
             var disabled = await SignInAsync(AuthorizeUrl(CodeRequest(appId, RewstCallback)), password: "Str0ng-Passw0rd", login: upn);
             Assert.Contains("AADSTS50057: The user account is disabled.", PageText(disabled));
+            // Nor refresh what it was given before: the refresh token dies with the account's sign-in.
+            TokenError(await Door.PostFormAsync(TokenUrl(), new Dictionary<string, string>
+            {
+                ["grant_type"] = "refresh_token", ["client_id"] = appId, ["client_secret"] = secret, ["refresh_token"] = (string)tokens["refresh_token"]!, ["scope"] = "User.Read",
+            }), 400, "invalid_grant", 50057, "The user account is disabled.");
         }
 
         // prompt=none: AADSTS50058 (AzureAD/microsoft-authentication-library-for-js#1560) and consent_required with AADSTS65001.
