@@ -56,7 +56,9 @@ Describe 'Get-EntraAdminConsentUrl (v2-admin-consent)' {
     It 'has no -WhatIf: it writes nothing, so it does not support ShouldProcess' {
         $run = Invoke-ModuleSession -Session $session -ScriptBlock {
             (Get-Command Get-EntraAdminConsentUrl).Parameters.ContainsKey('WhatIf')
-            Get-EntraAdminConsentUrl -ClientId '0f0e0d0c-0b0a-4909-8807-060504030201' -WhatIf
+            # Splatted: a literal -WhatIf here is the mistake .ci/powershell-syntax reports, and PowerShell refuses at binding.
+            $withWhatIf = @{ ClientId = '0f0e0d0c-0b0a-4909-8807-060504030201'; WhatIf = $true }
+            Get-EntraAdminConsentUrl @withWhatIf
         }
         $run.Output[0] | Should -BeFalse
         $run.Errors[0].FullyQualifiedErrorId | Should -Be 'NamedParameterNotFound,EntraAppKit.Commands.GetEntraAdminConsentUrlCommand'
