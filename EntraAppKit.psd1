@@ -13,6 +13,7 @@
         'Add-WriteBackRedirectUri'
         'Connect-EntraAppKit'
         'Disconnect-EntraAppKit'
+        'Get-EntraAdminConsentUrl'
         'Get-EntraAppKitContext'
         'Get-EntraAppRegistration'
         'Grant-AdminConsent'

@@ -29,5 +29,17 @@ namespace EntraAppKit.Core
 
         /// <summary>The run made a secret but could not shape its output: the error record's target carries the secret.</summary>
         public const string SecretInErrorRecord = "SecretInErrorRecord";
+
+        /// <summary>
+        /// An admin consent URL was asked for the tenant <c>common</c>, which Microsoft's admin consent endpoint is not to be
+        /// given (learn.microsoft.com/entra/identity-platform/v2-admin-consent): a customer's GUID, verified domain or <c>organizations</c> is.
+        /// </summary>
+        public const string CommonTenantNotAllowed = "CommonTenantNotAllowed";
+
+        /// <summary>A tenant is neither a GUID, a domain name nor <c>organizations</c> (or is <c>consumers</c>, whose accounts cannot consent for an organization).</summary>
+        public const string InvalidTenant = "InvalidTenant";
+
+        /// <summary>An admin consent URL needs a redirect URI, and none was given and the app has no web redirect URI.</summary>
+        public const string NoRedirectUri = "NoRedirectUri";
     }
 }

@@ -25,6 +25,12 @@ namespace EntraAppKit.Core.Connections
         /// <summary>The Microsoft Graph root, without version.</summary>
         public string GraphEndpoint { get; }
 
+        /// <summary>
+        /// This cloud's own Microsoft Graph, the resource its sign-in knows scopes of (https://graph.microsoft.com/.default),
+        /// whatever Graph endpoint the connection sends to (-GraphEndpoint replaces that one, not the resource).
+        /// </summary>
+        public string GraphResource => All.FirstOrDefault(e => e.Name == Name)?.GraphEndpoint ?? GraphEndpoint;
+
         // Microsoft's national cloud deployments of Graph and their login endpoints
         // (learn.microsoft.com/graph/deployments; Azure.Identity's AzureAuthorityHosts).
         public static readonly CloudEnvironment Global = new CloudEnvironment("Global", "https://login.microsoftonline.com/", "https://graph.microsoft.com");

@@ -35,6 +35,9 @@ namespace EntraAppKit.Core.Graph
         /// <summary>The Graph root, without version (https://graph.microsoft.com).</summary>
         public string GraphEndpoint => _target.Environment.GraphEndpoint;
 
+        /// <summary>The cloud the session's connection signs in to: its login authority host and Graph resource.</summary>
+        public CloudEnvironment Cloud => _target.Environment;
+
         /// <summary>
         /// Opens a session to <paramref name="target"/>'s Graph with <paramref name="credential"/>, or, when it is null, with the
         /// target's built-in administrator (a local tenant's).

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Security;
+using EntraAppKit.Core.Connections;
+using EntraAppKit.Core.Operations;
 using EntraAppKit.Model.Recipes;
 
 namespace EntraAppKit.Core.Recipes
@@ -23,6 +25,20 @@ namespace EntraAppKit.Core.Recipes
 
         /// <summary>The recipe's Application ID URIs, placeholders resolved.</summary>
         public IReadOnlyList<string> IdentifierUris { get; internal set; } = Array.Empty<string>();
+
+        /// <summary>The application's web redirect URIs as the run left them (the recipe's, and others' it kept).</summary>
+        public IReadOnlyList<string> WebRedirectUris { get; internal set; } = Array.Empty<string>();
+
+        /// <summary>The cloud the connection signs in to: where the app's admin consent URL points.</summary>
+        public CloudEnvironment Cloud { get; internal set; } = CloudEnvironment.Global;
+
+        /// <summary>
+        /// The URL a customer's administrator opens to consent to a multitenant app (<see cref="AdminConsentUrl"/>, tenant
+        /// organizations, the cloud's Microsoft Graph /.default) with <paramref name="redirectUri"/>; null for an app of one tenant,
+        /// which no other tenant can consent to, and when there is no redirect URI for the answer to go to.
+        /// </summary>
+        public string? MultiTenantAdminConsentUrl(string? redirectUri) =>
+            SignInAudience == "AzureADMyOrg" || string.IsNullOrWhiteSpace(redirectUri) ? null : AdminConsentUrl.Build(Cloud, ClientId, redirectUri!);
 
         /// <summary>The new client secret, or null when the run added none (Graph shows a secret's value once).</summary>
         public SecureString? ClientSecret { get; internal set; }

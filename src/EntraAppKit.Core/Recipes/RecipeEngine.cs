@@ -22,6 +22,7 @@ namespace EntraAppKit.Core.Recipes
         private readonly TenantReader _reader;
         private readonly ApplicationReconciler _applications;
         private readonly ConsentReconciler _consent;
+        private readonly Connections.CloudEnvironment _cloud;
 
         public RecipeEngine(GraphSession session, LagRetryPolicy? retry = null)
         {
@@ -30,6 +31,7 @@ namespace EntraAppKit.Core.Recipes
             _reader = new TenantReader(session, retry);
             _applications = new ApplicationReconciler(session, retry);
             _consent = new ConsentReconciler(session, retry);
+            _cloud = session.Cloud;
         }
 
         /// <summary>Reads the tenant and lists every change the recipe needs. Makes no writes; fails before any write on bad input.</summary>
@@ -128,6 +130,8 @@ namespace EntraAppKit.Core.Recipes
                 UniqueName = plan.UniqueName,
                 SignInAudience = recipe.SignInAudience,
                 IdentifierUris = recipe.IdentifierUris.Select(u => plan.Application.Resolve(u, app.AppId)).ToList(),
+                WebRedirectUris = (app.Web?.RedirectUris ?? new List<string>()).ToList(),
+                Cloud = _cloud,
                 ClientSecret = secret,
                 SecretExpires = secretExpires,
                 Changes = plan.Changes.Select(c => c.Description).ToList(),

@@ -11,5 +11,11 @@ namespace EntraAppKit.Model.Recipes
 
         /// <summary>The redirect URI the app registration carries for Rewst.</summary>
         public string RedirectUri { get; set; } = "";
+
+        /// <summary>
+        /// The admin consent URL to send a customer's administrator (tenant organizations, Microsoft Graph /.default, the
+        /// redirect URI the app carries for the vendor): null for a single-tenant app. Get-EntraAdminConsentUrl makes one for a given tenant.
+        /// </summary>
+        public string? AdminConsentUrl { get; set; }
     }
 }

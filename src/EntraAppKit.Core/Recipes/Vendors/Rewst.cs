@@ -49,6 +49,7 @@ namespace EntraAppKit.Core.Recipes.Vendors
             // Rewst's Auth Subject field takes one of two words; the tenant's GUID goes in its separate Tenant ID field.
             AuthSubject = result.SignInAudience == "AzureADMyOrg" ? "tenant_id" : "common",
             RedirectUri = RedirectUri,
+            AdminConsentUrl = result.MultiTenantAdminConsentUrl(RedirectUri),
         });
     }
 }

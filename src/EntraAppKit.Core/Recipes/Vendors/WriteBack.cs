@@ -24,7 +24,12 @@ namespace EntraAppKit.Core.Recipes.Vendors
 
         public WriteBackAppRegistration Shape(AppRegistrationResult result, RecipeInput input)
         {
-            var output = result.CopyTo(new WriteBackAppRegistration { ClientSecret = SecretText.Present(result.ClientSecret, input.AsPlainText) });
+            var output = result.CopyTo(new WriteBackAppRegistration
+            {
+                ClientSecret = SecretText.Present(result.ClientSecret, input.AsPlainText),
+                // Its first return URL: none until Add-WriteBackRedirectUri adds the console's (then a re-run, or Get-EntraAdminConsentUrl, gives it).
+                AdminConsentUrl = result.MultiTenantAdminConsentUrl(result.WebRedirectUris.FirstOrDefault()),
+            });
             if (result.ClientSecret != null && result.SecretExpires.HasValue)
                 // WriteBackExtreme "will not notify you when the secret expires".
                 output.Warnings = output.Warnings.Concat(new[] { $"WriteBackExtreme does not warn before its client secret expires: renew it before {result.SecretExpires.Value.UtcDateTime:yyyy-MM-dd} (New-WriteBackAppRegistration -NewSecret)." }).ToArray();
