@@ -141,8 +141,12 @@ Ctrl+C stops the server.";
             string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             foreach (var line in StartupLines(tenant, address, options)) Console.WriteLine(line);
             foreach (var further in cloud.Tenants.Skip(1))
+            {
                 Console.WriteLine($"Also tenant {further.TenantId} ({further.InitialDomain}): {address}/{further.TenantId}/v2.0/.well-known/openid-configuration" +
                     (further.Path != null ? $", saved to {further.Path}" : ""));
+                if (options.PrintAdminToken)
+                    Console.WriteLine($"Admin token of {further.InitialDomain} ({further.AdministratorUserPrincipalName}, Global Administrator, valid 24 hours): {further.IssueAdminToken(TimeSpan.FromHours(24))}");
+            }
             if (tls != null)
                 Console.WriteLine($"TLS CA ({(tls.Reused ? "reused" : "new")}, valid until {tls.Authority.NotAfter.ToUniversalTime():yyyy-MM-dd}): {tls.CaPath} " +
                     "(trust it: REQUESTS_CA_BUNDLE for az and Python, NODE_EXTRA_CA_CERTS for Node)");
