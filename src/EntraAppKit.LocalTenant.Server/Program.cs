@@ -50,7 +50,7 @@ Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-
                        by id or domain; /common and /organizations send each user to their home tenant; Graph answers in
                        the tenant that issued the token. A multi-tenant app registered in one tenant gets a service principal
                        in another when that tenant's admin consents (/{tenant}/v2.0/adminconsent). With --path FILE a
-                       further tenant is kept in FILE.tenants/NAME.json. The control endpoints act on the first tenant.
+                       further tenant is kept in FILE.tenants/NAME.json (and opened again from there). The control endpoints act on the first tenant.
   --no-auth            Graph requests need no token: every request acts as the built-in admin (for quick experiments)
   --print-admin-token  print a 24-hour token of the built-in admin (Global Administrator) and keep serving
   --admin-password PASSWORD
@@ -103,9 +103,9 @@ Ctrl+C stops the server.";
             LocalCloud cloud;
             try
             {
-                cloud = LocalCloud.Of(options.AllTenants.Select((t, i) =>
-                    options.Path == null ? LocalTenantEngine.Create(t)
-                    : LocalTenantEngine.Open(i == 0 ? options.Path : CreateFolderFor(ServerOptions.FurtherTenantPath(options.Path, t.Name)), t)).ToList());
+                cloud = options.Path == null
+                    ? LocalCloud.Of(options.AllTenants.Select(LocalTenantEngine.Create).ToList())
+                    : LocalCloud.Open(options.Path, options.AllTenants);
             }
             catch (LocalTenantStateException e)
             {
@@ -218,13 +218,6 @@ Ctrl+C stops the server.";
             // the /_localtenant routes, leaving them unreachable. "{**path}" has no nonfile constraint, so /domains/x.com is served.
             app.MapFallback("{**path}", ctx => Serve(cloud, ctx, trustProxy));
             return app;
-        }
-
-        /// <summary>Creates the folder a further tenant's state file lives in (owner-only files are made by the tenant itself).</summary>
-        private static string CreateFolderFor(string path)
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            return path;
         }
 
         private static async Task Serve(LocalCloud cloud, HttpContext ctx, bool trustProxy)

@@ -127,9 +127,6 @@ namespace EntraAppKit.LocalTenant.Server
             return name;
         }
 
-        /// <summary>The state file of a further tenant of a --path cloud: FILE.tenants/NAME.json, beside the first tenant's FILE.</summary>
-        public static string FurtherTenantPath(string path, string name) => System.IO.Path.Combine(path + ".tenants", name.ToLowerInvariant() + ".json");
-
         /// <summary>
         /// --user UPN:PASSWORD[:ROLE[,ROLE…]]. The roles are what follows the last ':', when there is a second one: a password
         /// with a ':' in it ends with ':' (no roles) or ':ROLES'. Role names and the user's domain and password are checked when

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Net.Http;
 using System.Text;
@@ -29,25 +30,87 @@ namespace EntraAppKit.LocalTenant
     /// </summary>
     public sealed class LocalCloud
     {
-        private readonly List<LocalTenantEngine> _tenants;
+        private readonly object _adding = new object();
+
+        // Replaced whole when a tenant is added, so a request reads one consistent list without a lock.
+        private volatile LocalTenantEngine[] _tenants = Array.Empty<LocalTenantEngine>();
 
         private LocalCloud(IEnumerable<LocalTenantEngine> tenants)
         {
-            _tenants = tenants.ToList();
-            if (_tenants.Count == 0) throw new ArgumentException("A local cloud has at least one tenant.", nameof(tenants));
-            var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var domains = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var tenant in _tenants)
+            foreach (var tenant in tenants) Join(tenant, nameof(tenants));
+            if (_tenants.Length == 0) throw new ArgumentException("A local cloud has at least one tenant.", nameof(tenants));
+        }
+
+        /// <summary>The primary tenant's state file, for a cloud opened from one; its further tenants live beside it (<see cref="FurtherTenantPath"/>).</summary>
+        public string? Path => Primary.Path;
+
+        /// <summary>Adds a tenant, unless it shares an id or a verified domain with one of the cloud's.</summary>
+        private void Join(LocalTenantEngine tenant, string parameter)
+        {
+            lock (_adding)
             {
-                if (!ids.Add(tenant.TenantId)) throw new ArgumentException($"Two tenants of the cloud have the id {tenant.TenantId}.", nameof(tenants));
-                foreach (var domain in tenant.VerifiedDomains)
-                    if (!domains.Add(domain)) throw new ArgumentException($"Two tenants of the cloud have the verified domain {domain}.", nameof(tenants));
-            }
-            foreach (var tenant in _tenants)
-            {
+                var current = _tenants;
+                if (current.Any(t => string.Equals(t.TenantId, tenant.TenantId, StringComparison.OrdinalIgnoreCase)))
+                    throw new ArgumentException($"Two tenants of the cloud have the id {tenant.TenantId}.", parameter);
+                var taken = new HashSet<string>(current.SelectMany(t => t.VerifiedDomains), StringComparer.OrdinalIgnoreCase);
+                if (tenant.VerifiedDomains.FirstOrDefault(taken.Contains) is string shared)
+                    throw new ArgumentException($"Two tenants of the cloud have the verified domain {shared}.", parameter);
                 var self = tenant;
                 tenant.Neighbours.Join(() => _tenants.Where(t => !ReferenceEquals(t, self)));
+                _tenants = current.Concat(new[] { tenant }).ToArray();
             }
+        }
+
+        /// <summary>The state file of a further tenant of a cloud kept at <paramref name="path"/>: FILE.tenants/NAME.json, beside the first tenant's FILE.</summary>
+        public static string FurtherTenantPath(string path, string name) => System.IO.Path.Combine(path + ".tenants", name.ToLowerInvariant() + ".json");
+
+        /// <summary>
+        /// Opens the cloud kept at <paramref name="path"/> (created there if missing): the first of <paramref name="tenants"/>
+        /// is the tenant in the file itself, every further tenant lives in FILE.tenants/NAME.json; those already there are
+        /// opened too, after the ones named. Runtime settings (the administrator's password, authentication) are the first's.
+        /// </summary>
+        public static LocalCloud Open(string path, IEnumerable<LocalTenantOptions>? tenants = null)
+        {
+            var named = (tenants ?? new[] { new LocalTenantOptions() }).ToList();
+            if (named.Count == 0) named.Add(new LocalTenantOptions());
+            var primary = named[0];
+            var engines = new List<LocalTenantEngine> { LocalTenantEngine.Open(path, primary) };
+            string folder = path + ".tenants";
+            var kept = Directory.Exists(folder)
+                ? Directory.GetFiles(folder, "*.json").Select(f => System.IO.Path.GetFileNameWithoutExtension(f)).OrderBy(n => n, StringComparer.Ordinal).ToList()
+                : new List<string>();
+            foreach (var name in named.Skip(1).Select(o => o.Name.ToLowerInvariant()).Concat(kept).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                var options = named.Skip(1).FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase)) ?? new LocalTenantOptions { Name = name };
+                options.AdministratorPassword ??= primary.AdministratorPassword;
+                options.RequireAuthentication = primary.RequireAuthentication;
+                options.Clock = primary.Clock;
+                engines.Add(LocalTenantEngine.Open(CreateFolderFor(FurtherTenantPath(path, name)), options));
+            }
+            return new LocalCloud(engines);
+        }
+
+        /// <summary>
+        /// Adds a new tenant (in memory, or for a cloud kept in a file, in FILE.tenants/NAME.json), or returns the cloud's tenant
+        /// whose initial domain is NAME.onmicrosoft.com. Throws ArgumentException when it would share an id or a domain.
+        /// </summary>
+        public LocalTenantEngine AddTenant(LocalTenantOptions options)
+        {
+            if (options == null) throw new ArgumentNullException(nameof(options));
+            lock (_adding)
+            {
+                string domain = options.Name + ".onmicrosoft.com";
+                if (_tenants.FirstOrDefault(t => string.Equals(t.InitialDomain, domain, StringComparison.OrdinalIgnoreCase)) is LocalTenantEngine existing) return existing;
+                var tenant = Path == null ? LocalTenantEngine.Create(options) : LocalTenantEngine.Open(CreateFolderFor(FurtherTenantPath(Path, options.Name)), options);
+                Join(tenant, nameof(options));
+                return tenant;
+            }
+        }
+
+        private static string CreateFolderFor(string path)
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            return path;
         }
 
         /// <summary>A cloud of the given tenants; the first answers what names no tenant (Graph without a token, unknown tenants).</summary>
@@ -72,7 +135,7 @@ namespace EntraAppKit.LocalTenant
         public Task<GraphResponse> HandleAsync(GraphRequest request, CancellationToken cancellationToken = default)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
-            if (_tenants.Count == 1) return Primary.HandleAsync(request, cancellationToken);
+            if (_tenants.Length == 1) return Primary.HandleAsync(request, cancellationToken);
             var route = Primary.MatchIdentity(request.Uri, out var segment);
             if (route == null) return TenantOfToken(request).HandleAsync(request, cancellationToken);
             if (segment.Length > 0 && Find(segment) is LocalTenantEngine named) return named.HandleAsync(request, cancellationToken);

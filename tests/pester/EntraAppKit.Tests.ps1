@@ -58,6 +58,30 @@ Describe 'Connect-EntraAppKit -LocalTenant' {
         $second.TenantId | Should -Be $first.TenantId
     }
 
+    # Issue 12, section 4: several tenants in one local cloud (learn.microsoft.com/entra/identity-platform/single-and-multi-tenant-apps).
+    It 'connects to a further tenant of the same cloud with -TenantName, kept beside -Path' {
+        $path = Join-Path $TestDrive 'cloud.json'
+        $msp = Connect-EntraAppKit -LocalTenant -Path $path
+        $rewst = New-RewstAppRegistration -Name 'Rewst MSP' -MultiTenant -WarningAction SilentlyContinue
+        $customer = Connect-EntraAppKit -LocalTenant -Path $path -TenantName northwind
+        $customer.TenantId | Should -Not -Be $msp.TenantId
+        Join-Path $TestDrive 'cloud.json.tenants/northwind.json' | Should -Exist
+        # The customer's tenant has its own objects: the MSP's app is not registered there.
+        @(Get-EntraAppRegistration | Where-Object ClientId -eq $rewst.ClientId).Count | Should -Be 0
+        # Reopened, both tenants are the same ones.
+        (Connect-EntraAppKit -LocalTenant -Path $path -TenantName northwind).TenantId | Should -Be $customer.TenantId
+        (Connect-EntraAppKit -LocalTenant -Path $path).TenantId | Should -Be $msp.TenantId
+        (Get-EntraAppRegistration | Where-Object ClientId -eq $rewst.ClientId).ClientId | Should -Be $rewst.ClientId
+    }
+
+    It 'joins the in-memory cloud of the session''s connection with -TenantName, and refuses a name that is no domain label' {
+        $first = Connect-EntraAppKit -LocalTenant
+        $second = Connect-EntraAppKit -LocalTenant -TenantName tailspin
+        $second.TenantId | Should -Not -Be $first.TenantId
+        (Connect-EntraAppKit -LocalTenant -TenantName tailspin).TenantId | Should -Be $second.TenantId
+        { Connect-EntraAppKit -LocalTenant -TenantName 'tail spin' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRecipeInput,EntraAppKit.Commands.ConnectEntraAppKitCommand'
+    }
+
     It 'reports a corrupt tenant file with a stable ErrorId' {
         $path = Join-Path $TestDrive 'corrupt.json'
         Set-Content -Path $path -Value '{not json'

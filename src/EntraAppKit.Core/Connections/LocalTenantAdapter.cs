@@ -1,5 +1,7 @@
 using System;
+using System.Linq;
 using System.Net.Http;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Azure.Core;
@@ -19,24 +21,52 @@ namespace EntraAppKit.Core.Connections
         /// <summary>The environment name Get-EntraAppKitContext shows.</summary>
         public const string TargetName = "LocalTenant";
 
-        /// <summary>A new local tenant in memory, or the one persisted at <paramref name="path"/> (created there if missing).</summary>
-        public static ConnectionTarget Open(string? path)
+        // The local cloud each connection's tenant belongs to, so that another tenant joins the same in-memory cloud.
+        private static readonly ConditionalWeakTable<ConnectionTarget, LocalCloud> Clouds = new ConditionalWeakTable<ConnectionTarget, LocalCloud>();
+
+        /// <summary>
+        /// A new local tenant in memory, or the one persisted at <paramref name="path"/> (created there if missing). With
+        /// <paramref name="tenantName"/>, the tenant NAME.onmicrosoft.com of that local cloud instead, created when missing: of
+        /// the cloud at <paramref name="path"/> (FILE.tenants/NAME.json), or without a path of the in-memory cloud of
+        /// <paramref name="current"/>, the session's connection, so that one session reaches several tenants of one cloud.
+        /// </summary>
+        public static ConnectionTarget Open(string? path, string? tenantName = null, ConnectionTarget? current = null)
         {
-            try { return For(path == null ? LocalTenantEngine.Create() : LocalTenantEngine.Open(path)); }
+            if (tenantName != null && (tenantName.Length == 0 || !tenantName.All(c => c < 128 && (char.IsLetterOrDigit(c) || c == '-'))))
+                throw EntraAppKitException.InvalidInput($"A local tenant's name has letters, digits and hyphens (it becomes NAME.onmicrosoft.com), not '{tenantName}'.");
+            try
+            {
+                LocalCloud cloud;
+                if (path != null) cloud = LocalCloud.Open(path);
+                else if (tenantName != null && current != null && Clouds.TryGetValue(current, out var same) && same.Path == null) cloud = same;
+                else cloud = LocalCloud.Of(LocalTenantEngine.Create());
+                var tenant = tenantName == null ? cloud.Primary : cloud.AddTenant(new LocalTenantOptions
+                {
+                    Name = tenantName.ToLowerInvariant(),
+                    DisplayName = char.ToUpperInvariant(tenantName[0]) + tenantName.Substring(1) + " (local tenant)",
+                });
+                var target = For(tenant, cloud);
+                Clouds.Add(target, cloud);
+                return target;
+            }
             // The local tenant reports every file it cannot use as LocalTenantStateException; a path that cannot name one
             // (a folder, an empty name, a NUL) is the user's mistake to name, the rest (damage, locks, permissions) the file's state.
             catch (LocalTenantStateException e) when (e.UnusablePath) { throw EntraAppKitException.InvalidInput(e.Message); }
             catch (LocalTenantStateException e) { throw new EntraAppKitException(ErrorIds.LocalTenantState, EntraErrorCategory.InvalidOperation, e.Message, e); }
         }
 
-        /// <summary>A local tenant already open in this process (C# callers and tests).</summary>
-        public static ConnectionTarget For(LocalTenantEngine tenant)
+        /// <summary>
+        /// A local tenant already open in this process (C# callers and tests); with <paramref name="cloud"/>, a tenant of that
+        /// local cloud, whose requests reach the tenant they belong to (a token's tid, /common's home tenant).
+        /// </summary>
+        public static ConnectionTarget For(LocalTenantEngine tenant, LocalCloud? cloud = null)
         {
             if (tenant == null) throw new ArgumentNullException(nameof(tenant));
+            Func<HttpMessageHandler> transport = cloud == null ? tenant.CreateHandler : cloud.CreateHandler;
             // Azure.Identity keeps the login authority's URLs (login.microsoftonline.com) and the handler answers them.
             return new ConnectionTarget(TargetName, CloudEnvironment.Global,
-                graphTransport: tenant.CreateHandler,
-                identityTransport: new HttpClientTransport(new HttpClient(tenant.CreateHandler())),
+                graphTransport: transport,
+                identityTransport: new HttpClientTransport(new HttpClient(transport())),
                 tenantId: tenant.TenantId,
                 statePath: tenant.Path,
                 builtInAdministrator: new BuiltInAdministratorCredential(tenant));

@@ -46,6 +46,16 @@ namespace EntraAppKit.Commands
         [ValidateNotBlank]
         public string? Path { get; set; }
 
+        /// <summary>
+        /// A tenant of the local cloud other than its first: NAME.onmicrosoft.com, created when missing. With -Path it is kept
+        /// beside the file (FILE.tenants/NAME.json); without, it joins the in-memory cloud of the session's local connection.
+        /// </summary>
+        [Parameter(ParameterSetName = LocalTenantSet)]
+        [Parameter(ParameterSetName = LocalTenantSecretSet)]
+        [Parameter(ParameterSetName = LocalTenantDeviceCodeSet)]
+        [ValidateNotBlank]
+        public string? TenantName { get; set; }
+
         /// <summary>Sign in a user in the browser (the default).</summary>
         [Parameter(ParameterSetName = InteractiveSet)]
         public SwitchParameter Interactive { get; set; }
@@ -200,7 +210,8 @@ namespace EntraAppKit.Commands
         /// <summary>Where: the local tenant, or a Microsoft cloud with an optional Graph endpoint of its own.</summary>
         private ConnectionTarget Target()
         {
-            if (LocalTenant) return LocalTenantAdapter.Open(Path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path));
+            if (LocalTenant)
+                return LocalTenantAdapter.Open(Path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), TenantName, Connection?.Target);
             var environment = CloudEnvironment.FromName(Environment);
             if (GraphEndpoint != null) environment = environment.WithGraphEndpoint(GraphEndpoint);
             if (AuthorityHost != null) environment = environment.WithAuthorityHost(AuthorityHost);

@@ -278,7 +278,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Assert.Equal(new[] { "northwind.example" }, tenants[1].VerifiedDomains);
             Assert.Equal("bob@northwind.example", Assert.Single(tenants[1].Users).UserPrincipalName);
             Assert.All(tenants, t => Assert.Equal("Cloud-Admin-Passw0rd", t.AdministratorPassword));
-            Assert.Equal(System.IO.Path.Combine("state.json.tenants", "northwind.json"), ServerOptions.FurtherTenantPath("state.json", "Northwind"));
+            Assert.Equal(System.IO.Path.Combine("state.json.tenants", "northwind.json"), LocalCloud.FurtherTenantPath("state.json", "Northwind"));
 
             Assert.Throws<ArgumentException>(() => ServerOptions.Parse(new[] { "--tenant", "contoso" }));
             Assert.Throws<ArgumentException>(() => ServerOptions.Parse(new[] { "--tenant", "bad name" }));
