@@ -13,7 +13,8 @@ namespace EntraAppKit.LocalTenant.Handlers
 {
     /// <summary>
     /// A service principal's app role assignments: appRoleAssignedTo (the roles others hold on it; POST grants an application
-    /// permission, learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto) and appRoleAssignments (the roles it holds).
+    /// permission to a service principal, or assigns a user to the app, learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto)
+    /// and appRoleAssignments (the roles it holds).
     /// </summary>
     internal sealed class AppRoleAssignmentsHandler
     {
@@ -94,6 +95,7 @@ namespace EntraAppKit.LocalTenant.Handlers
             if (principalId == null) throw GraphException.InvalidValue("principalId", AssignmentResource);
             if (appRoleId == null) throw GraphException.InvalidValue("appRoleId", AssignmentResource);
             if (resourceId == null || !Entity.SameKey(resourceSp.Id, resourceId)) throw GraphException.InvalidValue("resourceId", AssignmentResource);
+            if (_store.FindUser(principalId) is UserEntity user) return AssignUser(user, resourceSp, appRoleId);
             var principal = _store.FindServicePrincipal(principalId);
             if (principal == null || !_store.IsVisible(principal, _clock.Now)) throw GraphException.NotFound(principalId);
             var role = resourceSp.AppRoles.FirstOrDefault(r => Entity.SameKey(Entity.TextOf(r!["id"]), appRoleId) &&
@@ -103,6 +105,26 @@ namespace EntraAppKit.LocalTenant.Handlers
             if (_store.AssignmentsOf(principalId).Any(a => Entity.SameKey(a.ResourceId, resourceId) && Entity.SameKey(a.AppRoleId, appRoleId)))
                 throw GraphException.BadRequest("Permission being assigned already exists on the object");
             var assignment = AppRoleAssignmentFactory.ForServicePrincipal(principal, resourceSp, appRoleId, _clock.Now);
+            _store.AddAssignment(assignment);
+            return assignment;
+        }
+
+        /// <summary>
+        /// A user assigned to the app: to one of its roles that allows users, or, for an app that declares none, to the default
+        /// access role 00000000-0000-0000-0000-000000000000 (learn.microsoft.com/graph/api/resources/approleassignment: "If the
+        /// resource application has not declared any app roles, a default app role ID of 00000000-0000-0000-0000-000000000000
+        /// can be specified to signal that the principal is assigned to the resource app without any specific app roles").
+        /// </summary>
+        private AssignmentEntity AssignUser(UserEntity user, ServicePrincipalEntity resourceSp, string appRoleId)
+        {
+            bool defaultAccess = Entity.SameKey(appRoleId, Guid.Empty.ToString()) && !resourceSp.AppRoles.Any();
+            bool userRole = resourceSp.AppRoles.Any(r => Entity.SameKey(Entity.TextOf(r!["id"]), appRoleId) &&
+                r["allowedMemberTypes"]!.AsArray().Any(t => (string?)t == "User") && (bool?)r["isEnabled"] == true);
+            if (!defaultAccess && !userRole)
+                throw GraphException.BadRequest($"Permission being assigned was not found on application '{resourceSp.AppId}'.");
+            if (_store.AssignmentsOf(user.Id).Any(a => Entity.SameKey(a.ResourceId, resourceSp.Id) && Entity.SameKey(a.AppRoleId, appRoleId)))
+                throw GraphException.BadRequest("Permission being assigned already exists on the object");
+            var assignment = AppRoleAssignmentFactory.ForUser(user, resourceSp, appRoleId, _clock.Now);
             _store.AddAssignment(assignment);
             return assignment;
         }

@@ -214,6 +214,22 @@ namespace EntraAppKit.LocalTenant.Identity
         /// </summary>
         public const int ExternalUserCode = 50020;
 
+        public const int UserNotAssignedCode = 50105;
+
+        /// <summary>Whether the sign-in pages show it on Entra's error page instead of sending it to the app (the user's, not the app's, to act on).</summary>
+        public bool ShownOnPage => Code == ExternalUserCode || Code == UserNotAssignedCode;
+
+        /// <summary>
+        /// The client's service principal requires assignment (appRoleAssignmentRequired) and the user has none: AADSTS50105, in
+        /// the words users report (learn.microsoft.com/troubleshoot/entra/entra-id/app-integration/error-code-aadsts50105-user-not-assigned-role;
+        /// docs.nais.io's Azure AD troubleshooting page quotes the same text at the token endpoint, as invalid_grant).
+        /// </summary>
+        public static AadstsException UserNotAssigned(string appId, string appName) =>
+            new AadstsException(400, "invalid_grant", UserNotAssignedCode,
+                $"Your administrator has configured the application {appName} ('{appId}') to block users unless they are specifically granted ('assigned') access to the application. " +
+                "The signed in user '{EmailHidden}' is blocked because they are not a direct member of a group with access, nor had access directly assigned by an administrator. " +
+                "Please contact your administrator to assign access to this application.");
+
         public static AadstsException ExternalUser(string userPrincipalName, string homeTenantId, string tenantDisplayName, string appId, string appName) =>
             new AadstsException(400, "invalid_request", ExternalUserCode,
                 $"User account '{userPrincipalName}' from identity provider 'https://sts.windows.net/{homeTenantId}/' does not exist in tenant '{tenantDisplayName}' " +

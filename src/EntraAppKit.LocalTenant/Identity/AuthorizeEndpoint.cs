@@ -102,7 +102,7 @@ namespace EntraAppKit.LocalTenant.Identity
                 pending.Parameters = form.Pairs.ToList();
                 return SignInHandedOff(context, pending) ?? Proceed(context, pending);
             }
-            catch (AadstsException e)
+            catch (AadstsException e) when (!e.ShownOnPage)
             {
                 return Redirect(redirectUri, mode, e.RedirectParameters(_clock.Now, context.TraceId, context.CorrelationId), state);
             }
@@ -193,12 +193,13 @@ namespace EntraAppKit.LocalTenant.Identity
             {
                 if (pending.User == null) return SignIn(context, pending, form["login"] ?? "", form["passwd"] ?? "");
                 if (!pending.ConsentShown) return Proceed(context, pending);
+                if (pending.NeedsAdminApproval) throw AadstsException.AdminApprovalRequired();
                 string? accept = form["acceptConsent"];
                 if (accept == "false") throw AadstsException.ConsentDeclined();
                 if (accept != "true") throw AadstsException.MissingParameter("acceptConsent");
                 return Answer(context, pending, consent: true);
             }
-            catch (AadstsException e)
+            catch (AadstsException e) when (!e.ShownOnPage)
             {
                 _pending.Remove(pending.Id);
                 return Redirect(pending.RedirectUri, pending.ResponseMode, e.RedirectParameters(_clock.Now, context.TraceId, context.CorrelationId), pending.State);
@@ -212,10 +213,10 @@ namespace EntraAppKit.LocalTenant.Identity
         private GraphResponse SignIn(IdentityContext context, PendingAuthorization pending, string login, string password)
         {
             try { pending.User = _signIn.SignIn(login, password, pending.Client); }
-            catch (AadstsException e) when (e.Code == AadstsException.ExternalUserCode)
+            catch (AadstsException e) when (e.ShownOnPage)
             {
                 _pending.Remove(pending.Id);
-                return AuthorizePages.Error(e, _clock.Now, context.TraceId, context.CorrelationId);
+                throw;
             }
             catch (AadstsException e)
             {
@@ -263,7 +264,7 @@ namespace EntraAppKit.LocalTenant.Identity
                 };
                 return SignInHandedOff(context, pending) ?? Proceed(context, pending);
             }
-            catch (AadstsException e)
+            catch (AadstsException e) when (!e.ShownOnPage)
             {
                 return Redirect(redirectUri, "query", e.RedirectParameters(_clock.Now, context.TraceId, context.CorrelationId), state);
             }
@@ -275,6 +276,10 @@ namespace EntraAppKit.LocalTenant.Identity
             _pending[pending.Id] = pending;
             if (pending.User == null)
                 return AuthorizePages.SignIn(Action(context), pending.Id, pending.LoginHint, pending.Client.DisplayName, null);
+            // The sign-in is refused before any consent when the app admits assigned users only (AADSTS50105, on the page).
+            _pending.Remove(pending.Id);
+            _consent.DemandAssignment(pending.Client, pending.User.Id);
+            _pending[pending.Id] = pending;
             if (pending.AdminConsent != null)
             {
                 // The admin consent endpoint always asks, and only an administrator may answer (AADSTS90093 otherwise).
@@ -289,6 +294,12 @@ namespace EntraAppKit.LocalTenant.Identity
             if (missing.Count > 0 || ask)
             {
                 pending.ConsentShown = true;
+                var adminOnly = missing.Where(m => pending.Scopes.Resource.IsAdminOnlyScope(m)).ToList();
+                if (adminOnly.Count > 0 && !_consent.MayConsentForOrganization(pending.User.Id))
+                {
+                    pending.NeedsAdminApproval = true;
+                    return AuthorizePages.AdminApproval(Action(context), pending.Id, pending.Client, adminOnly);
+                }
                 var listed = missing.Count > 0 ? missing : pending.Scopes.Permissions.ToList();
                 listed.AddRange(pending.Scopes.Oidc.Where(o => !listed.Contains(o)));
                 return AuthorizePages.Consent(Action(context), pending.Id, pending.Client, pending.User.UserPrincipalName, listed, pending.Prompt == "admin_consent");

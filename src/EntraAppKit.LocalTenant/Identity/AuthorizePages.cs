@@ -44,6 +44,25 @@ namespace EntraAppKit.LocalTenant.Identity
             return Page(200, "Permissions requested", body.ToString());
         }
 
+        /// <summary>
+        /// Entra's "Need admin approval" page, shown instead of the consent form when a user who may not consent for the
+        /// organization is asked for a permission only an administrator may grant (learn.microsoft.com/entra/identity/enterprise-apps/configure-admin-consent-workflow,
+        /// with the workflow off). Its one button returns to the application without consent (AADSTS90094 at the redirect URI).
+        /// </summary>
+        public static GraphResponse AdminApproval(string action, string ctx, UserClient client, IEnumerable<string> permissions)
+        {
+            var body = new StringBuilder();
+            body.Append("<h1>Need admin approval</h1>");
+            body.Append("<p>").Append(E(client.DisplayName)).Append(" needs permission to access resources in your organization that only an admin can grant. ")
+                .Append("Please ask an admin to grant permission to this app before you can use it.</p><ul id=\"permissions\">");
+            foreach (var p in permissions) body.Append("<li>").Append(E(p)).Append("</li>");
+            body.Append("</ul><p>Have an admin account? Sign in with that account.</p>");
+            body.Append("<form method=\"post\" action=\"").Append(E(action)).Append("\">");
+            body.Append("<input type=\"hidden\" name=\"ctx\" value=\"").Append(E(ctx)).Append("\">");
+            body.Append("<button type=\"submit\" name=\"acceptConsent\" value=\"false\">Return to the application without granting consent</button></form>");
+            return Page(200, "Need admin approval", body.ToString());
+        }
+
         /// <summary>An error shown on the page, as Entra does when the redirect URI cannot be trusted with it.</summary>
         public static GraphResponse Error(AadstsException error, DateTimeOffset now, string traceId, string correlationId)
         {

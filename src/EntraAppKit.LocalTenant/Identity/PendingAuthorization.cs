@@ -51,6 +51,9 @@ namespace EntraAppKit.LocalTenant.Identity
         /// <summary>The user once signed in (by password or an existing session).</summary>
         public SignedInUser? User { get; set; }
 
+        /// <summary>Whether the page shown was "Need admin approval": whatever comes back, the answer is AADSTS90094.</summary>
+        public bool NeedsAdminApproval { get; set; }
+
         /// <summary>Whether the consent page has been shown, so its answer is expected next.</summary>
         public bool ConsentShown { get; set; }
     }

@@ -116,6 +116,10 @@ namespace EntraAppKit.LocalTenant.Identity
             payload["name"] = user?.DisplayName ?? BuiltInAdministrator.DisplayName;
             payload["oid"] = oid;
             if (v2) payload["preferred_username"] = upn;
+            // An API's app roles assigned to the user (access-token-claims-reference, roles: "The set of permissions exposed by
+            // the application that the requesting application or user has been given permission to call").
+            var roles = UserRoles(oid, resource);
+            if (roles.Count > 0) payload["roles"] = new JsonArray(roles.Select(r => (JsonNode?)r).ToArray());
             payload["scp"] = string.Join(" ", scopes);
             payload["sub"] = PairwiseSubject(clientAppId, oid);
             payload["tid"] = _store.TenantId;
@@ -133,6 +137,16 @@ namespace EntraAppKit.LocalTenant.Identity
                 payload["wids"] = new JsonArray(wids.Select(w => (JsonNode?)w).ToArray());
             }
             return Sign(payload);
+        }
+
+        /// <summary>The values of the resource's app roles the user is assigned to (not the default access role, which has no value).</summary>
+        private List<string> UserRoles(string userId, TokenResource resource)
+        {
+            var sp = resource.ServicePrincipal;
+            if (resource.Kind != TokenResourceKind.TenantApi || sp == null) return new List<string>();
+            return _store.AssignmentsOf(userId).Where(a => Entity.SameKey(a.ResourceId, sp.Id))
+                .Select(a => (string?)sp.AppRoles.FirstOrDefault(r => Entity.SameKey(Entity.TextOf(r?["id"]), a.AppRoleId))?["value"])
+                .Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).Distinct(StringComparer.Ordinal).ToList();
         }
 
         /// <summary>

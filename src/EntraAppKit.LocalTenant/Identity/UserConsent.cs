@@ -67,6 +67,7 @@ namespace EntraAppKit.LocalTenant.Identity
             string principal = userId ?? _store.AdministratorId;
             var sp = _store.FindServicePrincipalByAppId(client.AppId);
             if (sp != null && sp.IsDisabled) throw AadstsException.DisabledApplication(client.AppId, client.DisplayName);
+            DemandAssignment(client, principal);
             var resource = scopes.Resource;
             // Resource Manager has one delegated permission; Entra preauthorizes Microsoft's tools (az) for it, and the local
             // tenant, which has no Resource Manager service principal to hold a grant, lets the administrator use it with any client.
@@ -91,6 +92,19 @@ namespace EntraAppKit.LocalTenant.Identity
             granted.AddRange(preAuthorized.Where(p => !granted.Contains(p, StringComparer.OrdinalIgnoreCase)));
             if (granted.Count == 0) throw AadstsException.ConsentRequired(client.AppId, client.DisplayName);
             return granted;
+        }
+
+        /// <summary>
+        /// A client whose service principal requires assignment (appRoleAssignmentRequired, learn.microsoft.com/graph/api/resources/serviceprincipal:
+        /// "Specifies whether users or other service principals need to be granted an app role assignment for this service
+        /// principal before users can sign in or apps can get tokens") admits only the users assigned to it: AADSTS50105 otherwise.
+        /// </summary>
+        public void DemandAssignment(UserClient client, string? userId)
+        {
+            string principal = userId ?? _store.AdministratorId;
+            var sp = _store.FindServicePrincipalByAppId(client.AppId);
+            if (sp == null || (bool?)sp.Json["appRoleAssignmentRequired"] != true) return;
+            if (!_store.AssignmentsOf(principal).Any(a => Entity.SameKey(a.ResourceId, sp.Id))) throw AadstsException.UserNotAssigned(client.AppId, client.DisplayName);
         }
 
         /// <summary>

@@ -214,6 +214,7 @@ namespace EntraAppKit.LocalTenant.Store
             _roleAssignments.RemoveWhere(a => Entity.SameKey(a.PrincipalId, id));
             foreach (var owners in _owners.Values) owners.RemoveAll(o => Entity.SameKey(o, id));
             _grants.RemoveWhere(g => g.ConsentType == "Principal" && Entity.SameKey(g.PrincipalId, id));
+            _assignments.RemoveWhere(a => Entity.SameKey(a.PrincipalId, id));
         }
 
         public IEnumerable<KeyValuePair<string, StoredSecret>> Passwords => _passwords;

@@ -279,6 +279,10 @@ namespace EntraAppKit.Tests.LocalTenantTests
             // AADSTS90094, for a user without an administrator role; asking to consent for the organization is AADSTS90093.
             var adminScope = CodeRequest(appId, RewstCallback, "st-admin").Select(p => p.Item1 == "scope" ? ("scope", "openid Application.ReadWrite.All") : p);
             var refused = await SignInAsync(AuthorizeUrl(adminScope), password: "Str0ng-Passw0rd", login: upn);
+            // Not the consent form but Entra's "Need admin approval" page (configure-admin-consent-workflow), whose one way on is back to the app.
+            Assert.Contains("Need admin approval", PageText(refused));
+            Assert.Contains("<li>Application.ReadWrite.All</li>", refused.Text);
+            Assert.DoesNotContain("value=\"true\"", refused.Text);
             RedirectError(Returned(await AcceptAsync(refused), RewstCallback, '?'), "access_denied", 90094, "The grant requires admin permission.", "st-admin");
             var forOrganization = await SignInAsync(AuthorizeUrl(CodeRequest(appId, RewstCallback, "st-org", ("prompt", "admin_consent"))), password: "Str0ng-Passw0rd", login: upn);
             RedirectError(Returned(await AcceptAsync(forOrganization), RewstCallback, '?'), "access_denied", 90093, "Calling principal cannot consent due to lack of permissions.", "st-org");
@@ -293,6 +297,62 @@ namespace EntraAppKit.Tests.LocalTenantTests
             {
                 ["grant_type"] = "refresh_token", ["client_id"] = appId, ["client_secret"] = secret, ["refresh_token"] = (string)tokens["refresh_token"]!, ["scope"] = "User.Read",
             }), 400, "invalid_grant", 50057, "The user account is disabled.");
+        }
+
+        // serviceprincipal, appRoleAssignmentRequired: "users or other service principals need to be granted an app role assignment
+        // for this service principal before users can sign in"; AADSTS50105 on the page (error-code-aadsts50105-user-not-assigned-role).
+        // approleassignment: a user's assignment is to a role whose allowedMemberTypes include User; access-token-claims-reference,
+        // roles: the API's roles "the requesting application or user has been given permission to call".
+        [Fact]
+        public async Task An_app_that_requires_assignment_admits_assigned_users_only_and_their_roles_reach_its_token()
+        {
+            string roleId = Guid.NewGuid().ToString(), scopeId = Guid.NewGuid().ToString();
+            var (appId, id, secret) = await WebAppAsync(extra: new JsonObject
+            {
+                ["appRoles"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = roleId, ["allowedMemberTypes"] = new JsonArray("User"), ["value"] = "Survey.Admin", ["displayName"] = "Survey admins",
+                    ["description"] = "Administer surveys", ["isEnabled"] = true,
+                }),
+                ["api"] = new JsonObject
+                {
+                    ["oauth2PermissionScopes"] = new JsonArray(new JsonObject
+                    {
+                        ["id"] = scopeId, ["value"] = "access_as_user", ["type"] = "User", ["isEnabled"] = true,
+                        ["adminConsentDisplayName"] = "Access", ["adminConsentDescription"] = "Access the API", ["userConsentDisplayName"] = "Access", ["userConsentDescription"] = "Access the API",
+                    }),
+                },
+            });
+            NoContent(await Door.PatchAsync("/applications/" + id, new JsonObject { ["identifierUris"] = new JsonArray($"api://{appId}") }));
+            var sp = Ok(await Door.PostAsync("/servicePrincipals", new JsonObject { ["appId"] = appId, ["appRoleAssignmentRequired"] = true }), 201);
+            var user = Ok(await Door.PostAsync("/users", UsersTests.NewUser(Unique("sam"))), 201);
+            string upn = (string)user["userPrincipalName"]!, userId = (string)user["id"]!;
+            var request = CodeRequest(appId, RewstCallback, "st-api").Select(p => p.Item1 == "scope" ? ("scope", $"openid offline_access api://{appId}/access_as_user") : p).ToArray();
+
+            var blocked = await SignInAsync(AuthorizeUrl(request), password: "Str0ng-Passw0rd", login: upn);
+            PageError(blocked, 50105, $"Your administrator has configured the application {sp["displayName"]} ('{appId}') to block users unless they are specifically granted ('assigned') access to the application. " +
+                "The signed in user '{EmailHidden}' is blocked because they are not a direct member of a group with access, nor had access directly assigned by an administrator. " +
+                "Please contact your administrator to assign access to this application.");
+
+            // The default access role is for an app that declares none; this one declares Survey.Admin.
+            Error(await Door.PostAsync($"/servicePrincipals/{sp["id"]}/appRoleAssignedTo",
+                new JsonObject { ["principalId"] = userId, ["resourceId"] = sp["id"]!.DeepClone(), ["appRoleId"] = Guid.Empty.ToString() }), 400, "Request_BadRequest");
+            var assignment = Ok(await Door.PostAsync($"/servicePrincipals/{sp["id"]}/appRoleAssignedTo",
+                new JsonObject { ["principalId"] = userId, ["resourceId"] = sp["id"]!.DeepClone(), ["appRoleId"] = roleId }), 201);
+            Assert.Equal("User", (string?)assignment["principalType"]);
+            Assert.Equal((string?)user["displayName"], (string?)assignment["principalDisplayName"]);
+
+            var answer = await SignInAsync(AuthorizeUrl(request), password: "Str0ng-Passw0rd", login: upn);
+            if (answer.Status == 200) answer = await AcceptAsync(answer);
+            var tokens = Tokens(await RedeemAsync(appId, Returned(answer, RewstCallback, '?')["code"], RewstCallback, secret));
+            var access = IdentityKit.Claims((string)tokens["access_token"]!);
+            Assert.Equal($"api://{appId}", (string?)access["aud"]);
+            Assert.Equal("access_as_user", (string?)access["scp"]);
+            Assert.Equal(new[] { "Survey.Admin" }, Strings(access["roles"]));
+
+            // Deleting the user takes the assignment with it (and the sign-in's grant), as Graph does for a deleted principal.
+            NoContent(await Door.DeleteAsync("/users/" + userId));
+            Assert.Empty(Items(Ok(await Door.GetAsync($"/servicePrincipals/{sp["id"]}/appRoleAssignedTo"))));
         }
 
         // prompt=none: AADSTS50058 (AzureAD/microsoft-authentication-library-for-js#1560) and consent_required with AADSTS65001.
