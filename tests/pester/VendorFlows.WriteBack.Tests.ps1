@@ -305,6 +305,20 @@ Describe 'WriteBackExtreme''s Test OAuth with New-WriteBackAppRegistration<Switc
 
     # The key setting altered: only the multi-tenant app has an account type to switch back.
     if ($Multi) {
+        It 'a re-run of the recipe, once the return URLs are there, gives the AdminConsentUrl with one of them' {
+            $run = Invoke-ModuleSession -Session $Session -Variables @{ name = $Name } -ScriptBlock {
+                New-WriteBackAppRegistration -Name $name -MultiTenant -WarningAction SilentlyContinue
+            }
+            $run.Errors | Should -BeNullOrEmpty -Because (Format-ErrorRecord $run.Errors)
+            $out = @($run.Output)[0]
+            $out.ClientId | Should -BeExactly $Recipe.ClientId
+            $url = [uri] $out.AdminConsentUrl
+            $url.GetLeftPart([UriPartial]::Path) | Should -BeExactly 'https://login.microsoftonline.com/organizations/v2.0/adminconsent'
+            $query = [System.Web.HttpUtility]::ParseQueryString($url.Query)
+            $query['client_id'] | Should -BeExactly $Recipe.ClientId
+            $ReturnUrls | Should -Contain $query['redirect_uri']
+        }
+
         It 'the account type switched back to AzureADMyOrg through Graph refuses the customer user at /common (AADSTS50194)' {
             $app = Get-RecipeApplication $Recipe
             (Invoke-TenantGraph -Token $Server.Token -Method Patch -Path "/applications/$($app.id)" -Body @{ signInAudience = 'AzureADMyOrg' }).Status | Should -Be 204
