@@ -9,7 +9,8 @@
 # common puts /common/ there (a single-tenant app cannot use it: AADSTS50194). The settings the flow rests on, altered
 # through Graph, fail as Entra documents: another redirect URI is AADSTS50011 on the page (reply-url, reference-error-codes),
 # ID tokens off is AADSTS700054 in the redirect, a wrong secret is AADSTS7000215. No secret or password is printed: failure
-# messages name status codes, error codes and messages only.
+# messages name status codes, error codes and messages only. The last Describe onboards a customer's tenant (northwind, a
+# second tenant of the server's local cloud) to the multi-tenant app through its AdminConsentUrl (v2-admin-consent).
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Support/ModuleSession.psm1') -Force
@@ -95,10 +96,10 @@ BeforeAll {
 
     # The sign-in form, filled in as the user does; answers the consent page, or the redirect once consented.
     function Submit-SignIn {
-        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] $Browser)
+        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] $Browser, [string] $Login = $UserName, [string] $Password = $UserPassword)
         [int] $Page.StatusCode | Should -Be 200 -Because "the authorize endpoint shows its sign-in page ($(Get-PageText $Page))"
         $Page.Content | Should -Match 'name="passwd"'
-        Invoke-Browser -Url (Get-FormAction $Page) -Browser $Browser -Form @{ ctx = (Get-FormField $Page 'ctx'); login = $UserName; passwd = $UserPassword }
+        Invoke-Browser -Url (Get-FormAction $Page) -Browser $Browser -Form @{ ctx = (Get-FormField $Page 'ctx'); login = $Login; passwd = $Password }
     }
 
     function Submit-Consent {
@@ -124,9 +125,9 @@ BeforeAll {
 
     # The whole interactive part: the sign-in page, the consent page when the user has not consented yet, the redirect.
     function Invoke-Authorize {
-        param([Parameter(Mandatory)] [string] $Url, [Parameter(Mandatory)] $Browser)
+        param([Parameter(Mandatory)] [string] $Url, [Parameter(Mandatory)] $Browser, [string] $Login = $UserName, [string] $Password = $UserPassword)
         $answer = Invoke-Browser -Url $Url -Browser $Browser
-        if ($answer.Content -match 'name="passwd"') { $answer = Submit-SignIn -Page $answer -Browser $Browser }
+        if ($answer.Content -match 'name="passwd"') { $answer = Submit-SignIn -Page $answer -Browser $Browser -Login $Login -Password $Password }
         if ([int] $answer.StatusCode -eq 200 -and $answer.Content -match 'name="acceptConsent"') { $answer = Submit-Consent -Page $answer -Browser $Browser }
         $answer
     }
@@ -201,12 +202,20 @@ BeforeAll {
             TenantId    = $out.TenantId
             RedirectUri = $out.RedirectUri
             Secret      = $out.ClientSecret
+            AdminConsentUrl = $out.AdminConsentUrl
             # The Auth Subject names the authority of Rewst's URLs: the Tenant ID field for tenant_id, common otherwise.
             Authority   = if ($out.AuthSubject -eq 'tenant_id') { $out.TenantId } else { 'common' }
         }
     }
 
-    $Server = Start-LocalTenantServer -User "${UserName}:${UserPassword}:GlobalAdministrator"
+    # The local cloud also holds a customer's tenant (northwind), whose administrator (admin@northwind.onmicrosoft.com, with
+    # the cloud's -AdminPassword) onboards the multi-tenant app and whose plain user then signs in to Rewst.
+    $AdminPassword = 'Ad' + [guid]::NewGuid().ToString('N').Substring(0, 12) + '!3f'
+    $CustomerUserName = 'rewst.user@northwind.onmicrosoft.com'
+    $CustomerUserPassword = 'Nw' + [guid]::NewGuid().ToString('N').Substring(0, 12) + '!8e'
+    $Server = Start-LocalTenantServer -Tenant 'northwind' -AdminPassword $AdminPassword -User @(
+        "${UserName}:${UserPassword}:GlobalAdministrator", "${CustomerUserName}:${CustomerUserPassword}")
+    $Customer = $Server.Tenants[0]
     $Session = New-ModuleSession
     $connected = Invoke-ModuleSession -Session $Session -Variables @{ token = $Server.Token; graph = $Server.Uri } -ScriptBlock {
         Connect-EntraAppKit -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force) -GraphEndpoint $graph | Out-Null
@@ -360,6 +369,142 @@ Describe 'Rewst''s Authorize with New-RewstAppRegistration<Switch>' -ForEach @(
         finally {
             $on = @{ web = @{ implicitGrantSettings = @{ enableIdTokenIssuance = $true } } }
             (Invoke-AdminGraph -Method Patch -Path "/applications/$($app.id)" -Body $on).Status | Should -Be 204
+        }
+    }
+}
+
+# The multi-tenant variant's customer onboarding (learn.microsoft.com/entra/identity-platform/v2-admin-consent): the MSP sends
+# the recipe's AdminConsentUrl to the customer's administrator, who signs in at it, consents for the organization, and is
+# sent to Rewst's callback with admin_consent=True and the customer's tenant id; Rewst's server then signs in to the
+# customer's tenant with the recipe's client id and secret (v2-oauth2-client-creds-grant-flow), and the customer's users
+# sign in at /common (Auth Subject common) with no consent prompt. The session connects with -AccessToken and
+# -GraphEndpoint, for which Connect-EntraAppKit takes no -AuthorityHost (it is a parameter of the sign-in methods only), so
+# the URL is at https://login.microsoftonline.com: the test checks that, and sends the browser to the same path and query at
+# the server's origin instead.
+Describe 'Rewst''s customer onboarding with New-RewstAppRegistration -MultiTenant: the customer''s admin consent' {
+    BeforeAll {
+        $Recipe = Invoke-VendorRecipe -Name 'Rewst Onboarding' -MultiTenant
+        $Single = Invoke-VendorRecipe -Name 'Rewst Onboarding Single'
+
+        # The administrator's browser at the local tenant server instead of login.microsoftonline.com: same path and query.
+        function ConvertTo-ServerUrl {
+            param([Parameter(Mandatory)] [string] $Url)
+            $Url | Should -BeLike 'https://login.microsoftonline.com/*'
+            "$($Server.Uri)$(([uri] $Url).PathAndQuery)"
+        }
+
+        function Request-ClientCredential {
+            param([Parameter(Mandatory)] $Recipe, [Parameter(Mandatory)] [string] $Tenant)
+            Request-Token -Authority $Tenant -Form @{ grant_type = 'client_credentials'; client_id = $Recipe.ClientId; client_secret = $Recipe.Secret; scope = $GraphScope }
+        }
+    }
+
+    It 'AdminConsentUrl is the v2 admin consent URL for any organization, with Rewst''s callback and Graph''s /.default' {
+        $Single.AdminConsentUrl | Should -BeNullOrEmpty -Because 'a single-tenant app has no customers to consent'
+        $url = [uri] $Recipe.AdminConsentUrl
+        $url.GetLeftPart([UriPartial]::Path) | Should -BeExactly 'https://login.microsoftonline.com/organizations/v2.0/adminconsent'
+        $query = [System.Web.HttpUtility]::ParseQueryString($url.Query)
+        $query['client_id'] | Should -BeExactly $Recipe.ClientId
+        $query['scope'] | Should -BeExactly $GraphScope
+        $query['redirect_uri'] | Should -BeExactly $Callback
+    }
+
+    It 'before consent the app has no service principal in the customer''s tenant: AADSTS7000229 for Rewst''s server there' {
+        $before = Request-ClientCredential -Recipe $Recipe -Tenant $Customer.TenantId
+        $before.Status | Should -Be 400 -Because "$($before.Error): $($before.Description)"
+        $before.Error | Should -BeExactly 'invalid_client'
+        $before.Description | Should -BeLike "AADSTS7000229: The client application $($Recipe.ClientId) is missing service principal in the tenant $($Customer.TenantId).*"
+        $before.AccessToken | Should -BeNullOrEmpty
+    }
+
+    It 'a customer user who is no administrator gets access_denied AADSTS90093 at the customer''s admin consent URL' {
+        # The URL pointed at the customer's tenant by its verified domain (v2-admin-consent: "{tenant}" the directory tenant).
+        $url = (ConvertTo-ServerUrl $Recipe.AdminConsentUrl).Replace('/organizations/', "/$($Customer.Domain)/") + '&state=northwind-user'
+        $browser = New-Browser
+        $answer = Submit-SignIn -Page (Invoke-Browser -Url $url -Browser $browser) -Browser $browser -Login $CustomerUserName -Password $CustomerUserPassword
+        $returned = Get-Returned $answer
+        Assert-RedirectError -Returned $returned -ErrorName 'access_denied' -Code 90093 -State 'northwind-user'
+        $returned.ContainsKey('admin_consent') | Should -BeFalse
+    }
+
+    It 'the customer''s administrator declines: access_denied AADSTS65004 at the callback' {
+        $url = (ConvertTo-ServerUrl $Recipe.AdminConsentUrl) + '&state=northwind-declined'
+        $browser = New-Browser
+        $consent = Submit-SignIn -Page (Invoke-Browser -Url $url -Browser $browser) -Browser $browser -Login $Customer.AdminUserPrincipalName -Password $AdminPassword
+        Assert-RedirectError -Returned (Get-Returned (Submit-Consent -Page $consent -Browser $browser -Accept $false)) -ErrorName 'access_denied' -Code 65004 -State 'northwind-declined'
+    }
+
+    It 'the customer''s administrator consents at /organizations: admin_consent=True for the customer''s tenant, and Rewst''s server signs in there' {
+        $url = (ConvertTo-ServerUrl $Recipe.AdminConsentUrl) + '&state=northwind-admin'
+        $browser = New-Browser
+        $consent = Submit-SignIn -Page (Invoke-Browser -Url $url -Browser $browser) -Browser $browser -Login $Customer.AdminUserPrincipalName -Password $AdminPassword
+        $consentText = Get-PageText $consent
+        $consentText | Should -Match 'User\.Read' -Because 'the consent page lists the permissions the app requires'
+        $consentText | Should -Match 'Mail\.Read'
+        $returned = Get-Returned (Submit-Consent -Page $consent -Browser $browser)
+        $returned['admin_consent'] | Should -BeExactly 'True'
+        $returned['tenant'] | Should -BeExactly $Customer.TenantId -Because 'the administrator who signed in says which tenant consented'
+        $returned['scope'] | Should -BeExactly $GraphScope
+        $returned['state'] | Should -BeExactly 'northwind-admin'
+        $returned.ContainsKey('code') | Should -BeFalse -Because 'the admin consent endpoint returns no code'
+
+        # The customer's tenant holds the app's service principal, owned by the MSP's tenant, and a tenant-wide grant.
+        $sp = Invoke-WebRequest -Uri "$($Server.Uri)/v1.0/servicePrincipals(appId='$($Recipe.ClientId)')" -Headers @{ Authorization = "Bearer $($Customer.Token)" } -SkipHttpErrorCheck
+        [int] $sp.StatusCode | Should -Be 200
+        $principal = $sp.Content | ConvertFrom-Json
+        $principal.appOwnerOrganizationId | Should -BeExactly $Server.TenantId
+        $grants = Invoke-WebRequest -Uri "$($Server.Uri)/v1.0/oauth2PermissionGrants?`$filter=clientId eq '$($principal.id)'" -Headers @{ Authorization = "Bearer $($Customer.Token)" } -SkipHttpErrorCheck
+        $grant = @(($grants.Content | ConvertFrom-Json).value)
+        $grant.Count | Should -Be 1
+        $grant[0].consentType | Should -BeExactly 'AllPrincipals'
+        @($grant[0].scope.Split(' ', [StringSplitOptions]::RemoveEmptyEntries)) | Should -Contain 'Mail.Read'
+
+        # Rewst's server: client credentials at the customer's token endpoint with the secret the MSP's tenant keeps.
+        $tokens = Request-ClientCredential -Recipe $Recipe -Tenant $Customer.TenantId
+        $tokens.Status | Should -Be 200 -Because "$($tokens.Error): $($tokens.Description)"
+        $access = ConvertFrom-Jwt $tokens.AccessToken
+        $access.tid | Should -BeExactly $Customer.TenantId
+        $access.appid | Should -BeExactly $Recipe.ClientId
+        # New-RewstAppRegistration requests delegated permissions only (User.Read, -DelegatedPermission): the app-only token
+        # carries no roles, so there is no application permission to call Graph with in the customer's tenant: Graph refuses.
+        $access.PSObject.Properties['roles'] | Should -BeNullOrEmpty
+        $users = Invoke-WebRequest -Uri "$($Server.Uri)/v1.0/users" -Headers @{ Authorization = "Bearer $($tokens.AccessToken)" } -SkipHttpErrorCheck
+        [int] $users.StatusCode | Should -Be 403 -Because 'an app-only token without roles may not list users (user-list: User.Read.All and up)'
+        ($users.Content | ConvertFrom-Json).error.code | Should -BeExactly 'Authorization_RequestDenied'
+    }
+
+    It 'a customer user then signs in at /common (Auth Subject common) with no consent prompt, in the customer''s tenant' {
+        $browser = New-Browser
+        $page = Invoke-Browser -Url (Get-AuthorizeUrl -Recipe $Recipe -Authority 'common' -State 'northwind-common') -Browser $browser
+        $answer = Submit-SignIn -Page $page -Browser $browser -Login $CustomerUserName -Password $CustomerUserPassword
+        $answer.Content | Should -Not -Match 'name="acceptConsent"' -Because 'the administrator consented for every user of the tenant'
+        $returned = Get-Returned $answer
+        $returned['state'] | Should -BeExactly 'northwind-common'
+        $tokens = Request-CodeRedemption -Recipe $Recipe -Authority 'common' -Code $returned['code']
+        $tokens.Status | Should -Be 200 -Because "$($tokens.Error): $($tokens.Description)"
+        $access = ConvertFrom-Jwt $tokens.AccessToken
+        $access.tid | Should -BeExactly $Customer.TenantId
+        $access.upn | Should -BeExactly $CustomerUserName
+        @($access.scp.Split(' ')) | Should -Contain 'User.Read'
+        @($access.scp.Split(' ')) | Should -Contain 'Mail.Read'
+        $me = Invoke-WebRequest -Uri "$($Server.Uri)/v1.0/me" -Headers @{ Authorization = "Bearer $($tokens.AccessToken)" } -SkipHttpErrorCheck
+        [int] $me.StatusCode | Should -Be 200
+        ($me.Content | ConvertFrom-Json).userPrincipalName | Should -BeExactly $CustomerUserName
+    }
+
+    It 'the single-tenant variant''s app is not found in the customer''s tenant: AADSTS700016 on the page' {
+        # Get-EntraAdminConsentUrl gives a single-tenant app a URL too, with a warning; Entra refuses it there.
+        $run = Invoke-ModuleSession -Session $Session -Variables @{ clientId = $Single.ClientId; tenant = $Customer.Domain } -ScriptBlock {
+            Get-EntraAdminConsentUrl -ClientId $clientId -Tenant $tenant
+        }
+        $run.Errors | Should -BeNullOrEmpty -Because (Format-ErrorRecord $run.Errors)
+        @($run.Warnings).Count | Should -BeGreaterThan 0 -Because 'the cmdlet warns that another tenant cannot consent to a single-tenant app'
+        $urls = @((ConvertTo-ServerUrl ([string] @($run.Output)[0])), (Get-AuthorizeUrl -Recipe $Single -Authority $Customer.TenantId))
+        foreach ($url in $urls) {
+            $page = Invoke-Browser -Url $url -Browser (New-Browser)
+            [int] $page.StatusCode | Should -Be 400
+            $page.Location | Should -BeNullOrEmpty
+            Get-PageText $page | Should -Match ([regex]::Escape("AADSTS700016: Application with identifier '$($Single.ClientId)' was not found in the directory '"))
         }
     }
 }

@@ -22,13 +22,28 @@ function Start-LocalTenantServer {
         (login.microsoftonline.com for az, with -Port 443). -User creates users ('UPN:PASSWORD[:ROLE[,ROLE...]]', the
         server's --user) and -AdminPassword lets the built-in administrator (AdminUserPrincipalName) sign in at the
         authorize endpoint's sign-in page (--admin-password); Domain is the tenant's initial domain, for their UPNs.
+        -Tenant adds further tenants to the local cloud (the server's --tenant NAME[:GUID]), each 'NAME' or 'NAME:GUID', with
+        the initial domain NAME.onmicrosoft.com: a -User whose UPN is in that domain is made in that tenant (given after its
+        --tenant), every other -User in the first one; -AdminPassword is every tenant's administrator's. Tenants lists the
+        further tenants in order, each with its TenantId, Domain, AdminUserPrincipalName and Token (its administrator's).
         Stop it with Stop-LocalTenantServer.
     #>
-    param([string] $TlsDirectory, [int] $Port = 0, [string[]] $TlsHost = @(), [string[]] $User = @(), [string] $AdminPassword)
+    param([string] $TlsDirectory, [int] $Port = 0, [string[]] $TlsHost = @(), [string[]] $User = @(), [string] $AdminPassword,
+        [string[]] $Tenant = @())
     $arguments = @((Get-LocalTenantServerPath), '--port', "$Port", '--print-admin-token')
     if ($TlsDirectory) { $arguments += @('--https', '--tls-dir', $TlsDirectory) }
     foreach ($name in $TlsHost) { $arguments += @('--tls-host', $name) }
-    foreach ($entry in $User) { $arguments += @('--user', $entry) }
+    $furtherDomains = @(foreach ($entry in $Tenant) { "$($entry.Split(':')[0]).onmicrosoft.com".ToLowerInvariant() })
+    $domainOf = { param($entry) $upn = $entry.Split(':')[0]; $upn.Substring($upn.IndexOf('@') + 1).ToLowerInvariant() }
+    foreach ($entry in $User) {
+        if ($furtherDomains -notcontains (& $domainOf $entry)) { $arguments += @('--user', $entry) }
+    }
+    for ($i = 0; $i -lt $Tenant.Count; $i++) {
+        $arguments += @('--tenant', $Tenant[$i])
+        foreach ($entry in $User) {
+            if ((& $domainOf $entry) -eq $furtherDomains[$i]) { $arguments += @('--user', $entry) }
+        }
+    }
     if ($AdminPassword) { $arguments += @('--admin-password', $AdminPassword) }
     $start = New-Object System.Diagnostics.ProcessStartInfo
     $start.FileName = 'dotnet'
@@ -43,21 +58,29 @@ function Start-LocalTenantServer {
     $adminUpn = $null
     $token = $null
     $caFile = $null
+    $further = [System.Collections.Generic.List[object]]::new()
     $deadline = [DateTime]::UtcNow.AddSeconds(60)
-    while (-not ($token -and ($caFile -or -not $TlsDirectory)) -and [DateTime]::UtcNow -lt $deadline) {
+    while (-not ($token -and ($caFile -or -not $TlsDirectory) -and @($further | Where-Object Token).Count -eq $Tenant.Count) -and [DateTime]::UtcNow -lt $deadline) {
         $line = $process.StandardOutput.ReadLine()
         if ($null -eq $line) { break }
         if ($line -match '^Local tenant (\S+) \((\S+)\) listening on (https?://\S+)/v1\.0$') { $tenantId = $Matches[1]; $domain = $Matches[2]; $uri = $Matches[3] }
         if ($line -match '^Admin token \(([^,)]*)[^)]*\): (\S+)$') { $adminUpn = $Matches[1]; $token = $Matches[2] }
+        if ($line -match '^Also tenant (\S+) \((\S+)\): ') {
+            $further.Add([pscustomobject]@{ TenantId = $Matches[1]; Domain = $Matches[2]; AdminUserPrincipalName = $null; Token = $null })
+        }
+        if ($line -match '^Admin token of (\S+) \(([^,)]*)[^)]*\): (\S+)$') {
+            $entry = $further | Where-Object Domain -eq $Matches[1] | Select-Object -First 1
+            if ($entry) { $entry.AdminUserPrincipalName = $Matches[2]; $entry.Token = $Matches[3] }
+        }
         if ($line -match '^TLS CA \([^)]*\): (.+?) \(trust it') { $caFile = $Matches[1] }
     }
-    if (-not $uri -or -not $token -or ($TlsDirectory -and -not $caFile)) {
+    if (-not $uri -or -not $token -or ($TlsDirectory -and -not $caFile) -or @($further | Where-Object Token).Count -ne $Tenant.Count) {
         if (-not $process.HasExited) { $process.Kill() }
         throw "The local tenant server did not start: $($process.StandardError.ReadToEnd())"
     }
     [pscustomobject]@{
         Uri = $uri; TenantId = $tenantId; Token = $token; CaFile = $caFile; Process = $process
-        Domain = $domain; AdminUserPrincipalName = $adminUpn
+        Domain = $domain; AdminUserPrincipalName = $adminUpn; Tenants = @($further)
     }
 }
 
