@@ -11,7 +11,7 @@
 # -EnableUserDiscovery it holds Directory.Read.All and lists the users (Entra user discovery), without it Graph answers
 # 403. Turning the settings the flow rests on off fails as Entra documents (AADSTS7000218 for a public client flow of an
 # app that no longer allows them, AADSTS65001 consent_required with prompt=none and the consent page otherwise once the
-# grant is gone). One test is skipped where the local tenant differs from Microsoft's documentation: its comment says how.
+# grant is gone); a refresh token the broker's redirect obtained still refreshes without a secret (a public client's).
 # No secret or password is printed: failure messages name status codes, error codes and messages only.
 
 BeforeAll {
