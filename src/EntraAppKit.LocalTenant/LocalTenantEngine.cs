@@ -100,7 +100,7 @@ namespace EntraAppKit.LocalTenant
                 new PoliciesHandler(store, schema, authorizer),
                 new OwnersHandler(store, authorizer, users),
                 new BatchHandler(HandleAsync, Reject),
-                new DiscoveryEndpoint(store, tenants),
+                new DiscoveryEndpoint(store, tenants, Neighbours),
                 new TokenEndpoint(store, _clock, tenants, _issuer, responses, _secrets, consent, deviceCode, codes, Neighbours),
                 deviceCode,
                 new ManagedIdentityEndpoint(store, _clock, _issuer),
@@ -151,6 +151,12 @@ namespace EntraAppKit.LocalTenant
                     if ((string?)credential?["keyId"] is string keyId && _store.FindSecret(keyId) is StoredSecret stored) secrets[keyId] = stored;
                 return new ForeignApplication(new ApplicationEntity((System.Text.Json.Nodes.JsonObject)app.Json.DeepClone()), _store.TenantId, secrets);
             }
+        }
+
+        /// <summary>The key that signs this tenant's tokens (for the common JWKS of its cloud).</summary>
+        internal SigningKey SigningKeyFor(TimeSpan bound)
+        {
+            using (_lock.Enter(bound)) return _store.SigningKey;
         }
 
         /// <summary>Whether <paramref name="domain"/> is one of this tenant's verified domains.</summary>

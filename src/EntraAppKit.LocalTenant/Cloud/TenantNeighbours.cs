@@ -30,6 +30,9 @@ namespace EntraAppKit.LocalTenant.Cloud
             return null;
         }
 
+        /// <summary>The other tenants' token-signing keys (public halves are what the common JWKS publishes).</summary>
+        public IEnumerable<Identity.SigningKey> SigningKeys() => _others().Select(t => t.SigningKeyFor(LockBound)).ToList();
+
         /// <summary>The other tenant whose verified domains include the domain of <paramref name="userPrincipalName"/>, or null.</summary>
         public LocalTenantEngine? HomeTenantOf(string userPrincipalName)
         {

@@ -1,5 +1,7 @@
 using System;
+using System.Linq;
 using System.Text.Json.Nodes;
+using EntraAppKit.LocalTenant.Cloud;
 using EntraAppKit.LocalTenant.Http;
 using EntraAppKit.LocalTenant.Routing;
 using EntraAppKit.LocalTenant.Store;
@@ -15,8 +17,9 @@ namespace EntraAppKit.LocalTenant.Identity
     {
         private readonly ITenantStore _store;
         private readonly TenantPathResolver _tenants;
+        private readonly TenantNeighbours _neighbours;
 
-        public DiscoveryEndpoint(ITenantStore store, TenantPathResolver tenants) { _store = store; _tenants = tenants; }
+        public DiscoveryEndpoint(ITenantStore store, TenantPathResolver tenants, TenantNeighbours neighbours) { _store = store; _tenants = tenants; _neighbours = neighbours; }
 
         public GraphResponse Configuration(IdentityContext context)
         {
@@ -81,10 +84,19 @@ namespace EntraAppKit.LocalTenant.Identity
         {
             var request = context.Request;
             if (request.Method != "GET") return new GraphResponse(405);
-            _tenants.Resolve(context.Tenant);
-            // v2.0 keys name their issuer; v1 keys do not.
-            var jwk = _store.SigningKey.ToPublicJwk(context.IsV1 ? null : $"{request.Uri.GetLeftPart(UriPartial.Authority)}/{_store.TenantId}/v2.0");
-            return OAuthResponses.Cacheable(new JsonObject { ["keys"] = new JsonArray(jwk) });
+            var tenant = _tenants.Resolve(context.Tenant);
+            string host = request.Uri.GetLeftPart(UriPartial.Authority);
+            if (tenant == TenantPath.Tenant)
+            {
+                // v2.0 keys name their issuer; v1 keys do not.
+                var jwk = _store.SigningKey.ToPublicJwk(context.IsV1 ? null : $"{host}/{_store.TenantId}/v2.0");
+                return OAuthResponses.Cacheable(new JsonObject { ["keys"] = new JsonArray(jwk) });
+            }
+            // /common and /organizations publish the keys of every tenant of the cloud, as Entra's common JWKS holds the keys
+            // any tenant's tokens are signed with; its v2.0 keys name the issuer template "…/{tenantid}/v2.0".
+            var keys = new[] { _store.SigningKey }.Concat(_neighbours.SigningKeys())
+                .Select(k => (JsonNode?)k.ToPublicJwk(context.IsV1 ? null : $"{host}/{{tenantid}}/v2.0")).ToArray();
+            return OAuthResponses.Cacheable(new JsonObject { ["keys"] = new JsonArray(keys) });
         }
     }
 }

@@ -108,6 +108,15 @@ namespace EntraAppKit.Tests.LocalTenantTests
             var app = Ok(await door.PostAsync("/applications", new { displayName = "Customer's own" }, Bearer(customer.IssueAdminToken())), 201);
             Ok(await door.GetAsync($"/applications/{app["id"]}", Bearer(customer.IssueAdminToken())));
             Error(await door.GetAsync($"/applications/{app["id"]}", Bearer(msp.IssueAdminToken())), 404, "Request_ResourceNotFound");
+            // The common JWKS holds every tenant's signing key, as Entra's does, with the v2.0 issuer template (v2-protocols-oidc).
+            foreach (var segment in new[] { "common", "organizations" })
+            {
+                var keys = await door.GetAsync($"{Origin(door)}/{segment}/discovery/v2.0/keys");
+                Assert.True(keys.Status == 200, keys.ToString());
+                var published = keys.Json["keys"]!.AsArray();
+                Assert.Equal(cloud.Tenants.Select(t => t.SigningKeyId).OrderBy(k => k), published.Select(k => (string)k!["kid"]!).OrderBy(k => k));
+                Assert.All(published, k => Assert.Equal($"{Origin(door)}/{{tenantid}}/v2.0", (string?)k!["issuer"]));
+            }
             // A tenant id no tenant of the cloud has is Entra's AADSTS90002.
             var unknown = await door.GetAsync($"{Origin(door)}/{Guid.NewGuid()}/v2.0/.well-known/openid-configuration");
             Assert.Equal(400, unknown.Status);
