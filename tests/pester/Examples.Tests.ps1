@@ -73,6 +73,38 @@ BeforeAll {
             Write-Host "stub Set-AutomationVariable: $Name set"
         }
 
+        function global:Get-AutomationVariable {
+            # Azure Automation's internal cmdlet (learn.microsoft.com/azure/automation/shared-resources/variables): the
+            # about topic's parent runbook keeps its customers' tenants in a variable, as JSON.
+            param([Parameter(Mandatory, Position = 0)] [string] $Name)
+            Write-Host "stub Get-AutomationVariable: $Name"
+            '["fabrikam.onmicrosoft.com", "northwind.onmicrosoft.com"]'
+        }
+
+        function global:Get-AutomationCertificate {
+            # Azure Automation's internal cmdlet (learn.microsoft.com/azure/automation/shared-resources/certificates).
+            param([Parameter(Mandatory, Position = 0)] [string] $Name)
+            Write-Host "stub Get-AutomationCertificate: $Name"
+            [pscustomobject]@{ Thumbprint = '0123456789ABCDEF0123456789ABCDEF01234567' }
+        }
+
+        function global:Connect-AzAccount {
+            # Az.Accounts (learn.microsoft.com/powershell/module/az.accounts/connect-azaccount), not installed here.
+            param([switch] $Identity)
+            Write-Host "stub Connect-AzAccount -Identity:$Identity"
+        }
+
+        function global:Start-AzAutomationRunbook {
+            # Az.Automation (learn.microsoft.com/powershell/module/az.automation/start-azautomationrunbook), not installed here.
+            param(
+                [Parameter(Mandatory)] [string] $AutomationAccountName,
+                [Parameter(Mandatory)] [string] $ResourceGroupName,
+                [Parameter(Mandatory)] [string] $Name,
+                [System.Collections.IDictionary] $Parameters
+            )
+            Write-Host "stub Start-AzAutomationRunbook: $Name in $AutomationAccountName with $($Parameters.Keys -join ', ')"
+        }
+
         function global:dotnet {
             # The README's quick start builds the module first; the suite runs against the module build.ps1 has just
             # built ($EntraAppKitModuleUnderTest), which a second build would overwrite while it is loaded.

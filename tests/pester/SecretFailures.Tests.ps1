@@ -38,7 +38,7 @@ Describe 'Secrets when Graph fails' {
         $run = Invoke-ModuleSession -Session $session -ScriptBlock { New-KonnectDcrApp -Name 'Consent Fails' -LeastPrivilege }
         $run.Output | Should -BeNullOrEmpty
         $run.Errors.Count | Should -Be 1
-        $run.Errors[0].ErrorDetails.RecommendedAction | Should -Match '^Graph request-id [0-9a-f-]{36}$'
+        $run.Errors[0].ErrorDetails.RecommendedAction | Should -Match '^Graph request-id [0-9a-f-]{36}, tenant [0-9a-f-]{36} \(contoso\.onmicrosoft\.com\)$'
         Get-SecretCount $session 'Consent Fails' | Should -Be 0
 
         $again = Invoke-ModuleSession -Session $session -ScriptBlock { New-KonnectDcrApp -Name 'Consent Fails' -LeastPrivilege }

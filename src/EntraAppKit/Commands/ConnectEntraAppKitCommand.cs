@@ -187,6 +187,8 @@ namespace EntraAppKit.Commands
 
         protected override bool FailureTerminates => true;
 
+        protected override bool ErrorsNameTenant => false;
+
         protected override void ExecuteCmdlet()
         {
             var options = new ConnectOptions

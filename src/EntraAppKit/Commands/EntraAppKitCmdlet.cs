@@ -33,6 +33,13 @@ namespace EntraAppKit.Commands
         /// <summary>Whether a failure stops the pipeline (Connect-EntraAppKit) rather than being written as a non-terminating error.</summary>
         protected virtual bool FailureTerminates => false;
 
+        /// <summary>
+        /// Whether an error names the connected tenant (its ErrorDetails' RecommendedAction): every command that works in the
+        /// tenant, so the errors of a fan-out over many tenants say where they happened; not Connect-EntraAppKit, whose
+        /// failure is about the tenant it could not reach, not the one connected before.
+        /// </summary>
+        protected virtual bool ErrorsNameTenant => true;
+
         protected override void ProcessRecord()
         {
             try
@@ -42,7 +49,8 @@ namespace EntraAppKit.Commands
             catch (Exception e)
             {
                 RethrowPipelineStop(e);
-                var record = ToErrorRecord(e, ErrorTarget);
+                var tenant = ErrorsNameTenant ? Connection?.Tenant : null;
+                var record = ToErrorRecord(e, ErrorTarget, tenant == null ? null : $"{tenant.TenantId} ({tenant.InitialDomain})");
                 if (FailureTerminates) ThrowTerminatingError(record);
                 else WriteError(record);
             }
@@ -179,14 +187,17 @@ namespace EntraAppKit.Commands
             if (e is RuntimeException || e is IContainsErrorRecord) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
         }
 
-        internal static ErrorRecord ToErrorRecord(Exception e, object? target)
+        internal static ErrorRecord ToErrorRecord(Exception e, object? target, string? tenant = null)
         {
             if (e is AggregateException agg && agg.InnerExceptions.Count == 1) e = agg.InnerExceptions[0];
             if (e is OperationCanceledException) return new ErrorRecord(e, "OperationStopped", ErrorCategory.OperationStopped, target);
             if (!(e is EntraAppKitException known))
                 return new ErrorRecord(e, "UnexpectedError", ErrorCategory.NotSpecified, target);
             var record = new ErrorRecord(known, known.ErrorId, Map(known.Category), known.TargetObject ?? target);
-            if (known.RequestId != null) record.ErrorDetails = new ErrorDetails(known.Message) { RecommendedAction = $"Graph request-id {known.RequestId}" };
+            var where = new List<string>();
+            if (known.RequestId != null) where.Add($"Graph request-id {known.RequestId}");
+            if (tenant != null) where.Add($"tenant {tenant}");
+            if (where.Count > 0) record.ErrorDetails = new ErrorDetails(known.Message) { RecommendedAction = string.Join(", ", where) };
             return record;
         }
 
