@@ -138,10 +138,11 @@ namespace EntraAppKit.LocalTenant
             if (_tenants.Length == 1) return Primary.HandleAsync(request, cancellationToken);
             var route = Primary.MatchIdentity(request.Uri, out var segment);
             if (route == null) return TenantOfToken(request).HandleAsync(request, cancellationToken);
-            if (segment.Length > 0 && Find(segment) is LocalTenantEngine named) return named.HandleAsync(request, cancellationToken);
-            bool anyTenant = string.Equals(segment, "common", StringComparison.OrdinalIgnoreCase) || string.Equals(segment, "organizations", StringComparison.OrdinalIgnoreCase);
-            if (!anyTenant) return Primary.HandleAsync(request, cancellationToken); // no tenant segment (managed identity, ARM), or an unknown tenant's AADSTS90002
-            return HandleAnyTenantAsync(request, cancellationToken);
+            if (string.Equals(segment, "common", StringComparison.OrdinalIgnoreCase) || string.Equals(segment, "organizations", StringComparison.OrdinalIgnoreCase))
+                return HandleAnyTenantAsync(request, cancellationToken);
+            // No tenant segment (managed identity, ARM) or an unknown tenant (its AADSTS90002): the first tenant answers.
+            var named = segment.Length > 0 ? Find(segment) : null;
+            return (named ?? Primary).HandleAsync(request, cancellationToken);
         }
 
         /// <summary>A request to /common or /organizations: the tenant of the flow it continues, or of its client, or the user's home tenant.</summary>

@@ -169,6 +169,8 @@ namespace EntraAppKit.LocalTenant
         internal bool IsNamedBy(string segment)
         {
             if (string.Equals(segment, TenantId, StringComparison.OrdinalIgnoreCase)) return true;
+            // A GUID names a tenant by id only: no need to wait for this tenant's lock to read its domains.
+            if (Guid.TryParse(segment, out _)) return false;
             using (_lock.Enter(TenantNeighbours.LockBound)) return _store.AllDomains.Contains(segment, StringComparer.OrdinalIgnoreCase);
         }
 
