@@ -17,108 +17,12 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Support/ModuleSession.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Support/LocalTenantServer.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/OAuthClient.psm1') -Force
 
     $GraphAppId = '00000003-0000-0000-c000-000000000000'
     # A domain user without an administrator role, whose Configuration Manager client signs in through the CMG.
     $UserPassword = 'Cm' + [guid]::NewGuid().ToString('N').Substring(0, 12) + '!7b'
     $UserName = 'cmg.user@contoso.onmicrosoft.com'
-
-    # The claims of a JWT: its payload, base64url-decoded, parsed (the CMG service checks the signature; the claims are the test's).
-    function ConvertFrom-Jwt {
-        param([Parameter(Mandatory)] [string] $Jwt)
-        $payload = $Jwt.Split('.')[1].Replace('-', '+').Replace('_', '/')
-        $payload = $payload.PadRight($payload.Length + (4 - $payload.Length % 4) % 4, '=')
-        [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($payload)) | ConvertFrom-Json
-    }
-
-    function ConvertTo-Base64Url {
-        param([Parameter(Mandatory)] [byte[]] $Bytes)
-        [Convert]::ToBase64String($Bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_')
-    }
-
-    # RFC 7636: a fresh code_verifier and its S256 code_challenge, as MSAL makes them for every interactive request.
-    function New-Pkce {
-        $verifier = ConvertTo-Base64Url ([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(32))
-        $challenge = ConvertTo-Base64Url ([System.Security.Cryptography.SHA256]::HashData([System.Text.Encoding]::ASCII.GetBytes($verifier)))
-        [pscustomobject]@{ Verifier = $verifier; Challenge = $challenge }
-    }
-
-    # The user's browser: its cookies (ESTSAUTH), and no redirect followed, so that the test reads the 302 to the callback
-    # (the broker's, which is no web address) from its Location. HttpClient rather than Invoke-WebRequest: PowerShell 7.6's -MaximumRedirection 0
-    # with -SkipHttpErrorCheck throws InvalidOperationException on a 302 instead of returning it.
-    function New-Browser {
-        $handler = [System.Net.Http.HttpClientHandler]::new()
-        $handler.AllowAutoRedirect = $false
-        $handler.CookieContainer = [System.Net.CookieContainer]::new()
-        [pscustomobject]@{ Client = [System.Net.Http.HttpClient]::new($handler); Cookies = $handler.CookieContainer }
-    }
-
-    # One browser request: status, page, and the Location of a redirect.
-    function Invoke-Browser {
-        param([Parameter(Mandatory)] [string] $Url, [Parameter(Mandatory)] $Browser, [hashtable] $Form)
-        if ($Form) {
-            $fields = [System.Collections.Generic.Dictionary[string, string]]::new()
-            foreach ($key in $Form.Keys) { $fields[$key] = [string] $Form[$key] }
-            $response = $Browser.Client.PostAsync($Url, [System.Net.Http.FormUrlEncodedContent]::new($fields)).GetAwaiter().GetResult()
-        }
-        else { $response = $Browser.Client.GetAsync($Url).GetAwaiter().GetResult() }
-        try {
-            [pscustomobject]@{
-                StatusCode = [int] $response.StatusCode
-                Content    = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
-                Location   = if ($response.Headers.Location) { $response.Headers.Location.OriginalString } else { $null }
-            }
-        }
-        finally { $response.Dispose() }
-    }
-
-    function Get-FormField {
-        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] [string] $Name)
-        $found = [regex]::Match($Page.Content, "name=""$Name"" value=""([^""]*)""")
-        $found.Success | Should -BeTrue -Because "the page has a field ${Name} (status $([int] $Page.StatusCode))"
-        [System.Net.WebUtility]::HtmlDecode($found.Groups[1].Value)
-    }
-
-    function Get-FormAction {
-        param([Parameter(Mandatory)] $Page)
-        $action = [System.Net.WebUtility]::HtmlDecode([regex]::Match($Page.Content, '<form method="post" action="([^"]*)"').Groups[1].Value)
-        [uri]::new([uri] $Server.Uri, $action).AbsoluteUri
-    }
-
-    # What the page says, without its markup.
-    function Get-PageText {
-        param([Parameter(Mandatory)] $Page)
-        [System.Net.WebUtility]::HtmlDecode(($Page.Content -replace '<[^>]+>', ' '))
-    }
-
-    # The sign-in form, filled in as the user does; answers the consent page, or the redirect once consented.
-    function Submit-SignIn {
-        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] $Browser)
-        [int] $Page.StatusCode | Should -Be 200 -Because "the authorize endpoint shows its sign-in page ($(Get-PageText $Page))"
-        $Page.Content | Should -Match 'name="passwd"'
-        Invoke-Browser -Url (Get-FormAction $Page) -Browser $Browser -Form @{ ctx = (Get-FormField $Page 'ctx'); login = $UserName; passwd = $UserPassword }
-    }
-
-    function Submit-Consent {
-        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] $Browser, [bool] $Accept = $true)
-        [int] $Page.StatusCode | Should -Be 200 -Because 'the consent page follows the sign-in'
-        $Page.Content | Should -Match 'name="acceptConsent"'
-        Invoke-Browser -Url (Get-FormAction $Page) -Browser $Browser -Form @{ ctx = (Get-FormField $Page 'ctx'); acceptConsent = if ($Accept) { 'true' } else { 'false' } }
-    }
-
-    # The parameters of the 302 to the redirect URI, from its query (?) or fragment (#), read without following it.
-    function Get-Returned {
-        param([Parameter(Mandatory)] $Response, [Parameter(Mandatory)] [string] $Target, [string] $Separator = '?')
-        [int] $Response.StatusCode | Should -Be 302 -Because "the authorize endpoint redirects to the callback ($(Get-PageText $Response))"
-        $location = $Response.Location
-        $location | Should -BeLike "$Target$Separator*"
-        $returned = @{}
-        foreach ($pair in $location.Substring($Target.Length + 1).Split('&')) {
-            $parts = $pair.Split('=', 2)
-            $returned[[uri]::UnescapeDataString($parts[0])] = [uri]::UnescapeDataString($parts[1].Replace('+', ' '))
-        }
-        $returned
-    }
 
     # The CMG client's interactive request: the client app, the broker's redirect URI, the scope, PKCE; prompt as asked.
     function Get-ClientAuthorizeUrl {
@@ -139,19 +43,7 @@ BeforeAll {
 
     function Request-Token {
         param([Parameter(Mandatory)] [hashtable] $Form, [string] $Path = 'oauth2/v2.0/token')
-        $response = Invoke-WebRequest -Method Post -Uri "$($Server.Uri)/$($Server.TenantId)/$Path" -Body $Form `
-            -ContentType 'application/x-www-form-urlencoded' -SkipHttpErrorCheck
-        $json = $response.Content | ConvertFrom-Json
-        $field = { param($name) if ($json.PSObject.Properties[$name]) { $json.$name } else { $null } }
-        [pscustomobject]@{
-            Status       = [int] $response.StatusCode
-            AccessToken  = & $field 'access_token'
-            IdToken      = & $field 'id_token'
-            RefreshToken = & $field 'refresh_token'
-            Error        = & $field 'error'
-            Description  = & $field 'error_description'
-            Body         = $json
-        }
+        Invoke-TokenRequest -Uri "$($Server.Uri)/$($Server.TenantId)/$Path" -Form $Form
     }
 
     # The CMG client redeems its code: no secret, the PKCE verifier, the broker's redirect URI.
@@ -167,7 +59,7 @@ BeforeAll {
     function Invoke-ClientSignIn {
         param([Parameter(Mandatory)] $Recipe, [Parameter(Mandatory)] [string] $Scope, [Parameter(Mandatory)] $Pkce, [Parameter(Mandatory)] $Browser)
         $page = Invoke-Browser -Url (Get-ClientAuthorizeUrl -Recipe $Recipe -Scope $Scope -Pkce $Pkce) -Browser $Browser
-        $answer = Submit-SignIn -Page $page -Browser $Browser
+        $answer = Submit-SignIn -Page $page -Browser $Browser -Login $UserName -Password $UserPassword
         $answer.Content | Should -Not -Match 'name="acceptConsent"' -Because 'the administrator consented for the organization (Grant-AdminConsent)'
         $returned = Get-Returned $answer -Target $Recipe.BrokerRedirectUri
         $returned['state'] | Should -BeExactly 'cmg'
@@ -176,12 +68,7 @@ BeforeAll {
 
     function Invoke-AdminGraph {
         param([Parameter(Mandatory)] [string] $Method, [Parameter(Mandatory)] [string] $Path, $Body, [string] $Token = $Server.Token)
-        $arguments = @{ Method = $Method; Uri = "$($Server.Uri)/v1.0$Path"; Headers = @{ Authorization = "Bearer $Token" }; SkipHttpErrorCheck = $true }
-        if ($null -ne $Body) { $arguments.Body = ($Body | ConvertTo-Json -Depth 8); $arguments.ContentType = 'application/json' }
-        $response = Invoke-WebRequest @arguments
-        $json = if ($response.Content) { $response.Content | ConvertFrom-Json } else { $null }
-        $code = if ($json -and $json.PSObject.Properties['error']) { $json.error.code } else { $null }
-        [pscustomobject]@{ Status = [int] $response.StatusCode; Body = $json; Code = $code }
+        Invoke-GraphRequest -Endpoint $Server.Uri -Token $Token -Method $Method -Path $Path -Body $Body
     }
 
     function Get-Application {
@@ -222,11 +109,7 @@ BeforeAll {
     }
 
     $Server = Start-LocalTenantServer -User "${UserName}:${UserPassword}"
-    $Session = New-ModuleSession
-    $connected = Invoke-ModuleSession -Session $Session -Variables @{ token = $Server.Token; graph = $Server.Uri } -ScriptBlock {
-        Connect-EntraAppKit -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force) -GraphEndpoint $graph | Out-Null
-    }
-    $connected.Errors | Should -BeNullOrEmpty -Because (Format-ErrorRecord $connected.Errors)
+    $Session = New-ModuleSession -Server $Server
 }
 
 AfterAll {
@@ -417,7 +300,7 @@ Describe 'The CMG with New-CmgServerApp<Switch> | New-CmgClientApp | Grant-Admin
         $pkce = New-Pkce
         # The interactive sign-in now stops at the consent page (Who can consent: Admins and users)...
         $page = Invoke-Browser -Url (Get-ClientAuthorizeUrl -Recipe $Recipe -Scope $scope -Pkce $pkce -State 'ask') -Browser $browser
-        $consent = Submit-SignIn -Page $page -Browser $browser
+        $consent = Submit-SignIn -Page $page -Browser $browser -Login $UserName -Password $UserPassword
         $consent.Content | Should -Match 'name="acceptConsent"'
         Get-PageText $consent | Should -Match 'user_impersonation'
         # ...and the silent one, with the user's session, is consent_required (v2-oauth2-auth-code-flow, "Error codes").

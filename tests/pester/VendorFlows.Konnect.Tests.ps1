@@ -12,30 +12,15 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Support/ModuleSession.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Support/LocalTenantServer.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/OAuthClient.psm1') -Force
 
     $GraphAppId = '00000003-0000-0000-c000-000000000000'
     $Denied = 'Insufficient privileges to complete the operation.'
 
     # One HTTP exchange as Konnect makes it: status, parsed JSON body (or $null), and Graph's error code and message.
     function Invoke-VendorGraph {
-        param(
-            [Parameter(Mandatory)] [string] $Token,
-            [Parameter(Mandatory)] [string] $Method,
-            [Parameter(Mandatory)] [string] $Path,
-            $Body
-        )
-        $arguments = @{
-            Method             = $Method
-            Uri                = "$($Server.Uri)/v1.0$Path"
-            Headers            = @{ Authorization = "Bearer $Token" }
-            SkipHttpErrorCheck = $true
-        }
-        if ($null -ne $Body) { $arguments.Body = ($Body | ConvertTo-Json -Depth 8); $arguments.ContentType = 'application/json' }
-        $response = Invoke-WebRequest @arguments
-        $json = if ($response.Content) { $response.Content | ConvertFrom-Json } else { $null }
-        $code = $null; $message = $null
-        if ($json -and $json.PSObject.Properties['error']) { $code = $json.error.code; $message = $json.error.message }
-        [pscustomobject]@{ Status = [int] $response.StatusCode; Body = $json; Code = $code; Message = $message }
+        param([Parameter(Mandatory)] [string] $Token, [Parameter(Mandatory)] [string] $Method, [Parameter(Mandatory)] [string] $Path, $Body)
+        Invoke-GraphRequest -Endpoint $Server.Uri -Token $Token -Method $Method -Path $Path -Body $Body
     }
 
     # A client-credentials token from the server's token endpoint (v2.0 with scope=, or v1 with resource=, as Kong's page).
@@ -44,23 +29,7 @@ BeforeAll {
         $form = @{ grant_type = 'client_credentials'; client_id = $ClientId; client_secret = $Secret }
         if ($Endpoint -eq 'v1') { $form.resource = 'https://graph.microsoft.com'; $path = 'oauth2/token' }
         else { $form.scope = 'https://graph.microsoft.com/.default'; $path = 'oauth2/v2.0/token' }
-        $response = Invoke-WebRequest -Method Post -Uri "$($Server.Uri)/$($Server.TenantId)/$path" -Body $form `
-            -ContentType 'application/x-www-form-urlencoded' -SkipHttpErrorCheck
-        $json = $response.Content | ConvertFrom-Json
-        [pscustomobject]@{
-            Status      = [int] $response.StatusCode
-            AccessToken = if ($json.PSObject.Properties['access_token']) { $json.access_token } else { $null }
-            Error       = if ($json.PSObject.Properties['error']) { $json.error } else { $null }
-            Description = if ($json.PSObject.Properties['error_description']) { $json.error_description } else { $null }
-        }
-    }
-
-    # The claims of a JWT: its payload, base64url-decoded, parsed (the signature is the resource's business, not Konnect's).
-    function ConvertFrom-Jwt {
-        param([Parameter(Mandatory)] [string] $Jwt)
-        $payload = $Jwt.Split('.')[1].Replace('-', '+').Replace('_', '/')
-        $payload = $payload.PadRight($payload.Length + (4 - $payload.Length % 4) % 4, '=')
-        [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($payload)) | ConvertFrom-Json
+        Invoke-TokenRequest -Uri "$($Server.Uri)/$($Server.TenantId)/$path" -Form $form
     }
 
     function Get-InitialToken {
@@ -117,11 +86,7 @@ BeforeAll {
     }
 
     $Server = Start-LocalTenantServer
-    $Session = New-ModuleSession
-    $connected = Invoke-ModuleSession -Session $Session -Variables @{ token = $Server.Token; graph = $Server.Uri } -ScriptBlock {
-        Connect-EntraAppKit -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force) -GraphEndpoint $graph | Out-Null
-    }
-    $connected.Errors | Should -BeNullOrEmpty -Because (Format-ErrorRecord $connected.Errors)
+    $Session = New-ModuleSession -Server $Server
 }
 
 AfterAll {

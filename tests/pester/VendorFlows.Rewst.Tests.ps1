@@ -15,20 +15,13 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Support/ModuleSession.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Support/LocalTenantServer.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/OAuthClient.psm1') -Force
 
     $Callback = 'https://engine.rewst.io/integrations/bundles/microsoft_cloud/callback'
     $GraphScope = 'https://graph.microsoft.com/.default'
     # A Global Administrator of the tenant, made at the server's start (--user), who clicks Rewst's Authorize.
     $UserPassword = 'Rw' + [guid]::NewGuid().ToString('N').Substring(0, 12) + '!9a'
     $UserName = 'rewst.admin@contoso.onmicrosoft.com'
-
-    # The claims of a JWT: its payload, base64url-decoded, parsed (the signature is the resource's business, not Rewst's).
-    function ConvertFrom-Jwt {
-        param([Parameter(Mandatory)] [string] $Jwt)
-        $payload = $Jwt.Split('.')[1].Replace('-', '+').Replace('_', '/')
-        $payload = $payload.PadRight($payload.Length + (4 - $payload.Length % 4) % 4, '=')
-        [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($payload)) | ConvertFrom-Json
-    }
 
     # The authorize URL Rewst's button opens in the user's browser: /{tenantId}/ for Auth Subject tenant_id, /common/ for common.
     function Get-AuthorizeUrl {
@@ -46,90 +39,10 @@ BeforeAll {
         "$($Server.Uri)/$Authority/oauth2/v2.0/authorize?$($pairs -join '&')"
     }
 
-    # The user's browser: its cookies (ESTSAUTH), and no redirect followed, so that the test reads the 302 to the callback
-    # (Rewst's, not ours) from its Location. HttpClient rather than Invoke-WebRequest: PowerShell 7.6's -MaximumRedirection 0
-    # with -SkipHttpErrorCheck throws InvalidOperationException on a 302 instead of returning it.
-    function New-Browser {
-        $handler = [System.Net.Http.HttpClientHandler]::new()
-        $handler.AllowAutoRedirect = $false
-        $handler.CookieContainer = [System.Net.CookieContainer]::new()
-        [pscustomobject]@{ Client = [System.Net.Http.HttpClient]::new($handler); Cookies = $handler.CookieContainer }
-    }
-
-    # One browser request: status, page, and the Location of a redirect.
-    function Invoke-Browser {
-        param([Parameter(Mandatory)] [string] $Url, [Parameter(Mandatory)] $Browser, [hashtable] $Form)
-        if ($Form) {
-            $fields = [System.Collections.Generic.Dictionary[string, string]]::new()
-            foreach ($key in $Form.Keys) { $fields[$key] = [string] $Form[$key] }
-            $response = $Browser.Client.PostAsync($Url, [System.Net.Http.FormUrlEncodedContent]::new($fields)).GetAwaiter().GetResult()
-        }
-        else { $response = $Browser.Client.GetAsync($Url).GetAwaiter().GetResult() }
-        try {
-            [pscustomobject]@{
-                StatusCode = [int] $response.StatusCode
-                Content    = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
-                Location   = if ($response.Headers.Location) { $response.Headers.Location.OriginalString } else { $null }
-            }
-        }
-        finally { $response.Dispose() }
-    }
-
-    function Get-FormField {
-        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] [string] $Name)
-        $found = [regex]::Match($Page.Content, "name=""$Name"" value=""([^""]*)""")
-        $found.Success | Should -BeTrue -Because "the page has a field ${Name} (status $([int] $Page.StatusCode))"
-        [System.Net.WebUtility]::HtmlDecode($found.Groups[1].Value)
-    }
-
-    function Get-FormAction {
-        param([Parameter(Mandatory)] $Page)
-        $action = [System.Net.WebUtility]::HtmlDecode([regex]::Match($Page.Content, '<form method="post" action="([^"]*)"').Groups[1].Value)
-        [uri]::new([uri] $Server.Uri, $action).AbsoluteUri
-    }
-
-    # What the page says, without its markup.
-    function Get-PageText {
-        param([Parameter(Mandatory)] $Page)
-        [System.Net.WebUtility]::HtmlDecode(($Page.Content -replace '<[^>]+>', ' '))
-    }
-
-    # The sign-in form, filled in as the user does; answers the consent page, or the redirect once consented.
-    function Submit-SignIn {
-        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] $Browser, [string] $Login = $UserName, [string] $Password = $UserPassword)
-        [int] $Page.StatusCode | Should -Be 200 -Because "the authorize endpoint shows its sign-in page ($(Get-PageText $Page))"
-        $Page.Content | Should -Match 'name="passwd"'
-        Invoke-Browser -Url (Get-FormAction $Page) -Browser $Browser -Form @{ ctx = (Get-FormField $Page 'ctx'); login = $Login; passwd = $Password }
-    }
-
-    function Submit-Consent {
-        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] $Browser, [bool] $Accept = $true)
-        [int] $Page.StatusCode | Should -Be 200 -Because 'the consent page follows the sign-in'
-        $Page.Content | Should -Match 'name="acceptConsent"'
-        Invoke-Browser -Url (Get-FormAction $Page) -Browser $Browser -Form @{ ctx = (Get-FormField $Page 'ctx'); acceptConsent = if ($Accept) { 'true' } else { 'false' } }
-    }
-
-    # The parameters of the 302 to Rewst's callback, from its query (?) or fragment (#), read without following it.
-    function Get-Returned {
-        param([Parameter(Mandatory)] $Response, [string] $Target = $Callback, [string] $Separator = '?')
-        [int] $Response.StatusCode | Should -Be 302 -Because "the authorize endpoint redirects to the callback ($(Get-PageText $Response))"
-        $location = $Response.Location
-        $location | Should -BeLike "$Target$Separator*"
-        $returned = @{}
-        foreach ($pair in $location.Substring($Target.Length + 1).Split('&')) {
-            $parts = $pair.Split('=', 2)
-            $returned[[uri]::UnescapeDataString($parts[0])] = [uri]::UnescapeDataString($parts[1].Replace('+', ' '))
-        }
-        $returned
-    }
-
-    # The whole interactive part: the sign-in page, the consent page when the user has not consented yet, the redirect.
+    # The whole interactive part (Invoke-SignIn), by the Global Administrator unless told otherwise.
     function Invoke-Authorize {
         param([Parameter(Mandatory)] [string] $Url, [Parameter(Mandatory)] $Browser, [string] $Login = $UserName, [string] $Password = $UserPassword)
-        $answer = Invoke-Browser -Url $Url -Browser $Browser
-        if ($answer.Content -match 'name="passwd"') { $answer = Submit-SignIn -Page $answer -Browser $Browser -Login $Login -Password $Password }
-        if ([int] $answer.StatusCode -eq 200 -and $answer.Content -match 'name="acceptConsent"') { $answer = Submit-Consent -Page $answer -Browser $Browser }
-        $answer
+        Invoke-SignIn -Url $Url -Browser $Browser -Login $Login -Password $Password
     }
 
     # Rewst's server redeems the code at the token endpoint of its Auth Subject with the client id and secret.
@@ -144,27 +57,12 @@ BeforeAll {
 
     function Request-Token {
         param([Parameter(Mandatory)] [string] $Authority, [Parameter(Mandatory)] [hashtable] $Form)
-        $response = Invoke-WebRequest -Method Post -Uri "$($Server.Uri)/$Authority/oauth2/v2.0/token" -Body $Form `
-            -ContentType 'application/x-www-form-urlencoded' -SkipHttpErrorCheck
-        $json = $response.Content | ConvertFrom-Json
-        $field = { param($name) if ($json.PSObject.Properties[$name]) { $json.$name } else { $null } }
-        [pscustomobject]@{
-            Status       = [int] $response.StatusCode
-            AccessToken  = & $field 'access_token'
-            IdToken      = & $field 'id_token'
-            RefreshToken = & $field 'refresh_token'
-            Scope        = & $field 'scope'
-            Error        = & $field 'error'
-            Description  = & $field 'error_description'
-        }
+        Invoke-TokenRequest -Uri "$($Server.Uri)/$Authority/oauth2/v2.0/token" -Form $Form
     }
 
     function Invoke-AdminGraph {
         param([Parameter(Mandatory)] [string] $Method, [Parameter(Mandatory)] [string] $Path, $Body)
-        $arguments = @{ Method = $Method; Uri = "$($Server.Uri)/v1.0$Path"; Headers = @{ Authorization = "Bearer $($Server.Token)" }; SkipHttpErrorCheck = $true }
-        if ($null -ne $Body) { $arguments.Body = ($Body | ConvertTo-Json -Depth 8); $arguments.ContentType = 'application/json' }
-        $response = Invoke-WebRequest @arguments
-        [pscustomobject]@{ Status = [int] $response.StatusCode; Body = if ($response.Content) { $response.Content | ConvertFrom-Json } else { $null } }
+        Invoke-GraphRequest -Endpoint $Server.Uri -Token $Server.Token -Method $Method -Path $Path -Body $Body
     }
 
     # The recipe's application as the administrator reads it through Graph.
@@ -216,11 +114,7 @@ BeforeAll {
     $Server = Start-LocalTenantServer -Tenant 'northwind' -AdminPassword $AdminPassword -User @(
         "${UserName}:${UserPassword}:GlobalAdministrator", "${CustomerUserName}:${CustomerUserPassword}")
     $Customer = $Server.Tenants[0]
-    $Session = New-ModuleSession
-    $connected = Invoke-ModuleSession -Session $Session -Variables @{ token = $Server.Token; graph = $Server.Uri } -ScriptBlock {
-        Connect-EntraAppKit -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force) -GraphEndpoint $graph | Out-Null
-    }
-    $connected.Errors | Should -BeNullOrEmpty -Because (Format-ErrorRecord $connected.Errors)
+    $Session = New-ModuleSession -Server $Server
 }
 
 AfterAll {
@@ -250,12 +144,12 @@ Describe 'Rewst''s Authorize with New-RewstAppRegistration<Switch>' -ForEach @(
     It 'Authorize: the admin signs in and consents, the code at Rewst''s callback is redeemed with the secret (v2-oauth2-auth-code-flow)' {
         $browser = New-Browser
         $page = Invoke-Browser -Url (Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority) -Browser $browser
-        $consent = Submit-SignIn -Page $page -Browser $browser
+        $consent = Submit-SignIn -Page $page -Browser $browser -Login $UserName -Password $UserPassword
         $consentText = Get-PageText $consent
         $consentText | Should -Match 'User\.Read' -Because 'the consent page lists the permissions the recipe requires'
         $consentText | Should -Match 'Mail\.Read'
         $browser.Cookies.GetCookies([uri] $Server.Uri)['ESTSAUTH'] | Should -Not -BeNullOrEmpty -Because 'the sign-in leaves a session'
-        $returned = Get-Returned (Submit-Consent -Page $consent -Browser $browser)
+        $returned = Get-Returned (Submit-Consent -Page $consent -Browser $browser) -Target $Callback
         $returned['state'] | Should -BeExactly 'rewst-state'
         $returned['code'] | Should -Not -BeNullOrEmpty
 
@@ -291,7 +185,7 @@ Describe 'Rewst''s Authorize with New-RewstAppRegistration<Switch>' -ForEach @(
     It 'with ID tokens on, response_type=code id_token with a nonce returns both in the fragment (v2-oauth2-auth-code-flow, hybrid)' {
         $browser = New-Browser
         $url = Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority -ResponseType 'code id_token' -State 'hybrid' -More @{ nonce = 'rewst-nonce-1' }
-        $returned = Get-Returned (Invoke-Authorize -Url $url -Browser $browser) -Separator '#'
+        $returned = Get-Returned (Invoke-Authorize -Url $url -Browser $browser) -Target $Callback -Separator '#'
         $returned['state'] | Should -BeExactly 'hybrid'
         $returned['code'] | Should -Not -BeNullOrEmpty
         $id = ConvertFrom-Jwt $returned['id_token']
@@ -314,7 +208,7 @@ Describe 'Rewst''s Authorize with New-RewstAppRegistration<Switch>' -ForEach @(
             Get-PageText $page | Should -Match "AADSTS50194: Application '$($Recipe.ClientId)'\(.*\) is not configured as a multi-tenant application\."
         }
         else {
-            $returned = Get-Returned (Invoke-Authorize -Url $url -Browser $browser)
+            $returned = Get-Returned (Invoke-Authorize -Url $url -Browser $browser) -Target $Callback
             $returned['state'] | Should -BeExactly 'common'
             $tokens = Request-CodeRedemption -Recipe $Recipe -Authority 'common' -Code $returned['code']
             $tokens.Status | Should -Be 200 -Because "$($tokens.Error): $($tokens.Description)"
@@ -324,7 +218,7 @@ Describe 'Rewst''s Authorize with New-RewstAppRegistration<Switch>' -ForEach @(
 
     It 'a wrong client secret at the code redemption is AADSTS7000215 (reference-error-codes)' {
         $browser = New-Browser
-        $returned = Get-Returned (Invoke-Authorize -Url (Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority) -Browser $browser)
+        $returned = Get-Returned (Invoke-Authorize -Url (Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority) -Browser $browser) -Target $Callback
         $wrong = Request-CodeRedemption -Recipe $Recipe -Authority $Recipe.Authority -Code $returned['code'] -Secret 'not-the-secret~0000000000000000000000000'
         $wrong.Status | Should -Be 401
         $wrong.Error | Should -BeExactly 'invalid_client'
@@ -347,7 +241,7 @@ Describe 'Rewst''s Authorize with New-RewstAppRegistration<Switch>' -ForEach @(
             (Invoke-AdminGraph -Method Patch -Path "/applications/$($app.id)" -Body @{ web = @{ redirectUris = @($Callback) } }).Status | Should -Be 204
         }
         $browser = New-Browser
-        (Get-Returned (Invoke-Authorize -Url (Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority) -Browser $browser))['code'] | Should -Not -BeNullOrEmpty
+        (Get-Returned (Invoke-Authorize -Url (Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority) -Browser $browser) -Target $Callback)['code'] | Should -Not -BeNullOrEmpty
     }
 
     It 'ID tokens turned off: response_type id_token is AADSTS700054 in the redirect (enableIdTokenIssuance=false)' {
@@ -358,13 +252,13 @@ Describe 'Rewst''s Authorize with New-RewstAppRegistration<Switch>' -ForEach @(
             foreach ($type in @('id_token', 'code id_token')) {
                 $browser = New-Browser
                 $url = Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority -ResponseType $type -State 'no-id' -More @{ nonce = 'rewst-nonce-2' }
-                $returned = Get-Returned (Invoke-Browser -Url $url -Browser $browser) -Separator '#'
+                $returned = Get-Returned (Invoke-Browser -Url $url -Browser $browser) -Target $Callback -Separator '#'
                 Assert-RedirectError -Returned $returned -ErrorName 'unsupported_response_type' -Code 700054 -State 'no-id'
                 $returned['error_description'] | Should -Match "^AADSTS700054: response_type 'id_token' is not enabled for the application\."
             }
             # The code flow alone does not need ID token issuance.
             $browser = New-Browser
-            (Get-Returned (Invoke-Authorize -Url (Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority) -Browser $browser))['code'] | Should -Not -BeNullOrEmpty
+            (Get-Returned (Invoke-Authorize -Url (Get-AuthorizeUrl -Recipe $Recipe -Authority $Recipe.Authority) -Browser $browser) -Target $Callback)['code'] | Should -Not -BeNullOrEmpty
         }
         finally {
             $on = @{ web = @{ implicitGrantSettings = @{ enableIdTokenIssuance = $true } } }
@@ -422,7 +316,7 @@ Describe 'Rewst''s customer onboarding with New-RewstAppRegistration -MultiTenan
         $url = (ConvertTo-ServerUrl $Recipe.AdminConsentUrl).Replace('/organizations/', "/$($Customer.Domain)/") + '&state=northwind-user'
         $browser = New-Browser
         $answer = Submit-SignIn -Page (Invoke-Browser -Url $url -Browser $browser) -Browser $browser -Login $CustomerUserName -Password $CustomerUserPassword
-        $returned = Get-Returned $answer
+        $returned = Get-Returned $answer -Target $Callback
         Assert-RedirectError -Returned $returned -ErrorName 'access_denied' -Code 90093 -State 'northwind-user'
         $returned.ContainsKey('admin_consent') | Should -BeFalse
     }
@@ -431,7 +325,7 @@ Describe 'Rewst''s customer onboarding with New-RewstAppRegistration -MultiTenan
         $url = (ConvertTo-ServerUrl $Recipe.AdminConsentUrl) + '&state=northwind-declined'
         $browser = New-Browser
         $consent = Submit-SignIn -Page (Invoke-Browser -Url $url -Browser $browser) -Browser $browser -Login $Customer.AdminUserPrincipalName -Password $AdminPassword
-        Assert-RedirectError -Returned (Get-Returned (Submit-Consent -Page $consent -Browser $browser -Accept $false)) -ErrorName 'access_denied' -Code 65004 -State 'northwind-declined'
+        Assert-RedirectError -Returned (Get-Returned (Submit-Consent -Page $consent -Browser $browser -Accept $false) -Target $Callback) -ErrorName 'access_denied' -Code 65004 -State 'northwind-declined'
     }
 
     It 'the customer''s administrator consents at /organizations: admin_consent=True for the customer''s tenant, and Rewst''s server signs in there' {
@@ -441,7 +335,7 @@ Describe 'Rewst''s customer onboarding with New-RewstAppRegistration -MultiTenan
         $consentText = Get-PageText $consent
         $consentText | Should -Match 'User\.Read' -Because 'the consent page lists the permissions the app requires'
         $consentText | Should -Match 'Mail\.Read'
-        $returned = Get-Returned (Submit-Consent -Page $consent -Browser $browser)
+        $returned = Get-Returned (Submit-Consent -Page $consent -Browser $browser) -Target $Callback
         $returned['admin_consent'] | Should -BeExactly 'True'
         $returned['tenant'] | Should -BeExactly $Customer.TenantId -Because 'the administrator who signed in says which tenant consented'
         $returned['scope'] | Should -BeExactly $GraphScope
@@ -478,7 +372,7 @@ Describe 'Rewst''s customer onboarding with New-RewstAppRegistration -MultiTenan
         $page = Invoke-Browser -Url (Get-AuthorizeUrl -Recipe $Recipe -Authority 'common' -State 'northwind-common') -Browser $browser
         $answer = Submit-SignIn -Page $page -Browser $browser -Login $CustomerUserName -Password $CustomerUserPassword
         $answer.Content | Should -Not -Match 'name="acceptConsent"' -Because 'the administrator consented for every user of the tenant'
-        $returned = Get-Returned $answer
+        $returned = Get-Returned $answer -Target $Callback
         $returned['state'] | Should -BeExactly 'northwind-common'
         $tokens = Request-CodeRedemption -Recipe $Recipe -Authority 'common' -Code $returned['code']
         $tokens.Status | Should -Be 200 -Because "$($tokens.Error): $($tokens.Description)"

@@ -22,6 +22,7 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Support/ModuleSession.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Support/LocalTenantServer.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/OAuthClient.psm1') -Force
 
     # The two return URLs the console shows once the client ID is entered (the WriteBackExtreme server's own addresses).
     $ReturnUrls = @('https://wbe.contoso.com/return-url-1', 'https://wbe.contoso.com/return-url-2')
@@ -32,14 +33,6 @@ BeforeAll {
     $ForeignUser = @{ Login = 'wbe.user@northwind.onmicrosoft.com'; Password = 'Nw' + [guid]::NewGuid().ToString('N').Substring(0, 12) + '!5d' }
     $AdminPassword = 'Ad' + [guid]::NewGuid().ToString('N').Substring(0, 12) + '!6e'
 
-    # The claims of a JWT: its payload, base64url-decoded, parsed (the signature is the resource's business, not the console's).
-    function ConvertFrom-Jwt {
-        param([Parameter(Mandatory)] [string] $Jwt)
-        $payload = $Jwt.Split('.')[1].Replace('-', '+').Replace('_', '/')
-        $payload = $payload.PadRight($payload.Length + (4 - $payload.Length % 4) % 4, '=')
-        [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($payload)) | ConvertFrom-Json
-    }
-
     # The authorize URL "Test OAuth" opens in the user's browser, for one return URL, at one authority.
     function Get-AuthorizeUrl {
         param([Parameter(Mandatory)] $Recipe, [Parameter(Mandatory)] [string] $Authority, [Parameter(Mandatory)] [string] $RedirectUri, [string] $State = 'wbe-test')
@@ -48,108 +41,18 @@ BeforeAll {
         "$($Server.Uri)/$Authority/oauth2/v2.0/authorize?$($pairs -join '&')"
     }
 
-    # The user's browser: its cookies (ESTSAUTH), and no redirect followed, so that the test reads the 302 to the return URL
-    # from its Location. HttpClient rather than Invoke-WebRequest: PowerShell 7.6's -MaximumRedirection 0 with
-    # -SkipHttpErrorCheck throws InvalidOperationException on a 302 instead of returning it.
-    function New-Browser {
-        $handler = [System.Net.Http.HttpClientHandler]::new()
-        $handler.AllowAutoRedirect = $false
-        $handler.CookieContainer = [System.Net.CookieContainer]::new()
-        [pscustomobject]@{ Client = [System.Net.Http.HttpClient]::new($handler); Cookies = $handler.CookieContainer }
-    }
-
-    # One browser request: status, page, and the Location of a redirect.
-    function Invoke-Browser {
-        param([Parameter(Mandatory)] [string] $Url, [Parameter(Mandatory)] $Browser, [hashtable] $Form)
-        if ($Form) {
-            $fields = [System.Collections.Generic.Dictionary[string, string]]::new()
-            foreach ($key in $Form.Keys) { $fields[$key] = [string] $Form[$key] }
-            $response = $Browser.Client.PostAsync($Url, [System.Net.Http.FormUrlEncodedContent]::new($fields)).GetAwaiter().GetResult()
-        }
-        else { $response = $Browser.Client.GetAsync($Url).GetAwaiter().GetResult() }
-        try {
-            [pscustomobject]@{
-                StatusCode = [int] $response.StatusCode
-                Content    = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
-                Location   = if ($response.Headers.Location) { $response.Headers.Location.OriginalString } else { $null }
-            }
-        }
-        finally { $response.Dispose() }
-    }
-
-    function Get-FormField {
-        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] [string] $Name)
-        $found = [regex]::Match($Page.Content, "name=""$Name"" value=""([^""]*)""")
-        $found.Success | Should -BeTrue -Because "the page has a field ${Name} (status $([int] $Page.StatusCode))"
-        [System.Net.WebUtility]::HtmlDecode($found.Groups[1].Value)
-    }
-
-    function Get-FormAction {
-        param([Parameter(Mandatory)] $Page)
-        $action = [System.Net.WebUtility]::HtmlDecode([regex]::Match($Page.Content, '<form method="post" action="([^"]*)"').Groups[1].Value)
-        [uri]::new([uri] $Server.Uri, $action).AbsoluteUri
-    }
-
-    # What the page says, without its markup.
-    function Get-PageText {
-        param([Parameter(Mandatory)] $Page)
-        [System.Net.WebUtility]::HtmlDecode(($Page.Content -replace '<[^>]+>', ' '))
-    }
-
-    # The sign-in form, filled in as the user does; answers the consent page, the redirect once consented, or an error page.
-    function Submit-SignIn {
-        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] $Browser, [Parameter(Mandatory)] [hashtable] $User)
-        [int] $Page.StatusCode | Should -Be 200 -Because "the authorize endpoint shows its sign-in page ($(Get-PageText $Page))"
-        $Page.Content | Should -Match 'name="passwd"'
-        Invoke-Browser -Url (Get-FormAction $Page) -Browser $Browser -Form @{ ctx = (Get-FormField $Page 'ctx'); login = $User.Login; passwd = $User.Password }
-    }
-
-    function Submit-Consent {
-        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] $Browser)
-        [int] $Page.StatusCode | Should -Be 200 -Because 'the consent page follows the sign-in'
-        $Page.Content | Should -Match 'name="acceptConsent"'
-        Invoke-Browser -Url (Get-FormAction $Page) -Browser $Browser -Form @{ ctx = (Get-FormField $Page 'ctx'); acceptConsent = 'true' }
-    }
-
-    # The parameters of the 302 to the return URL, from its query, read without following it.
-    function Get-Returned {
-        param([Parameter(Mandatory)] $Response, [Parameter(Mandatory)] [string] $Target)
-        [int] $Response.StatusCode | Should -Be 302 -Because "the authorize endpoint redirects to the return URL ($(Get-PageText $Response))"
-        $location = $Response.Location
-        $location | Should -BeLike "${Target}?*"
-        $returned = @{}
-        foreach ($pair in $location.Substring($Target.Length + 1).Split('&')) {
-            $parts = $pair.Split('=', 2)
-            $returned[[uri]::UnescapeDataString($parts[0])] = [uri]::UnescapeDataString($parts[1].Replace('+', ' '))
-        }
-        $returned
-    }
-
-    # The whole interactive part: the sign-in page, the consent page when the user has not consented yet, the answer.
+    # The whole interactive part in a new browser (Invoke-SignIn): the sign-in page, the consent page when the user has not
+    # consented yet, the answer.
     function Invoke-Authorize {
         param([Parameter(Mandatory)] [string] $Url, [Parameter(Mandatory)] [hashtable] $User)
-        $browser = New-Browser
-        $answer = Submit-SignIn -Page (Invoke-Browser -Url $Url -Browser $browser) -Browser $browser -User $User
-        if ([int] $answer.StatusCode -eq 200 -and $answer.Content -match 'name="acceptConsent"') { $answer = Submit-Consent -Page $answer -Browser $browser }
-        $answer
+        Invoke-SignIn -Url $Url -Browser (New-Browser) -Login $User.Login -Password $User.Password
     }
 
     # WriteBackExtreme's backend redeems the code at the same authority, with the client id, the secret and the return URL.
     function Request-CodeRedemption {
         param([Parameter(Mandatory)] $Recipe, [Parameter(Mandatory)] [string] $Authority, [Parameter(Mandatory)] [string] $Code, [Parameter(Mandatory)] [string] $RedirectUri)
         $form = @{ grant_type = 'authorization_code'; client_id = $Recipe.ClientId; client_secret = $Recipe.Secret; code = $Code; redirect_uri = $RedirectUri; scope = $Scope }
-        $response = Invoke-WebRequest -Method Post -Uri "$($Server.Uri)/$Authority/oauth2/v2.0/token" -Body $form `
-            -ContentType 'application/x-www-form-urlencoded' -SkipHttpErrorCheck
-        $json = $response.Content | ConvertFrom-Json
-        $field = { param($name) if ($json.PSObject.Properties[$name]) { $json.$name } else { $null } }
-        [pscustomobject]@{
-            Status       = [int] $response.StatusCode
-            AccessToken  = & $field 'access_token'
-            IdToken      = & $field 'id_token'
-            RefreshToken = & $field 'refresh_token'
-            Error        = & $field 'error'
-            Description  = & $field 'error_description'
-        }
+        Invoke-TokenRequest -Uri "$($Server.Uri)/$Authority/oauth2/v2.0/token" -Form $form
     }
 
     # "Test OAuth" for one return URL: the user signs in (and consents), the code comes back there and is redeemed.
@@ -165,10 +68,7 @@ BeforeAll {
 
     function Invoke-TenantGraph {
         param([Parameter(Mandatory)] [string] $Token, [Parameter(Mandatory)] [string] $Method, [Parameter(Mandatory)] [string] $Path, $Body)
-        $arguments = @{ Method = $Method; Uri = "$($Server.Uri)/v1.0$Path"; Headers = @{ Authorization = "Bearer $Token" }; SkipHttpErrorCheck = $true }
-        if ($null -ne $Body) { $arguments.Body = ($Body | ConvertTo-Json -Depth 8); $arguments.ContentType = 'application/json' }
-        $response = Invoke-WebRequest @arguments
-        [pscustomobject]@{ Status = [int] $response.StatusCode; Body = if ($response.Content) { $response.Content | ConvertFrom-Json } else { $null } }
+        Invoke-GraphRequest -Endpoint $Server.Uri -Token $Token -Method $Method -Path $Path -Body $Body
     }
 
     # The recipe's application as the MSP's administrator reads it through Graph.
@@ -205,11 +105,7 @@ BeforeAll {
     $Server = Start-LocalTenantServer -Tenant 'northwind' -AdminPassword $AdminPassword -User @(
         "$($HomeUser.Login):$($HomeUser.Password)", "$($ForeignUser.Login):$($ForeignUser.Password)")
     $Customer = $Server.Tenants[0]
-    $Session = New-ModuleSession
-    $connected = Invoke-ModuleSession -Session $Session -Variables @{ token = $Server.Token; graph = $Server.Uri } -ScriptBlock {
-        Connect-EntraAppKit -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force) -GraphEndpoint $graph | Out-Null
-    }
-    $connected.Errors | Should -BeNullOrEmpty -Because (Format-ErrorRecord $connected.Errors)
+    $Session = New-ModuleSession -Server $Server
 }
 
 AfterAll {

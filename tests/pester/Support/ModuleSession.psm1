@@ -27,11 +27,13 @@ function New-ModuleSession {
     <#
     .SYNOPSIS
         A new runspace with the module under test imported, working in -WorkingDirectory, optionally connected to a new
-        in-memory local tenant. Close it with Remove-ModuleSession.
+        in-memory local tenant (-Connect) or to a local tenant server (-Server, Start-LocalTenantServer's: its Graph
+        endpoint with its administrator's token). Close it with Remove-ModuleSession.
     #>
     param(
         [switch] $Connect,
-        [string] $WorkingDirectory
+        [string] $WorkingDirectory,
+        $Server
     )
     if (-not ('EntraAppKit.PesterSupport.RecordingHost' -as [type])) {
         Add-Type -Path (Join-Path $PSScriptRoot 'RecordingHost.cs')
@@ -51,6 +53,15 @@ function New-ModuleSession {
     if ($Connect) {
         $connected = Invoke-ModuleSession -Session $session -ScriptBlock { Connect-EntraAppKit -LocalTenant | Out-Null }
         if ($connected.Errors.Count -gt 0) { throw "Connect-EntraAppKit -LocalTenant failed: $($connected.Errors[0])" }
+    }
+    if ($Server) {
+        $connected = Invoke-ModuleSession -Session $session -Variables @{ token = $Server.Token; graph = $Server.Uri } -ScriptBlock {
+            Connect-EntraAppKit -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force) -GraphEndpoint $graph | Out-Null
+        }
+        if ($connected.Errors.Count -gt 0) {
+            Remove-ModuleSession -Session $session
+            throw "Connect-EntraAppKit -AccessToken -GraphEndpoint $($Server.Uri) failed: $(Format-ErrorRecord $connected.Errors)"
+        }
     }
     return $session
 }
