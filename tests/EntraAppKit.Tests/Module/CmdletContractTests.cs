@@ -228,7 +228,9 @@ namespace EntraAppKit.Tests.Module
                 .SelectMany(a => ((IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(v => (string)v.Value!))).ToList();
             var match = outputTypes.SelectMany(t => t.GetProperties()).FirstOrDefault(p => names.Contains(p.Name, StringComparer.OrdinalIgnoreCase));
             Assert.True(match != null, $"{sender}'s output has no property named {string.Join(" or ", names)}");
-            Assert.True(match!.PropertyType.FullName == property.PropertyType.FullName || property.PropertyType.FullName == "System.Object",
+            // PowerShell binds one value to an array parameter as a one-element array (a row's Permission to -Permission <String[]>).
+            Assert.True(match!.PropertyType.FullName == property.PropertyType.FullName || property.PropertyType.FullName == "System.Object" ||
+                property.PropertyType.FullName == match.PropertyType.FullName + "[]",
                 $"{sender}.{match.Name} is {match.PropertyType.FullName}, {receiver} -{parameter} takes {property.PropertyType.FullName}");
         }
     }
