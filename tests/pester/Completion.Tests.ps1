@@ -66,7 +66,7 @@ Describe 'Completion against the local tenant' {
     It 'Revoke-EntraAppConsent -Permission offers Microsoft Graph permission names from the catalog, -ClientId the apps' {
         (Get-Completion $session 'Revoke-EntraAppConsent -ClientId x -Permission Directory.Read').CompletionText | Should -Contain 'Directory.Read.All'
         (Get-Completion $session 'Get-EntraAppConsent -ClientId CMG-Cl').CompletionText | Should -Be @($clientId)
-        (Get-Completion $session 'Revoke-EntraAppConsent -Kind ').CompletionText | Should -Be @('Delegated', 'Application')
+        (Get-Completion $session 'Revoke-EntraAppConsent -Kind ').CompletionText | Sort-Object | Should -Be @('Application', 'Delegated')
     }
 
     It "Grant-AdminConsent -Permission offers what the app requires" {

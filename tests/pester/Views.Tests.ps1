@@ -107,8 +107,8 @@ Describe 'Views of what comes in rows' {
 
     It 'Get-EntraAppConsent | Format-List names the client, the API and the tenant' {
         $screen = Get-Screen $session 'Get-EntraAppConsent -ClientId $consent[0].ClientId | Where-Object Resource -eq ''Microsoft Graph'' | Format-List' 80
-        $screen[0] | Should -Be 'Client        : CMG-ClientApp'
-        $screen | Should -Contain 'ResourceAppId : 00000003-0000-0000-c000-000000000000'
+        $screen[0] | Should -Match '^Client\s+: CMG-ClientApp$'
+        $screen | Where-Object { $_ -match '^ResourceAppId\s+: 00000003-0000-0000-c000-000000000000$' } | Should -HaveCount 1
         $screen | Where-Object { $_ -match '^TenantId\s+: [0-9a-f-]{36}$' } | Should -HaveCount 1
     }
 
