@@ -25,6 +25,9 @@
         'New-WriteBackAppRegistration'
         'Remove-EntraAppRegistration'
         'Test-EntraAppCredential'
+        # issue 13 §2: consent you can see and revoke
+        'Get-EntraAppConsent'
+        'Revoke-EntraAppConsent'
     )
     FormatsToProcess       = @('EntraAppKit.format.ps1xml')
     FunctionsToExport      = @()

@@ -41,5 +41,13 @@ namespace EntraAppKit.Core
 
         /// <summary>An admin consent URL needs a redirect URI, and none was given and the app has no web redirect URI.</summary>
         public const string NoRedirectUri = "NoRedirectUri";
+
+        // ----- Get-EntraAppConsent / Revoke-EntraAppConsent (issue 13 §2) -----
+
+        /// <summary>
+        /// Revoke-EntraAppConsent named a permission the app holds both as a delegated and as an application permission, without
+        /// -Kind to say which: nothing was changed.
+        /// </summary>
+        public const string AmbiguousPermission = "AmbiguousPermission";
     }
 }

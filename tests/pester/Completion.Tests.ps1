@@ -62,6 +62,13 @@ Describe 'Completion against the local tenant' {
         (Get-Completion $session 'New-RewstAppRegistration -DelegatedPermission Mail.Se').CompletionText | Should -Contain 'Mail.Send'
     }
 
+    # issue 13 §2
+    It 'Revoke-EntraAppConsent -Permission offers Microsoft Graph permission names from the catalog, -ClientId the apps' {
+        (Get-Completion $session 'Revoke-EntraAppConsent -ClientId x -Permission Directory.Read').CompletionText | Should -Contain 'Directory.Read.All'
+        (Get-Completion $session 'Get-EntraAppConsent -ClientId CMG-Cl').CompletionText | Should -Be @($clientId)
+        (Get-Completion $session 'Revoke-EntraAppConsent -Kind ').CompletionText | Sort-Object | Should -Be @('Application', 'Delegated')
+    }
+
     It "Grant-AdminConsent -Permission offers what the app requires" {
         $offered = (Get-Completion $session "Grant-AdminConsent -ClientId $clientId -Permission ").CompletionText
         $offered | Should -Contain 'User.Read'

@@ -95,6 +95,23 @@ Describe 'Views of what comes in rows' {
         $screen | Where-Object { $_ -match '^CMG-ClientApp CMG-ServerApp\s+user_impersonation Delegated \w+$' } | Should -HaveCount 1
     }
 
+    # issue 13 §2
+    It 'Get-EntraAppConsent is a table grouped by client, one row per permission, within 80 columns' {
+        $screen = Get-Screen $session 'Get-EntraAppConsent -ClientId $consent[0].ClientId' 80
+        $screen[0] | Should -Match '^\s*Client: CMG-ClientApp$'
+        $screen[1] | Should -Match '^Resource\s+Permission\s+Kind\s+ConsentType\s+Principal\s+Granted$'
+        $screen | Where-Object { $_ -match '^CMG-ServerApp\s+user_impersonation Delegated AllPrincipals$' } | Should -HaveCount 1
+        $screen | Where-Object { $_ -match '^Microsoft Graph\s+User\.Read\s+Delegated AllPrincipals$' } | Should -HaveCount 1
+        $screen | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+    }
+
+    It 'Get-EntraAppConsent | Format-List names the client, the API and the tenant' {
+        $screen = Get-Screen $session 'Get-EntraAppConsent -ClientId $consent[0].ClientId | Where-Object Resource -eq ''Microsoft Graph'' | Format-List' 80
+        $screen[0] | Should -Match '^Client\s+: CMG-ClientApp$'
+        $screen | Where-Object { $_ -match '^ResourceAppId\s+: 00000003-0000-0000-c000-000000000000$' } | Should -HaveCount 1
+        $screen | Where-Object { $_ -match '^TenantId\s+: [0-9a-f-]{36}$' } | Should -HaveCount 1
+    }
+
     It 'Get-EntraAppKitContext is a list naming the account, its directory roles and where Graph answers' {
         $screen = Get-Screen $session 'Get-EntraAppKitContext' 80
         $screen | Should -Contain 'Account              : admin@contoso.onmicrosoft.com'

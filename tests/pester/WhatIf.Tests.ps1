@@ -199,6 +199,21 @@ Describe '-WhatIf on an existing registration' {
         $granted.Output.Status | Should -Be @('Granted')
     }
 
+    # issue 13 §2
+    It 'Revoke-EntraAppConsent names each permission, whose grant and which assignment, and revokes nothing' {
+        $run = Invoke-ModuleSession -Session $session -ScriptBlock {
+            $app = New-EntraAppRegistration -Name 'Revoke Preview' -DelegatedPermission 'User.Read', 'Mail.Read' -ApplicationPermission 'Directory.Read.All' -GrantAdminConsent -NoSecret
+            $app | Revoke-EntraAppConsent -Permission 'Mail.Read', 'User.Read', 'Directory.Read.All' -WhatIf
+            @($app | Get-EntraAppConsent).Count
+        }
+        Format-ErrorRecord $run.Errors | Should -BeNullOrEmpty
+        $run.WhatIf.Count | Should -Be 3
+        $run.WhatIf[0] | Should -Match "^Remove delegated permission Mail\.Read \(all users\) from grant \S+ of 'Revoke Preview' to Microsoft Graph; the grant, left empty, is deleted$"
+        $run.WhatIf[1] | Should -Match "^Remove delegated permission User\.Read \(all users\) from grant \S+ of 'Revoke Preview' to Microsoft Graph; the grant, left empty, is deleted$"
+        $run.WhatIf[2] | Should -Match "^Delete app role assignment Directory\.Read\.All of Microsoft Graph from 'Revoke Preview' \(assignment \S+\)$"
+        $run.Output | Should -Be @(3)
+    }
+
     It 'Remove-EntraAppRegistration names the app, its client id and the tenant, and removes nothing' {
         $run = Invoke-ModuleSession -Session $session -ScriptBlock {
             $app = Get-EntraAppRegistration -DisplayName 'Rewst Integration'

@@ -71,6 +71,43 @@ namespace EntraAppKit.Core.Consent
             }
         }
 
+        /// <summary>
+        /// Brings an existing grant to <see cref="DelegatedGrantChange.Scopes"/>: PATCH its scope
+        /// (learn.microsoft.com/graph/api/oauth2permissiongrant-update), or DELETE it when no scope is left
+        /// (learn.microsoft.com/graph/api/oauth2permissiongrant-delete). With <paramref name="goneIsDone"/> (a revocation), a grant
+        /// someone else deleted meanwhile (404) holds nothing more to revoke.
+        /// </summary>
+        private async Task ChangeExistingGrantAsync(DelegatedGrantChange change, bool goneIsDone, CancellationToken cancellationToken)
+        {
+            var client = _session.Client;
+            try
+            {
+                if (change.Scopes.Count == 0) await client.Oauth2PermissionGrants[change.Existing!.Id].DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                else await client.Oauth2PermissionGrants[change.Existing!.Id].PatchAsync(new OAuth2PermissionGrant { Scope = string.Join(" ", change.Scopes) }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (goneIsDone && GraphErrors.IsNotFound(e)) { }
+        }
+
+        /// <summary>
+        /// Makes a planned revocation (Revoke-EntraAppConsent): each grant loses the revoked scopes (deleted when none is left), each
+        /// revoked application permission's assignment is deleted from its resource
+        /// (learn.microsoft.com/graph/api/serviceprincipal-delete-approleassignedto). What is already gone is already revoked.
+        /// </summary>
+        public async Task ApplyRevocationAsync(ConsentRevocation plan, CancellationToken cancellationToken)
+        {
+            var client = _session.Client;
+            foreach (var change in plan.GrantChanges)
+                await ChangeExistingGrantAsync(change, goneIsDone: true, cancellationToken).ConfigureAwait(false);
+            foreach (var assignment in plan.AssignmentsToDelete)
+            {
+                try
+                {
+                    await client.ServicePrincipals[assignment.ResourceId.ToString()].AppRoleAssignedTo[assignment.Id].DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (GraphErrors.IsNotFound(e)) { }
+            }
+        }
+
         /// <summary>Makes the planned grants and revocations on <paramref name="servicePrincipal"/>.</summary>
         public async Task ApplyAsync(ConsentPlan plan, ServicePrincipal servicePrincipal, CancellationToken cancellationToken)
         {
@@ -82,8 +119,7 @@ namespace EntraAppKit.Core.Consent
                 string scope = string.Join(" ", change.Scopes);
                 if (change.Existing != null)
                 {
-                    if (change.Scopes.Count == 0) await client.Oauth2PermissionGrants[change.Existing.Id].DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                    else await client.Oauth2PermissionGrants[change.Existing.Id].PatchAsync(new OAuth2PermissionGrant { Scope = scope }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await ChangeExistingGrantAsync(change, goneIsDone: false, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
                 async Task<OAuth2PermissionGrant?> ReadGrant() => (await client.Oauth2PermissionGrants.GetAsync(c => c.QueryParameters.Filter =

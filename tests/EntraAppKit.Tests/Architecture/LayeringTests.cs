@@ -57,6 +57,32 @@ namespace EntraAppKit.Tests.Architecture
             Assert.DoesNotContain("EntraAppKit.Core.Operations.AppRegistrationOperations", engineTypes);
         }
 
+        /// <summary>
+        /// Get-EntraAppConsent and Revoke-EntraAppConsent (issue 13 §2): reading and revoking consent are the consent area's, revoking
+        /// goes through the same ConsentReconciler as Grant-AdminConsent, and nothing they reach writes an application.
+        /// </summary>
+        [Fact]
+        public void Consent_reading_and_revoking_share_the_consent_reconciler_and_cannot_write_an_application()
+        {
+            using var core = new AssemblyReferences(Built("EntraAppKit.Core"));
+            var reachable = core.Reachable("EntraAppKit.Core.Operations.AppConsentOperation");
+            Assert.Contains("EntraAppKit.Core.Consent.ConsentReconciler", reachable);
+            Assert.Contains("EntraAppKit.Core.Consent.ConsentReader", reachable);
+            Assert.Contains("EntraAppKit.Core.Consent.ConsentRevocation", reachable);
+            Assert.DoesNotContain("EntraAppKit.Core.Applications.ApplicationReconciler", reachable);
+            Assert.DoesNotContain("EntraAppKit.Core.Recipes.RecipeEngine", reachable);
+            var writes = reachable.SelectMany(t => core.MembersUsedBy(t).Where(WritesAnApplication).Select(c => $"{t} calls {c.Parent.Type}.{c.Member}")).ToList();
+            Assert.True(writes.Count == 0, string.Join("\n", writes));
+            using var cmdlets = new AssemblyReferences(Built("EntraAppKit"));
+            foreach (var command in new[] { "EntraAppKit.Commands.GetEntraAppConsentCommand", "EntraAppKit.Commands.RevokeEntraAppConsentCommand" })
+            {
+                var engineTypes = cmdlets.Uses(command).Where(u => u.Assembly == "EntraAppKit.Core").Select(u => u.Type).ToList();
+                Assert.Contains("EntraAppKit.Core.Operations.AppConsentOperation", engineTypes);
+                Assert.DoesNotContain("EntraAppKit.Core.Recipes.RecipeEngine", engineTypes);
+                Assert.DoesNotContain("EntraAppKit.Core.Operations.AppRegistrationOperations", engineTypes);
+            }
+        }
+
         [Fact]
         public void The_write_check_finds_the_writers()
         {

@@ -206,6 +206,15 @@ namespace EntraAppKit.Tests.Module
         [InlineData("New-CmgServerApp", "Test-EntraAppCredential", "ClientSecret")]
         [InlineData("New-RewstAppRegistration", "Test-EntraAppCredential", "ClientSecret")]
         [InlineData("New-WriteBackAppRegistration", "Test-EntraAppCredential", "TenantId")]
+        // issue 13 §2: Get-EntraAppConsent rows pipe into Revoke-EntraAppConsent, each revoking what its row shows
+        [InlineData("Get-EntraAppRegistration", "Get-EntraAppConsent", "ClientId")]
+        [InlineData("New-RewstAppRegistration", "Get-EntraAppConsent", "ClientId")]
+        [InlineData("Get-EntraAppConsent", "Revoke-EntraAppConsent", "ClientId")]
+        [InlineData("Get-EntraAppConsent", "Revoke-EntraAppConsent", "Permission")]
+        [InlineData("Get-EntraAppConsent", "Revoke-EntraAppConsent", "Resource")]
+        [InlineData("Get-EntraAppConsent", "Revoke-EntraAppConsent", "Kind")]
+        [InlineData("Get-EntraAppConsent", "Revoke-EntraAppConsent", "ConsentType")]
+        [InlineData("Get-EntraAppConsent", "Revoke-EntraAppConsent", "PrincipalId")]
         public void Documented_pipeline_pairs_bind_by_property_name(string sender, string receiver, string parameter)
         {
             var from = Cmdlets().Single(c => c.Name == sender);
@@ -219,7 +228,9 @@ namespace EntraAppKit.Tests.Module
                 .SelectMany(a => ((IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(v => (string)v.Value!))).ToList();
             var match = outputTypes.SelectMany(t => t.GetProperties()).FirstOrDefault(p => names.Contains(p.Name, StringComparer.OrdinalIgnoreCase));
             Assert.True(match != null, $"{sender}'s output has no property named {string.Join(" or ", names)}");
-            Assert.True(match!.PropertyType.FullName == property.PropertyType.FullName || property.PropertyType.FullName == "System.Object",
+            // PowerShell binds one value to an array parameter as a one-element array (a row's Permission to -Permission <String[]>).
+            Assert.True(match!.PropertyType.FullName == property.PropertyType.FullName || property.PropertyType.FullName == "System.Object" ||
+                property.PropertyType.FullName == match.PropertyType.FullName + "[]",
                 $"{sender}.{match.Name} is {match.PropertyType.FullName}, {receiver} -{parameter} takes {property.PropertyType.FullName}");
         }
     }
