@@ -25,6 +25,11 @@
         'New-WriteBackAppRegistration'
         'Remove-EntraAppRegistration'
         'Test-EntraAppCredential'
+        # Service principals, issue 13 section 1
+        'Get-EntraServicePrincipal'
+        'New-EntraServicePrincipal'
+        'Remove-EntraServicePrincipal'
+        'Set-EntraServicePrincipal'
     )
     FormatsToProcess       = @('EntraAppKit.format.ps1xml')
     FunctionsToExport      = @()
