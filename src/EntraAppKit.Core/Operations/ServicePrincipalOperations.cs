@@ -221,7 +221,10 @@ namespace EntraAppKit.Core.Operations
                 string id = sp.Id!;
                 ServicePrincipal Body(ServicePrincipal current)
                 {
-                    var body = new ServicePrincipal { AccountEnabled = plan.AccountEnabled, AppRoleAssignmentRequired = plan.AppRoleAssignmentRequired };
+                    // Only what changes: the SDK sends a property set to null as null, which Graph refuses for appRoleAssignmentRequired.
+                    var body = new ServicePrincipal();
+                    if (plan.AccountEnabled is bool enable) body.AccountEnabled = enable;
+                    if (plan.AppRoleAssignmentRequired is bool require) body.AppRoleAssignmentRequired = require;
                     if (plan.HideFromMyApps is bool hide)
                     {
                         var tags = (current.Tags ?? new List<string>()).Where(t => !string.Equals(t, ServicePrincipalMapping.HideAppTag, StringComparison.OrdinalIgnoreCase)).ToList();
