@@ -28,6 +28,11 @@
         # issue 13 §2: consent you can see and revoke
         'Get-EntraAppConsent'
         'Revoke-EntraAppConsent'
+        # Service principals, issue 13 section 1
+        'Get-EntraServicePrincipal'
+        'New-EntraServicePrincipal'
+        'Remove-EntraServicePrincipal'
+        'Set-EntraServicePrincipal'
     )
     FormatsToProcess       = @('EntraAppKit.format.ps1xml')
     FunctionsToExport      = @()

@@ -49,5 +49,17 @@ namespace EntraAppKit.Core
         /// -Kind to say which: nothing was changed.
         /// </summary>
         public const string AmbiguousPermission = "AmbiguousPermission";
+
+        // ----- Service principals (issue 13 §1) -----
+
+        /// <summary>No service principal (enterprise application) with the client id or object id exists in the connected tenant.</summary>
+        public const string ServicePrincipalNotFound = "ServicePrincipalNotFound";
+
+        /// <summary>
+        /// Graph refused to create a service principal because no application backs its appId here or as another tenant's
+        /// multi-tenant app (400 NoBackingApplicationObject, learn.microsoft.com/graph/api/serviceprincipal-post-serviceprincipals):
+        /// an unknown client id, or a single-tenant app of another tenant.
+        /// </summary>
+        public const string NoBackingApplication = "NoBackingApplication";
     }
 }

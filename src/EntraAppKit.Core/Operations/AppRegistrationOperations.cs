@@ -26,17 +26,25 @@ namespace EntraAppKit.Core.Operations
             _reader = new TenantReader(session, retry);
         }
 
-        /// <summary>Finds apps by client id, uniqueName, or display name (wildcards * and ?); all apps when none is given.</summary>
+        /// <summary>
+        /// Finds apps by client id, uniqueName, or display name (wildcards * and ?); all apps when none is given; only those of
+        /// <paramref name="signInAudience"/> when given. Each shows its service principal's id and accountEnabled, read in one more
+        /// round trip (one GET filtered by appId for up to 15 apps, else one per page of the tenant's own apps' service principals).
+        /// </summary>
         public Task<IReadOnlyList<EntraAppRegistration>> FindAsync(string? clientId = null, string? uniqueName = null, string? displayName = null,
-            CancellationToken cancellationToken = default) =>
+            string? signInAudience = null, CancellationToken cancellationToken = default) =>
             GraphErrors.Guard("Reading app registrations", async () =>
             {
                 var tenant = await _reader.ReadTenantAsync(cancellationToken).ConfigureAwait(false);
                 IEnumerable<Application> apps;
                 if (clientId != null) apps = Single(await _reader.FindApplicationByClientIdAsync(clientId, cancellationToken).ConfigureAwait(false));
                 else if (uniqueName != null) apps = Single(await _reader.FindApplicationByUniqueNameAsync(uniqueName, cancellationToken).ConfigureAwait(false));
-                else apps = await ListAsync(displayName, cancellationToken).ConfigureAwait(false);
-                return (IReadOnlyList<EntraAppRegistration>)apps.Select(a => RegistrationMapping.ToRegistration(a, tenant)).ToList();
+                else apps = await ListAsync(displayName, signInAudience, cancellationToken).ConfigureAwait(false);
+                var found = apps.Where(a => signInAudience == null || string.Equals(a.SignInAudience, signInAudience, StringComparison.OrdinalIgnoreCase)).ToList();
+                var sps = await new ServicePrincipalLookup(_session).ByAppIdsAsync(found.Select(a => a.AppId ?? "").ToList(), tenant, cancellationToken,
+                    new[] { "id", "appId", "accountEnabled" }).ConfigureAwait(false);
+                return (IReadOnlyList<EntraAppRegistration>)found.Select(a => RegistrationMapping.ToRegistration(a, tenant, null,
+                    sps.TryGetValue(a.AppId ?? "", out var sp) ? sp : null)).ToList();
             });
 
         /// <summary>
@@ -63,12 +71,15 @@ namespace EntraAppKit.Core.Operations
         private static IEnumerable<Application> Single(Application? app) => app == null ? Enumerable.Empty<Application>() : new[] { app };
 
         /// <summary>Lists apps, narrowed server-side where the pattern allows (eq, or startswith for a trailing *), following every page.</summary>
-        private async Task<List<Application>> ListAsync(string? pattern, CancellationToken cancellationToken)
+        private async Task<List<Application>> ListAsync(string? pattern, string? signInAudience, CancellationToken cancellationToken)
         {
             string? filter = null;
             if (pattern != null && pattern.IndexOfAny(new[] { '*', '?' }) < 0) filter = $"displayName eq '{pattern.Replace("'", "''")}'";
             else if (pattern != null && pattern.EndsWith("*", StringComparison.Ordinal) && pattern.TrimEnd('*').IndexOfAny(new[] { '*', '?' }) < 0 && pattern.TrimEnd('*').Length > 0)
                 filter = $"startswith(displayName,'{pattern.TrimEnd('*').Replace("'", "''")}')";
+            // signInAudience takes eq in a plain query (learn.microsoft.com/graph/api/resources/application).
+            if (signInAudience != null)
+                filter = (filter == null ? "" : filter + " and ") + $"signInAudience eq '{signInAudience.Replace("'", "''")}'";
             var result = new List<Application>();
             var page = await _session.Client.Applications.GetAsync(c =>
             {

@@ -10,7 +10,7 @@ namespace EntraAppKit.Core.Operations
     /// <summary>An application as Get-EntraAppRegistration shows it.</summary>
     internal static class RegistrationMapping
     {
-        public static EntraAppRegistration ToRegistration(Application app, TenantFacts tenant, string[]? changes = null)
+        public static EntraAppRegistration ToRegistration(Application app, TenantFacts tenant, string[]? changes = null, ServicePrincipal? servicePrincipal = null)
         {
             var now = DateTimeOffset.UtcNow;
             var secrets = app.PasswordCredentials ?? new List<PasswordCredential>();
@@ -31,6 +31,8 @@ namespace EntraAppKit.Core.Operations
                 NextSecretExpiry = secrets.Where(p => p.EndDateTime > now).Select(p => p.EndDateTime).OrderBy(d => d).FirstOrDefault(),
                 CreatedDateTime = app.CreatedDateTime,
                 Changes = changes ?? Array.Empty<string>(),
+                ServicePrincipalId = servicePrincipal?.Id,
+                ServicePrincipalEnabled = servicePrincipal == null ? (bool?)null : servicePrincipal.AccountEnabled ?? true,
             };
         }
     }

@@ -31,6 +31,12 @@ namespace EntraAppKit.Model.Operations
 
         public DateTimeOffset? CreatedDateTime { get; set; }
 
+        /// <summary>The object id of the app's service principal (enterprise application) in this tenant; null when it has none.</summary>
+        public string? ServicePrincipalId { get; set; }
+
+        /// <summary>Whether the app's service principal lets users and the app sign in (its accountEnabled); null when it has none.</summary>
+        public bool? ServicePrincipalEnabled { get; set; }
+
         /// <summary>What the command that returned this object changed.</summary>
         public string[] Changes { get; set; } = Array.Empty<string>();
     }

@@ -8,7 +8,7 @@ namespace EntraAppKit.Commands
     /// <summary>
     /// <para type="synopsis">Gets app registrations by client id, uniqueName, or display name (wildcards allowed).</para>
     /// <para type="description">Returns objects that pipe into Grant-AdminConsent, Add-WriteBackRedirectUri and Remove-EntraAppRegistration,
-    /// with the next client secret expiry so none expires unnoticed.</para>
+    /// with the next client secret expiry so none expires unnoticed, and the app's service principal id and state.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "EntraAppRegistration", DefaultParameterSetName = ByDisplayName)]
     [OutputType(typeof(EntraAppRegistration))]
@@ -34,12 +34,17 @@ namespace EntraAppKit.Commands
         [ValidateNotBlank]
         public string? UniqueName { get; set; }
 
+        /// <summary>Only apps of this sign-in audience (who can sign in: this tenant, any organization, and personal accounts).</summary>
+        [Parameter]
+        [ValidateSet("AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount")]
+        public string? SignInAudience { get; set; }
+
         protected override object? ErrorTarget => ClientId ?? UniqueName ?? DisplayName;
 
         protected override void ExecuteCmdlet()
         {
             var operations = Operations();
-            var apps = RunCore(ct => operations.FindAsync(ClientId, UniqueName, DisplayName, ct));
+            var apps = RunCore(ct => operations.FindAsync(ClientId, UniqueName, DisplayName, SignInAudience, ct));
             if (apps.Count == 0 && (ClientId != null || UniqueName != null || (DisplayName != null && !WildcardPattern.ContainsWildcardCharacters(DisplayName))))
                 WriteError(new ErrorRecord(new ItemNotFoundException($"No app registration matches {ErrorTarget}."),
                     ErrorIds.ApplicationNotFound, ErrorCategory.ObjectNotFound, ErrorTarget));

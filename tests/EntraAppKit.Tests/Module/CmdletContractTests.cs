@@ -215,6 +215,19 @@ namespace EntraAppKit.Tests.Module
         [InlineData("Get-EntraAppConsent", "Revoke-EntraAppConsent", "Kind")]
         [InlineData("Get-EntraAppConsent", "Revoke-EntraAppConsent", "ConsentType")]
         [InlineData("Get-EntraAppConsent", "Revoke-EntraAppConsent", "PrincipalId")]
+        // Service principals (issue 13 §1): to and from the recipes and the app cmdlets by ClientId.
+        [InlineData("New-RewstAppRegistration", "Get-EntraServicePrincipal", "ClientId")]
+        [InlineData("New-RewstAppRegistration", "New-EntraServicePrincipal", "ClientId")]
+        [InlineData("New-CmgServerApp", "Set-EntraServicePrincipal", "ClientId")]
+        [InlineData("New-EntraAppRegistration", "Remove-EntraServicePrincipal", "ClientId")]
+        [InlineData("Get-EntraAppRegistration", "Get-EntraServicePrincipal", "ClientId")]
+        [InlineData("Get-EntraAppRegistration", "Set-EntraServicePrincipal", "ClientId")]
+        [InlineData("Get-EntraServicePrincipal", "Get-EntraAppRegistration", "ClientId")]
+        [InlineData("Get-EntraServicePrincipal", "Set-EntraServicePrincipal", "ClientId")]
+        [InlineData("Get-EntraServicePrincipal", "Remove-EntraServicePrincipal", "ClientId")]
+        [InlineData("Get-EntraServicePrincipal", "Grant-AdminConsent", "ClientId")]
+        [InlineData("New-EntraServicePrincipal", "Set-EntraServicePrincipal", "ClientId")]
+        [InlineData("Set-EntraServicePrincipal", "Remove-EntraServicePrincipal", "ClientId")]
         public void Documented_pipeline_pairs_bind_by_property_name(string sender, string receiver, string parameter)
         {
             var from = Cmdlets().Single(c => c.Name == sender);

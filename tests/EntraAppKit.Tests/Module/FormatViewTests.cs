@@ -20,6 +20,7 @@ namespace EntraAppKit.Tests.Module
             typeof(Model.Operations.EntraAppRegistration), typeof(Model.Operations.AdminConsentResult), typeof(Model.EntraAppKitContext),
             typeof(Model.Authentication.AppCredentialTestResult),
             typeof(Model.Operations.EntraAppConsent), // issue 13 §2
+            typeof(Model.Operations.EntraServicePrincipal), // service principals (issue 13 §1)
         };
 
         private static readonly string[] Secrets = { "ClientSecret", "SecretKey", "InitialClientSecret" };

@@ -1,0 +1,21 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using EntraAppKit.Core.Operations;
+
+namespace EntraAppKit.Completion
+{
+    /// <summary>Completes display names of the tenant's service principals (enterprise applications).</summary>
+    public sealed class ServicePrincipalNameCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            string word = CompletionWork.Word(wordToComplete);
+            return CompletionWork.Run((connection, ct) => new ServicePrincipalOperations(connection.Session).SuggestAsync(word, 50, byName: true, ct))
+                .Select(s => s.DisplayName).Distinct()
+                .Select(name => new CompletionResult(CompletionWork.Quote(name), name, CompletionResultType.ParameterValue, name));
+        }
+    }
+}
