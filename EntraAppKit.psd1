@@ -25,6 +25,9 @@
         'New-WriteBackAppRegistration'
         'Remove-EntraAppRegistration'
         'Test-EntraAppCredential'
+        # Tenant app policy (issue 13, section 3)
+        'Get-EntraTenantAppPolicy'
+        'Set-EntraTenantAppPolicy'
     )
     FormatsToProcess       = @('EntraAppKit.format.ps1xml')
     FunctionsToExport      = @()

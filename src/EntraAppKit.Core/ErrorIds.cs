@@ -41,5 +41,13 @@ namespace EntraAppKit.Core
 
         /// <summary>An admin consent URL needs a redirect URI, and none was given and the app has no web redirect URI.</summary>
         public const string NoRedirectUri = "NoRedirectUri";
+
+        // ----- Tenant app policy (Set-EntraTenantAppPolicy) -----
+
+        /// <summary>A reviewer of the admin consent workflow that is not a user of the tenant.</summary>
+        public const string ReviewerNotFound = "ReviewerNotFound";
+
+        /// <summary>A combination Entra refuses, e.g. the admin consent workflow on without reviewers.</summary>
+        public const string InvalidTenantAppPolicy = "InvalidTenantAppPolicy";
     }
 }

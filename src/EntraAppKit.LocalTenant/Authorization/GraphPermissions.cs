@@ -101,13 +101,15 @@ namespace EntraAppKit.LocalTenant.Authorization
         public static readonly string[] WriteAuthorizationPolicy = { "Policy.ReadWrite.Authorization" };
 
         /// <summary>
-        /// GET /policies/adminConsentRequestPolicy (learn.microsoft.com/graph/api/adminconsentrequestpolicy-get; Microsoft's
-        /// permission catalog adds Directory.Read.All and Directory.ReadWrite.All for the path).
+        /// GET /policies/adminConsentRequestPolicy (learn.microsoft.com/graph/api/adminconsentrequestpolicy-get): Policy.Read.All,
+        /// Policy.ReadWrite.ConsentRequest. Microsoft's permission catalog also lists Directory.Read.All and Directory.ReadWrite.All
+        /// for the path; the local tenant keeps to the page, as it does for the authorization policy, so that no Directory.*
+        /// permission opens /policies.
         /// </summary>
-        public static readonly string[] ReadConsentRequestPolicy = { "Policy.Read.All", "Policy.ReadWrite.ConsentRequest", "Directory.Read.All", "Directory.ReadWrite.All" };
+        public static readonly string[] ReadConsentRequestPolicy = { "Policy.Read.All", "Policy.ReadWrite.ConsentRequest" };
 
-        /// <summary>PUT /policies/adminConsentRequestPolicy (learn.microsoft.com/graph/api/adminconsentrequestpolicy-update).</summary>
-        public static readonly string[] WriteConsentRequestPolicy = { "Policy.ReadWrite.ConsentRequest", "Directory.ReadWrite.All" };
+        /// <summary>PUT /policies/adminConsentRequestPolicy (learn.microsoft.com/graph/api/adminconsentrequestpolicy-update; its least privileged permission).</summary>
+        public static readonly string[] WriteConsentRequestPolicy = { "Policy.ReadWrite.ConsentRequest" };
 
         /// <summary>
         /// GET /policies/permissionGrantPolicies and /{id} (learn.microsoft.com/graph/api/permissiongrantpolicy-list,

@@ -147,6 +147,8 @@ namespace EntraAppKit.LocalTenant.Handlers
             if (days < 0 || days > 30) throw GraphException.InvalidValue("requestDurationInDays", "AdminConsentRequestPolicy");
             foreach (var reviewer in next["reviewers"]!.AsArray())
             {
+                // Annotations a client sends (the Graph SDKs' @odata.type) are not kept.
+                foreach (var annotation in reviewer!.AsObject().Where(kv => kv.Key.StartsWith("@odata.", StringComparison.Ordinal)).ToList()) reviewer.AsObject().Remove(annotation.Key);
                 string? query = (string?)reviewer!["query"];
                 if (string.IsNullOrWhiteSpace(query)) throw GraphException.InvalidValue("reviewers", "AdminConsentRequestPolicy");
                 // A user reviewer must exist in the tenant: "/users/{id}".
