@@ -25,7 +25,7 @@
         'New-WriteBackAppRegistration'
         'Remove-EntraAppRegistration'
         'Test-EntraAppCredential'
-        # Tenant app policy (issue 13, section 3)
+        # Tenant app policy: issue 13, section 3
         'Get-EntraTenantAppPolicy'
         'Set-EntraTenantAppPolicy'
     )

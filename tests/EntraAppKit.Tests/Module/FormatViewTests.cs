@@ -19,6 +19,7 @@ namespace EntraAppKit.Tests.Module
             typeof(Model.Recipes.WriteBackAppRegistration), typeof(Model.Recipes.KonnectDcrApp), typeof(Model.Recipes.EntraAppRegistrationResult),
             typeof(Model.Operations.EntraAppRegistration), typeof(Model.Operations.AdminConsentResult), typeof(Model.EntraAppKitContext),
             typeof(Model.Authentication.AppCredentialTestResult),
+            typeof(Model.Tenants.TenantAppPolicy),
         };
 
         private static readonly string[] Secrets = { "ClientSecret", "SecretKey", "InitialClientSecret" };
