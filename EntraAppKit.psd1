@@ -33,6 +33,9 @@
         'New-EntraServicePrincipal'
         'Remove-EntraServicePrincipal'
         'Set-EntraServicePrincipal'
+        # Tenant app policy: issue 13, section 3
+        'Get-EntraTenantAppPolicy'
+        'Set-EntraTenantAppPolicy'
     )
     FormatsToProcess       = @('EntraAppKit.format.ps1xml')
     FunctionsToExport      = @()

@@ -10,7 +10,8 @@
 // commit recorded in "generatedFrom".
 //
 // Roots: the entity types application, servicePrincipal, oAuth2PermissionGrant, user,
-// unifiedRoleAssignment, unifiedRoleDefinition, authorizationPolicy,
+// unifiedRoleAssignment, unifiedRoleDefinition, authorizationPolicy, adminConsentRequestPolicy,
+// permissionGrantPolicy, permissionGrantConditionSet,
 // appRoleAssignment, organization and domain; the actions bound to a single application or
 // servicePrincipal. Types are followed transitively through structural Property types,
 // BaseType chains and the parameter and return types of those actions; NavigationProperty
@@ -26,7 +27,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT_TYPES = ['application', 'servicePrincipal', 'oAuth2PermissionGrant', 'appRoleAssignment', 'organization', 'domain', 'user', 'unifiedRoleAssignment', 'unifiedRoleDefinition', 'authorizationPolicy'];
+const ROOT_TYPES = ['application', 'servicePrincipal', 'oAuth2PermissionGrant', 'appRoleAssignment', 'organization', 'domain', 'user', 'unifiedRoleAssignment', 'unifiedRoleDefinition', 'authorizationPolicy', 'adminConsentRequestPolicy', 'permissionGrantPolicy', 'permissionGrantConditionSet'];
 const ACTION_BINDINGS = new Set(['application', 'servicePrincipal']);
 const MAIN_NAMESPACE = 'microsoft.graph';
 const SIZE_LIMIT = 300 * 1024;

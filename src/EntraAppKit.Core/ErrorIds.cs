@@ -61,5 +61,13 @@ namespace EntraAppKit.Core
         /// an unknown client id, or a single-tenant app of another tenant.
         /// </summary>
         public const string NoBackingApplication = "NoBackingApplication";
+
+        // ----- Tenant app policy (Set-EntraTenantAppPolicy) -----
+
+        /// <summary>A reviewer of the admin consent workflow that is not a user of the tenant.</summary>
+        public const string ReviewerNotFound = "ReviewerNotFound";
+
+        /// <summary>A combination Entra refuses, e.g. the admin consent workflow on without reviewers.</summary>
+        public const string InvalidTenantAppPolicy = "InvalidTenantAppPolicy";
     }
 }

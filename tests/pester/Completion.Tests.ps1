@@ -75,3 +75,14 @@ Describe 'Completion against the local tenant' {
         $offered | Should -Contain 'CMG-ServerApp/user_impersonation'
     }
 }
+
+# ----- Tenant app policy (issue 13, section 3) -----
+Describe 'Completion of Set-EntraTenantAppPolicy' {
+    BeforeAll { $session = New-ModuleSession -Connect }
+    AfterAll { Remove-ModuleSession -Session $session }
+
+    It '-UserConsent offers the three settings of the admin center' {
+        (Get-Completion $session 'Set-EntraTenantAppPolicy -UserConsent ').CompletionText | Sort-Object | Should -Be @('AllowAll', 'DoNotAllow', 'LowImpact')
+        (Get-Completion $session 'Set-EntraTenantAppPolicy -UserConsent Lo').CompletionText | Should -Be @('LowImpact')
+    }
+}

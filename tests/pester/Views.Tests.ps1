@@ -164,3 +164,29 @@ Describe 'Every recipe output at <Width> columns' -ForEach @(@{ Width = 80 }, @{
         if ($Width -ge 120) { $screen[2] | Should -Not -Match '…' -Because 'at 120 columns every value fits' }
     }
 }
+
+# ----- Tenant app policy (issue 13, section 3) -----
+Describe 'Get-EntraTenantAppPolicy at <Width> columns' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
+    BeforeAll {
+        $session = New-ModuleSession -Connect
+        $null = Invoke-ModuleSession -Session $session -ScriptBlock {
+            Set-EntraTenantAppPolicy -AdminConsentWorkflow $true -AdminConsentReviewer (Get-EntraAppKitContext).Account -Confirm:$false | Out-Null
+        }
+    }
+    AfterAll { Remove-ModuleSession -Session $session }
+
+    It 'is a list, the tenant first, each setting whole on its line' {
+        $screen = Get-Screen $session 'Get-EntraTenantAppPolicy' $Width
+        $screen[0] | Should -Match '^TenantId\s+: [0-9a-f-]{36}$'
+        $screen | Should -Contain 'UsersCanRegisterApps            : True'
+        $screen | Should -Contain 'UserConsent                     : AllowAll'
+        $screen | Should -Contain 'AdminConsentReviewers           : {admin@contoso.onmicrosoft.com}'
+        $screen | Should -Contain 'AdminConsentRequestDurationDays : 30'
+        $screen | ForEach-Object { $_.Length | Should -BeLessOrEqual $Width }
+    }
+
+    It 'is a table naming the tenant, registration, consent and the workflow with Format-Table' {
+        $screen = Get-Screen $session 'Get-EntraTenantAppPolicy | Format-Table' $Width
+        $screen[0] | Should -Match '^TenantId\s+UsersCanRegisterApps\s+UserConsent'
+    }
+}

@@ -225,3 +225,32 @@ Describe '-WhatIf on an existing registration' {
         Get-AppNames $session | Should -Be @('Rewst Integration', 'WriteBackExtreme')
     }
 }
+
+# ----- Tenant app policy (issue 13, section 3) -----
+Describe '-WhatIf of Set-EntraTenantAppPolicy' {
+    BeforeAll { $session = New-ModuleSession -Connect }
+    AfterAll { Remove-ModuleSession -Session $session }
+
+    It 'names each setting that differs, from what the tenant has to what was asked, and changes nothing' {
+        $run = Invoke-ModuleSession -Session $session -ScriptBlock {
+            Set-EntraTenantAppPolicy -UserConsent DoNotAllow -UsersCanRegisterApps $true -UsersCanCreateTenants $false -AdminConsentWorkflow $true -AdminConsentReviewer (Get-EntraAppKitContext).Account -WhatIf
+        }
+        $run.Errors | Should -BeNullOrEmpty
+        $run.WhatIf | Should -Be @(
+            "Change UserConsent of tenant $Tenant from AllowAll to DoNotAllow"
+            "Change UsersCanCreateTenants of tenant $Tenant from True to False"
+            "Change AdminConsentWorkflow of tenant $Tenant from False to True"
+            "Change AdminConsentReviewers of tenant $Tenant from (none) to admin@$Tenant"
+            "Change AdminConsentRequestDurationDays of tenant $Tenant from 0 to 30"
+        )
+        $now = (Invoke-ModuleSession -Session $session -ScriptBlock { Get-EntraTenantAppPolicy }).Output[0]
+        $now.UserConsent | Should -BeExactly 'AllowAll'
+        $now.AdminConsentWorkflow | Should -BeFalse
+    }
+
+    It 'lists nothing when the tenant already has every value' {
+        $run = Invoke-ModuleSession -Session $session -ScriptBlock { Set-EntraTenantAppPolicy -UserConsent AllowAll -UsersCanRegisterApps $true -WhatIf }
+        $run.Errors | Should -BeNullOrEmpty
+        $run.WhatIf | Should -BeNullOrEmpty
+    }
+}

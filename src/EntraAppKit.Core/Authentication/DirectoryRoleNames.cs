@@ -14,13 +14,15 @@ namespace EntraAppKit.Core.Authentication
 
         public const string GlobalAdministrator = "62e90394-69f5-4237-9190-012177145e10";
         public const string PrivilegedRoleAdministrator = "e8611ab8-c189-46e8-94e1-60213ab1f814";
+        public const string ApplicationAdministrator = "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3";
+        public const string CloudApplicationAdministrator = "158c047a-c907-4556-b7ef-446551a6b5f7";
 
         private static readonly Dictionary<string, string> Names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             [GlobalAdministrator] = "Global Administrator",
             [PrivilegedRoleAdministrator] = "Privileged Role Administrator",
-            ["9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3"] = "Application Administrator",
-            ["158c047a-c907-4556-b7ef-446551a6b5f7"] = "Cloud Application Administrator",
+            [ApplicationAdministrator] = "Application Administrator",
+            [CloudApplicationAdministrator] = "Cloud Application Administrator",
             ["cf1c38e5-3621-4004-a7cb-879624dced7c"] = "Application Developer",
             ["f2ef992c-3afb-46b9-b7cf-a126ee74c451"] = "Global Reader",
         };

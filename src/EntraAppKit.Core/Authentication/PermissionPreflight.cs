@@ -36,6 +36,30 @@ namespace EntraAppKit.Core.Authentication
                 !claims.DirectoryRoles.Any(w => string.Equals(w, GlobalAdministrator, StringComparison.OrdinalIgnoreCase) || string.Equals(w, PrivilegedRoleAdministrator, StringComparison.OrdinalIgnoreCase)))
                 problems.Add("the Global Administrator or Privileged Role Administrator directory role to grant Microsoft Graph application permissions (Application and Cloud Application Administrators cannot)");
 
+            Fail(claims, problems);
+        }
+
+        /// <summary>
+        /// The check for an operation that names its own needs (Set-EntraTenantAppPolicy): for each purpose, any of the
+        /// permissions that allow it, and the directory roles a signed-in user needs for it (a token without wids is not judged by role).
+        /// Throws <see cref="ErrorIds.InsufficientPermissions"/> naming everything missing.
+        /// </summary>
+        internal static void Check(TokenClaims claims, IEnumerable<(string Purpose, string[] AnyOf, string[] Roles)> needs)
+        {
+            var held = new HashSet<string>(claims.IsAppOnly ? claims.Roles : claims.Scopes, StringComparer.OrdinalIgnoreCase);
+            var problems = new List<string>();
+            foreach (var (purpose, anyOf, roles) in needs)
+            {
+                if (!anyOf.Any(held.Contains)) problems.Add($"{anyOf[0]} {purpose}");
+                if (!claims.IsAppOnly && roles.Length > 0 && claims.DirectoryRoles.Count > 0 &&
+                    !claims.DirectoryRoles.Any(w => roles.Contains(w, StringComparer.OrdinalIgnoreCase)))
+                    problems.Add($"the {string.Join(" or ", roles.Select(DirectoryRoleNames.NameOf))} directory role {purpose}");
+            }
+            Fail(claims, problems);
+        }
+
+        private static void Fail(TokenClaims claims, List<string> problems)
+        {
             if (problems.Count == 0) return;
             string how = claims.IsAppOnly
                 ? $"Grant the application permission(s) to the app or managed identity you connect as (appId {claims.AppId}) with admin consent, then connect again."

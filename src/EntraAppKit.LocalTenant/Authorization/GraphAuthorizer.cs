@@ -162,6 +162,17 @@ namespace EntraAppKit.LocalTenant.Authorization
         }
 
         /// <summary>
+        /// Changing the admin consent request policy as a signed-in user (learn.microsoft.com/graph/api/adminconsentrequestpolicy-update:
+        /// "Cloud Application Administrator", "Application Administrator"), or a Global Administrator.
+        /// </summary>
+        public void DemandApplicationAdministration(Caller caller)
+        {
+            if (caller.IsAppOnly || caller.IsBuiltInAdmin) return;
+            if (caller.HoldsAnyRole(DirectoryRoles.GlobalAdministrator, DirectoryRoles.ApplicationAdministrator, DirectoryRoles.CloudApplicationAdministrator)) return;
+            throw Denied();
+        }
+
+        /// <summary>
         /// Creating, changing or deleting users as a signed-in user: Global Administrator or User Administrator ("Can manage all
         /// aspects of users", permissions-reference); a member without them reads users but changes none.
         /// </summary>

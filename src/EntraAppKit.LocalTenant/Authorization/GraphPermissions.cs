@@ -1,3 +1,4 @@
+using System.Linq;
 namespace EntraAppKit.LocalTenant.Authorization
 {
     /// <summary>
@@ -98,5 +99,31 @@ namespace EntraAppKit.LocalTenant.Authorization
 
         /// <summary>PATCH /policies/authorizationPolicy (learn.microsoft.com/graph/api/authorizationpolicy-update).</summary>
         public static readonly string[] WriteAuthorizationPolicy = { "Policy.ReadWrite.Authorization" };
+
+        /// <summary>
+        /// GET /policies/adminConsentRequestPolicy (learn.microsoft.com/graph/api/adminconsentrequestpolicy-get): Policy.Read.All,
+        /// Policy.ReadWrite.ConsentRequest. Microsoft's permission catalog also lists Directory.Read.All and Directory.ReadWrite.All
+        /// for the path; the local tenant keeps to the page, as it does for the authorization policy, so that no Directory.*
+        /// permission opens /policies.
+        /// </summary>
+        public static readonly string[] ReadConsentRequestPolicy = { "Policy.Read.All", "Policy.ReadWrite.ConsentRequest" };
+
+        /// <summary>PUT /policies/adminConsentRequestPolicy (learn.microsoft.com/graph/api/adminconsentrequestpolicy-update; its least privileged permission).</summary>
+        public static readonly string[] WriteConsentRequestPolicy = { "Policy.ReadWrite.ConsentRequest" };
+
+        /// <summary>
+        /// GET /policies/permissionGrantPolicies and /{id} (learn.microsoft.com/graph/api/permissiongrantpolicy-list,
+        /// permissiongrantpolicy-get): Policy.Read.PermissionGrant, or Policy.ReadWrite.PermissionGrant.
+        /// </summary>
+        public static readonly string[] ReadPermissionGrantPolicies = { "Policy.Read.PermissionGrant", "Policy.ReadWrite.PermissionGrant" };
+
+        /// <summary>Writes to permission grant policies (permissiongrantpolicy-post-permissiongrantpolicies, -update, -delete).</summary>
+        public static readonly string[] WritePermissionGrantPolicies = { "Policy.ReadWrite.PermissionGrant" };
+
+        /// <summary>The gate of /policies for reads: any permission that reads one of its policies.</summary>
+        public static readonly string[] ReadAnyPolicy = ReadAuthorizationPolicy.Concat(ReadConsentRequestPolicy).Concat(ReadPermissionGrantPolicies).Distinct().ToArray();
+
+        /// <summary>The gate of /policies for writes: any permission that writes one of its policies.</summary>
+        public static readonly string[] WriteAnyPolicy = WriteAuthorizationPolicy.Concat(WriteConsentRequestPolicy).Concat(WritePermissionGrantPolicies).Distinct().ToArray();
     }
 }

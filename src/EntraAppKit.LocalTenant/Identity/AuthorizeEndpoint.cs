@@ -294,11 +294,12 @@ namespace EntraAppKit.LocalTenant.Identity
             if (missing.Count > 0 || ask)
             {
                 pending.ConsentShown = true;
-                var adminOnly = missing.Where(m => pending.Scopes.Resource.IsAdminOnlyScope(m)).ToList();
-                if (adminOnly.Count > 0 && !_consent.MayConsentForOrganization(pending.User.Id))
+                // What the user may not consent to: admin-only permissions, and what the tenant's user consent setting keeps from users.
+                var needApproval = _consent.NotUserConsentable(pending.Client, pending.Scopes.Resource, missing, pending.User.Id);
+                if (needApproval.Count > 0)
                 {
                     pending.NeedsAdminApproval = true;
-                    return AuthorizePages.AdminApproval(Action(context), pending.Id, pending.Client, adminOnly);
+                    return AuthorizePages.AdminApproval(Action(context), pending.Id, pending.Client, needApproval, _consent.AdminConsentRequestsEnabled);
                 }
                 var listed = missing.Count > 0 ? missing : pending.Scopes.Permissions.ToList();
                 listed.AddRange(pending.Scopes.Oidc.Where(o => !listed.Contains(o)));

@@ -48,11 +48,19 @@ namespace EntraAppKit.LocalTenant.Identity
         /// Entra's "Need admin approval" page, shown instead of the consent form when a user who may not consent for the
         /// organization is asked for a permission only an administrator may grant (learn.microsoft.com/entra/identity/enterprise-apps/configure-admin-consent-workflow,
         /// with the workflow off). Its one button returns to the application without consent (AADSTS90094 at the redirect URI).
+        /// With the admin consent workflow on (<paramref name="requestable"/>), the page also says that the user can request
+        /// the app's approval from the reviewers, with a justification ("Approval required", "Request approval",
+        /// configure-admin-consent-workflow); the local tenant keeps no request (Graph's appConsentRequests are not modelled),
+        /// so the page's answer is the same AADSTS90094.
         /// </summary>
-        public static GraphResponse AdminApproval(string action, string ctx, UserClient client, IEnumerable<string> permissions)
+        public static GraphResponse AdminApproval(string action, string ctx, UserClient client, IEnumerable<string> permissions, bool requestable = false)
         {
             var body = new StringBuilder();
             body.Append("<h1>Need admin approval</h1>");
+            if (requestable)
+                body.Append("<p id=\"request-approval\">Approval required: ").Append(E(client.DisplayName))
+                    .Append(" requires your admin's approval. You can request approval: enter a justification for requesting this app, ")
+                    .Append("and the reviewers your organization chose are asked to approve it.</p>");
             body.Append("<p>").Append(E(client.DisplayName)).Append(" needs permission to access resources in your organization that only an admin can grant. ")
                 .Append("Please ask an admin to grant permission to this app before you can use it.</p><ul id=\"permissions\">");
             foreach (var p in permissions) body.Append("<li>").Append(E(p)).Append("</li>");

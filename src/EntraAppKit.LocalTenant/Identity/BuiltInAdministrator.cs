@@ -20,6 +20,8 @@ namespace EntraAppKit.LocalTenant.Identity
         public static IReadOnlyList<string> Scopes { get; } = new[]
         {
             "Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "Directory.Read.All", "User.Read",
+            // Get-/Set-EntraTenantAppPolicy: authorizationpolicy-update, adminconsentrequestpolicy-get and -update.
+            "Policy.Read.All", "Policy.ReadWrite.Authorization", "Policy.ReadWrite.ConsentRequest",
         };
 
         public static string UserPrincipalName(string initialDomain) => "admin@" + initialDomain;

@@ -83,7 +83,7 @@ namespace EntraAppKit.LocalTenant.Identity
                 // clients are: az signs in for Resource Manager and gets its first Graph token with the refresh token.
                 bool firstPartyDefault = graph && client.Application == null && scopes.IsDefault && granted.Count == 0;
                 if (!consent && !firstPartyDefault) throw AadstsException.ConsentRequired(client.AppId, client.DisplayName);
-                if (consent && !MayConsentForOrganization(principal) && missing.Any(m => resource.IsAdminOnlyScope(m))) throw AadstsException.AdminApprovalRequired();
+                if (consent && NotUserConsentable(client, resource, missing, principal).Count > 0) throw AadstsException.AdminApprovalRequired();
                 sp ??= ServicePrincipalForConsent(client);
                 GrantTo(sp.Id, resourceId, missing, consent && forOrganization, principal);
                 granted.AddRange(missing);
@@ -124,6 +124,48 @@ namespace EntraAppKit.LocalTenant.Identity
         /// </summary>
         public bool MayConsentForOrganization(string userId, bool applicationPermissions = false) =>
             DirectoryRoles.MayConsentForOrganization(_store.RoleAssignmentsOf(userId).Select(a => a.RoleDefinitionId ?? ""), graphAppRole: applicationPermissions);
+
+        /// <summary>
+        /// Of <paramref name="missing"/>, what the user may not consent to for themselves, and so needs an administrator's approval
+        /// ("Need admin approval", AADSTS90094). An administrator who may consent for the organization may consent to all of it.
+        /// Any other user may consent only as the policies the authorization policy assigns to the default user role allow
+        /// (defaultUserRolePermissions.permissionGrantPoliciesAssigned, "ManagePermissionGrantsForSelf.{id}";
+        /// learn.microsoft.com/entra/identity/enterprise-apps/configure-user-consent):
+        /// <list type="bullet">
+        /// <item>none: "Do not allow user consent", nothing;</item>
+        /// <item>microsoft-user-default-legacy ("Allow user consent for apps"): any permission of type "User" (permissions-consent-overview);</item>
+        /// <item>microsoft-user-default-low ("Allow user consent for apps from verified publishers, for selected permissions"):
+        /// the delegated permissions classified low (<see cref="PermissionGrantPolicies.LowImpactGraphScopes"/>), for an app
+        /// registered in this tenant or from a verified publisher (permissiongrantpolicy-get: its two condition sets). The local
+        /// cloud's apps have no verified publisher, so another tenant's multi-tenant app gets none; Microsoft's own clients are
+        /// Microsoft's, a verified publisher.</item>
+        /// </list>
+        /// Any other policy id (a custom policy, which the local tenant does not keep) allows nothing.
+        /// </summary>
+        public List<string> NotUserConsentable(UserClient client, TokenResource resource, IEnumerable<string> missing, string userId)
+        {
+            if (MayConsentForOrganization(userId)) return new List<string>();
+            var policies = PermissionGrantPolicies.ForSelfIds(UserConsentPolicies());
+            return missing.Where(m => !policies.Any(p => Allows(p, client, resource, m))).ToList();
+        }
+
+        /// <summary>defaultUserRolePermissions.permissionGrantPoliciesAssigned of the authorization policy.</summary>
+        private IEnumerable<string> UserConsentPolicies() =>
+            (_store.AuthorizationPolicy["defaultUserRolePermissions"]?["permissionGrantPoliciesAssigned"] as JsonArray)?
+                .Select(n => (string?)n).Where(s => s != null).Select(s => s!) ?? Enumerable.Empty<string>();
+
+        private static bool Allows(string policy, UserClient client, TokenResource resource, string scope)
+        {
+            if (resource.IsAdminOnlyScope(scope)) return false;
+            if (string.Equals(policy, PermissionGrantPolicies.UserDefaultLegacy, StringComparison.OrdinalIgnoreCase)) return true;
+            if (string.Equals(policy, PermissionGrantPolicies.UserDefaultLow, StringComparison.OrdinalIgnoreCase))
+                return client.Foreign == null && resource.Kind == TokenResourceKind.MicrosoftGraph &&
+                    PermissionGrantPolicies.LowImpactGraphScopes.Contains(scope, StringComparer.OrdinalIgnoreCase);
+            return false;
+        }
+
+        /// <summary>Whether the admin consent workflow is on (adminConsentRequestPolicy.isEnabled): users may then request approval.</summary>
+        public bool AdminConsentRequestsEnabled => (bool?)_store.AdminConsentRequestPolicy["isEnabled"] == true;
 
         private (List<string> Granted, List<string> PreAuthorized, List<string> Missing) Consented(UserClient client, ScopeRequest scopes, ServicePrincipalEntity? sp, string principal)
         {

@@ -30,7 +30,7 @@ namespace EntraAppKit.LocalTenant.Persistence
         {
             "format", "tenant", "signingKey", "applications", "servicePrincipals", "builtInServicePrincipalChanges",
             "oauth2PermissionGrants", "appRoleAssignments", "secrets", "owners", "users", "userPasswords", "directoryRoleAssignments",
-            "authorizationPolicy",
+            "authorizationPolicy", "adminConsentRequestPolicy",
         };
 
         /// <summary>The file's bytes, or null when there is no file.</summary>
@@ -76,6 +76,7 @@ namespace EntraAppKit.LocalTenant.Persistence
                     new JsonObject { ["salt"] = kv.Value.Salt, ["sha256"] = kv.Value.Hash }))),
                 ["directoryRoleAssignments"] = Array(state.RoleAssignments.Select(a => a.Json)),
                 ["authorizationPolicy"] = state.AuthorizationPolicy.DeepClone(),
+                ["adminConsentRequestPolicy"] = state.AdminConsentRequestPolicy.DeepClone(),
             };
             foreach (var kv in unknownMembers) doc[kv.Key] = kv.Value?.DeepClone();
             return new UTF8Encoding(false).GetBytes(doc.ToJsonString());
@@ -265,6 +266,16 @@ namespace EntraAppKit.LocalTenant.Persistence
                 if (!schema.Conforms("authorizationPolicy", policy, out string problem)) throw Damaged("authorizationPolicy: " + problem);
                 As<JsonObject>(policy["defaultUserRolePermissions"], "authorizationPolicy.defaultUserRolePermissions");
                 state.AuthorizationPolicy = policy;
+            }
+            // Optional too: a file written before the admin consent workflow existed keeps a new tenant's (off).
+            if (doc["adminConsentRequestPolicy"] is JsonNode requestNode)
+            {
+                var policy = As<JsonObject>(requestNode, "adminConsentRequestPolicy").DeepClone().AsObject();
+                if (!schema.Conforms("adminConsentRequestPolicy", policy, out string problem)) throw Damaged("adminConsentRequestPolicy: " + problem);
+                foreach (var required in new[] { "isEnabled", "notifyReviewers", "remindersEnabled", "requestDurationInDays", "version" })
+                    if (policy[required] == null) throw Damaged($"adminConsentRequestPolicy: {required} is missing");
+                As<JsonArray>(policy["reviewers"], "adminConsentRequestPolicy.reviewers");
+                state.AdminConsentRequestPolicy = policy;
             }
             // A file written before users existed gains the administrator as a user (and is saved so it keeps it).
             if (state.EnsureAdministrator()) upgraded = true;

@@ -25,6 +25,7 @@ namespace EntraAppKit.LocalTenant.Routing
         private static readonly string[] Post = { "POST" };
         private static readonly string[] Patch = { "PATCH" };
         private static readonly string[] Delete = { "DELETE" };
+        private static readonly string[] Put = { "PUT" };
         /// <summary>$count answers whatever the method (as it always has); not a write, though a non-GET is saved like one.</summary>
         private static readonly string[] AnyMethod = Array.Empty<string>();
 
@@ -51,8 +52,10 @@ namespace EntraAppKit.LocalTenant.Routing
             var writeUsers = PermissionRequirement.Any(WriteUsers);
             var readRoles = PermissionRequirement.Any(ReadDirectoryRoles);
             var writeRoles = PermissionRequirement.Any(WriteDirectoryRoles);
-            var readPolicy = PermissionRequirement.Any(ReadAuthorizationPolicy);
-            var writePolicy = PermissionRequirement.Any(WriteAuthorizationPolicy);
+            // Each policy demands its own permissions in PoliciesHandler; the set's gates are any permission that reads (writes) one.
+            var readPolicy = PermissionRequirement.Any(ReadAnyPolicy);
+            var writePolicy = PermissionRequirement.Any(WriteAnyPolicy);
+            var readGrantPolicies = PermissionRequirement.Any(ReadPermissionGrantPolicies);
 
             EntitySets = new[]
             {
@@ -142,10 +145,13 @@ namespace EntraAppKit.LocalTenant.Routing
                 new Route(Get, "roleManagement/{key}/roleDefinitions", readRoles, Sync(roles.ListDefinitions)),
                 new Route(Get, "roleManagement/{key}/roleDefinitions/{id}", readRoles, Sync(roles.GetDefinition), resolveId: roles.ResolveDefinition),
 
-                // learn.microsoft.com/graph/api/resources/authorizationpolicy
+                // learn.microsoft.com/graph/api/resources/authorizationpolicy, /graph/api/resources/adminconsentrequestpolicy,
+                // /graph/api/resources/permissiongrantpolicy
                 new Route(Get, "policies", readPolicy, Sync(policies.Root)),
                 new Route(Get, "policies/{key}", readPolicy, Sync(policies.Get)),
                 new Route(Patch, "policies/{key}", writePolicy, Sync(policies.Update)),
+                new Route(Put, "policies/{key}", writePolicy, Sync(policies.Replace)),
+                new Route(Get, "policies/{key}/{id}", readGrantPolicies, Sync(policies.GetGrantPolicy), resolveId: policies.ResolveGrantPolicy),
             });
             GraphRoutes = routes;
             // Graph reads entity set, navigation and action names without regard to case: az 2.45 deletes a grant at

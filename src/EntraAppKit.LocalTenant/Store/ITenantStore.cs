@@ -56,6 +56,12 @@ namespace EntraAppKit.LocalTenant.Store
         /// <summary>The tenant's authorization policy (learn.microsoft.com/graph/api/resources/authorizationpolicy), as GET answers it.</summary>
         JsonObject AuthorizationPolicy { get; }
 
+        /// <summary>
+        /// The tenant's admin consent request policy (learn.microsoft.com/graph/api/resources/adminconsentrequestpolicy), as GET
+        /// answers it; PUT replaces it.
+        /// </summary>
+        JsonObject AdminConsentRequestPolicy { get; set; }
+
         // ----- Users -----
 
         IEnumerable<UserEntity> Users { get; }

@@ -76,6 +76,7 @@ namespace EntraAppKit.LocalTenant.Store
         public string IdentityHeader { get; internal set; } = "";
         public SigningKey SigningKey { get; internal set; } = null!;
         public JsonObject AuthorizationPolicy { get; internal set; } = AuthorizationPolicyDefaults.New(true);
+        public JsonObject AdminConsentRequestPolicy { get; set; } = AdminConsentRequestPolicyDefaults.New();
 
         /// <summary>The policy's defaultUserRolePermissions.allowedToCreateApps.</summary>
         public bool UsersCanRegisterApplications
@@ -168,6 +169,7 @@ namespace EntraAppKit.LocalTenant.Store
             IdentityHeader = saved.IdentityHeader;
             SigningKey = saved.SigningKey;
             AuthorizationPolicy = (JsonObject)saved.AuthorizationPolicy.DeepClone();
+            AdminConsentRequestPolicy = (JsonObject)saved.AdminConsentRequestPolicy.DeepClone();
             _customDomains.Clear();
             _customDomains.AddRange(saved._customDomains);
             Func<string, DateTimeOffset> atOnce = _ => DateTimeOffset.MinValue;

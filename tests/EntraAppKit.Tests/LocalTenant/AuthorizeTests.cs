@@ -647,5 +647,134 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Assert.Equal(appId, (string?)IdentityKit.Claims((string)tokens["id_token"]!)["aud"]);
             Assert.Null(tokens["refresh_token"]);
         }
+
+        // ----- Issue 13, section 3: the tenant's settings, enforced at sign-in and on Graph -----
+
+        private const string AuthorizationPolicy = "/policies/authorizationPolicy";
+        private const string RequestPolicy = "/policies/adminConsentRequestPolicy";
+
+        /// <summary>The authorization policy's user consent setting (configure-user-consent, "Microsoft Graph" pivot).</summary>
+        private async Task UserConsentAsync(params string[] assigned) =>
+            NoContent(await Door.PatchAsync(AuthorizationPolicy, new JsonObject
+            {
+                ["defaultUserRolePermissions"] = new JsonObject { ["permissionGrantPoliciesAssigned"] = new JsonArray(assigned.Select(a => (JsonNode?)a).ToArray()) },
+            }));
+
+        /// <summary>A new tenant's settings again: users register apps, consent as the legacy policy allows, no workflow.</summary>
+        private async Task DefaultSettingsAsync()
+        {
+            await UserConsentAsync("ManagePermissionGrantsForSelf.microsoft-user-default-legacy");
+            NoContent(await Door.PatchAsync(AuthorizationPolicy, new { defaultUserRolePermissions = new { allowedToCreateApps = true } }));
+            NoContent(await Door.SendAsync("PUT", RequestPolicy, new { isEnabled = false, notifyReviewers = false, remindersEnabled = false, requestDurationInDays = 0, reviewers = Array.Empty<object>() }));
+        }
+
+        private async Task<(string Upn, string Id)> PlainUserAsync(string alias)
+        {
+            var user = Ok(await Door.PostAsync("/users", UsersTests.NewUser(Unique(alias))), 201);
+            return ((string)user["userPrincipalName"]!, (string)user["id"]!);
+        }
+
+        private static (string, string)[] WithScope(string appId, string state, string scope) =>
+            CodeRequest(appId, RewstCallback, state).Select(p => p.Item1 == "scope" ? ("scope", scope) : p).ToArray();
+
+        // authorizationpolicy-update, example 3 ("Disable default user role's permission to create applications"): a member who
+        // signed in through the authorize pages, with Application.ReadWrite.All consented by the administrator for everyone,
+        // registers an app until the setting is off, then gets Graph's 403 Authorization_RequestDenied "Insufficient
+        // privileges to complete the operation." (the error az and the Graph SDKs report for it, msgraph-sdk-powershell#779).
+        [Fact]
+        public async Task With_app_registration_off_a_signed_in_member_gets_Graphs_403_for_POST_applications()
+        {
+            try
+            {
+                var (upn, _) = await PlainUserAsync("dev");
+                var (appId, _, secret) = await WebAppAsync();
+                var sp = Ok(await Door.PostAsync("/servicePrincipals", new { appId }), 201);
+                string graphId = (string)Items(Ok(await Door.GetAsync($"/servicePrincipals?$filter=appId eq '{FrontDoor.MicrosoftGraphAppId}'&$select=id")))[0]!["id"]!;
+                Ok(await Door.PostAsync("/oauth2PermissionGrants", new { clientId = (string)sp["id"]!, consentType = "AllPrincipals", resourceId = graphId, scope = "User.Read Application.ReadWrite.All" }), 201);
+                var answer = await SignInAsync(AuthorizeUrl(WithScope(appId, "st-reg", "openid https://graph.microsoft.com/Application.ReadWrite.All")), password: "Str0ng-Passw0rd", login: upn);
+                string code = Returned(answer, RewstCallback, '?')["code"];
+                string token = (string)Tokens(await RedeemAsync(appId, code, RewstCallback, secret))["access_token"]!;
+                Ok(await IdentityKit.Bearer(Door, "POST", "/applications", token, new { displayName = Unique("mine") }), 201);
+                NoContent(await Door.PatchAsync(AuthorizationPolicy, new { defaultUserRolePermissions = new { allowedToCreateApps = false } }));
+                Rejected(await IdentityKit.Bearer(Door, "POST", "/applications", token, new { displayName = Unique("refused") }), 403, "Authorization_RequestDenied",
+                    "Insufficient privileges to complete the operation.");
+            }
+            finally { await DefaultSettingsAsync(); }
+        }
+
+        // configure-user-consent: "Do not allow user consent" is an empty permissionGrantPoliciesAssigned (no
+        // "ManagePermissionGrantsForSelf.*" entry). A member then consents to nothing, not even User.Read: Entra's "Need admin
+        // approval" page, AADSTS90094 back at the app. An administrator still consents (DirectoryRoles.MayConsentForOrganization).
+        [Fact]
+        public async Task With_user_consent_off_a_member_needs_admin_approval_even_for_User_Read()
+        {
+            try
+            {
+                // Another entry (a group owners' consent policy) is not a user consent policy: it allows nothing here.
+                await UserConsentAsync("ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-team");
+                var (upn, userId) = await PlainUserAsync("noconsent");
+                var (appId, _, _) = await WebAppAsync();
+                var refused = await SignInAsync(AuthorizeUrl(CodeRequest(appId, RewstCallback, "st-none")), password: "Str0ng-Passw0rd", login: upn);
+                Assert.Contains("Need admin approval", PageText(refused));
+                Assert.Contains("<li>User.Read</li>", refused.Text);
+                Assert.DoesNotContain("request-approval", refused.Text);
+                RedirectError(Returned(await AcceptAsync(refused), RewstCallback, '?'), "access_denied", 90094, "The grant requires admin permission.", "st-none");
+                Assert.Empty(Items(Ok(await Door.GetAsync($"/oauth2PermissionGrants?$filter=principalId eq '{userId}'"))));
+
+                // With the admin consent workflow on (adminconsentrequestpolicy-update), the page says a request can be sent
+                // (configure-admin-consent-workflow); the app still hears AADSTS90094.
+                string adminId = (string)Ok(await Door.GetAsync($"/users/{Admin}"))["id"]!;
+                NoContent(await Door.SendAsync("PUT", RequestPolicy, new
+                {
+                    isEnabled = true, notifyReviewers = true, remindersEnabled = true, requestDurationInDays = 30,
+                    reviewers = new[] { new { query = "/users/" + adminId, queryType = "MicrosoftGraph" } },
+                }));
+                var requestable = await SignInAsync(AuthorizeUrl(CodeRequest(appId, RewstCallback, "st-wf")), password: "Str0ng-Passw0rd", login: upn);
+                Assert.Contains("Need admin approval", PageText(requestable));
+                Assert.Contains("request-approval", requestable.Text);
+                RedirectError(Returned(await AcceptAsync(requestable), RewstCallback, '?'), "access_denied", 90094, "The grant requires admin permission.", "st-wf");
+
+                // The administrator is unaffected: the consent page, and a code.
+                var consent = await SignInAsync(AuthorizeUrl(CodeRequest(appId, RewstCallback, "st-adm")));
+                Assert.Contains("acceptConsent", consent.Text);
+                Assert.DoesNotContain("Need admin approval", PageText(consent));
+                Assert.True(Returned(await AcceptAsync(consent), RewstCallback, '?').ContainsKey("code"));
+            }
+            finally { await DefaultSettingsAsync(); }
+        }
+
+        // configure-user-consent: "Allow user consent for apps from verified publishers, for selected permissions" is
+        // ManagePermissionGrantsForSelf.microsoft-user-default-low; its condition sets (permissiongrantpolicy-get) admit
+        // delegated permissions classified low for apps of this tenant. The local tenant classifies what
+        // configure-permission-classifications names (openid, profile, email, offline_access, User.Read): a member consents to
+        // User.Read, not to Mail.Read (type "User", so the legacy policy allows it).
+        [Fact]
+        public async Task With_low_impact_user_consent_a_member_consents_to_User_Read_but_not_Mail_Read()
+        {
+            try
+            {
+                await UserConsentAsync("ManagePermissionGrantsForSelf.microsoft-user-default-low");
+                var (upn, userId) = await PlainUserAsync("lowimpact");
+                var (appId, _, secret) = await WebAppAsync();
+                var consent = await SignInAsync(AuthorizeUrl(CodeRequest(appId, RewstCallback, "st-low")), password: "Str0ng-Passw0rd", login: upn);
+                Assert.DoesNotContain("Need admin approval", PageText(consent));
+                string code = Returned(await AcceptAsync(consent), RewstCallback, '?')["code"];
+                Assert.Contains("User.Read", IdentityKit.Scopes((string)Tokens(await RedeemAsync(appId, code, RewstCallback, secret))["access_token"]!));
+
+                var mail = await SignInAsync(AuthorizeUrl(WithScope(appId, "st-mail", "openid Mail.Read")), password: "Str0ng-Passw0rd", login: upn);
+                Assert.Contains("Need admin approval", PageText(mail));
+                Assert.Contains("<li>Mail.Read</li>", mail.Text);
+                RedirectError(Returned(await AcceptAsync(mail), RewstCallback, '?'), "access_denied", 90094, "The grant requires admin permission.", "st-mail");
+                var grant = Assert.Single(Items(Ok(await Door.GetAsync($"/oauth2PermissionGrants?$filter=principalId eq '{userId}'"))));
+                Assert.DoesNotContain("Mail.Read", ((string)grant["scope"]!).Split(' '));
+
+                // The legacy policy ("Allow user consent for apps") lets the same member consent to Mail.Read.
+                await UserConsentAsync("ManagePermissionGrantsForSelf.microsoft-user-default-legacy");
+                var allowed = await SignInAsync(AuthorizeUrl(WithScope(appId, "st-mail2", "openid Mail.Read")), password: "Str0ng-Passw0rd", login: upn);
+                Assert.DoesNotContain("Need admin approval", PageText(allowed));
+                Assert.True(Returned(await AcceptAsync(allowed), RewstCallback, '?').ContainsKey("code"));
+            }
+            finally { await DefaultSettingsAsync(); }
+        }
     }
 }

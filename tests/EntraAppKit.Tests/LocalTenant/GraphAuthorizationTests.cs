@@ -193,7 +193,8 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Assert.Equal("admin@contoso.onmicrosoft.com", Tenant.AdministratorUserPrincipalName);
             Assert.Equal(Tenant.AdministratorId, (string?)claims["oid"]);
             Assert.Contains(Tenant.GlobalAdministratorRoleId, Strings(claims["wids"]));
-            Assert.Equal(new[] { "Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "Directory.Read.All", "User.Read" },
+            Assert.Equal(new[] { "Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "Directory.Read.All", "User.Read",
+                    "Policy.Read.All", "Policy.ReadWrite.Authorization", "Policy.ReadWrite.ConsentRequest" },
                 IdentityKit.Scopes(token));
             Assert.Equal(3600, (long)claims["exp"]! - (long)claims["iat"]!);
             Assert.Equal(86400, (long)IdentityKit.Claims(Tenant.IssueAdminToken(TimeSpan.FromDays(1)))["exp"]! - (long)IdentityKit.Claims(Tenant.IssueAdminToken(TimeSpan.FromDays(1)))["iat"]!);

@@ -85,7 +85,8 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 "me" => "",
                 "users" => "/" + o.UserId,
                 "roleManagement" => "/directory",
-                "policies" => "/authorizationPolicy",
+                // The policy every method of policies/{key} answers (GET, PATCH, PUT); a permission grant policy below its collection.
+                "policies" => route.Below.Count > 0 ? "/permissionGrantPolicies" : "/adminConsentRequestPolicy",
                 _ => throw new InvalidOperationException($"No test objects for {route.EntitySet}."),
             };
             string url = "/" + route.EntitySet + (route.Key == RouteKey.None ? "" : key);
@@ -95,6 +96,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 "owners" => Tenant.AdministratorId,
                 "roleAssignments" => o.RoleAssignmentId,
                 "roleDefinitions" => UsersTests.ApplicationDeveloper,
+                "{id}" when route.EntitySet == "policies" => "microsoft-user-default-low",
                 _ => o.AssignmentId,
             };
             foreach (var segment in route.Below) url += "/" + (segment == "{id}" ? member : segment);

@@ -277,6 +277,9 @@ namespace EntraAppKit.Tests.LocalTenantTests
             ["a secret without salt"] = d => d["secrets"]!.AsObject().First().Value!.AsObject().Remove("salt"),
             ["owners as a string"] = d => d["owners"] = "me",
             ["changes to a principal that is not built in"] = d => d["builtInServicePrincipalChanges"] = new JsonObject { [Guid.NewGuid().ToString()] = new JsonObject { ["notes"] = "x" } },
+            ["an admin consent request policy whose isEnabled is text"] = d => d["adminConsentRequestPolicy"]!["isEnabled"] = "yes",
+            ["an admin consent request policy without version"] = d => d["adminConsentRequestPolicy"]!.AsObject().Remove("version"),
+            ["an admin consent request policy whose reviewers are a string"] = d => d["adminConsentRequestPolicy"]!["reviewers"] = "me",
             ["a built-in change of the wrong type"] = d => d["builtInServicePrincipalChanges"] = new JsonObject { [(string)d["tenant"]!["microsoftGraphServicePrincipalId"]!] = new JsonObject { ["tags"] = "x" } },
         };
 

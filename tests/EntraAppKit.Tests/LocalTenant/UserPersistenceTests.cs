@@ -48,6 +48,12 @@ namespace EntraAppKit.Tests.LocalTenantTests
                     new { principalId = userId, roleDefinitionId = ApplicationDeveloper, directoryScopeId = "/" }), 201)["id"]!;
                 NoContent(await door.PatchAsync("/users/" + userId, new { jobTitle = "Keeper" }));
                 NoContent(await door.PatchAsync("/policies/authorizationPolicy", new { defaultUserRolePermissions = new { allowedToCreateApps = false } }));
+                // The admin consent workflow (adminconsentrequestpolicy-update) is kept in the state file too.
+                NoContent(await door.SendAsync("PUT", "/policies/adminConsentRequestPolicy", new
+                {
+                    isEnabled = true, notifyReviewers = false, remindersEnabled = true, requestDurationInDays = 7,
+                    reviewers = new[] { new { query = "/users/" + userId, queryType = "MicrosoftGraph" } },
+                }));
             }
             finally { await door.DisposeAsync(); }
 
@@ -69,6 +75,10 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 Assert.Equal(UserPasswordCheck.Valid, reopened.VerifyUserPassword("kept@" + FrontDoor.CustomDomain, "Kept-Passw0rd-1", out _));
                 Assert.Equal(reopened.AdministratorId, tenant.AdministratorId);
                 Assert.False((bool)Ok(await door.GetAsync("/policies/authorizationPolicy"))["defaultUserRolePermissions"]!["allowedToCreateApps"]!);
+                var workflow = Ok(await door.GetAsync("/policies/adminConsentRequestPolicy"));
+                Assert.True((bool)workflow["isEnabled"]!);
+                Assert.Equal(7, (int)workflow["requestDurationInDays"]!);
+                Assert.Equal("/users/" + userId, (string?)workflow["reviewers"]![0]!["query"]);
             }
             finally { await door.DisposeAsync(); }
         }
@@ -84,6 +94,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             file.Remove("userPasswords");
             file.Remove("directoryRoleAssignments");
             file.Remove("authorizationPolicy");
+            file.Remove("adminConsentRequestPolicy");
             file["somethingNewer"] = "kept";
             File.WriteAllText(StatePath, file.ToJsonString());
 
@@ -99,6 +110,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
                 // Users may register applications, Entra's default.
                 Ok(await door.PostAsync("/applications", new { displayName = "after" }), 201);
                 Assert.True((bool)Ok(await door.GetAsync("/policies/authorizationPolicy"))["defaultUserRolePermissions"]!["allowedToCreateApps"]!);
+                Assert.False((bool)Ok(await door.GetAsync("/policies/adminConsentRequestPolicy"))["isEnabled"]!);
             }
             finally { await door.DisposeAsync(); }
             // Saved once opened, unknown members kept.

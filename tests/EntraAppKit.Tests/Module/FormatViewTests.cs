@@ -21,6 +21,7 @@ namespace EntraAppKit.Tests.Module
             typeof(Model.Authentication.AppCredentialTestResult),
             typeof(Model.Operations.EntraAppConsent), // issue 13 §2
             typeof(Model.Operations.EntraServicePrincipal), // service principals (issue 13 §1)
+            typeof(Model.Tenants.TenantAppPolicy),
         };
 
         private static readonly string[] Secrets = { "ClientSecret", "SecretKey", "InitialClientSecret" };
