@@ -25,6 +25,7 @@ Describe 'A recipe across many tenants with ForEach-Object -Parallel' {
             # Other runspaces connect meanwhile: this one's connection must stay its own.
             Start-Sleep -Milliseconds (Get-Random -Minimum 0 -Maximum 50)
             $second = New-RewstAppRegistration -Name 'Rewst Integration' -WarningAction SilentlyContinue
+            $consent = @($second | Grant-AdminConsent)
             $failure = $null
             Grant-AdminConsent -ClientId $using:missing -ErrorVariable failure -ErrorAction SilentlyContinue | Out-Null
             [pscustomobject]@{
@@ -35,6 +36,7 @@ Describe 'A recipe across many tenants with ForEach-Object -Parallel' {
                 First        = $first
                 Second       = $second
                 Apps         = @(Get-EntraAppRegistration).Count
+                Consent      = $consent
                 ErrorId      = if ($failure) { $failure[0].FullyQualifiedErrorId } else { $null }
                 ErrorWhere   = if ($failure -and $failure[0].ErrorDetails) { $failure[0].ErrorDetails.RecommendedAction } else { $null }
             }
@@ -53,6 +55,8 @@ Describe 'A recipe across many tenants with ForEach-Object -Parallel' {
             $r.Second.ClientId | Should -Be $r.First.ClientId
             $r.First.TenantId | Should -Be $r.Connected
             $r.Second.TenantId | Should -Be $r.Connected
+            $r.Consent.Count | Should -BeGreaterThan 0
+            foreach ($row in $r.Consent) { $row.TenantId | Should -Be $r.Connected }
         }
         # The rows of a fan-out group by tenant without losing where they came from.
         @($results.First | Group-Object TenantId).Count | Should -Be 50

@@ -50,7 +50,7 @@ namespace EntraAppKit.Core.Operations
                 var selected = only == null || only.Count == 0 ? required : SelectPermissions(app, required, only);
                 var sp = await _reader.FindServicePrincipalAsync(app.AppId!, cancellationToken).ConfigureAwait(false);
                 var consent = await _consent.PlanAsync(app.DisplayName ?? "", tenant, sp, selected, managesConsent: false, resources, cancellationToken).ConfigureAwait(false);
-                return new AdminConsentPlan(app, consent, await _reader.ReadCallerAsync(cancellationToken).ConfigureAwait(false));
+                return new AdminConsentPlan(app, consent, await _reader.ReadCallerAsync(cancellationToken).ConfigureAwait(false), tenant.TenantId);
             });
 
         /// <summary>What the app requires, as -Permission takes it: a bare name for Microsoft Graph, else "API/Permission" (for tab completion).</summary>
@@ -118,6 +118,7 @@ namespace EntraAppKit.Core.Operations
                 {
                     ClientId = plan.ClientId,
                     AppName = plan.DisplayName,
+                    TenantId = plan.TenantId,
                     Resource = p.Resource.DisplayName ?? p.ResourceAppId,
                     Permission = p.Value,
                     Type = p.Request.Type.ToString(),

@@ -9,9 +9,9 @@ namespace EntraAppKit.Core.Operations
     /// <summary>Tenant-wide admin consent for what an existing app requires: the consent reconciler's plan, and nothing for the application.</summary>
     public sealed class AdminConsentPlan : IChangePlan
     {
-        internal AdminConsentPlan(Application app, ConsentPlan consent, TokenClaims? caller)
+        internal AdminConsentPlan(Application app, ConsentPlan consent, TokenClaims? caller, string tenantId)
         {
-            Application = app; Consent = consent; Caller = caller;
+            Application = app; Consent = consent; Caller = caller; TenantId = tenantId;
         }
 
         internal Application Application { get; }
@@ -20,6 +20,9 @@ namespace EntraAppKit.Core.Operations
 
         public string DisplayName => Application.DisplayName ?? "";
         public string ClientId => Application.AppId ?? "";
+
+        /// <summary>The tenant the consent is granted in (its rows carry it, so a fan-out's results keep where they came from).</summary>
+        public string TenantId { get; }
         public IReadOnlyList<PlannedChange> Changes => Consent.Changes;
     }
 }

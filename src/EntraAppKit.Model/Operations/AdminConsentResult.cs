@@ -6,6 +6,9 @@ namespace EntraAppKit.Model.Operations
         public string ClientId { get; set; } = "";
         public string AppName { get; set; } = "";
 
+        /// <summary>The tenant the consent was granted in.</summary>
+        public string TenantId { get; set; } = "";
+
         /// <summary>The API, e.g. "Microsoft Graph".</summary>
         public string Resource { get; set; } = "";
 
