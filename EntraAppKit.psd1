@@ -36,6 +36,8 @@
         # Tenant app policy: issue 13, section 3
         'Get-EntraTenantAppPolicy'
         'Set-EntraTenantAppPolicy'
+        # issue 14 §1: see every credential
+        'Get-EntraAppCredential'
     )
     FormatsToProcess       = @('EntraAppKit.format.ps1xml')
     FunctionsToExport      = @()

@@ -170,12 +170,56 @@ namespace EntraAppKit.Commands
             }
         }
 
+        /// <summary>
+        /// Runs <paramref name="work"/> like <see cref="RunCore{T}"/>, streaming what it produces: each batch it hands to its sink
+        /// is written to the pipeline (with <paramref name="write"/>) on the pipeline thread before the sink's task completes, so
+        /// the work reads its next page only once the last one is written and never holds more than one. A downstream stop
+        /// (Select-Object -First) or failure surfaces here as PowerShell raised it, and the work ends with it.
+        /// </summary>
+        protected void RunCoreStreaming<T>(Func<Func<IReadOnlyList<T>, Task>, CancellationToken, Task> work, Action<T> write)
+        {
+            RunCore(async ct =>
+            {
+                await work(batch => WrittenAsync(batch, write, ct), ct).ConfigureAwait(false);
+                return true;
+            });
+        }
+
+        private Task WrittenAsync<T>(IReadOnlyList<T> batch, Action<T> write, CancellationToken ct)
+        {
+            var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!TryOnPipelineThread(() =>
+            {
+                try
+                {
+                    foreach (var item in batch) write(item);
+                    written.TrySetResult(true);
+                }
+                catch (Exception e)
+                {
+                    written.TrySetException(e);
+                    throw;
+                }
+            })) written.TrySetCanceled();
+            var registration = ct.Register(() => written.TrySetCanceled());
+            return written.Task.ContinueWith(t => { registration.Dispose(); return t; }, TaskScheduler.Default).Unwrap();
+        }
+
         /// <summary>Queues <paramref name="action"/> to run on the pipeline thread during <see cref="RunCore{T}"/>.</summary>
-        protected void OnPipelineThread(Action action)
+        protected void OnPipelineThread(Action action) => TryOnPipelineThread(action);
+
+        private bool TryOnPipelineThread(Action action)
         {
             var queue = _pipelineWork;
-            if (queue != null && !queue.IsAddingCompleted) queue.Add(action);
+            if (queue == null || queue.IsAddingCompleted) return false;
+            try
+            {
+                queue.Add(action);
+                return true;
+            }
+            catch (InvalidOperationException) { return false; } // completed or disposed meanwhile (ObjectDisposedException is one)
         }
+
 
         /// <summary>
         /// What PowerShell itself raises (a stopped pipeline, Select-Object -First, Ctrl+C, a downstream -ErrorAction Stop or

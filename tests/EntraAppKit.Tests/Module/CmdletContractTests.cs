@@ -228,6 +228,16 @@ namespace EntraAppKit.Tests.Module
         [InlineData("Get-EntraServicePrincipal", "Grant-AdminConsent", "ClientId")]
         [InlineData("New-EntraServicePrincipal", "Set-EntraServicePrincipal", "ClientId")]
         [InlineData("Set-EntraServicePrincipal", "Remove-EntraServicePrincipal", "ClientId")]
+        // issue 14 §1: Get-EntraAppCredential takes any recipe's output, app registration or service principal row by ClientId
+        [InlineData("New-RewstAppRegistration", "Get-EntraAppCredential", "ClientId")]
+        [InlineData("New-CmgServerApp", "Get-EntraAppCredential", "ClientId")]
+        [InlineData("New-KonnectDcrApp", "Get-EntraAppCredential", "ClientId")]
+        [InlineData("New-WriteBackAppRegistration", "Get-EntraAppCredential", "ClientId")]
+        [InlineData("New-EntraAppRegistration", "Get-EntraAppCredential", "ClientId")]
+        [InlineData("Get-EntraAppRegistration", "Get-EntraAppCredential", "ClientId")]
+        [InlineData("Get-EntraServicePrincipal", "Get-EntraAppCredential", "ClientId")]
+        [InlineData("Get-EntraAppCredential", "Get-EntraAppRegistration", "ClientId")]
+        [InlineData("Get-EntraAppCredential", "Get-EntraServicePrincipal", "ClientId")]
         public void Documented_pipeline_pairs_bind_by_property_name(string sender, string receiver, string parameter)
         {
             var from = Cmdlets().Single(c => c.Name == sender);
