@@ -31,21 +31,70 @@ namespace EntraAppKit.Core.Operations
         /// <paramref name="signInAudience"/> when given. Each shows its service principal's id and accountEnabled, read in one more
         /// round trip (one GET filtered by appId for up to 15 apps, else one per page of the tenant's own apps' service principals).
         /// </summary>
-        public Task<IReadOnlyList<EntraAppRegistration>> FindAsync(string? clientId = null, string? uniqueName = null, string? displayName = null,
-            string? signInAudience = null, CancellationToken cancellationToken = default) =>
-            GraphErrors.Guard("Reading app registrations", async () =>
+        public async Task<IReadOnlyList<EntraAppRegistration>> FindAsync(string? clientId = null, string? uniqueName = null, string? displayName = null,
+            string? signInAudience = null, CancellationToken cancellationToken = default)
+        {
+            var all = new List<EntraAppRegistration>();
+            await FindAsync(clientId, uniqueName, displayName, signInAudience, rows => { all.AddRange(rows); return Task.CompletedTask; }, cancellationToken).ConfigureAwait(false);
+            return all;
+        }
+
+        /// <summary>
+        /// As <see cref="FindAsync(string?, string?, string?, string?, CancellationToken)"/>, handing <paramref name="onRows"/> the
+        /// apps a page at a time. A listing that fits one page reads as before (the page, then its apps' service principals). One of
+        /// several pages reads the tenant's own apps' service principals first (three properties each, one GET per page of them),
+        /// then hands on each page of apps before it reads the next, so it never holds more than one page of applications.
+        /// </summary>
+        public Task FindAsync(string? clientId, string? uniqueName, string? displayName, string? signInAudience,
+            Func<IReadOnlyList<EntraAppRegistration>, Task> onRows, CancellationToken cancellationToken = default) =>
+            GraphErrors.Guard<object?>("Reading app registrations", async () =>
             {
                 var tenant = await _reader.ReadTenantAsync(cancellationToken).ConfigureAwait(false);
-                IEnumerable<Application> apps;
-                if (clientId != null) apps = Single(await _reader.FindApplicationByClientIdAsync(clientId, cancellationToken).ConfigureAwait(false));
-                else if (uniqueName != null) apps = Single(await _reader.FindApplicationByUniqueNameAsync(uniqueName, cancellationToken).ConfigureAwait(false));
-                else apps = await ListAsync(displayName, signInAudience, cancellationToken).ConfigureAwait(false);
-                var found = apps.Where(a => signInAudience == null || string.Equals(a.SignInAudience, signInAudience, StringComparison.OrdinalIgnoreCase)).ToList();
-                var sps = await new ServicePrincipalLookup(_session).ByAppIdsAsync(found.Select(a => a.AppId ?? "").ToList(), tenant, cancellationToken,
-                    new[] { "id", "appId", "accountEnabled" }).ConfigureAwait(false);
-                return (IReadOnlyList<EntraAppRegistration>)found.Select(a => RegistrationMapping.ToRegistration(a, tenant, null,
-                    sps.TryGetValue(a.AppId ?? "", out var sp) ? sp : null)).ToList();
+                var lookup = new ServicePrincipalLookup(_session);
+                bool InAudience(Application a) => signInAudience == null || string.Equals(a.SignInAudience, signInAudience, StringComparison.OrdinalIgnoreCase);
+                async Task HandAsync(IReadOnlyList<Application> found, IReadOnlyDictionary<string, ServicePrincipal>? sps)
+                {
+                    sps ??= await lookup.ByAppIdsAsync(found.Select(a => a.AppId ?? "").ToList(), tenant, cancellationToken, SpProperties).ConfigureAwait(false);
+                    if (found.Count > 0)
+                        await onRows(found.Select(a => RegistrationMapping.ToRegistration(a, tenant, null, sps.TryGetValue(a.AppId ?? "", out var sp) ? sp : null)).ToList()).ConfigureAwait(false);
+                }
+                if (clientId != null || uniqueName != null)
+                {
+                    var app = clientId != null
+                        ? await _reader.FindApplicationByClientIdAsync(clientId, cancellationToken).ConfigureAwait(false)
+                        : await _reader.FindApplicationByUniqueNameAsync(uniqueName!, cancellationToken).ConfigureAwait(false);
+                    await HandAsync(Single(app).Where(InAudience).ToList(), null).ConfigureAwait(false);
+                    return null;
+                }
+                var (filter, matches) = ListQuery(displayName, signInAudience);
+                List<Application> Matched(ApplicationCollectionResponse page) => (page.Value ?? new List<Application>()).Where(a => matches(a) && InAudience(a)).ToList();
+                var first = await _session.Client.Applications.GetAsync(c =>
+                {
+                    c.QueryParameters.Top = PageSize;
+                    if (filter != null) c.QueryParameters.Filter = filter;
+                }, cancellationToken).ConfigureAwait(false);
+                if (first == null) return null;
+                if (first.OdataNextLink == null)
+                {
+                    await HandAsync(Matched(first), null).ConfigureAwait(false);
+                    return null;
+                }
+                var own = new Dictionary<string, ServicePrincipal>(StringComparer.OrdinalIgnoreCase);
+                foreach (var sp in await lookup.ListAsync($"appOwnerOrganizationId eq {tenant.TenantId}", cancellationToken, SpProperties).ConfigureAwait(false))
+                    if (sp.AppId != null) own[sp.AppId] = sp;
+                for (var page = first; page != null;)
+                {
+                    await HandAsync(Matched(page), own).ConfigureAwait(false);
+                    if (page.OdataNextLink == null) break;
+                    page = await _session.Client.Applications.WithUrl(page.OdataNextLink).GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                return null;
             });
+
+        private static readonly string[] SpProperties = { "id", "appId", "accountEnabled" };
+
+        /// <summary>Applications per page of a listing: Graph's most (learn.microsoft.com/graph/api/application-list); smaller in tests.</summary>
+        internal int PageSize { get; set; } = 999;
 
         /// <summary>
         /// Apps for tab completion, at most <paramref name="max"/>: by display name prefix when <paramref name="byName"/>, else by
@@ -70,8 +119,11 @@ namespace EntraAppKit.Core.Operations
 
         private static IEnumerable<Application> Single(Application? app) => app == null ? Enumerable.Empty<Application>() : new[] { app };
 
-        /// <summary>Lists apps, narrowed server-side where the pattern allows (eq, or startswith for a trailing *), following every page.</summary>
-        private async Task<List<Application>> ListAsync(string? pattern, string? signInAudience, CancellationToken cancellationToken)
+        /// <summary>
+        /// The server-side filter for a listing, narrowed where the pattern allows (eq, or startswith for a trailing *), and the
+        /// display name match the pattern's wildcards need on each page.
+        /// </summary>
+        private static (string? Filter, Func<Application, bool> Matches) ListQuery(string? pattern, string? signInAudience)
         {
             string? filter = null;
             if (pattern != null && pattern.IndexOfAny(new[] { '*', '?' }) < 0) filter = $"displayName eq '{pattern.Replace("'", "''")}'";
@@ -80,21 +132,9 @@ namespace EntraAppKit.Core.Operations
             // signInAudience takes eq in a plain query (learn.microsoft.com/graph/api/resources/application).
             if (signInAudience != null)
                 filter = (filter == null ? "" : filter + " and ") + $"signInAudience eq '{signInAudience.Replace("'", "''")}'";
-            var result = new List<Application>();
-            var page = await _session.Client.Applications.GetAsync(c =>
-            {
-                c.QueryParameters.Top = 999;
-                if (filter != null) c.QueryParameters.Filter = filter;
-            }, cancellationToken).ConfigureAwait(false);
-            while (page != null)
-            {
-                result.AddRange(page.Value ?? new List<Application>());
-                if (page.OdataNextLink == null) break;
-                page = await _session.Client.Applications.WithUrl(page.OdataNextLink).GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            if (pattern == null) return result;
+            if (pattern == null) return (filter, _ => true);
             var regex = new Regex("^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-            return result.Where(a => regex.IsMatch(a.DisplayName ?? "")).ToList();
+            return (filter, a => regex.IsMatch(a.DisplayName ?? ""));
         }
 
         private async Task<(Application App, TenantFacts Tenant)> RequireAppAsync(string clientId, CancellationToken cancellationToken)

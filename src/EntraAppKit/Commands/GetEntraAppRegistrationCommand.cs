@@ -44,11 +44,13 @@ namespace EntraAppKit.Commands
         protected override void ExecuteCmdlet()
         {
             var operations = Operations();
-            var apps = RunCore(ct => operations.FindAsync(ClientId, UniqueName, DisplayName, SignInAudience, ct));
-            if (apps.Count == 0 && (ClientId != null || UniqueName != null || (DisplayName != null && !WildcardPattern.ContainsWildcardCharacters(DisplayName))))
+            // Written as each page arrives: a tenant of many pages shows its first apps at once and is never held whole.
+            int written = 0;
+            RunCoreStreaming<EntraAppRegistration>((onRows, ct) => operations.FindAsync(ClientId, UniqueName, DisplayName, SignInAudience, onRows, ct),
+                app => { WriteObject(app); written++; });
+            if (written == 0 && (ClientId != null || UniqueName != null || (DisplayName != null && !WildcardPattern.ContainsWildcardCharacters(DisplayName))))
                 WriteError(new ErrorRecord(new ItemNotFoundException($"No app registration matches {ErrorTarget}."),
                     ErrorIds.ApplicationNotFound, ErrorCategory.ObjectNotFound, ErrorTarget));
-            foreach (var app in apps) WriteObject(app);
         }
     }
 }
