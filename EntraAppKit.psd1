@@ -36,6 +36,10 @@
         # Tenant app policy: issue 13, section 3
         'Get-EntraTenantAppPolicy'
         'Set-EntraTenantAppPolicy'
+        # issue 14 §2: add, rotate and remove secrets without an outage
+        'New-EntraAppSecret'
+        'Update-EntraAppSecret'
+        'Remove-EntraAppCredential'
     )
     FormatsToProcess       = @('EntraAppKit.format.ps1xml')
     FunctionsToExport      = @()
