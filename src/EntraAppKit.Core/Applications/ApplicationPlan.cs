@@ -99,7 +99,7 @@ namespace EntraAppKit.Core.Applications
                 if (ApplicationRules.IsPersonalAudience(Recipe.SignInAudience) && existingSecrets.Count >= 2)
                     throw EntraAppKitException.InvalidInput($"'{Recipe.DisplayName}' already has {existingSecrets.Count} client secrets, and Entra allows 2 when personal accounts are in the audience: " +
                         "remove one (Certificates & secrets) before adding another with -NewSecret.");
-                SecretDisplayName = Secrets.ClientSecretWriter.UniqueName(Recipe.Secret.DisplayName, existingSecrets);
+                SecretDisplayName = Secrets.SecretNames.Unique(Recipe.Secret.DisplayName, existingSecrets);
                 SecretChange = new PlannedChange(AppTarget, "Add client secret",
                     $"Add client secret '{SecretDisplayName}' to '{Recipe.DisplayName}', expiring in {Recipe.Secret.LifetimeMonths} months");
             }

@@ -43,7 +43,7 @@ namespace EntraAppKit.Core.Operations
         /// <summary>The wait between those tries.</summary>
         public TimeSpan SignInRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-        /// <summary>The default description: who added the secret, and when is added by <see cref="ClientSecretWriter.UniqueName"/>.</summary>
+        /// <summary>The default description: who added the secret, and when is added by <see cref="SecretNames.Unique"/>.</summary>
         public static string DefaultDisplayName(string? account) => string.IsNullOrWhiteSpace(account) ? "EntraAppKit" : $"EntraAppKit by {account}";
 
         /// <summary>
@@ -71,7 +71,7 @@ namespace EntraAppKit.Core.Operations
                 if (ApplicationRules.IsPersonalAudience(app.SignInAudience ?? "") && existing.Count >= 2)
                     throw EntraAppKitException.InvalidInput($"'{app.DisplayName}' already has {existing.Count} client secrets, and Entra allows 2 when personal accounts are in the audience: " +
                         "remove one with Remove-EntraAppCredential first.");
-                string name = ClientSecretWriter.UniqueName(displayName ?? DefaultDisplayName(account), existing);
+                string name = SecretNames.Unique(displayName ?? DefaultDisplayName(account), existing);
                 string description = rotation
                     ? $"Add client secret '{name}' to '{app.DisplayName}', expiring {end.UtcDateTime:yyyy-MM-dd}; its {Count(existing.Count)} stay valid until you remove them"
                     : $"Add client secret '{name}' to '{app.DisplayName}', expiring {end.UtcDateTime:yyyy-MM-dd}";

@@ -26,16 +26,6 @@ namespace EntraAppKit.Core.Secrets
             _retry = retry ?? throw new ArgumentNullException(nameof(retry));
         }
 
-        /// <summary>"{baseName} {today}", numbered (" #2", …) when the app already has a secret by that name, so a name finds one secret.</summary>
-        public static string UniqueName(string baseName, IEnumerable<PasswordCredential> existing)
-        {
-            var taken = existing.Select(p => p.DisplayName).ToList();
-            string name = $"{baseName} {DateTimeOffset.UtcNow:yyyy-MM-dd}".Trim();
-            string candidate = name;
-            for (int n = 2; taken.Any(t => string.Equals(t, candidate, StringComparison.Ordinal)); n++) candidate = $"{name} #{n}";
-            return candidate;
-        }
-
         /// <summary>
         /// Adds a secret named <paramref name="name"/> (unique on the app) ending at <paramref name="end"/>. Graph returns its value
         /// only in this answer: the value comes back as a SecureString and the credential without it. If the answer is lost (a failure
