@@ -73,14 +73,19 @@ namespace EntraAppKit.Core.Operations
                         "remove one with Remove-EntraAppCredential first.");
                 string name = SecretNames.Unique(displayName ?? DefaultDisplayName(account), existing);
                 string description = rotation
-                    ? $"Add client secret '{name}' to '{app.DisplayName}', expiring {end.UtcDateTime:yyyy-MM-dd}; its {Count(existing.Count)} stay valid until you remove them"
+                    ? $"Add client secret '{name}' to '{app.DisplayName}', expiring {end.UtcDateTime:yyyy-MM-dd}; {Overlap(existing.Count)}"
                     : $"Add client secret '{name}' to '{app.DisplayName}', expiring {end.UtcDateTime:yyyy-MM-dd}";
                 return new AppSecretPlan(app, tenant, name, end, rotation,
                     new PlannedChange($"application '{app.DisplayName}'", rotation ? "Rotate client secret" : "Add client secret", description));
             });
         }
 
-        private static string Count(int secrets) => secrets == 1 ? "existing secret" : $"{secrets} existing secrets";
+        private static string Overlap(int secrets) => secrets switch
+        {
+            0 => "the app has no other secret",
+            1 => "its existing secret stays valid until you remove it",
+            _ => $"its {secrets} existing secrets stay valid until you remove them",
+        };
 
         /// <summary>
         /// Adds the planned secret. For a rotation (<see cref="AppSecretPlan"/> made with rotation), when <paramref name="signInAt"/> is
