@@ -122,11 +122,19 @@ namespace EntraAppKit.Core.Operations
         private async Task<bool> SignsInAsync(string clientId, string tenantId, SecureString secret, ConnectionTarget target, CancellationToken cancellationToken)
         {
             var options = new AppCredentialTestOptions { TenantId = tenantId, ClientId = clientId, ClientSecret = secret, Target = target };
-            for (int attempt = 1; ; attempt++)
+            // The secret exists now and its value is only in this answer: no failure of the proof (a network error, Ctrl+C) may lose it.
+            try
             {
-                if ((await AppCredentialTester.TestAsync(options, cancellationToken).ConfigureAwait(false)).Success) return true;
-                if (attempt >= SignInAttempts) return false;
-                await Task.Delay(SignInRetryDelay, cancellationToken).ConfigureAwait(false);
+                for (int attempt = 1; ; attempt++)
+                {
+                    if ((await AppCredentialTester.TestAsync(options, cancellationToken).ConfigureAwait(false)).Success) return true;
+                    if (attempt >= SignInAttempts) return false;
+                    await Task.Delay(SignInRetryDelay, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                return false;
             }
         }
 
