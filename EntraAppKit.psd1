@@ -38,6 +38,10 @@
         'Set-EntraTenantAppPolicy'
         # issue 14 §1: see every credential
         'Get-EntraAppCredential'
+        # issue 14 §2: add, rotate and remove secrets without an outage
+        'New-EntraAppSecret'
+        'Update-EntraAppSecret'
+        'Remove-EntraAppCredential'
     )
     FormatsToProcess       = @('EntraAppKit.format.ps1xml')
     FunctionsToExport      = @()

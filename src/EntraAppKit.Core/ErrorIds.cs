@@ -69,5 +69,10 @@ namespace EntraAppKit.Core
 
         /// <summary>A combination Entra refuses, e.g. the admin consent workflow on without reviewers.</summary>
         public const string InvalidTenantAppPolicy = "InvalidTenantAppPolicy";
+
+        // ----- Client secrets: New-/Update-EntraAppSecret, Remove-EntraAppCredential (issue 14 §2) -----
+
+        /// <summary>Remove-EntraAppCredential was asked to remove the app's last credential (secret or certificate) without -Force: nothing was changed.</summary>
+        public const string LastCredential = "LastCredential";
     }
 }

@@ -99,22 +99,13 @@ namespace EntraAppKit.Core.Applications
                 if (ApplicationRules.IsPersonalAudience(Recipe.SignInAudience) && existingSecrets.Count >= 2)
                     throw EntraAppKitException.InvalidInput($"'{Recipe.DisplayName}' already has {existingSecrets.Count} client secrets, and Entra allows 2 when personal accounts are in the audience: " +
                         "remove one (Certificates & secrets) before adding another with -NewSecret.");
-                SecretDisplayName = UniqueSecretName(Recipe.Secret.DisplayName, existingSecrets);
+                SecretDisplayName = Secrets.SecretNames.Unique(Recipe.Secret.DisplayName, existingSecrets);
                 SecretChange = new PlannedChange(AppTarget, "Add client secret",
                     $"Add client secret '{SecretDisplayName}' to '{Recipe.DisplayName}', expiring in {Recipe.Secret.LifetimeMonths} months");
             }
             else if (Recipe.Secret != null)
                 _warnings.Add($"'{Recipe.DisplayName}' already has {DescribeSecrets(existingSecrets)}; Graph never returns a secret's value again. " +
                     "Run with -NewSecret to add another one (the existing ones stay until they expire or you remove them).");
-        }
-
-        /// <summary>The secret's display name: the recipe's name and today's date, numbered when the app already has one by that name.</summary>
-        private static string UniqueSecretName(string baseName, IReadOnlyCollection<PasswordCredential> existing)
-        {
-            string name = $"{baseName} {DateTimeOffset.UtcNow:yyyy-MM-dd}".Trim();
-            string candidate = name;
-            for (int n = 2; existing.Any(p => string.Equals(p.DisplayName, candidate, StringComparison.Ordinal)); n++) candidate = $"{name} #{n}";
-            return candidate;
         }
 
         /// <summary>"a client secret ('Rewst 2026-11-29', expires 2027-11-29)" or "2 client secrets (…; …)".</summary>

@@ -9,7 +9,6 @@ using EntraAppKit.Core.Permissions;
 using EntraAppKit.Core.Recipes;
 using EntraAppKit.Core.Secrets;
 using EntraAppKit.Core.Tenants;
-using Microsoft.Graph.Applications.Item.AddPassword;
 using Microsoft.Graph.Models;
 
 namespace EntraAppKit.Core.Applications
@@ -109,50 +108,9 @@ namespace EntraAppKit.Core.Applications
         public async Task<(SecureString? Secret, DateTimeOffset? Expires)> AddSecretAsync(ApplicationPlan plan, Application app, CancellationToken cancellationToken)
         {
             if (!plan.AddsSecret) return (null, LatestExpiry(app));
-            string id = app.Id!;
-            string name = plan.SecretDisplayName!;
             var end = DateTimeOffset.UtcNow.AddMonths(plan.Recipe.Secret!.LifetimeMonths);
-            PasswordCredential credential;
-            try
-            {
-                credential = await _retry.ExecuteAsync("Adding the client secret", async () => (await _session.Client.Applications[id].AddPassword.PostAsync(new AddPasswordPostRequestBody
-                {
-                    PasswordCredential = new PasswordCredential { DisplayName = name, EndDateTime = end },
-                }, cancellationToken: cancellationToken).ConfigureAwait(false))!, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                string cleanup = await RemoveUnheldSecretsAsync(id, name).ConfigureAwait(false);
-                if (e is OperationCanceledException) throw new OperationCanceledException($"Stopped while adding the client secret '{name}' to '{app.DisplayName}'. {cleanup}", e, cancellationToken);
-                var failure = GraphErrors.Wrap(e, "Adding the client secret");
-                throw new EntraAppKitException(failure.ErrorId, failure.Category, $"{failure.Message} {cleanup}", e, failure.RequestId);
-            }
-            var text = SecretText.ToSecureString(credential.SecretText);
-            credential.SecretText = null;
+            var (credential, text) = await new ClientSecretWriter(_session, _retry).AddAsync(app.Id!, app.DisplayName ?? "", plan.SecretDisplayName!, end, cancellationToken).ConfigureAwait(false);
             return (text, credential.EndDateTime);
-        }
-
-        /// <summary>Removes any secret named <paramref name="name"/> (just added, its value lost); says what happened.</summary>
-        private async Task<string> RemoveUnheldSecretsAsync(string applicationId, string name)
-        {
-            // The caller's token may be cancelled already: the clean-up has its own, short, deadline.
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                var app = await _session.Client.Applications[applicationId].GetAsync(c => c.QueryParameters.Select = new[] { "passwordCredentials" }, deadline.Token).ConfigureAwait(false);
-                var orphans = (app?.PasswordCredentials ?? new List<PasswordCredential>()).Where(p => p.DisplayName == name && p.KeyId.HasValue).ToList();
-                foreach (var orphan in orphans)
-                    await _session.Client.Applications[applicationId].RemovePassword.PostAsync(
-                        new Microsoft.Graph.Applications.Item.RemovePassword.RemovePasswordPostRequestBody { KeyId = orphan.KeyId }, cancellationToken: deadline.Token).ConfigureAwait(false);
-                return orphans.Count == 0
-                    ? "No client secret was created."
-                    : $"The client secret '{name}' that was created (its value never reached you) was removed again.";
-            }
-            catch (Exception e) when (!(e is OutOfMemoryException))
-            {
-                return $"A client secret '{name}' may have been created whose value never reached you, and checking for it failed ({e.Message}): " +
-                    $"remove it under Certificates & secrets, or with Graph's removePassword.";
-            }
         }
 
         private static DateTimeOffset? LatestExpiry(Application? app) =>

@@ -1,4 +1,5 @@
 using System;
+using EntraAppKit.Model;
 
 namespace EntraAppKit.Core.Recipes
 {
@@ -7,7 +8,7 @@ namespace EntraAppKit.Core.Recipes
     {
         public SecretRequest(string displayName, int lifetimeMonths)
         {
-            if (lifetimeMonths < 1 || lifetimeMonths > 24) throw new ArgumentOutOfRangeException(nameof(lifetimeMonths), "Microsoft recommends secrets of at most 24 months.");
+            if (lifetimeMonths < ClientSecretLifetime.MinMonths || lifetimeMonths > ClientSecretLifetime.MaxMonths) throw new ArgumentOutOfRangeException(nameof(lifetimeMonths), "Microsoft recommends secrets of at most 24 months.");
             DisplayName = displayName;
             LifetimeMonths = lifetimeMonths;
         }

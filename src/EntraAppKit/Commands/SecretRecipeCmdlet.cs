@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EntraAppKit.Model;
 using EntraAppKit.Model.Recipes;
 
 namespace EntraAppKit.Commands
@@ -8,8 +9,8 @@ namespace EntraAppKit.Commands
     {
         /// <summary>Client secret lifetime in months (1–24; Microsoft recommends less than 12).</summary>
         [Parameter]
-        [ValidateRange(1, 24)]
-        public int SecretLifetimeMonths { get; set; } = 12;
+        [ValidateRange(ClientSecretLifetime.MinMonths, ClientSecretLifetime.MaxMonths)]
+        public int SecretLifetimeMonths { get; set; } = ClientSecretLifetime.DefaultMonths;
 
         /// <summary>Add a new client secret even if the app already has one (existing secrets are kept).</summary>
         [Parameter]

@@ -238,6 +238,19 @@ namespace EntraAppKit.Tests.Module
         [InlineData("Get-EntraServicePrincipal", "Get-EntraAppCredential", "ClientId")]
         [InlineData("Get-EntraAppCredential", "Get-EntraAppRegistration", "ClientId")]
         [InlineData("Get-EntraAppCredential", "Get-EntraServicePrincipal", "ClientId")]
+        // issue 14 §2: recipes and Get-EntraAppRegistration into New-/Update-EntraAppSecret; their secret into Test-EntraAppCredential
+        // and Remove-EntraAppCredential.
+        [InlineData("New-RewstAppRegistration", "New-EntraAppSecret", "ClientId")]
+        [InlineData("New-KonnectDcrApp", "Update-EntraAppSecret", "ClientId")]
+        [InlineData("Get-EntraAppRegistration", "New-EntraAppSecret", "ClientId")]
+        [InlineData("Get-EntraAppRegistration", "Update-EntraAppSecret", "ClientId")]
+        [InlineData("New-EntraAppSecret", "Test-EntraAppCredential", "ClientSecret")]
+        [InlineData("New-EntraAppSecret", "Test-EntraAppCredential", "TenantId")]
+        [InlineData("Update-EntraAppSecret", "Test-EntraAppCredential", "ClientSecret")]
+        [InlineData("New-EntraAppSecret", "Remove-EntraAppCredential", "ClientId")]
+        [InlineData("New-EntraAppSecret", "Remove-EntraAppCredential", "KeyId")]
+        [InlineData("Update-EntraAppSecret", "Remove-EntraAppCredential", "KeyId")]
+        // end issue 14 §2
         public void Documented_pipeline_pairs_bind_by_property_name(string sender, string receiver, string parameter)
         {
             var from = Cmdlets().Single(c => c.Name == sender);

@@ -23,6 +23,7 @@ namespace EntraAppKit.Tests.Module
             typeof(Model.Operations.EntraServicePrincipal), // service principals (issue 13 §1)
             typeof(Model.Tenants.TenantAppPolicy),
             typeof(Model.Operations.EntraAppCredential), // issue 14 §1
+            typeof(Model.Operations.EntraAppSecret), // issue 14 §2
         };
 
         private static readonly string[] Secrets = { "ClientSecret", "SecretKey", "InitialClientSecret" };
