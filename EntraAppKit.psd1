@@ -36,6 +36,8 @@
         # Tenant app policy: issue 13, section 3
         'Get-EntraTenantAppPolicy'
         'Set-EntraTenantAppPolicy'
+        # issue 14 §3: certificates end to end
+        'New-EntraAppCertificate'
     )
     FormatsToProcess       = @('EntraAppKit.format.ps1xml')
     FunctionsToExport      = @()
