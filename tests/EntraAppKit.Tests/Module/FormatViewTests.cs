@@ -22,6 +22,7 @@ namespace EntraAppKit.Tests.Module
             typeof(Model.Operations.EntraAppConsent), // issue 13 §2
             typeof(Model.Operations.EntraServicePrincipal), // service principals (issue 13 §1)
             typeof(Model.Tenants.TenantAppPolicy),
+            typeof(Model.Operations.EntraAppCertificate), // issue 14 §3
         };
 
         private static readonly string[] Secrets = { "ClientSecret", "SecretKey", "InitialClientSecret" };
