@@ -132,6 +132,22 @@ namespace EntraAppKit.Tests.Operations
         }
 
         [Fact]
+        public async Task A_key_whose_material_Graph_does_not_return_stops_the_patch_and_nothing_is_dropped()
+        {
+            // A key stored without material (here a Symmetric key, which needs none) comes back without it even on
+            // $select=keyCredentials: a PATCH could not send it back, so nothing is written (ExistingKeyUnavailable).
+            var app = await NewAppAsync("Contoso Blind");
+            await _session.Client.Applications[app.Id].PatchAsync(new Application { KeyCredentials = new() { new KeyCredential { Type = "Symmetric", Usage = "Verify" } } });
+            var plan = await _operation.PlanAsync(app.AppId!, null, Make(), null, Array.Empty<string>());
+            int writes = _tenant.RequestLog.SuccessfulWrites;
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => _operation.ApplyAsync(plan));
+            Assert.Equal(ErrorIds.ExistingKeyUnavailable, e.ErrorId);
+            Assert.Contains("-ProofCertificatePath", e.Message);
+            Assert.Equal(writes, _tenant.RequestLog.SuccessfulWrites);
+            Assert.Equal("Symmetric", Assert.Single(await KeysAsync(app)).Type);
+        }
+
+        [Fact]
         public async Task A_certificate_the_app_already_holds_is_not_added_twice()
         {
             var app = await NewAppAsync("Contoso Again");
