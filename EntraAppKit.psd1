@@ -25,23 +25,25 @@
         'New-WriteBackAppRegistration'
         'Remove-EntraAppRegistration'
         'Test-EntraAppCredential'
-        # issue 13 §2: consent you can see and revoke
+        # Consent you can see and revoke
         'Get-EntraAppConsent'
         'Revoke-EntraAppConsent'
-        # Service principals, issue 13 section 1
+        # Service principals
         'Get-EntraServicePrincipal'
         'New-EntraServicePrincipal'
         'Remove-EntraServicePrincipal'
         'Set-EntraServicePrincipal'
-        # Tenant app policy: issue 13, section 3
+        # The tenant's app settings
         'Get-EntraTenantAppPolicy'
         'Set-EntraTenantAppPolicy'
-        # issue 14 §1: see every credential
+        # Every credential, and its expiry
         'Get-EntraAppCredential'
-        # issue 14 §2: add, rotate and remove secrets without an outage
+        # Secrets added, rotated and removed without an outage
         'New-EntraAppSecret'
         'Update-EntraAppSecret'
         'Remove-EntraAppCredential'
+        # Certificates
+        'New-EntraAppCertificate'
     )
     FormatsToProcess       = @('EntraAppKit.format.ps1xml')
     FunctionsToExport      = @()

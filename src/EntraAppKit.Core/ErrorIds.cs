@@ -74,5 +74,25 @@ namespace EntraAppKit.Core
 
         /// <summary>Remove-EntraAppCredential was asked to remove the app's last credential (secret or certificate) without -Force: nothing was changed.</summary>
         public const string LastCredential = "LastCredential";
+
+        // ----- Certificates (issue 14 §3) -----
+
+        /// <summary>This .NET runtime cannot make a certificate (no CertificateRequest): make one elsewhere and pass -CertificatePath.</summary>
+        public const string CertificateGenerationUnavailable = "CertificateGenerationUnavailable";
+
+        /// <summary>-Thumbprint names the Windows certificate store, which only Windows has.</summary>
+        public const string CertificateStoreUnavailable = "CertificateStoreUnavailable";
+
+        /// <summary>A certificate file (or a store entry) could not be read, or is not an RSA certificate Entra takes.</summary>
+        public const string InvalidCertificate = "InvalidCertificate";
+
+        /// <summary>
+        /// Adding a certificate by PATCH would drop an existing key: Graph did not return that key's material, and a PATCH of
+        /// keyCredentials replaces the whole collection. Nothing was changed; -ProofCertificatePath (addKey) adds without a PATCH.
+        /// </summary>
+        public const string ExistingKeyUnavailable = "ExistingKeyUnavailable";
+
+        /// <summary>The -ProofCertificatePath certificate is not a valid certificate credential of the app, so Graph would refuse addKey's proof.</summary>
+        public const string ProofCertificateNotOnApp = "ProofCertificateNotOnApp";
     }
 }

@@ -60,13 +60,18 @@ namespace EntraAppKit.LocalTenant.Handlers
         }
 
         public GraphResponse List(RouteContext c) =>
-            Json(200, CollectionQuery.Parse(c.Request, _schema, AppType, AppResource).Page(_store.VisibleApplications(_clock.Now).Select(a => a.Json), c.Request, Context(c)));
+            Json(200, KeyCredentials.PageWithoutKeys(CollectionQuery.Parse(c.Request, _schema, AppType, AppResource).Page(_store.VisibleApplications(_clock.Now).Select(a => a.Json), c.Request, Context(c))));
 
         public GraphResponse Count(RouteContext c) => RawCount.Answer(c.Request, () => _store.VisibleApplications(_clock.Now).Count());
 
-        public GraphResponse Create(RouteContext c) => Json(201, Project(CreateApplication(c.Body, null, c.Caller).Json, c));
+        public GraphResponse Create(RouteContext c) => Json(201, KeyCredentials.WithoutKeys(Project(CreateApplication(c.Body, null, c.Caller).Json, c)));
 
-        public GraphResponse Get(RouteContext c) => Json(200, Project(c.ItemAs<ApplicationEntity>().Json, c));
+        /// <summary>One application; its keys' material only on $select=keyCredentials (<see cref="KeyCredentials.Selected"/>).</summary>
+        public GraphResponse Get(RouteContext c)
+        {
+            var answered = Project(c.ItemAs<ApplicationEntity>().Json, c);
+            return Json(200, KeyCredentials.Selected(c.Request) ? answered : KeyCredentials.WithoutKeys(answered));
+        }
 
         public GraphResponse Update(RouteContext c)
         {
@@ -103,7 +108,7 @@ namespace EntraAppKit.LocalTenant.Handlers
             if (!c.Request.Prefers("create-if-missing")) throw GraphException.NotFound(uniqueName);
             if (body.ContainsKey("uniqueName") && !Entity.SameKey(Entity.TextOf(body["uniqueName"]), uniqueName))
                 throw GraphException.InvalidValue("uniqueName", AppResource);
-            return Json(201, Project(CreateApplication(body, uniqueName, c.Caller).Json, c));
+            return Json(201, KeyCredentials.WithoutKeys(Project(CreateApplication(body, uniqueName, c.Caller).Json, c)));
         }
 
         /// <summary>Creates an application owned by <paramref name="creator"/> (an app-only creator must own it to change it with OwnedBy).</summary>
@@ -149,7 +154,7 @@ namespace EntraAppKit.LocalTenant.Handlers
             var updated = (JsonObject)app.Json.DeepClone();
             _merge.Apply(updated, body, AppType, ApplicationDefaults.Materialized, AppResource);
             ApplicationDefaults.Normalize(updated);
-            KeyCredentials.Normalize(updated);
+            KeyCredentials.Normalize(updated, AppResource, app.Json);
             _validator.Validate(updated, app.Json);
             _store.ReplaceApplication(app, updated);
             // The home-tenant service principal mirrors its application's definition.

@@ -66,13 +66,18 @@ namespace EntraAppKit.LocalTenant.Handlers
         }
 
         public GraphResponse List(RouteContext c) =>
-            Json(200, CollectionQuery.Parse(c.Request, _schema, SpType, SpResource).Page(_store.VisibleServicePrincipals(_clock.Now).Select(s => s.Json), c.Request, Context(c)));
+            Json(200, KeyCredentials.PageWithoutKeys(CollectionQuery.Parse(c.Request, _schema, SpType, SpResource).Page(_store.VisibleServicePrincipals(_clock.Now).Select(s => s.Json), c.Request, Context(c))));
 
         public GraphResponse Count(RouteContext c) => RawCount.Answer(c.Request, () => _store.VisibleServicePrincipals(_clock.Now).Count());
 
-        public GraphResponse Create(RouteContext c) => Json(201, Project(CreateServicePrincipal(c.Body, null, c.Caller).Json, c));
+        public GraphResponse Create(RouteContext c) => Json(201, KeyCredentials.WithoutKeys(Project(CreateServicePrincipal(c.Body, null, c.Caller).Json, c)));
 
-        public GraphResponse Get(RouteContext c) => Json(200, Project(c.ItemAs<ServicePrincipalEntity>().Json, c));
+        /// <summary>One service principal; its keys' material only on $select=keyCredentials (<see cref="KeyCredentials.Selected"/>).</summary>
+        public GraphResponse Get(RouteContext c)
+        {
+            var answered = Project(c.ItemAs<ServicePrincipalEntity>().Json, c);
+            return Json(200, KeyCredentials.Selected(c.Request) ? answered : KeyCredentials.WithoutKeys(answered));
+        }
 
         public GraphResponse Update(RouteContext c)
         {
@@ -100,7 +105,7 @@ namespace EntraAppKit.LocalTenant.Handlers
             if (existing == null)
             {
                 if (!c.Request.Prefers("create-if-missing")) throw GraphException.NotFound(appId);
-                return Json(201, Project(CreateServicePrincipal(body, appId, c.Caller).Json, c));
+                return Json(201, KeyCredentials.WithoutKeys(Project(CreateServicePrincipal(body, appId, c.Caller).Json, c)));
             }
             if (!_store.IsVisible(existing, _clock.Now)) throw GraphException.NotFound(appId);
             _authorizer.DemandServicePrincipalWrite(c.Caller, existing);
@@ -164,7 +169,7 @@ namespace EntraAppKit.LocalTenant.Handlers
             _schema.Validate(SpType, body, SpResource);
             GraphPayload.RejectReadOnly(body, ReadOnly);
             // Checked on the body, before the in-place merge, so a refused key changes nothing.
-            KeyCredentials.Normalize(body, SpResource);
+            KeyCredentials.Normalize(body, SpResource, sp.Json);
             _merge.Apply(sp.Json, body, SpType, ServicePrincipalDefaults.Materialized, SpResource);
         }
     }

@@ -41,8 +41,9 @@ namespace EntraAppKit.Commands
         [AllowNull]
         public object? ClientSecret { get; set; }
 
-        /// <summary>A .pfx/.pem with the app's certificate and private key.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+        /// <summary>A .pfx/.pem with the app's certificate and private key; binds from New-EntraAppCertificate's PfxPath.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("PfxPath")]
         [ValidateNotBlank]
         public string? CertificatePath { get; set; }
 

@@ -284,5 +284,75 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Ok(await IdentityKit.Bearer(Door, "POST", $"/applications/{other.Id}/addKey", writerToken,
                 new JsonObject { ["keyCredential"] = IdentityKit.PublicKey(next), ["proof"] = IdentityKit.Proof(theirs, other.Id, Now) }));
         }
+
+        // ----- issue 14 §3: keyCredentials as GET answers them and as a PATCH keeps them -----
+
+        private const string InvalidKeys = "Invalid value specified for property 'keyCredentials' of resource 'Application'.";
+
+        [Fact]
+        public async Task Get_answers_key_only_on_select_of_a_single_object()
+        {
+            // resources/keycredential: key is "Returned only on $select for a single object, that is, GET
+            // applications/{applicationId}?$select=keyCredentials or GET servicePrincipals/{servicePrincipalId}?$select=keyCredentials;
+            // otherwise, it's always null".
+            using var certificate = IdentityKit.NewCertificate("CN=entraappkit-get-key");
+            var client = await ClientWithCertificateAsync(certificate);
+            string der = Convert.ToBase64String(certificate.Export(X509ContentType.Cert));
+
+            var plain = Keys(Ok(await Door.GetAsync($"/applications/{client.Id}")));
+            Assert.True(((JsonObject)plain[0]!).ContainsKey("key"));
+            Assert.Null(plain[0]!["key"]);
+            Assert.Equal(der, (string?)Keys(Ok(await Door.GetAsync($"/applications/{client.Id}?$select=id,keyCredentials")))[0]!["key"]);
+            var listed = Ok(await Door.GetAsync($"/applications?$filter=appId eq '{client.AppId}'&$select=id,keyCredentials"));
+            Assert.Null(Keys((JsonObject)listed["value"]![0]!)[0]!["key"]);
+
+            NoContent(await Door.PatchAsync($"/servicePrincipals/{client.SpId}", new JsonObject { ["keyCredentials"] = new JsonArray(IdentityKit.PublicKey(certificate)) }));
+            Assert.Null(Keys(Ok(await Door.GetAsync($"/servicePrincipals/{client.SpId}")))[0]!["key"]);
+            Assert.Equal(der, (string?)Keys(Ok(await Door.GetAsync($"/servicePrincipals/{client.SpId}?$select=keyCredentials")))[0]!["key"]);
+        }
+
+        [Fact]
+        public async Task A_patch_keeps_an_existing_key_sent_back_by_its_keyId_without_its_material()
+        {
+            // A PATCH replaces the collection (microsoftgraph/microsoft-graph-docs PR 19674: "Including only the new certificate details
+            // replaces the existing certificate"); an existing key is kept by its keyId with key null (microsoft-graph-docs issue 3579).
+            using var first = IdentityKit.NewCertificate("CN=entraappkit-keep-first");
+            using var second = IdentityKit.NewCertificate("CN=entraappkit-keep-second");
+            var client = await ClientWithCertificateAsync(first);
+            var existing = (JsonObject)Keys(Ok(await Door.GetAsync($"/applications/{client.Id}")))[0]!.DeepClone();
+            Assert.Null(existing["key"]);
+
+            NoContent(await Door.PatchAsync($"/applications/{client.Id}", new JsonObject { ["keyCredentials"] = new JsonArray(existing, IdentityKit.PublicKey(second)) }));
+            var keys = Keys(Ok(await Door.GetAsync($"/applications/{client.Id}?$select=keyCredentials")));
+            Assert.Equal(new[] { Convert.ToBase64String(first.Export(X509ContentType.Cert)), Convert.ToBase64String(second.Export(X509ContentType.Cert)) },
+                keys.Select(k => (string?)k!["key"]));
+            Assert.Equal((string?)existing["keyId"], (string?)keys[0]!["keyId"]);
+            foreach (var certificate in new[] { first, second })
+                Assert.Equal(client.SpId, (string?)IdentityKit.Claims(await IdentityKit.TokenAsync(_kit.CertificateCredential(client.AppId, certificate)))["oid"]);
+
+            // New material under an existing keyId is refused (Azure/azure-powershell issue 6784), and so is a new
+            // certificate credential without a key; neither changes anything.
+            var swapped = (JsonObject)existing.DeepClone();
+            swapped["key"] = Convert.ToBase64String(second.Export(X509ContentType.Cert));
+            Rejected(await Door.PatchAsync($"/applications/{client.Id}", new JsonObject { ["keyCredentials"] = new JsonArray(swapped) }), 400, "Request_BadRequest",
+                "Update to existing credential with KeyId is not allowed.");
+            Rejected(await Door.PatchAsync($"/applications/{client.Id}", new JsonObject
+            {
+                ["keyCredentials"] = new JsonArray(new JsonObject { ["type"] = "AsymmetricX509Cert", ["usage"] = "Verify", ["keyId"] = Guid.NewGuid().ToString() }),
+            }), 400, "Request_BadRequest", InvalidKeys);
+            Assert.Equal(2, Keys(Ok(await Door.GetAsync($"/applications/{client.Id}"))).Count);
+        }
+
+        [Fact]
+        public async Task A_patch_refuses_a_certificate_credential_that_signs()
+        {
+            using var certificate = IdentityKit.NewCertificate("CN=entraappkit-usage");
+            var client = await _kit.CreateClientAsync();
+            var key = IdentityKit.PublicKey(certificate);
+            key["usage"] = "Sign";
+            // resources/keycredential: "AsymmetricX509Cert: The usage must be Verify".
+            Rejected(await Door.PatchAsync($"/applications/{client.Id}", new JsonObject { ["keyCredentials"] = new JsonArray(key) }), 400, "Request_BadRequest", InvalidKeys);
+            Assert.Empty(Keys(Ok(await Door.GetAsync($"/applications/{client.Id}"))));
+        }
     }
 }

@@ -251,6 +251,14 @@ namespace EntraAppKit.Tests.Module
         [InlineData("New-EntraAppSecret", "Remove-EntraAppCredential", "KeyId")]
         [InlineData("Update-EntraAppSecret", "Remove-EntraAppCredential", "KeyId")]
         // end issue 14 §2
+        // issue 14 §3: certificates for the recipes' apps and existing ones; the new certificate's PFX into Test-EntraAppCredential.
+        [InlineData("New-KonnectDcrApp", "New-EntraAppCertificate", "ClientId")]
+        [InlineData("New-CmgServerApp", "New-EntraAppCertificate", "ClientId")]
+        [InlineData("New-EntraAppRegistration", "New-EntraAppCertificate", "ClientId")]
+        [InlineData("Get-EntraAppRegistration", "New-EntraAppCertificate", "ClientId")]
+        [InlineData("New-EntraAppCertificate", "Test-EntraAppCredential", "ClientId")]
+        [InlineData("New-EntraAppCertificate", "Test-EntraAppCredential", "TenantId")]
+        [InlineData("New-EntraAppCertificate", "Test-EntraAppCredential", "CertificatePath")]
         public void Documented_pipeline_pairs_bind_by_property_name(string sender, string receiver, string parameter)
         {
             var from = Cmdlets().Single(c => c.Name == sender);

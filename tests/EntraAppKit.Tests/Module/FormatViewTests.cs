@@ -24,6 +24,7 @@ namespace EntraAppKit.Tests.Module
             typeof(Model.Tenants.TenantAppPolicy),
             typeof(Model.Operations.EntraAppCredential), // issue 14 §1
             typeof(Model.Operations.EntraAppSecret), // issue 14 §2
+            typeof(Model.Operations.EntraAppCertificate), // issue 14 §3
         };
 
         private static readonly string[] Secrets = { "ClientSecret", "SecretKey", "InitialClientSecret" };

@@ -1,0 +1,149 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Issue 14 §3, certificates end to end, on the packaged module: New-EntraAppCertificate makes a certificate, writes its PFX
+# and adds it to an app against the in-process local tenant (-WhatIf first, which writes nothing); the output pipes into
+# Test-EntraAppCredential, which signs in with the PFX; a second certificate is added by PATCH and a third by addKey
+# (learn.microsoft.com/graph/api/application-addkey) and every key stays; and Connect-EntraAppKit -CertificatePath signs in
+# with the generated PFX at the local tenant server over HTTPS, in a child pwsh that trusts the server's CA (SSL_CERT_FILE).
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'Support/ModuleSession.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/LocalTenantServer.psm1') -Force
+}
+
+Describe 'New-EntraAppCertificate against the local tenant' {
+    BeforeAll {
+        $work = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'cwd') -Force
+        $session = New-ModuleSession -Connect -WorkingDirectory $work.FullName
+        $null = Invoke-ModuleSession -Session $session -ScriptBlock {
+            $global:app = New-EntraAppRegistration -Name 'Contoso Sync' -WarningAction SilentlyContinue
+            $global:pw = ConvertTo-SecureString 'Pester-only-Pfx-Password-1' -AsPlainText -Force
+        }
+    }
+    AfterAll { Remove-ModuleSession -Session $session }
+
+    It '-WhatIf names the certificate and the app, and writes nothing' {
+        $run = Invoke-ModuleSession -Session $session -ScriptBlock {
+            $app | New-EntraAppCertificate -PfxPath ./whatif.pfx -PfxPassword $pw -CerPath ./whatif.cer -WhatIf
+            Test-Path ./whatif.pfx
+            Test-Path ./whatif.cer
+            @((Get-EntraAppRegistration -ClientId $app.ClientId)).Count
+        }
+        $run.Errors | Should -BeNullOrEmpty
+        $run.Output[0] | Should -BeFalse
+        $run.Output[1] | Should -BeFalse
+        $shown = $run.HostLines -join "`n"
+        $shown | Should -Match "What if: Add certificate CN=Contoso Sync \(thumbprint [0-9A-F]{40}, valid until \d{4}-\d{2}-\d{2}\) to application 'Contoso Sync'"
+        $shown | Should -Match 'What if: Write certificate CN=Contoso Sync .* to .*whatif\.pfx'
+    }
+
+    It 'makes the certificate, writes the PFX and CER, and the output signs in through Test-EntraAppCredential' {
+        $run = Invoke-ModuleSession -Session $session -ScriptBlock {
+            $global:first = $app | New-EntraAppCertificate -PfxPath ./app.pfx -PfxPassword $pw -CerPath ./app.cer
+            $first
+            $first | Test-EntraAppCredential -CertificatePassword $pw
+            $cert = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new((Resolve-Path ./app.pfx).Path, $pw)
+            $cert.HasPrivateKey
+            $cert.SignatureAlgorithm.FriendlyName
+            ([System.Security.Cryptography.X509Certificates.X509Certificate2]::new((Resolve-Path ./app.cer).Path)).HasPrivateKey
+        }
+        $run.Errors | Should -BeNullOrEmpty
+        $made, $test, $hasKey, $algorithm, $cerHasKey = $run.Output
+        $made.GetType().FullName | Should -Be 'EntraAppKit.Model.Operations.EntraAppCertificate'
+        $made.Subject | Should -Be 'CN=Contoso Sync'
+        $made.KeySize | Should -Be 2048
+        $made.Method | Should -Be 'Patch'
+        $made.KeyId | Should -Match '^[0-9a-f-]{36}$'
+        $made.PfxPath | Should -BeLike '*app.pfx'
+        ($made.EndDateTime - $made.StartDateTime).TotalDays | Should -BeGreaterThan 360
+        $test.Success | Should -BeTrue
+        $test.CredentialType | Should -Be 'Certificate'
+        $hasKey | Should -BeTrue
+        $algorithm | Should -Be 'sha256RSA'
+        $cerHasKey | Should -BeFalse
+        # The private key is in no output or stream.
+        ($run.HostLines -join "`n") | Should -Not -Match 'PRIVATE KEY'
+    }
+
+    It 'adds a second certificate by PATCH and a third by addKey, and every certificate still signs in' {
+        $run = Invoke-ModuleSession -Session $session -ScriptBlock {
+            $second = $app | New-EntraAppCertificate -PfxPath ./second.pfx -PfxPassword $pw -KeySize 3072 -Months 6
+            $third = $app | New-EntraAppCertificate -PfxPath ./third.pfx -PfxPassword $pw -ProofCertificatePath ./app.pfx -ProofCertificatePassword $pw
+            $second.Method; $second.KeySize; $third.Method
+            foreach ($made in $first, $second, $third) { ($made | Test-EntraAppCredential -CertificatePassword $pw).Success }
+        }
+        $run.Errors | Should -BeNullOrEmpty
+        $run.Output[0..2] | Should -Be @('Patch', 3072, 'AddKey')
+        $run.Output[3..5] | Should -Be @($true, $true, $true)
+    }
+
+    It 'refuses to overwrite a file, and a proof certificate the app does not hold, before any write' {
+        $run = Invoke-ModuleSession -Session $session -ScriptBlock {
+            $app | New-EntraAppCertificate -PfxPath ./app.pfx -PfxPassword $pw
+            $other = New-EntraAppRegistration -Name 'Contoso Other' -WarningAction SilentlyContinue
+            $other | New-EntraAppCertificate -PfxPath ./other.pfx -PfxPassword $pw -ProofCertificatePath ./app.pfx -ProofCertificatePassword $pw
+            Test-Path ./other.pfx
+        }
+        $run.Errors.Count | Should -Be 2
+        $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidRecipeInput*'
+        $run.Errors[1].FullyQualifiedErrorId | Should -BeLike 'ProofCertificateNotOnApp*'
+        $run.Output[-1] | Should -BeFalse
+    }
+
+    It 'fails -Thumbprint off Windows with CertificateStoreUnavailable' -Skip:$IsWindows {
+        $run = Invoke-ModuleSession -Session $session -ScriptBlock {
+            $app | New-EntraAppCertificate -Thumbprint '0123456789ABCDEF0123456789ABCDEF01234567'
+        }
+        $run.Errors.Count | Should -Be 1
+        $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'CertificateStoreUnavailable*'
+    }
+}
+
+Describe 'Connect-EntraAppKit -CertificatePath with a generated PFX (local tenant server over HTTPS)' {
+    BeforeAll {
+        $tlsDirectory = Join-Path ([IO.Path]::GetTempPath()) "entraappkit-cert-$([guid]::NewGuid().ToString('N'))"
+        $null = New-Item -ItemType Directory -Path $tlsDirectory
+        $server = Start-LocalTenantServer -TlsDirectory $tlsDirectory
+    }
+    AfterAll {
+        if ($server) { Stop-LocalTenantServer -Server $server }
+        Remove-Item -LiteralPath $tlsDirectory -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'signs in as the app with the PFX New-EntraAppCertificate wrote' {
+        $script = @'
+$ErrorActionPreference = 'Stop'
+Import-Module $env:ENTRAAPPKIT_MODULE
+Set-Location $env:EAK_TEST_DIR
+$token = ConvertTo-SecureString $env:EAK_TEST_TOKEN -AsPlainText -Force
+Connect-EntraAppKit -AccessToken $token -GraphEndpoint $env:EAK_TEST_SERVER | Out-Null
+$app = New-EntraAppRegistration -Name 'Contoso Unattended' -WarningAction SilentlyContinue
+$pw = ConvertTo-SecureString 'Pester-only-Pfx-Password-2' -AsPlainText -Force
+$made = $app | New-EntraAppCertificate -PfxPath ./unattended.pfx -PfxPassword $pw
+Disconnect-EntraAppKit
+$context = Connect-EntraAppKit -TenantId $env:EAK_TEST_TENANT -ClientId $app.ClientId -CertificatePath ./unattended.pfx -CertificatePassword $pw `
+    -AuthorityHost $env:EAK_TEST_SERVER -GraphEndpoint $env:EAK_TEST_SERVER
+"RESULT $($made.Method) $($context.AuthenticationMethod) $($context.Account -eq $app.ClientId) $($context.TenantId) $($context.AuthorityHost)"
+'@
+        $file = Join-Path $tlsDirectory 'child.ps1'
+        Set-Content -LiteralPath $file -Value $script -Encoding utf8
+        $command = @(Get-PowerShellCommand)
+        $start = New-Object System.Diagnostics.ProcessStartInfo
+        $start.FileName = $command[0]
+        foreach ($argument in @($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $file)) { $start.ArgumentList.Add($argument) }
+        $start.UseShellExecute = $false
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $null = $start.Environment.Remove('SSL_CERT_DIR')
+        $start.Environment['SSL_CERT_FILE'] = $server.CaFile
+        $start.Environment['ENTRAAPPKIT_MODULE'] = Get-ModuleUnderTest
+        $start.Environment['EAK_TEST_SERVER'] = $server.Uri
+        $start.Environment['EAK_TEST_TENANT'] = $server.TenantId
+        $start.Environment['EAK_TEST_TOKEN'] = $server.Token
+        $start.Environment['EAK_TEST_DIR'] = $tlsDirectory
+        $process = [System.Diagnostics.Process]::Start($start)
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $stdout = $process.StandardOutput.ReadToEnd()
+        if (-not $process.WaitForExit(180000)) { $process.Kill($true); throw 'The child pwsh hung.' }
+        $stdout + $stderr.Result | Should -Match "RESULT Patch \S+ True $($server.TenantId) $([regex]::Escape($server.Uri))"
+    }
+}
