@@ -33,7 +33,7 @@
         'New-EntraServicePrincipal'
         'Remove-EntraServicePrincipal'
         'Set-EntraServicePrincipal'
-        # The tenant's app settings
+        # The tenant app settings
         'Get-EntraTenantAppPolicy'
         'Set-EntraTenantAppPolicy'
         # Every credential, and its expiry
