@@ -9,6 +9,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Support/ModuleSession.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Support/LocalTenantServer.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Support/OAuthClient.psm1') -Force
 
     $Callback = 'https://app.contoso.example/signin-oidc'
     $MemberPassword = 'Mb' + [guid]::NewGuid().ToString('N').Substring(0, 12) + '!7c'
@@ -20,56 +21,10 @@ BeforeAll {
     }
     $connected.Errors | Should -BeNullOrEmpty -Because (Format-ErrorRecord $connected.Errors)
 
+    # The member's browser and the app's Graph calls: OAuthClient's plain HTTP.
     function Invoke-AdminGraph {
         param([Parameter(Mandatory)] [string] $Method, [Parameter(Mandatory)] [string] $Path, $Body, [string] $Token = $Server.Token)
-        $arguments = @{ Method = $Method; Uri = "$($Server.Uri)/v1.0$Path"; Headers = @{ Authorization = "Bearer $Token" }; SkipHttpErrorCheck = $true }
-        if ($null -ne $Body) { $arguments.Body = ($Body | ConvertTo-Json -Depth 8); $arguments.ContentType = 'application/json' }
-        $response = Invoke-WebRequest @arguments
-        [pscustomobject]@{ Status = [int] $response.StatusCode; Body = if ($response.Content) { $response.Content | ConvertFrom-Json } else { $null } }
-    }
-
-    # The member's browser: no redirect followed (PowerShell 7.6's Invoke-WebRequest -MaximumRedirection 0 throws on a 302).
-    function New-Browser {
-        $handler = [System.Net.Http.HttpClientHandler]::new()
-        $handler.AllowAutoRedirect = $false
-        $handler.CookieContainer = [System.Net.CookieContainer]::new()
-        [pscustomobject]@{ Client = [System.Net.Http.HttpClient]::new($handler) }
-    }
-
-    function Invoke-Browser {
-        param([Parameter(Mandatory)] [string] $Url, [Parameter(Mandatory)] $Browser, [hashtable] $Form)
-        if ($Form) {
-            $fields = [System.Collections.Generic.Dictionary[string, string]]::new()
-            foreach ($key in $Form.Keys) { $fields[$key] = [string] $Form[$key] }
-            $response = $Browser.Client.PostAsync($Url, [System.Net.Http.FormUrlEncodedContent]::new($fields)).GetAwaiter().GetResult()
-        }
-        else { $response = $Browser.Client.GetAsync($Url).GetAwaiter().GetResult() }
-        try {
-            [pscustomobject]@{
-                StatusCode = [int] $response.StatusCode
-                Content    = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
-                Location   = if ($response.Headers.Location) { $response.Headers.Location.OriginalString } else { $null }
-            }
-        }
-        finally { $response.Dispose() }
-    }
-
-    function Get-FormField {
-        param([Parameter(Mandatory)] $Page, [Parameter(Mandatory)] [string] $Name)
-        $found = [regex]::Match($Page.Content, "name=""$Name"" value=""([^""]*)""")
-        $found.Success | Should -BeTrue -Because "the page has a field ${Name} (status $($Page.StatusCode))"
-        [System.Net.WebUtility]::HtmlDecode($found.Groups[1].Value)
-    }
-
-    function Get-FormAction {
-        param([Parameter(Mandatory)] $Page)
-        $action = [System.Net.WebUtility]::HtmlDecode([regex]::Match($Page.Content, '<form method="post" action="([^"]*)"').Groups[1].Value)
-        [uri]::new([uri] $Server.Uri, $action).AbsoluteUri
-    }
-
-    function Get-PageText {
-        param([Parameter(Mandatory)] $Page)
-        [System.Net.WebUtility]::HtmlDecode(($Page.Content -replace '<[^>]+>', ' '))
+        Invoke-GraphRequest -Endpoint $Server.Uri -Token $Token -Method $Method -Path $Path -Body $Body
     }
 
     # The authorize URL for the app, and the member's sign-in: the page that follows (consent, approval) or the redirect.
@@ -78,28 +33,19 @@ BeforeAll {
         $query = "client_id=$($App.AppId)&response_type=code&redirect_uri=$([uri]::EscapeDataString($Callback))&scope=$([uri]::EscapeDataString($Scope))&state=$State"
         $browser = New-Browser
         $page = Invoke-Browser -Url "$($Server.Uri)/$($Server.TenantId)/oauth2/v2.0/authorize?$query" -Browser $browser
-        $page.Content | Should -Match 'name="passwd"'
-        $answer = Invoke-Browser -Url (Get-FormAction $page) -Browser $browser -Form @{ ctx = (Get-FormField $page 'ctx'); login = $MemberName; passwd = $MemberPassword }
+        $answer = Submit-SignIn -Page $page -Browser $browser -Login $MemberName -Password $MemberPassword
         [pscustomobject]@{ Browser = $browser; Answer = $answer }
     }
 
     # The page's only button, or the consent page's Accept.
     function Submit-Page {
         param([Parameter(Mandatory)] $SignIn, [bool] $Accept = $true)
-        $page = $SignIn.Answer
-        Invoke-Browser -Url (Get-FormAction $page) -Browser $SignIn.Browser -Form @{ ctx = (Get-FormField $page 'ctx'); acceptConsent = if ($Accept) { 'true' } else { 'false' } }
+        Submit-Consent -Page $SignIn.Answer -Browser $SignIn.Browser -Accept $Accept
     }
 
     function Get-Returned {
         param([Parameter(Mandatory)] $Response)
-        [int] $Response.StatusCode | Should -Be 302 -Because "the authorize endpoint redirects to the app ($(Get-PageText $Response))"
-        $Response.Location | Should -BeLike "${Callback}?*"
-        $returned = @{}
-        foreach ($pair in $Response.Location.Substring($Callback.Length + 1).Split('&')) {
-            $parts = $pair.Split('=', 2)
-            $returned[[uri]::UnescapeDataString($parts[0])] = [uri]::UnescapeDataString($parts[1].Replace('+', ' '))
-        }
-        $returned
+        OAuthClient\Get-Returned -Response $Response -Target $Callback
     }
 
     # The app's server redeems the code with its secret.
