@@ -42,7 +42,7 @@ namespace EntraAppKit.Core
         /// <summary>An admin consent URL needs a redirect URI, and none was given and the app has no web redirect URI.</summary>
         public const string NoRedirectUri = "NoRedirectUri";
 
-        // ----- Get-EntraAppConsent / Revoke-EntraAppConsent (issue 13 §2) -----
+        // ----- Get-EntraAppConsent / Revoke-EntraAppConsent -----
 
         /// <summary>
         /// Revoke-EntraAppConsent named a permission the app holds both as a delegated and as an application permission, without
@@ -50,7 +50,7 @@ namespace EntraAppKit.Core
         /// </summary>
         public const string AmbiguousPermission = "AmbiguousPermission";
 
-        // ----- Service principals (issue 13 §1) -----
+        // ----- Service principals -----
 
         /// <summary>No service principal (enterprise application) with the client id or object id exists in the connected tenant.</summary>
         public const string ServicePrincipalNotFound = "ServicePrincipalNotFound";
@@ -70,12 +70,12 @@ namespace EntraAppKit.Core
         /// <summary>A combination Entra refuses, e.g. the admin consent workflow on without reviewers.</summary>
         public const string InvalidTenantAppPolicy = "InvalidTenantAppPolicy";
 
-        // ----- Client secrets: New-/Update-EntraAppSecret, Remove-EntraAppCredential (issue 14 §2) -----
+        // ----- Client secrets: New-/Update-EntraAppSecret, Remove-EntraAppCredential -----
 
         /// <summary>Remove-EntraAppCredential was asked to remove the app's last credential (secret or certificate) without -Force: nothing was changed.</summary>
         public const string LastCredential = "LastCredential";
 
-        // ----- Certificates (issue 14 §3) -----
+        // ----- Certificates -----
 
         /// <summary>This .NET runtime cannot make a certificate (no CertificateRequest): make one elsewhere and pass -CertificatePath.</summary>
         public const string CertificateGenerationUnavailable = "CertificateGenerationUnavailable";
