@@ -220,7 +220,6 @@ namespace EntraAppKit.Commands
             catch (InvalidOperationException) { return false; } // completed or disposed meanwhile (ObjectDisposedException is one)
         }
 
-
         /// <summary>
         /// What PowerShell itself raises (a stopped pipeline, Select-Object -First, Ctrl+C, a downstream -ErrorAction Stop or
         /// throw surfacing through WriteObject, a host that cannot prompt for -Confirm) is not our error: let it through
