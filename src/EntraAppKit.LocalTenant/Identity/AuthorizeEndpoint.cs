@@ -78,6 +78,8 @@ namespace EntraAppKit.LocalTenant.Identity
             }
             catch (AadstsException e)
             {
+                // Entra's error page ends the request: the ctx it came back with is no longer good.
+                if (ctx != null) _pending.Remove(ctx);
                 return AuthorizePages.Error(e, _clock.Now, context.TraceId, context.CorrelationId);
             }
         }
@@ -213,12 +215,7 @@ namespace EntraAppKit.LocalTenant.Identity
         private GraphResponse SignIn(IdentityContext context, PendingAuthorization pending, string login, string password)
         {
             try { pending.User = _signIn.SignIn(login, password, pending.Client); }
-            catch (AadstsException e) when (e.ShownOnPage)
-            {
-                _pending.Remove(pending.Id);
-                throw;
-            }
-            catch (AadstsException e)
+            catch (AadstsException e) when (!e.ShownOnPage)
             {
                 _pending[pending.Id] = pending;
                 return AuthorizePages.SignIn(Action(context), pending.Id, login.Length > 0 ? login : pending.LoginHint, pending.Client.DisplayName,
@@ -273,13 +270,11 @@ namespace EntraAppKit.LocalTenant.Identity
         /// <summary>The next page: sign-in without a user, consent when something is missing (or prompt asks for it), else the answer.</summary>
         private GraphResponse Proceed(IdentityContext context, PendingAuthorization pending)
         {
+            // The sign-in is refused before any consent when the app admits assigned users only (AADSTS50105, on the page).
+            if (pending.User != null) _consent.DemandAssignment(pending.Client, pending.User.Id);
             _pending[pending.Id] = pending;
             if (pending.User == null)
                 return AuthorizePages.SignIn(Action(context), pending.Id, pending.LoginHint, pending.Client.DisplayName, null);
-            // The sign-in is refused before any consent when the app admits assigned users only (AADSTS50105, on the page).
-            _pending.Remove(pending.Id);
-            _consent.DemandAssignment(pending.Client, pending.User.Id);
-            _pending[pending.Id] = pending;
             if (pending.AdminConsent != null)
             {
                 // The admin consent endpoint always asks, and only an administrator may answer (AADSTS90093 otherwise).

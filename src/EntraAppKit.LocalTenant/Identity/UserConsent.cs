@@ -67,7 +67,7 @@ namespace EntraAppKit.LocalTenant.Identity
             string principal = userId ?? _store.AdministratorId;
             var sp = _store.FindServicePrincipalByAppId(client.AppId);
             if (sp != null && sp.IsDisabled) throw AadstsException.DisabledApplication(client.AppId, client.DisplayName);
-            DemandAssignment(client, principal);
+            DemandAssignment(client, sp, principal);
             var resource = scopes.Resource;
             // Resource Manager has one delegated permission; Entra preauthorizes Microsoft's tools (az) for it, and the local
             // tenant, which has no Resource Manager service principal to hold a grant, lets the administrator use it with any client.
@@ -99,10 +99,11 @@ namespace EntraAppKit.LocalTenant.Identity
         /// "Specifies whether users or other service principals need to be granted an app role assignment for this service
         /// principal before users can sign in or apps can get tokens") admits only the users assigned to it: AADSTS50105 otherwise.
         /// </summary>
-        public void DemandAssignment(UserClient client, string? userId)
+        public void DemandAssignment(UserClient client, string? userId) =>
+            DemandAssignment(client, _store.FindServicePrincipalByAppId(client.AppId), userId ?? _store.AdministratorId);
+
+        private void DemandAssignment(UserClient client, ServicePrincipalEntity? sp, string principal)
         {
-            string principal = userId ?? _store.AdministratorId;
-            var sp = _store.FindServicePrincipalByAppId(client.AppId);
             if (sp == null || (bool?)sp.Json["appRoleAssignmentRequired"] != true) return;
             if (!_store.AssignmentsOf(principal).Any(a => Entity.SameKey(a.ResourceId, sp.Id))) throw AadstsException.UserNotAssigned(client.AppId, client.DisplayName);
         }
