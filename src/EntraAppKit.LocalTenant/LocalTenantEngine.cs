@@ -170,8 +170,7 @@ namespace EntraAppKit.LocalTenant
         {
             if (string.Equals(segment, TenantId, StringComparison.OrdinalIgnoreCase)) return true;
             // A GUID names a tenant by id only: no need to wait for this tenant's lock to read its domains.
-            if (Guid.TryParse(segment, out _)) return false;
-            using (_lock.Enter(TenantNeighbours.LockBound)) return _store.AllDomains.Contains(segment, StringComparer.OrdinalIgnoreCase);
+            return !Guid.TryParse(segment, out _) && HasVerifiedDomain(segment, TenantNeighbours.LockBound);
         }
 
         /// <summary>Whether this tenant registers an application with <paramref name="appId"/> (the local cloud starts its sign-ins at /common here).</summary>
