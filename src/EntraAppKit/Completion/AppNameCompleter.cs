@@ -13,9 +13,8 @@ namespace EntraAppKit.Completion
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             string word = CompletionWork.Word(wordToComplete);
-            return CompletionWork.Run((connection, ct) => new AppRegistrationOperations(connection.Session).SuggestAsync(word, 50, byName: true, ct))
-                .Select(a => a.DisplayName).Distinct()
-                .Select(name => new CompletionResult(CompletionWork.Quote(name), name, CompletionResultType.ParameterValue, name));
+            var found = CompletionWork.Run((connection, ct) => new AppRegistrationOperations(connection.Session).SuggestAsync(word, 50, byName: true, ct));
+            return CompletionWork.Names(found.Select(a => a.DisplayName));
         }
     }
 }

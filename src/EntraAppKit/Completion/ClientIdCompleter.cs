@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using EntraAppKit.Core.Operations;
@@ -13,8 +12,8 @@ namespace EntraAppKit.Completion
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             string word = CompletionWork.Word(wordToComplete);
-            return CompletionWork.Run((connection, ct) => new AppRegistrationOperations(connection.Session).SuggestAsync(word, 50, byName: false, ct))
-                .Select(a => new CompletionResult(a.ClientId, $"{a.ClientId} ({a.DisplayName})", CompletionResultType.ParameterValue, a.DisplayName));
+            var found = CompletionWork.Run((connection, ct) => new AppRegistrationOperations(connection.Session).SuggestAsync(word, 50, byName: false, ct));
+            return CompletionWork.ClientIds(found);
         }
     }
 }

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using EntraAppKit.Commands;
@@ -33,6 +35,14 @@ namespace EntraAppKit.Completion
 
         /// <summary>What the user typed so far, without the quote they may have opened.</summary>
         public static string Word(string? wordToComplete) => (wordToComplete ?? "").Trim('\'', '"');
+
+        /// <summary>Display names offered as they are typed: each once, quoted when PowerShell needs it.</summary>
+        public static IEnumerable<CompletionResult> Names(IEnumerable<string> names) =>
+            names.Distinct().Select(name => new CompletionResult(Quote(name), name, CompletionResultType.ParameterValue, name));
+
+        /// <summary>Client ids offered with their display names beside them (typing a name finds its id).</summary>
+        public static IEnumerable<CompletionResult> ClientIds(IEnumerable<(string ClientId, string DisplayName)> apps) =>
+            apps.Select(a => new CompletionResult(a.ClientId, $"{a.ClientId} ({a.DisplayName})", CompletionResultType.ParameterValue, a.DisplayName));
 
         /// <summary>A completion text, quoted when PowerShell needs it (spaces, quotes).</summary>
         public static string Quote(string text) =>
