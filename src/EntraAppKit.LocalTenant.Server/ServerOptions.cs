@@ -67,8 +67,7 @@ namespace EntraAppKit.LocalTenant.Server
                     case "--tenant":
                         string tenant = Next();
                         int colon = tenant.IndexOf(':');
-                        current = new LocalTenantOptions { Name = CheckedName(colon < 0 ? tenant : tenant.Substring(0, colon), "--tenant") };
-                        current.DisplayName = char.ToUpperInvariant(current.Name[0]) + current.Name.Substring(1) + " (local tenant)";
+                        current = LocalTenantOptions.Named(CheckedName(colon < 0 ? tenant : tenant.Substring(0, colon), "--tenant"));
                         if (colon >= 0)
                         {
                             if (!Guid.TryParse(tenant.Substring(colon + 1), out var tenantId)) throw new ArgumentException("--tenant takes NAME or NAME:GUID.");

@@ -81,7 +81,7 @@ namespace EntraAppKit.LocalTenant
                 : new List<string>();
             foreach (var name in named.Skip(1).Select(o => o.Name.ToLowerInvariant()).Concat(kept).Distinct(StringComparer.OrdinalIgnoreCase))
             {
-                var options = named.Skip(1).FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase)) ?? new LocalTenantOptions { Name = name };
+                var options = named.Skip(1).FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase)) ?? LocalTenantOptions.Named(name);
                 options.AdministratorPassword ??= primary.AdministratorPassword;
                 options.RequireAuthentication = primary.RequireAuthentication;
                 options.Clock = primary.Clock;

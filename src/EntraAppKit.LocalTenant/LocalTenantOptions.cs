@@ -17,6 +17,10 @@ namespace EntraAppKit.LocalTenant
 
         public string DisplayName { get; set; } = "Contoso (local tenant)";
 
+        /// <summary>A further tenant of a local cloud: NAME.onmicrosoft.com, shown as "Name (local tenant)".</summary>
+        public static LocalTenantOptions Named(string name) =>
+            new LocalTenantOptions { Name = name, DisplayName = char.ToUpperInvariant(name[0]) + name.Substring(1) + " (local tenant)" };
+
         /// <summary>Custom domains that are verified in the tenant, besides the initial one.</summary>
         public IList<string> VerifiedDomains { get; } = new List<string>();
 

@@ -40,11 +40,7 @@ namespace EntraAppKit.Core.Connections
                 if (path != null) cloud = LocalCloud.Open(path);
                 else if (tenantName != null && current != null && Clouds.TryGetValue(current, out var same) && same.Path == null) cloud = same;
                 else cloud = LocalCloud.Of(LocalTenantEngine.Create());
-                var tenant = tenantName == null ? cloud.Primary : cloud.AddTenant(new LocalTenantOptions
-                {
-                    Name = tenantName.ToLowerInvariant(),
-                    DisplayName = char.ToUpperInvariant(tenantName[0]) + tenantName.Substring(1) + " (local tenant)",
-                });
+                var tenant = tenantName == null ? cloud.Primary : cloud.AddTenant(Named(tenantName));
                 var target = For(tenant, cloud);
                 Clouds.Add(target, cloud);
                 return target;
@@ -53,6 +49,14 @@ namespace EntraAppKit.Core.Connections
             // (a folder, an empty name, a NUL) is the user's mistake to name, the rest (damage, locks, permissions) the file's state.
             catch (LocalTenantStateException e) when (e.UnusablePath) { throw EntraAppKitException.InvalidInput(e.Message); }
             catch (LocalTenantStateException e) { throw new EntraAppKitException(ErrorIds.LocalTenantState, EntraErrorCategory.InvalidOperation, e.Message, e); }
+        }
+
+        /// <summary>The tenant -TenantName makes: its domain in lower case, its display name as the user typed it.</summary>
+        private static LocalTenantOptions Named(string tenantName)
+        {
+            var options = LocalTenantOptions.Named(tenantName);
+            options.Name = tenantName.ToLowerInvariant();
+            return options;
         }
 
         /// <summary>
