@@ -130,7 +130,7 @@ namespace EntraAppKit.LocalTenant
         {
             options ??= new LocalTenantOptions();
             var o = options;
-            return new LocalTenantEngine(TenantPersistence.Open(path, GraphSchema.V1, () => InMemoryTenantStore.New(o, GraphSchema.V1, o.Clock())), o);
+            return new LocalTenantEngine(TenantPersistence.Open(path, GraphSchema.V1, () => InMemoryTenantStore.New(o, GraphSchema.V1, o.Clock()), o.JournalAfterBytes), o);
         }
 
         /// <summary>The other tenants of the local cloud this tenant belongs to (<see cref="LocalCloud"/>); none on its own.</summary>
@@ -442,6 +442,7 @@ namespace EntraAppKit.LocalTenant
                     using (await _lock.EnterAsync(cancellationToken).ConfigureAwait(false))
                     {
                         bool write = request.Method != "GET";
+                        if (!write) _persistence.ReadOnly();
                         try { response = await _router.DispatchAsync(request, relative, cancellationToken).ConfigureAwait(false); }
                         catch when (write)
                         {

@@ -44,6 +44,13 @@ namespace EntraAppKit.LocalTenant
         public IList<LocalTenantUser> Users { get; } = new List<LocalTenantUser>();
 
         /// <summary>
+        /// The state file's size from which a write appends what it changed to the file's journal ("{file}.journal") instead
+        /// of writing the file whole (4 MiB, about a thousand applications). The journal is folded into the file once it is as
+        /// long as the file.
+        /// </summary>
+        internal long JournalAfterBytes { get; set; } = 4L * 1024 * 1024;
+
+        /// <summary>
         /// Whether a Graph request without a bearer token gets Graph's 401 (as the server does unless --no-auth). When false
         /// (the in-process default) such a request acts as the built-in administrator. A runtime setting: applies to loaded tenants too.
         /// </summary>

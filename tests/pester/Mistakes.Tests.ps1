@@ -147,7 +147,7 @@ Describe 'Connect-EntraAppKit -LocalTenant -Path that cannot be a state file' {
         @{ Label = 'of white space'; Path = { '   ' }; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Message = '*white space*' }
         # A state file damaged by hand, or written by a newer EntraAppKit: refused with what is wrong, and left untouched.
         @{ Label = 'of a file with an application without id'; Path = { New-DamagedStateFile { param($d) $d.applications[0].PSObject.Properties.Remove('id') } }; ErrorId = 'LocalTenantState'; Category = 'InvalidOperation'; Message = "*incomplete or damaged (applications``[0``].id is missing*left untouched*" }
-        @{ Label = 'of a newer format'; Path = { New-DamagedStateFile { param($d) $d.format = 'EntraAppKit.LocalTenant/2' } }; ErrorId = 'LocalTenantState'; Category = 'InvalidOperation'; Message = '*newer version of EntraAppKit*' }
+        @{ Label = 'of a newer format'; Path = { New-DamagedStateFile { param($d) $d.format = 'EntraAppKit.LocalTenant/3' } }; ErrorId = 'LocalTenantState'; Category = 'InvalidOperation'; Message = '*newer version of EntraAppKit*' }
         @{ Label = 'of a truncated file'; Path = { New-DamagedStateFile { param($d) } -Truncate }; ErrorId = 'LocalTenantState'; Category = 'InvalidOperation'; Message = '*is corrupt*' }
     ) {
         $run = Invoke-ModuleSession -Session $session -Variables @{ target = (& $Path) } -ScriptBlock { Connect-EntraAppKit -LocalTenant -Path $target }

@@ -20,15 +20,19 @@ namespace EntraAppKit.LocalTenant.Persistence
     {
         public const string FormatName = "EntraAppKit.LocalTenant";
 
-        /// <summary>The version this build writes and reads; a file with a higher one was written by a newer EntraAppKit.</summary>
-        public const int Version = 1;
+        /// <summary>
+        /// The version this build writes; it reads this one and version 1 (no generation, no journal). A file with a higher
+        /// one was written by a newer EntraAppKit. Version 2 came with the journal: a build that reads only version 1 would
+        /// miss the writes in it, so it refuses the file instead.
+        /// </summary>
+        public const int Version = 2;
 
         public static string Format => FormatName + "/" + Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>The top-level members this version writes; others (from a newer minor change, or a person) are kept as they are.</summary>
         private static readonly HashSet<string> KnownMembers = new HashSet<string>(StringComparer.Ordinal)
         {
-            "format", "tenant", "signingKey", "applications", "servicePrincipals", "builtInServicePrincipalChanges",
+            "format", "generation", "tenant", "signingKey", "applications", "servicePrincipals", "builtInServicePrincipalChanges",
             "oauth2PermissionGrants", "appRoleAssignments", "secrets", "owners", "users", "userPasswords", "directoryRoleAssignments",
             "authorizationPolicy", "adminConsentRequestPolicy",
         };
@@ -40,46 +44,202 @@ namespace EntraAppKit.LocalTenant.Persistence
             catch (FileNotFoundException) { return null; }
         }
 
-        /// <summary>The tenant as the file's bytes (UTF-8 JSON), with <paramref name="unknownMembers"/> carried over from the file it loaded.</summary>
-        public static byte[] Serialize(ITenantStore state, GraphSchema schema, JsonObject unknownMembers)
+        /// <summary>
+        /// The tenant as the file's bytes (UTF-8 JSON), with <paramref name="unknownMembers"/> carried over from the file it
+        /// loaded. <paramref name="generation"/> names this writing of the file: its journal continues that generation only.
+        /// </summary>
+        public static byte[] Serialize(ITenantStore state, GraphSchema schema, JsonObject unknownMembers, string generation)
         {
-            var doc = new JsonObject
+            // Each object is written as it is held, not copied into one document first: a large tenant is written once.
+            using (var buffer = new MemoryStream())
             {
-                ["format"] = Format,
-                ["tenant"] = new JsonObject
+                using (var writer = new Utf8JsonWriter(buffer))
                 {
-                    ["id"] = state.TenantId,
-                    ["name"] = state.Name,
-                    ["displayName"] = state.DisplayName,
-                    ["createdDateTime"] = state.CreatedDateTime,
-                    ["enforceIdentifierUriPolicy"] = state.EnforceIdentifierUriPolicy,
-                    ["customDomains"] = new JsonArray(state.CustomDomains.Select(d => (JsonNode?)d).ToArray()),
-                    ["microsoftGraphServicePrincipalId"] = state.MicrosoftGraphServicePrincipalId,
-                    ["administratorId"] = state.AdministratorId,
-                    ["identityHeader"] = state.IdentityHeader,
-                },
-                // The tenant's own token-signing key (not a client credential): tokens issued before a reopen must still validate.
-                ["signingKey"] = state.SigningKey.ToPrivateJwk(),
-                ["applications"] = Array(state.Applications.Select(a => a.Json)),
-                ["servicePrincipals"] = Array(state.ServicePrincipals.Where(sp => !state.IsBuiltIn(sp)).Select(sp => sp.Json)),
-                // Built-in principals are rebuilt from the catalog; what a PATCH accepted on them (notes, tags…) is kept beside it.
-                ["builtInServicePrincipalChanges"] = BuiltInChanges(state, schema),
-                ["oauth2PermissionGrants"] = Array(state.Grants.Select(g => g.Json)),
-                ["appRoleAssignments"] = Array(state.Assignments.Select(a => a.Json)),
-                ["secrets"] = new JsonObject(state.Secrets.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key,
-                    new JsonObject { ["applicationId"] = kv.Value.ApplicationId, ["salt"] = kv.Value.Salt, ["sha256"] = kv.Value.Hash }))),
-                ["owners"] = new JsonObject(state.Owners.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key,
-                    new JsonArray(kv.Value.Select(o => (JsonNode?)o).ToArray())))),
-                // Users and their directory roles; a password is kept only as a salted hash, beside the user and never in it.
-                ["users"] = Array(state.Users.Select(u => u.Json)),
-                ["userPasswords"] = new JsonObject(state.Passwords.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key,
-                    new JsonObject { ["salt"] = kv.Value.Salt, ["sha256"] = kv.Value.Hash }))),
-                ["directoryRoleAssignments"] = Array(state.RoleAssignments.Select(a => a.Json)),
-                ["authorizationPolicy"] = state.AuthorizationPolicy.DeepClone(),
-                ["adminConsentRequestPolicy"] = state.AdminConsentRequestPolicy.DeepClone(),
+                    writer.WriteStartObject();
+                    writer.WriteString("format", Format);
+                    writer.WriteString("generation", generation); // near the start: a process checks it without reading the rest
+                    foreach (var member in Members(state, schema))
+                    {
+                        writer.WritePropertyName(member.Key);
+                        member.Value(writer);
+                    }
+                    foreach (var kv in unknownMembers)
+                    {
+                        writer.WritePropertyName(kv.Key);
+                        if (kv.Value == null) writer.WriteNullValue(); else kv.Value.WriteTo(writer);
+                    }
+                    writer.WriteEndObject();
+                }
+                return buffer.ToArray();
+            }
+        }
+
+        private static IEnumerable<KeyValuePair<string, Action<Utf8JsonWriter>>> Members(ITenantStore state, GraphSchema schema)
+        {
+            KeyValuePair<string, Action<Utf8JsonWriter>> M(string name, Action<Utf8JsonWriter> write) => new KeyValuePair<string, Action<Utf8JsonWriter>>(name, write);
+            Action<Utf8JsonWriter> Node(JsonNode node) => w => node.WriteTo(w);
+            Action<Utf8JsonWriter> Objects(IEnumerable<Entity> items) => w =>
+            {
+                w.WriteStartArray();
+                foreach (var item in items) item.Json.WriteTo(w);
+                w.WriteEndArray();
             };
-            foreach (var kv in unknownMembers) doc[kv.Key] = kv.Value?.DeepClone();
-            return new UTF8Encoding(false).GetBytes(doc.ToJsonString());
+            yield return M("tenant", Node(TenantMember(state)));
+            // The tenant's own token-signing key (not a client credential): tokens issued before a reopen must still validate.
+            yield return M("signingKey", Node(state.SigningKey.ToPrivateJwk()));
+            yield return M("applications", Objects(state.Applications));
+            yield return M("servicePrincipals", Objects(state.ServicePrincipals.Where(sp => !state.IsBuiltIn(sp))));
+            // Built-in principals are rebuilt from the catalog; what a PATCH accepted on them (notes, tags…) is kept beside it.
+            yield return M("builtInServicePrincipalChanges", Node(BuiltInChanges(state, schema)));
+            yield return M("oauth2PermissionGrants", Objects(state.Grants));
+            yield return M("appRoleAssignments", Objects(state.Assignments));
+            yield return M("secrets", Node(new JsonObject(state.Secrets.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, SecretMember(kv.Value))))));
+            yield return M("owners", Node(new JsonObject(state.Owners.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, OwnersMember(kv.Value))))));
+            // Users and their directory roles; a password is kept only as a salted hash, beside the user and never in it.
+            yield return M("users", Objects(state.Users));
+            yield return M("userPasswords", Node(new JsonObject(state.Passwords.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, PasswordMember(kv.Value))))));
+            yield return M("directoryRoleAssignments", Objects(state.RoleAssignments));
+            yield return M("authorizationPolicy", Node(state.AuthorizationPolicy));
+            yield return M("adminConsentRequestPolicy", Node(state.AdminConsentRequestPolicy));
+        }
+
+        private static JsonObject TenantMember(ITenantStore state) => new JsonObject
+        {
+            ["id"] = state.TenantId,
+            ["name"] = state.Name,
+            ["displayName"] = state.DisplayName,
+            ["createdDateTime"] = state.CreatedDateTime,
+            ["enforceIdentifierUriPolicy"] = state.EnforceIdentifierUriPolicy,
+            ["customDomains"] = new JsonArray(state.CustomDomains.Select(d => (JsonNode?)d).ToArray()),
+            ["microsoftGraphServicePrincipalId"] = state.MicrosoftGraphServicePrincipalId,
+            ["administratorId"] = state.AdministratorId,
+            ["identityHeader"] = state.IdentityHeader,
+        };
+
+        private static JsonObject SecretMember(StoredSecret secret) =>
+            new JsonObject { ["applicationId"] = secret.ApplicationId, ["salt"] = secret.Salt, ["sha256"] = secret.Hash };
+
+        private static JsonArray OwnersMember(IEnumerable<string> owners) => new JsonArray(owners.Select(o => (JsonNode?)o).ToArray());
+
+        private static JsonObject PasswordMember(StoredSecret password) => new JsonObject { ["salt"] = password.Salt, ["sha256"] = password.Hash };
+
+        // ----- The journal's records: what one write changed -----
+
+        /// <summary>What the write <paramref name="state"/> recorded changed, as one journal record; null when it changed nothing.</summary>
+        public static JsonObject? ChangeRecord(InMemoryTenantStore state)
+        {
+            var record = new JsonObject();
+            void Entities<TEntity>(string member, EntityTable<TEntity> table) where TEntity : Entity
+            {
+                var changed = new JsonObject();
+                foreach (var kv in table.Changed()) changed[kv.Key] = kv.Value?.Json.DeepClone();
+                if (changed.Count > 0) record[member] = changed;
+            }
+            void Entries<TValue>(string member, EntryTable<TValue> table, Func<TValue, JsonNode> write) where TValue : class
+            {
+                var changed = new JsonObject();
+                foreach (var kv in table.Changed()) changed[kv.Key] = kv.Value == null ? null : write(kv.Value);
+                if (changed.Count > 0) record[member] = changed;
+            }
+            if (state.FactsChanged)
+            {
+                record["tenant"] = TenantMember(state);
+                record["signingKey"] = state.SigningKey.ToPrivateJwk();
+                record["authorizationPolicy"] = state.AuthorizationPolicy.DeepClone();
+                record["adminConsentRequestPolicy"] = state.AdminConsentRequestPolicy.DeepClone();
+            }
+            if (state.BuiltInChangesIfChanged() is JsonObject builtIn)
+                record["builtInServicePrincipalChanges"] = new JsonObject { [state.MicrosoftGraphServicePrincipalId] = builtIn };
+            Entities("users", state.UserTable);
+            Entities("applications", state.ApplicationTable);
+            Entities("servicePrincipals", state.ServicePrincipalTable);
+            Entities("oauth2PermissionGrants", state.GrantTable);
+            Entities("appRoleAssignments", state.AssignmentTable);
+            Entities("directoryRoleAssignments", state.RoleAssignmentTable);
+            Entries("secrets", state.SecretTable, SecretMember);
+            Entries("owners", state.OwnerTable, OwnersMember);
+            Entries("userPasswords", state.PasswordTable, PasswordMember);
+            return record.Count == 0 ? null : record;
+        }
+
+        /// <summary>
+        /// Applies a journal record another process (or this one, before a restart) wrote, checking it as a load checks the
+        /// file. Damage raises <see cref="LocalTenantStateException"/> naming it.
+        /// </summary>
+        public static void ApplyRecord(InMemoryTenantStore state, JsonObject record, string path, GraphSchema schema)
+        {
+            try { Apply(state, record, schema); }
+            catch (Exception e) when (!(e is OutOfMemoryException || e is LocalTenantStateException))
+            {
+                throw new LocalTenantStateException($"The local tenant journal '{StateJournal.PathFor(path)}' is damaged ({e.Message}). It was left untouched; move it and the state file away or pass another -Path.");
+            }
+        }
+
+        private static void Apply(InMemoryTenantStore state, JsonObject record, GraphSchema schema)
+        {
+            if (record["tenant"] is JsonNode tenant)
+            {
+                var t = As<JsonObject>(tenant, "tenant");
+                if (!Entity.SameKey(GuidText(t, "id", "tenant"), state.TenantId)) throw Damaged("the record is for another tenant");
+                ReadTenant(state, t);
+            }
+            if (record["signingKey"] is JsonNode key) state.SigningKey = SigningKey.FromPrivateJwk(As<JsonObject>(key, "signingKey"));
+            if (record["authorizationPolicy"] is JsonNode authorization) state.AuthorizationPolicy = AuthorizationPolicy(authorization, schema);
+            if (record["adminConsentRequestPolicy"] is JsonNode request) state.AdminConsentRequestPolicy = AdminConsentRequestPolicy(request, schema);
+            if (record["builtInServicePrincipalChanges"] is JsonNode builtIn) ApplyBuiltInChanges(state, As<JsonObject>(builtIn, "builtInServicePrincipalChanges"), schema);
+            Upserts(record, "users", "user", schema, state.UserTable, json => new UserEntity(json), false);
+            Upserts(record, "applications", "application", schema, state.ApplicationTable, json => new ApplicationEntity(json), true, "appId");
+            Upserts(record, "servicePrincipals", "servicePrincipal", schema, state.ServicePrincipalTable, json => new ServicePrincipalEntity(json), true, "appId");
+            Upserts(record, "oauth2PermissionGrants", "oAuth2PermissionGrant", schema, state.GrantTable, json => new GrantEntity(json), true, "clientId", "resourceId");
+            Upserts(record, "appRoleAssignments", "appRoleAssignment", schema, state.AssignmentTable, json => new AssignmentEntity(json), true, "principalId", "resourceId", "appRoleId");
+            Upserts(record, "directoryRoleAssignments", "unifiedRoleAssignment", schema, state.RoleAssignmentTable, json => new RoleAssignmentEntity(json), true, "principalId", "roleDefinitionId");
+            foreach (var kv in Changes(record, "secrets"))
+            {
+                if (kv.Value == null) { state.RemoveSecret(kv.Key); continue; }
+                var s = As<JsonObject>(kv.Value, "secrets." + kv.Key);
+                state.AddSecret(kv.Key, new StoredSecret(GuidText(s, "applicationId", "secrets." + kv.Key), Text(s, "salt", "secrets." + kv.Key), Text(s, "sha256", "secrets." + kv.Key)));
+            }
+            foreach (var kv in Changes(record, "owners"))
+                state.LoadOwners(kv.Key, kv.Value == null ? null
+                    : As<JsonArray>(kv.Value, "owners." + kv.Key).Select((o, i) => Entity.TextOf(o) ?? throw Damaged($"owners.{kv.Key}[{i}] is not a string")).ToList());
+            foreach (var kv in Changes(record, "userPasswords"))
+            {
+                if (kv.Value == null) { state.PasswordTable.Remove(kv.Key); continue; }
+                var h = As<JsonObject>(kv.Value, "userPasswords." + kv.Key);
+                state.SetPassword(kv.Key, new StoredSecret(kv.Key, Text(h, "salt", "userPasswords." + kv.Key), Text(h, "sha256", "userPasswords." + kv.Key)));
+            }
+        }
+
+        private static IEnumerable<KeyValuePair<string, JsonNode?>> Changes(JsonObject record, string member) =>
+            record[member] is JsonNode node ? As<JsonObject>(node, member).ToList() : new List<KeyValuePair<string, JsonNode?>>();
+
+        private static void Upserts<TEntity>(JsonObject record, string member, string type, GraphSchema schema, EntityTable<TEntity> table,
+            Func<JsonObject, TEntity> entity, bool requireCollections, params string[] references) where TEntity : Entity
+        {
+            foreach (var kv in Changes(record, member))
+            {
+                string where = $"{member}.{kv.Key}";
+                if (kv.Value == null) { table.Remove(kv.Key); continue; }
+                var item = As<JsonObject>(kv.Value, where).DeepClone().AsObject();
+                if (!Entity.SameKey(Text(item, "id", where), kv.Key)) throw Damaged($"{where} holds another id");
+                foreach (var reference in references) GuidText(item, reference, where);
+                if (!schema.Conforms(type, item, out string problem)) throw Damaged($"{where}: {problem}");
+                foreach (var p in schema.Properties(type).Where(p => requireCollections && p.Collection && item[p.Name] == null))
+                    throw Damaged($"{where} has no '{p.Name}' (a collection the tenant always writes, if only as [])");
+                table.Upsert(entity(item));
+            }
+        }
+
+        private static void ApplyBuiltInChanges(InMemoryTenantStore state, JsonObject changes, GraphSchema schema)
+        {
+            foreach (var kv in changes)
+            {
+                var sp = state.FindServicePrincipal(kv.Key);
+                if (sp == null || !state.IsBuiltIn(sp)) throw Damaged($"builtInServicePrincipalChanges names '{kv.Key}', which is not a built-in service principal");
+                var changed = As<JsonObject>(kv.Value, "builtInServicePrincipalChanges." + kv.Key);
+                if (!schema.Conforms("servicePrincipal", changed, out string problem)) throw Damaged(problem);
+                BuiltInPrincipalChanges.Restore(sp, changed, schema);
+            }
         }
 
         /// <summary>
@@ -130,43 +290,27 @@ namespace EntraAppKit.LocalTenant.Persistence
             catch (UnauthorizedAccessException) { }
         }
 
-        private static JsonArray Array(IEnumerable<JsonObject> items) =>
-            new JsonArray(items.Select(i => (JsonNode?)i.DeepClone()).ToArray());
-
         private static JsonObject BuiltInChanges(ITenantStore state, GraphSchema schema)
         {
             var changes = new JsonObject();
             foreach (var sp in state.ServicePrincipals.Where(state.IsBuiltIn))
             {
-                var catalog = schema == GraphSchema.V1 ? MicrosoftGraphBaseline.Value : PermissionCatalog.BuildMicrosoftGraphServicePrincipal(schema, sp.Id);
-                var changed = new JsonObject();
-                foreach (var kv in sp.Json)
-                    if (!CatalogOwned.Contains(kv.Key) && !JsonNode.DeepEquals(kv.Value, catalog[kv.Key])) changed[kv.Key] = kv.Value?.DeepClone();
+                var changed = BuiltInPrincipalChanges.Of(sp, schema);
                 if (changed.Count > 0) changes[sp.Id] = changed;
             }
             return changes;
         }
 
         /// <summary>
-        /// The built-in principal as the catalog makes it, built once and only read: every save compares against it, and the
-        /// principal carries about two thousand roles and scopes. Its id, the one thing that differs between tenants, is
-        /// catalog-owned and never compared.
-        /// </summary>
-        private static readonly Lazy<JsonObject> MicrosoftGraphBaseline = new Lazy<JsonObject>(() =>
-            PermissionCatalog.BuildMicrosoftGraphServicePrincipal(GraphSchema.V1, System.Guid.Empty.ToString()));
-
-        /// <summary>What the catalog defines on a built-in principal: always the catalog's, so a newer catalog reaches old files.</summary>
-        private static readonly HashSet<string> CatalogOwned = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "id", "appId", "appRoles", "oauth2PermissionScopes",
-        };
-
-        /// <summary>
         /// Loads a tenant from the file's bytes. <paramref name="upgraded"/> is true when the file predates the identity provider
         /// (no signing key): one is created, and the caller saves the file so the key is kept. Members this version does not know
         /// come back in <paramref name="unknownMembers"/>. Any damage raises <see cref="LocalTenantStateException"/> naming it.
         /// </summary>
-        public static InMemoryTenantStore Parse(byte[] bytes, string path, GraphSchema schema, out bool upgraded, out JsonObject unknownMembers)
+        public static InMemoryTenantStore Parse(byte[] bytes, string path, GraphSchema schema, out bool upgraded, out JsonObject unknownMembers) =>
+            Parse(bytes, path, schema, out upgraded, out unknownMembers, out _);
+
+        /// <summary>As above; <paramref name="generation"/> names this writing of the file (null in a version 1 file).</summary>
+        public static InMemoryTenantStore Parse(byte[] bytes, string path, GraphSchema schema, out bool upgraded, out JsonObject unknownMembers, out string? generation)
         {
             upgraded = false;
             JsonObject doc;
@@ -182,6 +326,7 @@ namespace EntraAppKit.LocalTenant.Persistence
                 throw new LocalTenantStateException($"The local tenant file '{path}' is corrupt ({e.Message}). It was left untouched; move it away or pass another -Path.");
             }
             CheckFormat(doc, path);
+            generation = Entity.TextOf(doc["generation"]);
             unknownMembers = new JsonObject();
             foreach (var kv in doc.Where(kv => !KnownMembers.Contains(kv.Key)).ToList()) unknownMembers[kv.Key] = kv.Value?.DeepClone();
             try
@@ -201,7 +346,7 @@ namespace EntraAppKit.LocalTenant.Persistence
             if (format != null && format.StartsWith(prefix, StringComparison.Ordinal) &&
                 int.TryParse(format.Substring(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int version))
             {
-                if (version == Version) return;
+                if (version == Version || version == 1) return;
                 if (version > Version)
                     throw new LocalTenantStateException($"The local tenant file '{path}' was written by a newer version of EntraAppKit (format '{format}'; this version reads '{Format}'). It was left untouched; update EntraAppKit to open it.");
             }
@@ -215,13 +360,9 @@ namespace EntraAppKit.LocalTenant.Persistence
             var state = new InMemoryTenantStore
             {
                 TenantId = GuidText(t, "id", "tenant"),
-                Name = Text(t, "name", "tenant"),
-                DisplayName = Text(t, "displayName", "tenant"),
-                CreatedDateTime = Text(t, "createdDateTime", "tenant"),
-                EnforceIdentifierUriPolicy = t["enforceIdentifierUriPolicy"] == null || Flag(t, "enforceIdentifierUriPolicy"),
                 MicrosoftGraphServicePrincipalId = GuidText(t, "microsoftGraphServicePrincipalId", "tenant"),
             };
-            state.LoadCustomDomains(Member<JsonArray>(t, "customDomains").Select((d, i) => Entity.TextOf(d) ?? throw Damaged($"tenant.customDomains[{i}] is not a string")));
+            ReadTenant(state, t, identity: false);
             state.SeedBuiltIns(schema);
             foreach (var kv in doc["builtInServicePrincipalChanges"] is JsonNode changes ? As<JsonObject>(changes, "builtInServicePrincipalChanges") : new JsonObject())
             {
@@ -229,7 +370,7 @@ namespace EntraAppKit.LocalTenant.Persistence
                 if (sp == null || !state.IsBuiltIn(sp)) throw Damaged($"builtInServicePrincipalChanges names '{kv.Key}', which is not a built-in service principal");
                 var changed = As<JsonObject>(kv.Value, "builtInServicePrincipalChanges." + kv.Key);
                 if (!schema.Conforms("servicePrincipal", changed, out string problem)) throw Damaged(problem);
-                foreach (var c in changed.Where(c => !CatalogOwned.Contains(c.Key))) sp.Json[c.Key] = c.Value?.DeepClone();
+                BuiltInPrincipalChanges.Restore(sp, changed, schema);
             }
             var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { state.MicrosoftGraphServicePrincipalId };
             foreach (var item in Entities(doc, "applications", "application", schema, ids, true, "appId"))
@@ -250,8 +391,7 @@ namespace EntraAppKit.LocalTenant.Persistence
             if (doc["signingKey"] is JsonNode key)
             {
                 state.SigningKey = SigningKey.FromPrivateJwk(As<JsonObject>(key, "signingKey"));
-                state.IdentityHeader = Text(t, "identityHeader", "tenant");
-                state.AdministratorId = GuidText(t, "administratorId", "tenant");
+                ReadTenantIdentity(state, t);
             }
             else
             {
@@ -260,26 +400,47 @@ namespace EntraAppKit.LocalTenant.Persistence
             }
             LoadUsers(doc, schema, state, ids);
             // Optional: a file written before the policy existed keeps a new tenant's (users may register applications).
-            if (doc["authorizationPolicy"] is JsonNode policyNode)
-            {
-                var policy = As<JsonObject>(policyNode, "authorizationPolicy").DeepClone().AsObject();
-                if (!schema.Conforms("authorizationPolicy", policy, out string problem)) throw Damaged("authorizationPolicy: " + problem);
-                As<JsonObject>(policy["defaultUserRolePermissions"], "authorizationPolicy.defaultUserRolePermissions");
-                state.AuthorizationPolicy = policy;
-            }
+            if (doc["authorizationPolicy"] is JsonNode policyNode) state.AuthorizationPolicy = AuthorizationPolicy(policyNode, schema);
             // Optional too: a file written before the admin consent workflow existed keeps a new tenant's (off).
-            if (doc["adminConsentRequestPolicy"] is JsonNode requestNode)
-            {
-                var policy = As<JsonObject>(requestNode, "adminConsentRequestPolicy").DeepClone().AsObject();
-                if (!schema.Conforms("adminConsentRequestPolicy", policy, out string problem)) throw Damaged("adminConsentRequestPolicy: " + problem);
-                foreach (var required in new[] { "isEnabled", "notifyReviewers", "remindersEnabled", "requestDurationInDays", "version" })
-                    if (policy[required] == null) throw Damaged($"adminConsentRequestPolicy: {required} is missing");
-                As<JsonArray>(policy["reviewers"], "adminConsentRequestPolicy.reviewers");
-                state.AdminConsentRequestPolicy = policy;
-            }
+            if (doc["adminConsentRequestPolicy"] is JsonNode requestNode) state.AdminConsentRequestPolicy = AdminConsentRequestPolicy(requestNode, schema);
             // A file written before users existed gains the administrator as a user (and is saved so it keeps it).
             if (state.EnsureAdministrator()) upgraded = true;
             return state;
+        }
+
+        /// <summary>The tenant's names and domains (and, with <paramref name="identity"/>, the facts of its identity provider).</summary>
+        private static void ReadTenant(InMemoryTenantStore state, JsonObject t, bool identity = true)
+        {
+            state.Name = Text(t, "name", "tenant");
+            state.DisplayName = Text(t, "displayName", "tenant");
+            state.CreatedDateTime = Text(t, "createdDateTime", "tenant");
+            state.EnforceIdentifierUriPolicy = t["enforceIdentifierUriPolicy"] == null || Flag(t, "enforceIdentifierUriPolicy");
+            state.SetCustomDomains(Member<JsonArray>(t, "customDomains").Select((d, i) => Entity.TextOf(d) ?? throw Damaged($"tenant.customDomains[{i}] is not a string")).ToList());
+            if (identity) ReadTenantIdentity(state, t);
+        }
+
+        private static void ReadTenantIdentity(InMemoryTenantStore state, JsonObject t)
+        {
+            state.IdentityHeader = Text(t, "identityHeader", "tenant");
+            state.AdministratorId = GuidText(t, "administratorId", "tenant");
+        }
+
+        private static JsonObject AuthorizationPolicy(JsonNode node, GraphSchema schema)
+        {
+            var policy = As<JsonObject>(node, "authorizationPolicy").DeepClone().AsObject();
+            if (!schema.Conforms("authorizationPolicy", policy, out string problem)) throw Damaged("authorizationPolicy: " + problem);
+            As<JsonObject>(policy["defaultUserRolePermissions"], "authorizationPolicy.defaultUserRolePermissions");
+            return policy;
+        }
+
+        private static JsonObject AdminConsentRequestPolicy(JsonNode node, GraphSchema schema)
+        {
+            var policy = As<JsonObject>(node, "adminConsentRequestPolicy").DeepClone().AsObject();
+            if (!schema.Conforms("adminConsentRequestPolicy", policy, out string problem)) throw Damaged("adminConsentRequestPolicy: " + problem);
+            foreach (var required in new[] { "isEnabled", "notifyReviewers", "remindersEnabled", "requestDurationInDays", "version" })
+                if (policy[required] == null) throw Damaged($"adminConsentRequestPolicy: {required} is missing");
+            As<JsonArray>(policy["reviewers"], "adminConsentRequestPolicy.reviewers");
+            return policy;
         }
 
         /// <summary>
@@ -324,10 +485,14 @@ namespace EntraAppKit.LocalTenant.Persistence
         {
             var items = new List<JsonObject>();
             int i = 0;
-            foreach (var node in Member<JsonArray>(doc, member))
+            // Taken out of the parsed document rather than copied: a large tenant is held once, not twice, while it loads.
+            var array = Member<JsonArray>(doc, member);
+            var nodes = array.ToList();
+            array.Clear();
+            foreach (var node in nodes)
             {
                 string where = $"{member}[{i++}]";
-                var item = As<JsonObject>(node, where).DeepClone().AsObject();
+                var item = As<JsonObject>(node, where);
                 string id = guidIds ? GuidText(item, "id", where) : Text(item, "id", where);
                 if (!ids.Add(id)) throw Damaged($"{where} repeats the id '{id}'");
                 foreach (var reference in references) GuidText(item, reference, where);

@@ -13,27 +13,34 @@ namespace EntraAppKit.LocalTenant.Store
     {
         private readonly List<string> _customDomains = new List<string>();
         private readonly EntityTable<ApplicationEntity> _applications = new EntityTable<ApplicationEntity>();
-        private readonly EntityTable<ServicePrincipalEntity> _servicePrincipals = new EntityTable<ServicePrincipalEntity>();
+        private readonly EntityTable<ServicePrincipalEntity> _servicePrincipals;
         private readonly EntityTable<GrantEntity> _grants = new EntityTable<GrantEntity>();
         private readonly EntityTable<AssignmentEntity> _assignments = new EntityTable<AssignmentEntity>();
         private readonly EntityIndex<ApplicationEntity> _applicationsByAppId;
         private readonly EntityIndex<ApplicationEntity> _applicationsByUniqueName;
+        private readonly EntityIndex<ApplicationEntity> _applicationsByIdentifierUri;
         private readonly EntityIndex<ServicePrincipalEntity> _servicePrincipalsByAppId;
         private readonly EntityIndex<GrantEntity> _grantsByClient;
         private readonly EntityIndex<AssignmentEntity> _assignmentsByPrincipal;
         private readonly EntityIndex<AssignmentEntity> _assignmentsByResource;
-        private readonly Dictionary<string, StoredSecret> _secrets = new Dictionary<string, StoredSecret>(StringComparer.OrdinalIgnoreCase);
-        private readonly Dictionary<string, List<string>> _owners = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        private readonly EntryTable<StoredSecret> _secrets = new EntryTable<StoredSecret>();
+        private readonly EntryTable<List<string>> _owners = new EntryTable<List<string>>(); // never changed in place: a change is a new list
         private readonly EntityTable<UserEntity> _users = new EntityTable<UserEntity>();
         private readonly EntityIndex<UserEntity> _usersByUserPrincipalName;
-        private readonly Dictionary<string, StoredSecret> _passwords = new Dictionary<string, StoredSecret>(StringComparer.OrdinalIgnoreCase);
+        private readonly EntryTable<StoredSecret> _passwords = new EntryTable<StoredSecret>();
         private readonly EntityTable<RoleAssignmentEntity> _roleAssignments = new EntityTable<RoleAssignmentEntity>();
         private readonly EntityIndex<RoleAssignmentEntity> _roleAssignmentsByPrincipal;
+        private GraphSchema _schema = GraphSchema.V1;
+        private TenantFacts? _factsBefore; // null: not recording
+        private JsonObject? _builtInBefore; // the built-in principal's changes from the catalog before the write, once it is looked up
 
         public InMemoryTenantStore()
         {
+            _servicePrincipals = new EntityTable<ServicePrincipalEntity>(RecordBuiltIn);
             _applicationsByAppId = _applications.AddIndex(a => a.AppId);
             _applicationsByUniqueName = _applications.AddIndex(a => a.UniqueName);
+            _applicationsByIdentifierUri = _applications.AddIndex(a => a.Json["identifierUris"] is JsonArray uris
+                ? uris.Select(Entity.TextOf).Where(u => u != null).Select(u => u!) : Enumerable.Empty<string>());
             _servicePrincipalsByAppId = _servicePrincipals.AddIndex(s => s.AppId);
             _grantsByClient = _grants.AddIndex(g => g.ClientId);
             _assignmentsByPrincipal = _assignments.AddIndex(a => a.PrincipalId);
@@ -99,9 +106,19 @@ namespace EntraAppKit.LocalTenant.Store
         /// <summary>Restores the custom domains as saved.</summary>
         internal void LoadCustomDomains(IEnumerable<string> names) => _customDomains.AddRange(names);
 
+        /// <summary>Sets the custom domains as saved or as they were before a write.</summary>
+        internal void SetCustomDomains(IEnumerable<string> names)
+        {
+            _customDomains.Clear();
+            _customDomains.AddRange(names);
+        }
+
         /// <summary>Adds the service principals every tenant has (Microsoft Graph). They are rebuilt from the catalog, not persisted.</summary>
-        internal void SeedBuiltIns(GraphSchema schema) =>
+        internal void SeedBuiltIns(GraphSchema schema)
+        {
+            _schema = schema;
             _servicePrincipals.Add(new ServicePrincipalEntity(PermissionCatalog.BuildMicrosoftGraphServicePrincipal(schema, MicrosoftGraphServicePrincipalId)), DateTimeOffset.MinValue);
+        }
 
         /// <summary>The identity-provider half of a tenant: a signing key, the managed identity secret and the administrator.</summary>
         internal void CreateIdentity()
@@ -177,14 +194,67 @@ namespace EntraAppKit.LocalTenant.Store
             _servicePrincipals.ReplaceAll(saved._servicePrincipals.All, atOnce);
             _grants.ReplaceAll(saved._grants.All, atOnce);
             _assignments.ReplaceAll(saved._assignments.All, atOnce);
-            _secrets.Clear();
-            foreach (var kv in saved._secrets) _secrets[kv.Key] = kv.Value;
-            _owners.Clear();
-            foreach (var kv in saved._owners) _owners[kv.Key] = kv.Value.ToList();
+            _secrets.ReplaceAll(saved._secrets.All);
+            _owners.ReplaceAll(saved._owners.All);
             _users.ReplaceAll(saved._users.All, atOnce);
             _roleAssignments.ReplaceAll(saved._roleAssignments.All, atOnce);
-            _passwords.Clear();
-            foreach (var kv in saved._passwords) _passwords[kv.Key] = kv.Value;
+            _passwords.ReplaceAll(saved._passwords.All);
+            _factsBefore = null;
+            _builtInBefore = null;
+        }
+
+        // ----- Recording a write (a tenant with a state file saves what changed, and undoes a write that failed) -----
+
+        /// <summary>Starts a write that records what it changes (<paramref name="record"/> true) or a read that records nothing.</summary>
+        internal void BeginChanges(bool record)
+        {
+            foreach (var table in Tables) table.BeginChanges(record);
+            _factsBefore = record ? TenantFacts.Of(this) : null;
+            _builtInBefore = null;
+        }
+
+        /// <summary>Puts the tenant back as it was when the write began.</summary>
+        internal void RollbackChanges()
+        {
+            foreach (var table in Tables) table.Rollback();
+            _factsBefore?.Restore(this);
+            _factsBefore = null;
+            if (_builtInBefore != null) BuiltInPrincipalChanges.Restore(MicrosoftGraphServicePrincipal, _builtInBefore, _schema);
+            _builtInBefore = null;
+        }
+
+        /// <summary>Whether the tenant's own facts (names, domains, policies, keys) changed since the write began.</summary>
+        internal bool FactsChanged => _factsBefore != null && !_factsBefore.SameAs(TenantFacts.Of(this));
+
+        /// <summary>The built-in principal's changes from the catalog now, when the write looked it up and changed it; else null.</summary>
+        internal JsonObject? BuiltInChangesIfChanged()
+        {
+            if (_builtInBefore == null) return null;
+            var now = BuiltInPrincipalChanges.Of(MicrosoftGraphServicePrincipal, _schema);
+            return JsonNode.DeepEquals(now, _builtInBefore) ? null : now;
+        }
+
+        internal EntityTable<ApplicationEntity> ApplicationTable => _applications;
+        internal EntityTable<ServicePrincipalEntity> ServicePrincipalTable => _servicePrincipals;
+        internal EntityTable<GrantEntity> GrantTable => _grants;
+        internal EntityTable<AssignmentEntity> AssignmentTable => _assignments;
+        internal EntityTable<UserEntity> UserTable => _users;
+        internal EntityTable<RoleAssignmentEntity> RoleAssignmentTable => _roleAssignments;
+        internal EntryTable<StoredSecret> SecretTable => _secrets;
+        internal EntryTable<List<string>> OwnerTable => _owners;
+        internal EntryTable<StoredSecret> PasswordTable => _passwords;
+
+        private IEnumerable<IRecordsChanges> Tables => new IRecordsChanges[]
+        {
+            _applications, _servicePrincipals, _grants, _assignments, _users, _roleAssignments, _secrets, _owners, _passwords,
+        };
+
+        /// <summary>The built-in principal carries two thousand roles: instead of a copy, its few changes from the catalog are kept.</summary>
+        private bool RecordBuiltIn(ServicePrincipalEntity servicePrincipal)
+        {
+            if (!IsBuiltIn(servicePrincipal)) return false;
+            if (_factsBefore != null && _builtInBefore == null) _builtInBefore = BuiltInPrincipalChanges.Of(servicePrincipal, _schema);
+            return true;
         }
 
         // ----- Users -----
@@ -193,20 +263,20 @@ namespace EntraAppKit.LocalTenant.Store
 
         public UserEntity? FindUser(string id) => _users.Find(id);
 
-        public UserEntity? FindUserByUserPrincipalName(string userPrincipalName) => _usersByUserPrincipalName.First(userPrincipalName);
+        public UserEntity? FindUserByUserPrincipalName(string userPrincipalName) => _users.Touch(_usersByUserPrincipalName.First(userPrincipalName));
 
         // Users are visible at once: the local tenant models replication lag for applications and service principals only.
         public void AddUser(UserEntity user, StoredSecret password)
         {
             _users.Add(user, DateTimeOffset.MinValue);
-            _passwords[user.Id] = password;
+            _passwords.Set(user.Id, password);
         }
 
         public void Reindex(UserEntity user) => _users.Reindex(user);
 
-        public StoredSecret? PasswordOf(string userId) => _passwords.TryGetValue(userId, out var p) ? p : null;
+        public StoredSecret? PasswordOf(string userId) => _passwords.Find(userId);
 
-        public void SetPassword(string userId, StoredSecret password) => _passwords[userId] = password;
+        public void SetPassword(string userId, StoredSecret password) => _passwords.Set(userId, password);
 
         public void RemoveUser(UserEntity user)
         {
@@ -214,12 +284,12 @@ namespace EntraAppKit.LocalTenant.Store
             _users.Remove(id);
             _passwords.Remove(id);
             _roleAssignments.RemoveWhere(a => Entity.SameKey(a.PrincipalId, id));
-            foreach (var owners in _owners.Values) owners.RemoveAll(o => Entity.SameKey(o, id));
+            RemoveFromEveryOwnersList(id);
             _grants.RemoveWhere(g => g.ConsentType == "Principal" && Entity.SameKey(g.PrincipalId, id));
             _assignments.RemoveWhere(a => Entity.SameKey(a.PrincipalId, id));
         }
 
-        public IEnumerable<KeyValuePair<string, StoredSecret>> Passwords => _passwords;
+        public IEnumerable<KeyValuePair<string, StoredSecret>> Passwords => _passwords.All;
 
         /// <summary>Restores a user as saved.</summary>
         internal void LoadUser(UserEntity user, StoredSecret password) => AddUser(user, password);
@@ -230,7 +300,7 @@ namespace EntraAppKit.LocalTenant.Store
 
         public RoleAssignmentEntity? FindRoleAssignment(string id) => _roleAssignments.Find(id);
 
-        public IReadOnlyList<RoleAssignmentEntity> RoleAssignmentsOf(string principalId) => _roleAssignmentsByPrincipal.All(principalId);
+        public IReadOnlyList<RoleAssignmentEntity> RoleAssignmentsOf(string principalId) => _roleAssignments.Touch(_roleAssignmentsByPrincipal.All(principalId));
 
         public void AddRoleAssignment(RoleAssignmentEntity assignment) => _roleAssignments.Add(assignment, DateTimeOffset.MinValue);
 
@@ -246,18 +316,17 @@ namespace EntraAppKit.LocalTenant.Store
 
         public ApplicationEntity? FindApplication(string id) => _applications.Find(id);
 
-        public ApplicationEntity? FindApplicationByAppId(string appId) => _applicationsByAppId.First(appId);
+        public ApplicationEntity? FindApplicationByAppId(string appId) => _applications.Touch(_applicationsByAppId.First(appId));
 
         public ApplicationEntity? FindVisibleApplicationByAppId(string appId, DateTimeOffset now) =>
-            _applicationsByAppId.All(appId).FirstOrDefault(a => IsVisible(a, now));
+            _applications.Touch(_applicationsByAppId.All(appId).FirstOrDefault(a => IsVisible(a, now)));
 
-        public ApplicationEntity? FindApplicationByUniqueName(string uniqueName) => _applicationsByUniqueName.First(uniqueName);
+        public ApplicationEntity? FindApplicationByUniqueName(string uniqueName) => _applications.Touch(_applicationsByUniqueName.First(uniqueName));
 
-        public IReadOnlyList<ApplicationEntity> ApplicationsByUniqueName(string uniqueName) => _applicationsByUniqueName.All(uniqueName);
+        public IReadOnlyList<ApplicationEntity> ApplicationsByUniqueName(string uniqueName) => _applications.Touch(_applicationsByUniqueName.All(uniqueName));
 
         public ApplicationEntity? FindApplicationByIdentifierUri(string identifierUri, string exceptId) =>
-            _applications.All.FirstOrDefault(a => a.Id != exceptId &&
-                a.IdentifierUris.Any(u => string.Equals((string)u!, identifierUri, StringComparison.OrdinalIgnoreCase)));
+            _applications.Touch(_applicationsByIdentifierUri.All(identifierUri).FirstOrDefault(a => a.Id != exceptId));
 
         public void AddApplication(ApplicationEntity application, DateTimeOffset visibleAt) => _applications.Add(application, visibleAt);
 
@@ -272,43 +341,59 @@ namespace EntraAppKit.LocalTenant.Store
             string id = application.Id;
             _applications.Remove(id);
             _owners.Remove(id);
-            foreach (var keyId in _secrets.Where(kv => kv.Value.ApplicationId == id).Select(kv => kv.Key).ToList()) _secrets.Remove(keyId);
+            _secrets.RemoveWhere(kv => kv.Value.ApplicationId == id);
         }
 
         public bool IsOwner(ApplicationEntity application, string principalId) =>
-            _owners.TryGetValue(application.Id, out var owners) && owners.Contains(principalId, StringComparer.OrdinalIgnoreCase);
+            _owners.Find(application.Id) is List<string> owners && owners.Contains(principalId, StringComparer.OrdinalIgnoreCase);
 
         public void AddOwner(ApplicationEntity application, string principalId) => AddOwner(application.Id, principalId);
 
         public IReadOnlyList<string> OwnersOf(string objectId) =>
-            _owners.TryGetValue(objectId, out var owners) ? owners.ToList() : (IReadOnlyList<string>)Array.Empty<string>();
+            _owners.Find(objectId) is List<string> owners ? owners.ToList() : (IReadOnlyList<string>)Array.Empty<string>();
 
         public bool AddOwner(string objectId, string principalId)
         {
-            if (!_owners.TryGetValue(objectId, out var owners)) _owners[objectId] = owners = new List<string>();
-            if (owners.Contains(principalId, StringComparer.OrdinalIgnoreCase)) return false;
-            owners.Add(principalId);
+            var owners = _owners.Find(objectId);
+            if (owners != null && owners.Contains(principalId, StringComparer.OrdinalIgnoreCase)) return false;
+            _owners.Set(objectId, new List<string>(owners ?? Enumerable.Empty<string>()) { principalId });
             return true;
         }
 
-        public bool RemoveOwner(string objectId, string principalId) =>
-            _owners.TryGetValue(objectId, out var owners) && owners.RemoveAll(o => Entity.SameKey(o, principalId)) > 0;
+        public bool RemoveOwner(string objectId, string principalId)
+        {
+            var owners = _owners.Find(objectId);
+            if (owners == null || !owners.Any(o => Entity.SameKey(o, principalId))) return false;
+            _owners.Set(objectId, owners.Where(o => !Entity.SameKey(o, principalId)).ToList());
+            return true;
+        }
 
-        /// <summary>Restores an application's owners as saved.</summary>
-        internal void LoadOwners(string applicationId, IEnumerable<string> owners) => _owners[applicationId] = owners.ToList();
+        /// <summary>An owner that is gone owns nothing (Graph drops a deleted object from every owners list).</summary>
+        private void RemoveFromEveryOwnersList(string principalId)
+        {
+            foreach (var kv in _owners.All.Where(kv => kv.Value.Any(o => Entity.SameKey(o, principalId))).ToList())
+                _owners.Set(kv.Key, kv.Value.Where(o => !Entity.SameKey(o, principalId)).ToList());
+        }
+
+        /// <summary>Restores an application's owners as saved (null or empty: none).</summary>
+        internal void LoadOwners(string applicationId, IEnumerable<string>? owners)
+        {
+            if (owners == null) _owners.Remove(applicationId);
+            else _owners.Set(applicationId, owners.ToList());
+        }
 
         public IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> Owners =>
-            _owners.Select(kv => new KeyValuePair<string, IReadOnlyList<string>>(kv.Key, kv.Value));
+            _owners.All.Select(kv => new KeyValuePair<string, IReadOnlyList<string>>(kv.Key, kv.Value));
 
         // ----- Client secrets -----
 
-        public StoredSecret? FindSecret(string keyId) => _secrets.TryGetValue(keyId, out var secret) ? secret : null;
+        public StoredSecret? FindSecret(string keyId) => _secrets.Find(keyId);
 
-        public void AddSecret(string keyId, StoredSecret secret) => _secrets[keyId] = secret;
+        public void AddSecret(string keyId, StoredSecret secret) => _secrets.Set(keyId, secret);
 
         public void RemoveSecret(string keyId) => _secrets.Remove(keyId);
 
-        public IEnumerable<KeyValuePair<string, StoredSecret>> Secrets => _secrets;
+        public IEnumerable<KeyValuePair<string, StoredSecret>> Secrets => _secrets.All;
 
         // ----- Service principals -----
 
@@ -320,10 +405,10 @@ namespace EntraAppKit.LocalTenant.Store
 
         public ServicePrincipalEntity? FindServicePrincipal(string id) => _servicePrincipals.Find(id);
 
-        public ServicePrincipalEntity? FindServicePrincipalByAppId(string appId) => _servicePrincipalsByAppId.First(appId);
+        public ServicePrincipalEntity? FindServicePrincipalByAppId(string appId) => _servicePrincipals.Touch(_servicePrincipalsByAppId.First(appId));
 
         public ServicePrincipalEntity? FindVisibleServicePrincipalByAppId(string appId, DateTimeOffset now) =>
-            _servicePrincipalsByAppId.All(appId).FirstOrDefault(s => IsVisible(s, now));
+            _servicePrincipals.Touch(_servicePrincipalsByAppId.All(appId).FirstOrDefault(s => IsVisible(s, now)));
 
         public IEnumerable<ServicePrincipalEntity> ManagedIdentities => _servicePrincipals.All.Where(s => s.IsManagedIdentity);
 
@@ -339,9 +424,8 @@ namespace EntraAppKit.LocalTenant.Store
             string id = servicePrincipal.Id;
             _servicePrincipals.Remove(id);
             _owners.Remove(id);
-            foreach (var keyId in _secrets.Where(kv => kv.Value.ApplicationId == id).Select(kv => kv.Key).ToList()) _secrets.Remove(keyId);
-            // An owner that is gone owns nothing (Graph drops a deleted object from every owners list).
-            foreach (var owners in _owners.Values) owners.RemoveAll(o => Entity.SameKey(o, id));
+            _secrets.RemoveWhere(kv => kv.Value.ApplicationId == id);
+            RemoveFromEveryOwnersList(id);
             _grants.RemoveWhere(g => Entity.SameKey(g.ClientId, id) || Entity.SameKey(g.ResourceId, id));
             _assignments.RemoveWhere(a => Entity.SameKey(a.PrincipalId, id) || Entity.SameKey(a.ResourceId, id));
             _roleAssignments.RemoveWhere(a => Entity.SameKey(a.PrincipalId, id));
@@ -353,7 +437,7 @@ namespace EntraAppKit.LocalTenant.Store
 
         public GrantEntity? FindGrant(string id) => _grants.Find(id);
 
-        public IReadOnlyList<GrantEntity> GrantsOfClient(string clientServicePrincipalId) => _grantsByClient.All(clientServicePrincipalId);
+        public IReadOnlyList<GrantEntity> GrantsOfClient(string clientServicePrincipalId) => _grants.Touch(_grantsByClient.All(clientServicePrincipalId));
 
         // Grants and assignments are not subject to replication lag here: visible at once.
         public void AddGrant(GrantEntity grant) => _grants.Add(grant, DateTimeOffset.MinValue);
@@ -366,9 +450,9 @@ namespace EntraAppKit.LocalTenant.Store
 
         public AssignmentEntity? FindAssignment(string id) => _assignments.Find(id);
 
-        public IReadOnlyList<AssignmentEntity> AssignmentsOf(string principalId) => _assignmentsByPrincipal.All(principalId);
+        public IReadOnlyList<AssignmentEntity> AssignmentsOf(string principalId) => _assignments.Touch(_assignmentsByPrincipal.All(principalId));
 
-        public IReadOnlyList<AssignmentEntity> AssignmentsTo(string resourceId) => _assignmentsByResource.All(resourceId);
+        public IReadOnlyList<AssignmentEntity> AssignmentsTo(string resourceId) => _assignments.Touch(_assignmentsByResource.All(resourceId));
 
         public void AddAssignment(AssignmentEntity assignment) => _assignments.Add(assignment, DateTimeOffset.MinValue);
 

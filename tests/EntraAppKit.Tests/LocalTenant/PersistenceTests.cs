@@ -219,7 +219,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             Assert.Empty(Directory.GetFiles(_dir, "*.tmp", SearchOption.AllDirectories));
             Assert.Equal(new[] { "tenant.json" }, FilesInFolder());
             var doc = JsonNode.Parse(File.ReadAllText(StatePath))!;
-            Assert.Equal("EntraAppKit.LocalTenant/1", (string?)doc["format"]);
+            Assert.Equal("EntraAppKit.LocalTenant/2", (string?)doc["format"]);
             Assert.Equal(8, doc["applications"]!.AsArray().Count);
             Assert.Equal(tenant.TenantId, Tenant.Open(StatePath).TenantId); // and it still loads
         }

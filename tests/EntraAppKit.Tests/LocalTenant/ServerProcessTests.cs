@@ -143,7 +143,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             switch (damage)
             {
                 case "an application without id": doc["applications"]![0]!.AsObject().Remove("id"); break;
-                case "a newer format": doc["format"] = "EntraAppKit.LocalTenant/2"; break;
+                case "a newer format": doc["format"] = "EntraAppKit.LocalTenant/3"; break;
                 default: break;
             }
             File.WriteAllText(StatePath, damage == "not JSON" ? "{\"format\":" : doc.ToJsonString());

@@ -343,7 +343,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         [Theory]
-        [InlineData("EntraAppKit.LocalTenant/2")]
+        [InlineData("EntraAppKit.LocalTenant/3")]
         [InlineData("EntraAppKit.LocalTenant/17")]
         public void A_file_from_a_newer_version_is_described_as_such(string format)
         {

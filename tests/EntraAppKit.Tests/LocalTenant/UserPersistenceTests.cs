@@ -60,7 +60,7 @@ namespace EntraAppKit.Tests.LocalTenantTests
             string text = File.ReadAllText(StatePath);
             Assert.DoesNotContain("Kept-Passw0rd-1", text);
             var file = JsonNode.Parse(text)!.AsObject();
-            Assert.Equal("EntraAppKit.LocalTenant/1", (string?)file["format"]);
+            Assert.Equal("EntraAppKit.LocalTenant/2", (string?)file["format"]);
             Assert.Contains(file["users"]!.AsArray(), u => (string?)u!["id"] == userId && u["passwordProfile"] == null);
             Assert.NotNull(file["userPasswords"]![userId]!["sha256"]);
 
