@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
 using EntraAppKit.LocalTenant.Authorization;
@@ -59,8 +60,22 @@ namespace EntraAppKit.LocalTenant.Handlers
             return app;
         }
 
-        public GraphResponse List(RouteContext c) =>
-            Json(200, KeyCredentials.PageWithoutKeys(CollectionQuery.Parse(c.Request, _schema, AppType, AppResource).Page(_store.VisibleApplications(_clock.Now).Select(a => a.Json), c.Request, Context(c))));
+        public GraphResponse List(RouteContext c)
+        {
+            var query = CollectionQuery.Parse(c.Request, _schema, AppType, AppResource);
+            return Json(200, KeyCredentials.PageWithoutKeys(query.Page(Candidates(query).Select(a => a.Json), c.Request, Context(c))));
+        }
+
+        /// <summary>The visible applications a $filter can match: by the index when it names a uniqueName or appId, else all.</summary>
+        private IEnumerable<ApplicationEntity> Candidates(CollectionQuery query)
+        {
+            var now = _clock.Now;
+            if (query.Filter?.RequiredValue("uniqueName") is string uniqueName)
+                return _store.ApplicationsByUniqueName(uniqueName).Where(a => _store.IsVisible(a, now));
+            if (query.Filter?.RequiredValue("appId") is string appId)
+                return _store.FindVisibleApplicationByAppId(appId, now) is ApplicationEntity app ? new[] { app } : Enumerable.Empty<ApplicationEntity>();
+            return _store.VisibleApplications(now);
+        }
 
         public GraphResponse Count(RouteContext c) => RawCount.Answer(c.Request, () => _store.VisibleApplications(_clock.Now).Count());
 

@@ -65,8 +65,15 @@ namespace EntraAppKit.LocalTenant.Handlers
             return sp;
         }
 
-        public GraphResponse List(RouteContext c) =>
-            Json(200, KeyCredentials.PageWithoutKeys(CollectionQuery.Parse(c.Request, _schema, SpType, SpResource).Page(_store.VisibleServicePrincipals(_clock.Now).Select(s => s.Json), c.Request, Context(c))));
+        public GraphResponse List(RouteContext c)
+        {
+            var query = CollectionQuery.Parse(c.Request, _schema, SpType, SpResource);
+            // By the index when the $filter names an appId (the recipes' lookup), else every visible principal.
+            var candidates = query.Filter?.RequiredValue("appId") is string appId
+                ? (_store.FindVisibleServicePrincipalByAppId(appId, _clock.Now) is ServicePrincipalEntity sp ? new[] { sp } : Enumerable.Empty<ServicePrincipalEntity>())
+                : _store.VisibleServicePrincipals(_clock.Now);
+            return Json(200, KeyCredentials.PageWithoutKeys(query.Page(candidates.Select(s => s.Json), c.Request, Context(c))));
+        }
 
         public GraphResponse Count(RouteContext c) => RawCount.Answer(c.Request, () => _store.VisibleServicePrincipals(_clock.Now).Count());
 

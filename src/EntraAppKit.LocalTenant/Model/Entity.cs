@@ -9,11 +9,16 @@ namespace EntraAppKit.LocalTenant.Model
     /// </summary>
     internal abstract class Entity
     {
-        protected Entity(JsonObject json) { Json = json; }
+        protected Entity(JsonObject json)
+        {
+            Json = json;
+            Id = (string)json["id"]!;
+        }
 
         public JsonObject Json { get; }
 
-        public string Id => (string)Json["id"]!;
+        /// <summary>Read once: an id never changes, and reading it from the JSON each time costs a string per lookup.</summary>
+        public string Id { get; }
 
         /// <summary>The order the store added it in; indexes keep their entries in this order, as lists are.</summary>
         internal long Sequence { get; set; }

@@ -18,6 +18,11 @@ namespace EntraAppKit.LocalTenant.Model
     {
         private readonly Dictionary<string, SchemaType> _types;
         private readonly Dictionary<string, HashSet<string>> _enums;
+        // Each type's properties with its base types', built once: every object the tenant reads or loads is checked against them.
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<SchemaProperty>> _properties =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<SchemaProperty>>(StringComparer.Ordinal);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, SchemaProperty>> _propertiesByName =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, SchemaProperty>>(StringComparer.Ordinal);
 
         private GraphSchema(Dictionary<string, SchemaType> types, Dictionary<string, HashSet<string>> enums)
         {
@@ -64,12 +69,12 @@ namespace EntraAppKit.LocalTenant.Model
         public IReadOnlyCollection<string> EnumMembers(string name) => _enums[name];
 
         /// <summary>Declared and inherited structural properties, base type first (as Graph orders them).</summary>
-        public IReadOnlyList<SchemaProperty> Properties(string typeName)
+        public IReadOnlyList<SchemaProperty> Properties(string typeName) => _properties.GetOrAdd(typeName, name =>
         {
             var chain = new List<SchemaType>();
-            for (var t = Type(typeName); t != null; t = t.BaseType == null ? null : Type(t.BaseType)) chain.Insert(0, t);
-            return chain.SelectMany(t => t.Properties).ToList();
-        }
+            for (var t = Type(name); t != null; t = t.BaseType == null ? null : Type(t.BaseType)) chain.Insert(0, t);
+            return chain.SelectMany(t => t.Properties).ToList().AsReadOnly();
+        });
 
         public IReadOnlyList<string> NavigationProperties(string typeName)
         {
@@ -79,7 +84,12 @@ namespace EntraAppKit.LocalTenant.Model
         }
 
         public SchemaProperty? Property(string typeName, string name) =>
-            Properties(typeName).FirstOrDefault(p => p.Name == name);
+            _propertiesByName.GetOrAdd(typeName, type =>
+            {
+                var byName = new Dictionary<string, SchemaProperty>(StringComparer.Ordinal);
+                foreach (var p in Properties(type)) if (!byName.ContainsKey(p.Name)) byName[p.Name] = p;
+                return byName;
+            }).TryGetValue(name, out var property) ? property : null;
 
         private SchemaType Type(string name) =>
             _types.TryGetValue(name, out var t) ? t : throw new InvalidOperationException($"Type '{name}' is not in the schema subset.");

@@ -98,11 +98,25 @@ namespace EntraAppKit.LocalTenant.Query
         /// <summary>Builds Graph's collection response: @odata.context, optional @odata.count and @odata.nextLink, value.</summary>
         public JsonObject Page(IEnumerable<JsonObject> items, GraphRequest request, string contextUrl)
         {
-            var matching = Filter == null ? items.ToList() : items.Where(Filter.Evaluate).ToList();
-            var page = matching.Skip(Skip).Take(Top).ToList();
+            var matching = Filter == null ? items : items.Where(Filter.Evaluate);
+            List<JsonObject> page;
+            bool more;
             var result = new JsonObject { ["@odata.context"] = contextUrl + (Select == null ? "" : "(" + string.Join(",", Select) + ")") };
-            if (Count) result["@odata.count"] = matching.Count;
-            if (Skip + page.Count < matching.Count)
+            if (Count)
+            {
+                var all = matching.ToList();
+                result["@odata.count"] = all.Count;
+                page = all.Skip(Skip).Take(Top).ToList();
+                more = Skip + page.Count < all.Count;
+            }
+            else
+            {
+                // Without $count, one item past the page says whether there is another: the rest is never read.
+                page = matching.Skip(Skip).Take(Top + 1).ToList();
+                more = page.Count > Top;
+                if (more) page.RemoveAt(Top);
+            }
+            if (more)
             {
                 var pairs = _options.Where(kv => kv.Key != "$skiptoken").ToList();
                 pairs.Add(new KeyValuePair<string, string>("$skiptoken", EncodeSkipToken(Skip + page.Count)));

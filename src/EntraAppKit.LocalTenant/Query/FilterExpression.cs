@@ -19,6 +19,12 @@ namespace EntraAppKit.LocalTenant.Query
     {
         public abstract bool Evaluate(JsonObject item);
 
+        /// <summary>
+        /// The string <paramref name="property"/> must equal for an item to match (<c>uniqueName eq 'x'</c>, alone or under an
+        /// <c>and</c>), or null: a collection looks the candidates up by its index instead of reading every object.
+        /// </summary>
+        public virtual string? RequiredValue(string property) => null;
+
         /// <summary>Parses <paramref name="text"/>; <paramref name="isFilterable"/> says whether a property may be filtered on.</summary>
         public static FilterExpression Parse(string text, Func<string, bool> isFilterable, string resource) =>
             Parse(text, isFilterable, _ => false, resource);
@@ -225,6 +231,7 @@ namespace EntraAppKit.LocalTenant.Query
             private readonly bool _and;
             public Binary(FilterExpression l, FilterExpression r, bool and) { _l = l; _r = r; _and = and; }
             public override bool Evaluate(JsonObject item) => _and ? _l.Evaluate(item) && _r.Evaluate(item) : _l.Evaluate(item) || _r.Evaluate(item);
+            public override string? RequiredValue(string property) => _and ? _l.RequiredValue(property) ?? _r.RequiredValue(property) : null;
         }
 
         private sealed class Not : FilterExpression
@@ -240,6 +247,8 @@ namespace EntraAppKit.LocalTenant.Query
             private readonly object? _value;
             private readonly bool _negate;
             public Compare(string prop, object? value, bool negate) { _prop = prop; _value = value; _negate = negate; }
+
+            public override string? RequiredValue(string property) => !_negate && _prop == property ? _value as string : null;
 
             public override bool Evaluate(JsonObject item)
             {
