@@ -143,6 +143,26 @@ namespace EntraAppKit.Tests.Graph
         }
 
         [Fact]
+        public async Task A_server_this_session_made_whose_service_principal_never_appears_is_unknown_after_the_resource_budget()
+        {
+            using var session = _tenant.Session();
+            var engine = new RecipeEngine(session, _policy);
+            var server = await engine.RunAsync(new CmgServer().For(CmgServer.DefaultName));
+            // Its service principal stays invisible, as one that never replicates: gone.
+            using (var http = new System.Net.Http.HttpClient(_tenant.CreateHandler()))
+                (await http.DeleteAsync($"https://graph.microsoft.com/v1.0/servicePrincipals/{server.ServicePrincipalId}")).EnsureSuccessStatusCode();
+            _tenant.RequestLog.Clear();
+
+            // Named only by -ServerClientId: nothing piped to take it from, so the client waits to read it.
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => engine.PlanAsync(new CmgClient { ServerClientId = server.ClientId }.For(CmgClient.DefaultName)));
+
+            Assert.Equal(ErrorIds.UnknownResource, e.ErrorId);
+            Assert.True(_time.Paused <= _policy.ResourceBudget, $"waited {_time.Paused.TotalSeconds} s");
+            Assert.True(_time.Paused >= _policy.ResourceBudget - _policy.PatientMaxDelay, $"gave up after {_time.Paused.TotalSeconds} s");
+            Assert.InRange(_tenant.RequestLog.Entries.Count(r => r.Path.Contains($"appId='{server.ClientId}'")), 2, _policy.MaxAttemptsWithin(_policy.ResourceBudget));
+        }
+
+        [Fact]
         public async Task Retry_after_on_a_lag_error_is_waited_instead_of_the_schedule()
         {
             int calls = 0;
