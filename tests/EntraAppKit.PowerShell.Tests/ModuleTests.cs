@@ -100,6 +100,18 @@ namespace EntraAppKit.PowerShell.Tests
         }
 
         [Fact]
+        public void The_piped_cmg_client_takes_the_server_from_its_output_instead_of_reading_it()
+        {
+            // The server just made may not have replicated: the client takes its service principal and scope id from the pipeline.
+            using var s = new ModuleSession();
+            var server = s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null; $server = New-CmgServerApp -Name 'CMG Piped'; $server").Single();
+            Assert.IsType<Guid>(server.Properties["UserImpersonationScopeId"].Value);
+            s.RunClean("$server | New-CmgClientApp -Name 'CMG Piped Client' -Verbose | Out-Null");
+            Assert.DoesNotContain(s.Verbose, v => v.Contains("appId='" + server.Properties["ClientId"].Value + "'"));
+            Assert.Contains(s.Verbose, v => v.StartsWith("Graph POST /v1.0/oauth2PermissionGrants -> 201", StringComparison.Ordinal));
+        }
+
+        [Fact]
         public void WriteBack_return_urls_pipe_in_and_Remove_takes_the_app_from_the_pipeline()
         {
             using var s = new ModuleSession();

@@ -40,7 +40,13 @@ namespace EntraAppKit.Core.Graph
         public static TimeSpan? RetryAfter(HttpResponseMessage response)
         {
             if (!response.Headers.TryGetValues("Retry-After", out var values)) return null;
-            string value = values.First().Trim();
+            return ParseRetryAfter(values.First());
+        }
+
+        /// <summary>A Retry-After value as seconds (fractional allowed) or an HTTP date; null when unreadable.</summary>
+        public static TimeSpan? ParseRetryAfter(string value)
+        {
+            value = value.Trim();
             if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
                 return TimeSpan.FromSeconds(seconds);
             if (DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))

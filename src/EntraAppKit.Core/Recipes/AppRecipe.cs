@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using EntraAppKit.Core.Permissions;
 using EntraAppKit.Model.Recipes;
+using Microsoft.Graph.Models;
 
 namespace EntraAppKit.Core.Recipes
 {
@@ -110,5 +111,11 @@ namespace EntraAppKit.Core.Recipes
 
         /// <summary>Permissions to grant tenant-wide admin consent for (a subset of <see cref="Permissions"/>).</summary>
         public IList<PermissionRequest> Consent { get; } = new List<PermissionRequest>();
+
+        /// <summary>
+        /// APIs by appId as the run that made them returned them (the CMG server app piped into the client recipe): used instead of
+        /// reading the API's service principal while this session's new API may not have replicated yet.
+        /// </summary>
+        internal IDictionary<string, ServicePrincipal> KnownResources { get; } = new Dictionary<string, ServicePrincipal>(System.StringComparer.OrdinalIgnoreCase);
     }
 }

@@ -26,6 +26,9 @@ namespace EntraAppKit.Core.Recipes
         /// <summary>The recipe's Application ID URIs, placeholders resolved.</summary>
         public IReadOnlyList<string> IdentifierUris { get; internal set; } = Array.Empty<string>();
 
+        /// <summary>The ids of the scopes the application exposes, by value (user_impersonation → its id).</summary>
+        public IReadOnlyDictionary<string, Guid> ScopeIds { get; internal set; } = new Dictionary<string, Guid>();
+
         /// <summary>The application's web redirect URIs as the run left them (the recipe's, and others' it kept).</summary>
         public IReadOnlyList<string> WebRedirectUris { get; internal set; } = Array.Empty<string>();
 

@@ -23,6 +23,7 @@ namespace EntraAppKit.Core.Recipes
         private readonly ApplicationReconciler _applications;
         private readonly ConsentReconciler _consent;
         private readonly Connections.CloudEnvironment _cloud;
+        private readonly GraphSession _session;
 
         public RecipeEngine(GraphSession session, LagRetryPolicy? retry = null)
         {
@@ -32,6 +33,7 @@ namespace EntraAppKit.Core.Recipes
             _applications = new ApplicationReconciler(session, retry);
             _consent = new ConsentReconciler(session, retry);
             _cloud = session.Cloud;
+            _session = session;
         }
 
         /// <summary>Reads the tenant and lists every change the recipe needs. Makes no writes; fails before any write on bad input.</summary>
@@ -48,7 +50,11 @@ namespace EntraAppKit.Core.Recipes
                     throw EntraAppKitException.InvalidInput(
                         $"'{domain}' is not a verified domain of tenant {tenant.InitialDomain}; Graph only accepts https Application ID URIs on verified domains. Verified domains: {string.Join(", ", tenant.VerifiedDomains)}.");
 
-            var resources = await _reader.ReadResourcesAsync(recipe.Permissions.Concat(recipe.Consent).Concat(recipe.ManagedPermissions).Select(p => p.Resource), cancellationToken).ConfigureAwait(false);
+            // An API this session made is taken as its run returned it: reading it would wait out its replication lag.
+            var known = recipe.KnownResources.Where(k => _session.Created(k.Key)).ToDictionary(k => k.Key, k => k.Value, StringComparer.OrdinalIgnoreCase);
+            var read = await _reader.ReadResourcesAsync(recipe.Permissions.Concat(recipe.Consent).Concat(recipe.ManagedPermissions).Select(p => p.Resource)
+                .Where(key => !known.ContainsKey(key)), cancellationToken).ConfigureAwait(false);
+            var resources = read.Concat(known).ToDictionary(k => k.Key, k => k.Value, StringComparer.OrdinalIgnoreCase);
             var permissions = recipe.Permissions.Select(p => PermissionResolver.Resolve(p, resources[p.Resource])).ToList();
             var consent = recipe.Consent.Select(p => PermissionResolver.Resolve(p, resources[p.Resource])).ToList();
             var managed = recipe.ManagedPermissions.Select(p => PermissionResolver.Resolve(p, resources[p.Resource])).Concat(permissions).ToList();
@@ -130,6 +136,8 @@ namespace EntraAppKit.Core.Recipes
                 UniqueName = plan.UniqueName,
                 SignInAudience = recipe.SignInAudience,
                 IdentifierUris = recipe.IdentifierUris.Select(u => plan.Application.Resolve(u, app.AppId)).ToList(),
+                ScopeIds = (app.Api?.Oauth2PermissionScopes ?? new List<Microsoft.Graph.Models.PermissionScope>()).Where(s => s.Value != null && s.Id != null)
+                    .GroupBy(s => s.Value!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Id!.Value, StringComparer.Ordinal),
                 WebRedirectUris = (app.Web?.RedirectUris ?? new List<string>()).ToList(),
                 Cloud = _cloud,
                 ClientSecret = secret,

@@ -21,6 +21,12 @@ namespace EntraAppKit.Model.Recipes
         /// <summary>"App ID URI" / -AppIdUri.</summary>
         public Uri? AppIdUri { get; set; }
 
+        /// <summary>
+        /// The id of the user_impersonation scope the app exposes: with <see cref="AppRegistrationOutput.ServicePrincipalId"/>, what
+        /// New-CmgClientApp needs of the server when it is piped in, so it need not wait to read an app that has not replicated yet.
+        /// </summary>
+        public Guid? UserImpersonationScopeId { get; set; }
+
         /// <summary>The same as <see cref="AppRegistrationOutput.ClientId"/>, named so New-CmgClientApp -ServerClientId binds to it from the pipeline.</summary>
         public string ServerClientId => ClientId;
 

@@ -34,6 +34,20 @@ namespace EntraAppKit.Commands
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
 
-        protected override void ExecuteCmdlet() => Run(new CmgClient { ServerClientId = ServerClientId, ServerApp = InputObject });
+        protected override void ExecuteCmdlet()
+        {
+            // What the piped server app says of itself, when it is the server named (a deserialized object's properties too).
+            bool piped = InputObject != null && string.Equals(Property("ClientId") as string, ServerClientId, System.StringComparison.OrdinalIgnoreCase);
+            Run(new CmgClient
+            {
+                ServerClientId = ServerClientId,
+                ServerApp = InputObject,
+                ServerServicePrincipalId = piped ? Property("ServicePrincipalId") as string : null,
+                ServerScopeId = piped && System.Guid.TryParse(Property("UserImpersonationScopeId")?.ToString(), out var scopeId) ? scopeId : (System.Guid?)null,
+                ServerDisplayName = piped ? Property("DisplayName") as string : null,
+            });
+        }
+
+        private object? Property(string name) => InputObject?.Properties[name]?.Value is PSObject wrapped ? wrapped.BaseObject : InputObject?.Properties[name]?.Value;
     }
 }

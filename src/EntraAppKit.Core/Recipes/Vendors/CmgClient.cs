@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
 using EntraAppKit.Core.Permissions;
 using EntraAppKit.Model.Recipes;
+using Microsoft.Graph.Models;
+using PermissionType = EntraAppKit.Core.Permissions.PermissionType;
 
 namespace EntraAppKit.Core.Recipes.Vendors
 {
@@ -20,6 +23,15 @@ namespace EntraAppKit.Core.Recipes.Vendors
         /// <summary>The server app's object when it was piped in; the output keeps it (and so the server's secret).</summary>
         public object? ServerApp { get; set; }
 
+        /// <summary>The piped server app's service principal's object id, the resource of the user_impersonation grant.</summary>
+        public string? ServerServicePrincipalId { get; set; }
+
+        /// <summary>The piped server app's user_impersonation scope id.</summary>
+        public Guid? ServerScopeId { get; set; }
+
+        /// <summary>The piped server app's display name, for the changes listed.</summary>
+        public string? ServerDisplayName { get; set; }
+
         public AppRecipe Build(RecipeInput input)
         {
             if (!Guid.TryParse(ServerClientId, out _))
@@ -37,6 +49,21 @@ namespace EntraAppKit.Core.Recipes.Vendors
             recipe.Permissions.Add(impersonation);
             recipe.Consent.Add(userRead);
             recipe.Consent.Add(impersonation);
+            // The server app this session has just made (New-CmgServerApp | New-CmgClientApp) may not have replicated yet: its output
+            // gives what the client needs of it. A delegated grant names the resource by its service principal's object id
+            // (learn.microsoft.com/graph/api/oauth2permissiongrant-post), which the server's output carries; requiredResourceAccess
+            // names the scope by id (learn.microsoft.com/graph/api/resources/requiredresourceaccess).
+            if (ServerServicePrincipalId != null && ServerScopeId.HasValue)
+                recipe.KnownResources[impersonation.Resource] = new ServicePrincipal
+                {
+                    Id = ServerServicePrincipalId,
+                    AppId = impersonation.Resource,
+                    DisplayName = ServerDisplayName ?? ServerClientId,
+                    Oauth2PermissionScopes = new List<PermissionScope>
+                    {
+                        new PermissionScope { Id = ServerScopeId, Value = CmgServer.UserImpersonation, Type = "User", IsEnabled = true },
+                    },
+                };
             return recipe;
         }
 

@@ -73,6 +73,7 @@ namespace EntraAppKit.Core.Recipes.Vendors
             SecretKey = result.ClientSecret, // Import-CMAADServerApplication takes a SecureString
             SecretKeyExpiry = result.ClientSecret == null ? (DateTime?)null : result.SecretExpires?.UtcDateTime,
             AppIdUri = new Uri(result.IdentifierUris[0]),
+            UserImpersonationScopeId = result.ScopeIds.TryGetValue(UserImpersonation, out var scopeId) ? scopeId : (Guid?)null,
         });
     }
 }
