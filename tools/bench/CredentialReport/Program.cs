@@ -167,6 +167,7 @@ internal static class Bench
         string paths = string.Join(", ", graph.GroupBy(e => ((string)e!["method"]! + " " + ((string)e["path"]!).Split('?')[0])).Select(g => $"{g.Key} ×{g.Count()}"));
         Log($"N={n}: report {result.ReportMs:0} ms (server {result.ServerMs:0} ms), {result.Rows} rows, {result.Requests} Graph requests ({paths}), " +
             $"pwsh RSS {result.PwshRssBeforeKb / 1024} MB before, peak {result.PwshPeakKb / 1024} MB (peak before the report {(long)measured["peakBeforeKb"]! / 1024} MB), " +
+            $"managed heap {(long)measured["heapBeforeKb"]! / 1024} MB before, {(long)measured["heapAfterKb"]! / 1024} MB after (full GC), " +
             $"server RSS {result.ServerRssKb / 1024} MB");
     }
 
@@ -179,16 +180,19 @@ Import-Module $Module
 Connect-EntraAppKit -AccessToken (ConvertTo-SecureString $Token -AsPlainText -Force) -GraphEndpoint $Graph | Out-Null
 # Only the report's Graph requests are counted: the log is cleared after the sign-in's (the control endpoint is not logged).
 Invoke-RestMethod -Method Delete -Uri ""$Graph/_localtenant/requests"" -Headers @{ Authorization = ""Bearer $Token"" } | Out-Null
+$heapBefore = [GC]::GetTotalMemory($true)
 $rssBefore = Get-StatusKb VmRSS
 $peakBefore = Get-StatusKb VmHWM
 $watch = [System.Diagnostics.Stopwatch]::StartNew()
 Get-EntraAppCredential -ExpiringWithinDays 30 | Export-Csv -LiteralPath $Csv -NoTypeInformation
 $watch.Stop()
 $peak = Get-StatusKb VmHWM
+# The managed heap after a full collection, against the same before: what the report kept, as opposed to its peak.
+$heapAfter = [GC]::GetTotalMemory($true)
 # Counted after the clock stops, from the file: counting in the pipeline would time a script block per row too.
 $rows = 0
 if (Test-Path -LiteralPath $Csv) { foreach ($line in [System.IO.File]::ReadLines($Csv)) { $rows++ }; $rows = [Math]::Max(0, $rows - 1) }
-[ordered]@{ ms = $watch.Elapsed.TotalMilliseconds; rows = $rows; rssBeforeKb = $rssBefore; peakBeforeKb = $peakBefore; peakKb = $peak } | ConvertTo-Json -Compress
+[ordered]@{ ms = $watch.Elapsed.TotalMilliseconds; rows = $rows; rssBeforeKb = $rssBefore; peakBeforeKb = $peakBefore; peakKb = $peak; heapBeforeKb = [long]($heapBefore / 1KB); heapAfterKb = [long]($heapAfter / 1KB) } | ConvertTo-Json -Compress
 ";
 
     // ---- (b) writes with a state file ----
