@@ -111,7 +111,7 @@ internal static class Bench
             static string Mb(long? kb) => kb.HasValue ? $"{kb.Value / 1024.0:0} MB" : "–";
             static string Ms(double? ms) => ms.HasValue ? (ms.Value >= 10_000 ? $"{ms.Value / 1000:0.0} s" : $"{ms.Value:0} ms") : "–";
             static string Latency(List<double> l) => l.Count == 0 ? "–" : $"{Ms(Median(l))} / {Ms(l.Max())}" + (l.Count < Writes ? $" ({l.Count})" : "");
-            return $"| {N:N0} | {Requests?.ToString() ?? "–"} | {Expected?.ToString() ?? "–"} | {Rows?.ToString("N0") ?? "–"} | {Ms(ReportMs)} ({Ms(ServerMs)}) | " +
+            return $"| {N:N0} | {Requests?.ToString() ?? "–"} | {Expected?.ToString() ?? "–"} | {Rows?.ToString("N0") ?? "–"} | {(ReportMs.HasValue ? $"{Ms(ReportMs)} ({Ms(ServerMs)})" : "–")} | " +
                 $"{Mb(PwshRssBeforeKb)} / {Mb(PwshPeakKb)} | {Mb(ServerRssKb)} | {(StateFileBytes.HasValue ? $"{StateFileBytes.Value / 1048576.0:0.0} MB" : "–")} | " +
                 $"{Ms(ServerStartMs)} | {Latency(Posts)} | {Latency(AddPasswords)} | {Latency(Patches)} |";
         }
