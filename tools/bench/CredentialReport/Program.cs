@@ -243,7 +243,8 @@ if (Test-Path -LiteralPath $Csv) { foreach ($line in [System.IO.File]::ReadLines
             {
                 result.WriteNote = $"timed out after {budget.TotalSeconds:0} s: {result.Posts.Count} POST, {result.AddPasswords.Count} addPassword, {result.Patches.Count} PATCH measured";
             }
-            Log($"N={n}: server opened the file in {result.ServerStartMs:0} ms; POST median {Med(result.Posts)}, addPassword {Med(result.AddPasswords)}, PATCH {Med(result.Patches)}");
+            Log($"N={n}: server opened the file in {result.ServerStartMs:0} ms; POST median {Med(result.Posts)}, addPassword {Med(result.AddPasswords)}, " +
+                $"PATCH {Med(result.Patches)}; server peak RSS {server.PeakKb() / 1024} MB");
         }
     }
 
@@ -459,6 +460,8 @@ if (Test-Path -LiteralPath $Csv) { foreach ($line in [System.IO.File]::ReadLines
         }
 
         public long RssKb() => StatusKb(_process.Id, "VmRSS");
+
+        public long PeakKb() => StatusKb(_process.Id, "VmHWM");
 
         public void Dispose()
         {
