@@ -73,9 +73,7 @@ namespace EntraAppKit.Core.Operations
                 var changes = new List<PlannedChange>();
                 foreach (var file in files) changes.Add(new PlannedChange($"file {file}", "Write certificate file", $"Write certificate {cert.Subject} (thumbprint {cert.Thumbprint}) to {file}"));
                 if (existing == null)
-                    changes.Add(new PlannedChange($"application '{name}'", "Add certificate",
-                        $"Add certificate {cert.Subject} (thumbprint {cert.Thumbprint}, valid until {cert.NotAfter.ToUniversalTime():yyyy-MM-dd}) to application '{name}' (client id {app.AppId}) " +
-                        (proof != null ? "by addKey, keeping its other keys" : $"by PATCH, keeping its {Keys(app).Count} existing key(s)")));
+                    changes.Add(new PlannedChange($"application '{name}'", "Add certificate", DescribeAdd(cert, name, Keys(app).Count, app.AppId, proof != null)));
                 return new AppCertificatePlan(app, tenant, cert, generated, existing == null ? proof : null, existing?.KeyId?.ToString(), changes);
             }).ConfigureAwait(false);
         }
@@ -101,14 +99,7 @@ namespace EntraAppKit.Core.Operations
                         }, cancellationToken: cancellationToken).ConfigureAwait(false);
                         return added?.KeyId?.ToString() ?? Find(await ReadAsync(id, plan.DisplayName, cancellationToken).ConfigureAwait(false), cert)?.KeyId?.ToString();
                     }
-                    var done = await ConvergingWrite.RunAsync(await ReadAsync(id, plan.DisplayName, cancellationToken).ConfigureAwait(false),
-                        a => Find(a, cert) != null,
-                        a => PatchKeysAsync(a, plan.DisplayName, Keys(a).Select(Copy).Concat(new[] { NewKey(cert) }).ToList(), "adding by PATCH would remove them",
-                            "to add by addKey", cancellationToken),
-                        () => ReadAsync(id, plan.DisplayName, cancellationToken),
-                        a => $"Another writer kept replacing the keyCredentials of '{plan.DisplayName}': after {ConvergingWrite.MaxWrites} writes, certificate {cert.Thumbprint} did not stay. Run the command again when the other change is done.",
-                        cancellationToken).ConfigureAwait(false);
-                    return Find(done, cert)?.KeyId?.ToString();
+                    return (await AddByPatchAsync(id, plan.DisplayName, cert, cancellationToken).ConfigureAwait(false))?.KeyId?.ToString();
                 }).ConfigureAwait(false);
             }
             return new EntraAppCertificate
@@ -126,6 +117,29 @@ namespace EntraAppKit.Core.Operations
                 Changes = plan.Changes.Select(c => c.Description).ToArray(),
             };
         }
+
+        /// <summary>
+        /// Adds <paramref name="cert"/> to the application <paramref name="id"/> by a PATCH of keyCredentials sending every existing
+        /// key back (ExistingKeyUnavailable before any write when one came back without its material), verified by a fresh read;
+        /// New-EntraAppCertificate's PATCH path and a recipe's certificate. The app's key holding it.
+        /// </summary>
+        internal async Task<KeyCredential?> AddByPatchAsync(string id, string displayName, X509Certificate2 cert, CancellationToken cancellationToken)
+        {
+            var done = await ConvergingWrite.RunAsync(await ReadAsync(id, displayName, cancellationToken).ConfigureAwait(false),
+                a => Find(a, cert) != null,
+                a => PatchKeysAsync(a, displayName, Keys(a).Select(Copy).Concat(new[] { NewKey(cert) }).ToList(), "adding by PATCH would remove them",
+                    "to add by addKey", cancellationToken),
+                () => ReadAsync(id, displayName, cancellationToken),
+                a => $"Another writer kept replacing the keyCredentials of '{displayName}': after {ConvergingWrite.MaxWrites} writes, certificate {cert.Thumbprint} did not stay. Run the command again when the other change is done.",
+                cancellationToken).ConfigureAwait(false);
+            return Find(done, cert);
+        }
+
+        /// <summary>"Add certificate CN=x (thumbprint …, valid until …) to application 'name'" and how.</summary>
+        internal static string DescribeAdd(X509Certificate2 cert, string appName, int existingKeys, string? clientId = null, bool byAddKey = false) =>
+            $"Add certificate {cert.Subject} (thumbprint {cert.Thumbprint}, valid until {cert.NotAfter.ToUniversalTime():yyyy-MM-dd}) to application '{appName}'" +
+            (clientId != null ? $" (client id {clientId})" : "") + " " +
+            (byAddKey ? "by addKey, keeping its other keys" : $"by PATCH, keeping its {existingKeys} existing key(s)");
 
         private async Task<Application> ReadAsync(string id, string displayName, CancellationToken cancellationToken) =>
             await _session.Client.Applications[id].GetAsync(r => r.QueryParameters.Select = KeySelect, cancellationToken).ConfigureAwait(false)
@@ -270,7 +284,7 @@ namespace EntraAppKit.Core.Operations
         }
 
         /// <summary>An RSA certificate of at least 2048 bits, valid now or later: what Entra's certificate credentials take.</summary>
-        private void CheckUsable(X509Certificate2 cert)
+        internal void CheckUsable(X509Certificate2 cert)
         {
             int size = KeySize(cert);
             if (size == 0) throw new EntraAppKitException(ErrorIds.InvalidCertificate, EntraErrorCategory.InvalidArgument, $"Certificate {cert.Thumbprint} has no RSA key; Entra's certificate credentials are RSA.");
