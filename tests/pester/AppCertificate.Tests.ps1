@@ -4,7 +4,7 @@
 # Test-EntraAppCredential, which signs in with the PFX; a second certificate is added by PATCH and a third by addKey
 # (learn.microsoft.com/graph/api/application-addkey) and every key stays; the output pipes into Remove-EntraAppCredential,
 # which removes one certificate by PATCH and one by removeKey (learn.microsoft.com/graph/api/application-removekey),
-# keeping the rest; and Connect-EntraAppKit -CertificatePath signs in
+# keeping the rest; New-EntraAppRegistration -CertificatePath / -Certificate gives an app a certificate instead of a secret; and Connect-EntraAppKit -CertificatePath signs in
 # with the generated PFX at the local tenant server over HTTPS, in a child pwsh that trusts the server's CA (SSL_CERT_FILE).
 
 BeforeAll {
@@ -103,6 +103,36 @@ Describe 'New-EntraAppCertificate against the local tenant' {
         $secrets | Should -Be 1
         $firstSignsIn | Should -Not -BeTrue
         $thirdSignsIn | Should -BeTrue
+    }
+
+    It 'New-EntraAppRegistration -CertificatePath gives the app that certificate instead of a secret, and a re-run writes nothing' {
+        $run = Invoke-ModuleSession -Session $session -ScriptBlock {
+            New-EntraAppRegistration -Name 'Contoso Cert Recipe' -CertificatePath ./app.cer -WhatIf
+            $made = New-EntraAppRegistration -Name 'Contoso Cert Recipe' -CertificatePath ./app.cer
+            $made
+            # The same certificate from its PFX: the app holds it, nothing is written.
+            (New-EntraAppRegistration -Name 'Contoso Cert Recipe' -CertificatePath ./app.pfx -CertificatePassword $pw).Changes.Count
+            (Test-EntraAppCredential -ClientId $made.ClientId -TenantId $made.TenantId -CertificatePath ./app.pfx -CertificatePassword $pw).Success
+            # Another certificate as an object: added beside the first.
+            $other = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new((Resolve-Path ./second.pfx).Path, $pw)
+            (New-EntraAppRegistration -Name 'Contoso Cert Recipe' -Certificate $other).CertificateThumbprint
+            @(Get-EntraAppCredential -ClientId $made.ClientId | Where-Object ObjectType -EQ 'Application' | ForEach-Object Kind)
+            New-EntraAppRegistration -Name 'Contoso Cert Recipe' -CertificatePath ./app.cer -NewSecret
+        }
+        $run.WhatIf -join "`n" | Should -Match "Add certificate CN=Contoso Sync \(thumbprint $($run.Output[0].CertificateThumbprint), valid until \d{4}-\d{2}-\d{2}\) to application 'Contoso Cert Recipe' by PATCH"
+        $made, $rerunChanges, $signsIn, $otherThumbprint, $kinds = $run.Output[0], $run.Output[1], $run.Output[2], $run.Output[3], $run.Output[4..($run.Output.Count - 1)]
+        $made.GetType().FullName | Should -Be 'EntraAppKit.Model.Recipes.EntraAppRegistrationResult'
+        $made.ClientSecret | Should -BeNullOrEmpty
+        $made.CertificateThumbprint | Should -Match '^[0-9A-F]{40}$'
+        $made.CertificateExpires | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddDays(300))
+        @($made.Changes | Where-Object { $_ -like 'Add certificate*' }).Count | Should -Be 1
+        $rerunChanges | Should -Be 0
+        $signsIn | Should -BeTrue
+        $otherThumbprint | Should -Not -Be $made.CertificateThumbprint
+        $kinds | Should -Be @('Certificate', 'Certificate')
+        # A certificate replaces the secret: the secret's parameters are refused with it.
+        $run.Errors.Count | Should -Be 1
+        $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidRecipeInput*'
     }
 
     It 'refuses to overwrite a file, and a proof certificate the app does not hold, before any write' {
