@@ -111,9 +111,9 @@ namespace EntraAppKit.Core.Applications
                     "Run with -NewSecret to add another one (the existing ones stay until they expire or you remove them).");
 
             // The certificate is keyed by itself: an app that holds it (a re-run) gets nothing added.
-            if (Recipe.Certificate != null && (Existing == null || Operations.AppCertificateOperation.Find(Existing, Recipe.Certificate) == null))
+            if (Recipe.Certificate != null && (Existing == null || CertificateCredentials.Find(Existing, Recipe.Certificate) == null))
                 CertificateChange = new PlannedChange(AppTarget, "Add certificate",
-                    Operations.AppCertificateOperation.DescribeAdd(Recipe.Certificate, Recipe.DisplayName, Existing?.KeyCredentials?.Count ?? 0));
+                    CertificateCredentials.DescribeAdd(Recipe.Certificate, Recipe.DisplayName, Existing?.KeyCredentials?.Count ?? 0));
         }
 
         /// <summary>"a client secret ('Rewst 2026-11-29', expires 2027-11-29)" or "2 client secrets (…; …)".</summary>

@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using EntraAppKit.Core.Applications;
 using EntraAppKit.Core.Authentication;
 using EntraAppKit.Core.Graph;
 using EntraAppKit.Core.Planning;
@@ -73,7 +74,7 @@ namespace EntraAppKit.Core.Operations
                 var changes = new List<PlannedChange>();
                 foreach (var file in files) changes.Add(new PlannedChange($"file {file}", "Write certificate file", $"Write certificate {cert.Subject} (thumbprint {cert.Thumbprint}) to {file}"));
                 if (existing == null)
-                    changes.Add(new PlannedChange($"application '{name}'", "Add certificate", DescribeAdd(cert, name, Keys(app).Count, app.AppId, proof != null)));
+                    changes.Add(new PlannedChange($"application '{name}'", "Add certificate", CertificateCredentials.DescribeAdd(cert, name, Keys(app).Count, app.AppId, proof != null)));
                 return new AppCertificatePlan(app, tenant, cert, generated, existing == null ? proof : null, existing?.KeyId?.ToString(), changes);
             }).ConfigureAwait(false);
         }
@@ -134,12 +135,6 @@ namespace EntraAppKit.Core.Operations
                 cancellationToken).ConfigureAwait(false);
             return Find(done, cert);
         }
-
-        /// <summary>"Add certificate CN=x (thumbprint …, valid until …) to application 'name'" and how.</summary>
-        internal static string DescribeAdd(X509Certificate2 cert, string appName, int existingKeys, string? clientId = null, bool byAddKey = false) =>
-            $"Add certificate {cert.Subject} (thumbprint {cert.Thumbprint}, valid until {cert.NotAfter.ToUniversalTime():yyyy-MM-dd}) to application '{appName}'" +
-            (clientId != null ? $" (client id {clientId})" : "") + " " +
-            (byAddKey ? "by addKey, keeping its other keys" : $"by PATCH, keeping its {existingKeys} existing key(s)");
 
         private async Task<Application> ReadAsync(string id, string displayName, CancellationToken cancellationToken) =>
             await _session.Client.Applications[id].GetAsync(r => r.QueryParameters.Select = KeySelect, cancellationToken).ConfigureAwait(false)
@@ -247,13 +242,7 @@ namespace EntraAppKit.Core.Operations
             }
         }
 
-        /// <summary>The app's keyCredential holding <paramref name="cert"/>: its key material, else its thumbprint as customKeyIdentifier.</summary>
-        internal static KeyCredential? Find(Application app, X509Certificate2 cert)
-        {
-            byte[] der = cert.RawData;
-            byte[] hash = cert.GetCertHash();
-            return Keys(app).FirstOrDefault(k => (k.Key != null && k.Key.SequenceEqual(der)) || (k.Key == null && k.CustomKeyIdentifier != null && k.CustomKeyIdentifier.SequenceEqual(hash)));
-        }
+        internal static KeyCredential? Find(Application app, X509Certificate2 cert) => CertificateCredentials.Find(app, cert);
 
         private static KeyCredential NewKey(X509Certificate2 cert) => new KeyCredential
         {
