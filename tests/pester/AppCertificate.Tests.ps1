@@ -2,7 +2,9 @@
 # Issue 14 §3, certificates end to end, on the packaged module: New-EntraAppCertificate makes a certificate, writes its PFX
 # and adds it to an app against the in-process local tenant (-WhatIf first, which writes nothing); the output pipes into
 # Test-EntraAppCredential, which signs in with the PFX; a second certificate is added by PATCH and a third by addKey
-# (learn.microsoft.com/graph/api/application-addkey) and every key stays; and Connect-EntraAppKit -CertificatePath signs in
+# (learn.microsoft.com/graph/api/application-addkey) and every key stays; the output pipes into Remove-EntraAppCredential,
+# which removes one certificate by PATCH and one by removeKey (learn.microsoft.com/graph/api/application-removekey),
+# keeping the rest; New-EntraAppRegistration -CertificatePath / -Certificate gives an app a certificate instead of a secret; and Connect-EntraAppKit -CertificatePath signs in
 # with the generated PFX at the local tenant server over HTTPS, in a child pwsh that trusts the server's CA (SSL_CERT_FILE).
 
 BeforeAll {
@@ -66,14 +68,71 @@ Describe 'New-EntraAppCertificate against the local tenant' {
 
     It 'adds a second certificate by PATCH and a third by addKey, and every certificate still signs in' {
         $run = Invoke-ModuleSession -Session $session -ScriptBlock {
-            $second = $app | New-EntraAppCertificate -PfxPath ./second.pfx -PfxPassword $pw -KeySize 3072 -Months 6
-            $third = $app | New-EntraAppCertificate -PfxPath ./third.pfx -PfxPassword $pw -ProofCertificatePath ./app.pfx -ProofCertificatePassword $pw
+            $global:second = $app | New-EntraAppCertificate -PfxPath ./second.pfx -PfxPassword $pw -KeySize 3072 -Months 6
+            $global:third = $app | New-EntraAppCertificate -PfxPath ./third.pfx -PfxPassword $pw -ProofCertificatePath ./app.pfx -ProofCertificatePassword $pw
             $second.Method; $second.KeySize; $third.Method
             foreach ($made in $first, $second, $third) { ($made | Test-EntraAppCredential -CertificatePassword $pw).Success }
         }
         $run.Errors | Should -BeNullOrEmpty
         $run.Output[0..2] | Should -Be @('Patch', 3072, 'AddKey')
         $run.Output[3..5] | Should -Be @($true, $true, $true)
+    }
+
+    It 'pipes into Remove-EntraAppCredential: -WhatIf names the certificate, PATCH and removeKey each remove one, a re-run is a no-op' {
+        $run = Invoke-ModuleSession -Session $session -ScriptBlock {
+            $first
+            $first | Remove-EntraAppCredential -WhatIf
+            @(Get-EntraAppCredential -ClientId $app.ClientId | Where-Object Kind -EQ 'Certificate').Count
+            $first | Remove-EntraAppCredential -Confirm:$false
+            $second | Remove-EntraAppCredential -ProofCertificatePath ./third.pfx -ProofCertificatePassword $pw -Confirm:$false
+            (($first | Remove-EntraAppCredential -Confirm:$false -Verbose 4>&1) | ForEach-Object Message) -join ' '
+            $left = @(Get-EntraAppCredential -ClientId $app.ClientId | Where-Object ObjectType -EQ 'Application')
+            @($left | Where-Object Kind -EQ 'Certificate').Count
+            @($left | Where-Object Kind -EQ 'Secret').Count
+            ($first | Test-EntraAppCredential -CertificatePassword $pw -ErrorAction SilentlyContinue).Success
+            ($third | Test-EntraAppCredential -CertificatePassword $pw).Success
+        }
+        $run.Errors | Should -BeNullOrEmpty
+        $first, $before, $rerun, $certificates, $secrets, $firstSignsIn, $thirdSignsIn = $run.Output
+        ($run.WhatIf -join "`n") | Should -Match ("Remove certificate 'CN=Contoso Sync' \(thumbprint $($first.Thumbprint), expires \d{4}-\d{2}-\d{2}, key id $($first.KeyId)\) " +
+            "from 'Contoso Sync' by PATCH, keeping its 3 other credential\(s\)")
+        $before | Should -Be 3
+        $rerun | Should -Match 'nothing to remove'
+        # The third certificate (which signed removeKey's proof) and the recipe's secret stay.
+        $certificates | Should -Be 1
+        $secrets | Should -Be 1
+        $firstSignsIn | Should -Not -BeTrue
+        $thirdSignsIn | Should -BeTrue
+    }
+
+    It 'New-EntraAppRegistration -CertificatePath gives the app that certificate instead of a secret, and a re-run writes nothing' {
+        $run = Invoke-ModuleSession -Session $session -ScriptBlock {
+            New-EntraAppRegistration -Name 'Contoso Cert Recipe' -CertificatePath ./app.cer -WhatIf
+            $made = New-EntraAppRegistration -Name 'Contoso Cert Recipe' -CertificatePath ./app.cer
+            $made
+            # The same certificate from its PFX: the app holds it, nothing is written.
+            (New-EntraAppRegistration -Name 'Contoso Cert Recipe' -CertificatePath ./app.pfx -CertificatePassword $pw).Changes.Count
+            (Test-EntraAppCredential -ClientId $made.ClientId -TenantId $made.TenantId -CertificatePath ./app.pfx -CertificatePassword $pw).Success
+            # Another certificate as an object: added beside the first.
+            $other = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new((Resolve-Path ./second.pfx).Path, $pw)
+            (New-EntraAppRegistration -Name 'Contoso Cert Recipe' -Certificate $other).CertificateThumbprint
+            @(Get-EntraAppCredential -ClientId $made.ClientId | Where-Object ObjectType -EQ 'Application' | ForEach-Object Kind)
+            New-EntraAppRegistration -Name 'Contoso Cert Recipe' -CertificatePath ./app.cer -NewSecret
+        }
+        $run.WhatIf -join "`n" | Should -Match "Add certificate CN=Contoso Sync \(thumbprint $($run.Output[0].CertificateThumbprint), valid until \d{4}-\d{2}-\d{2}\) to application 'Contoso Cert Recipe' by PATCH"
+        $made, $rerunChanges, $signsIn, $otherThumbprint, $kinds = $run.Output[0], $run.Output[1], $run.Output[2], $run.Output[3], $run.Output[4..($run.Output.Count - 1)]
+        $made.GetType().FullName | Should -Be 'EntraAppKit.Model.Recipes.EntraAppRegistrationResult'
+        $made.ClientSecret | Should -BeNullOrEmpty
+        $made.CertificateThumbprint | Should -Match '^[0-9A-F]{40}$'
+        $made.CertificateExpires | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddDays(300))
+        @($made.Changes | Where-Object { $_ -like 'Add certificate*' }).Count | Should -Be 1
+        $rerunChanges | Should -Be 0
+        $signsIn | Should -BeTrue
+        $otherThumbprint | Should -Not -Be $made.CertificateThumbprint
+        $kinds | Should -Be @('Certificate', 'Certificate')
+        # A certificate replaces the secret: the secret's parameters are refused with it.
+        $run.Errors.Count | Should -Be 1
+        $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidRecipeInput*'
     }
 
     It 'refuses to overwrite a file, and a proof certificate the app does not hold, before any write' {

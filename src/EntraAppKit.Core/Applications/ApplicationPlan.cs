@@ -64,6 +64,9 @@ namespace EntraAppKit.Core.Applications
         public bool Updates { get; private set; }
         public bool AddsSecret => SecretChange != null;
 
+        /// <summary>Adding the recipe's certificate; null when there is none or the app already holds it.</summary>
+        public PlannedChange? CertificateChange { get; private set; }
+
         private string AppTarget => $"application '{Recipe.DisplayName}'";
 
         private void Build()
@@ -106,6 +109,11 @@ namespace EntraAppKit.Core.Applications
             else if (Recipe.Secret != null)
                 _warnings.Add($"'{Recipe.DisplayName}' already has {DescribeSecrets(existingSecrets)}; Graph never returns a secret's value again. " +
                     "Run with -NewSecret to add another one (the existing ones stay until they expire or you remove them).");
+
+            // The certificate is keyed by itself: an app that holds it (a re-run) gets nothing added.
+            if (Recipe.Certificate != null && (Existing == null || CertificateCredentials.Find(Existing, Recipe.Certificate) == null))
+                CertificateChange = new PlannedChange(AppTarget, "Add certificate",
+                    CertificateCredentials.DescribeAdd(Recipe.Certificate, Recipe.DisplayName, Existing?.KeyCredentials?.Count ?? 0));
         }
 
         /// <summary>"a client secret ('Rewst 2026-11-29', expires 2027-11-29)" or "2 client secrets (…; …)".</summary>

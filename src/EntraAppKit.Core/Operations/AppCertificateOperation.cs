@@ -6,12 +6,14 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using EntraAppKit.Core.Applications;
 using EntraAppKit.Core.Authentication;
 using EntraAppKit.Core.Graph;
 using EntraAppKit.Core.Planning;
 using EntraAppKit.Core.Tenants;
 using EntraAppKit.Model.Operations;
 using Microsoft.Graph.Applications.Item.AddKey;
+using Microsoft.Graph.Applications.Item.RemoveKey;
 using Microsoft.Graph.Models;
 
 namespace EntraAppKit.Core.Operations
@@ -68,24 +70,11 @@ namespace EntraAppKit.Core.Operations
                 var cert = certificate ?? make!(name);
                 CheckUsable(cert);
                 var existing = Find(app, cert);
-                if (proof != null && existing == null)
-                {
-                    if (!proof.HasPrivateKey)
-                        throw new EntraAppKitException(ErrorIds.ProofCertificateNotOnApp, EntraErrorCategory.InvalidArgument,
-                            $"-ProofCertificatePath holds no private key: addKey's proof must be signed by it. Pass the .pfx of a valid certificate of '{name}' with -ProofCertificatePassword.");
-                    var held = Find(app, proof);
-                    var now = _now();
-                    if (held == null || !(held.StartDateTime <= now && now < held.EndDateTime))
-                        throw new EntraAppKitException(ErrorIds.ProofCertificateNotOnApp, EntraErrorCategory.InvalidArgument,
-                            $"The proof certificate {proof.Thumbprint} is not a valid certificate of '{name}' now, so Graph would refuse addKey's proof. " +
-                            "Pass one of the app's current certificates, or leave -ProofCertificatePath out to add by PATCH.");
-                }
+                if (proof != null && existing == null) DemandProof(app, proof, _now(), "addKey");
                 var changes = new List<PlannedChange>();
                 foreach (var file in files) changes.Add(new PlannedChange($"file {file}", "Write certificate file", $"Write certificate {cert.Subject} (thumbprint {cert.Thumbprint}) to {file}"));
                 if (existing == null)
-                    changes.Add(new PlannedChange($"application '{name}'", "Add certificate",
-                        $"Add certificate {cert.Subject} (thumbprint {cert.Thumbprint}, valid until {cert.NotAfter.ToUniversalTime():yyyy-MM-dd}) to application '{name}' (client id {app.AppId}) " +
-                        (proof != null ? "by addKey, keeping its other keys" : $"by PATCH, keeping its {Keys(app).Count} existing key(s)")));
+                    changes.Add(new PlannedChange($"application '{name}'", "Add certificate", CertificateCredentials.DescribeAdd(cert, name, Keys(app).Count, app.AppId, proof != null)));
                 return new AppCertificatePlan(app, tenant, cert, generated, existing == null ? proof : null, existing?.KeyId?.ToString(), changes);
             }).ConfigureAwait(false);
         }
@@ -111,25 +100,7 @@ namespace EntraAppKit.Core.Operations
                         }, cancellationToken: cancellationToken).ConfigureAwait(false);
                         return added?.KeyId?.ToString() ?? Find(await ReadAsync(id, plan.DisplayName, cancellationToken).ConfigureAwait(false), cert)?.KeyId?.ToString();
                     }
-                    var done = await ConvergingWrite.RunAsync(await ReadAsync(id, plan.DisplayName, cancellationToken).ConfigureAwait(false),
-                        a => Find(a, cert) != null,
-                        a =>
-                        {
-                            var keys = Keys(a);
-                            var blind = keys.Where(k => k.Key == null || k.Key.Length == 0).ToList();
-                            if (blind.Count > 0)
-                                throw new EntraAppKitException(ErrorIds.ExistingKeyUnavailable, EntraErrorCategory.InvalidOperation,
-                                    $"Nothing was changed: Graph did not return the key material of {blind.Count} existing key(s) of '{plan.DisplayName}' " +
-                                    $"({string.Join(", ", blind.Select(k => k.KeyId))}), and a PATCH of keyCredentials replaces them all, so adding by PATCH would remove them. " +
-                                    "Pass one of the app's valid certificates with -ProofCertificatePath (and -ProofCertificatePassword) to add by addKey, which keeps every key.");
-                            // Fresh objects: the SDK's backing store sends only changed values of objects it read.
-                            var list = keys.Select(Copy).Concat(new[] { NewKey(cert) }).ToList();
-                            return _session.Client.Applications[id].PatchAsync(new Application { KeyCredentials = list }, cancellationToken: cancellationToken);
-                        },
-                        () => ReadAsync(id, plan.DisplayName, cancellationToken),
-                        a => $"Another writer kept replacing the keyCredentials of '{plan.DisplayName}': after {ConvergingWrite.MaxWrites} writes, certificate {cert.Thumbprint} did not stay. Run the command again when the other change is done.",
-                        cancellationToken).ConfigureAwait(false);
-                    return Find(done, cert)?.KeyId?.ToString();
+                    return (await AddByPatchAsync(id, plan.DisplayName, cert, cancellationToken).ConfigureAwait(false))?.KeyId?.ToString();
                 }).ConfigureAwait(false);
             }
             return new EntraAppCertificate
@@ -148,19 +119,130 @@ namespace EntraAppKit.Core.Operations
             };
         }
 
+        /// <summary>
+        /// Adds <paramref name="cert"/> to the application <paramref name="id"/> by a PATCH of keyCredentials sending every existing
+        /// key back (ExistingKeyUnavailable before any write when one came back without its material), verified by a fresh read;
+        /// New-EntraAppCertificate's PATCH path and a recipe's certificate. The app's key holding it.
+        /// </summary>
+        internal async Task<KeyCredential?> AddByPatchAsync(string id, string displayName, X509Certificate2 cert, CancellationToken cancellationToken)
+        {
+            var done = await ConvergingWrite.RunAsync(await ReadAsync(id, displayName, cancellationToken).ConfigureAwait(false),
+                a => Find(a, cert) != null,
+                a => PatchKeysAsync(a, displayName, Keys(a).Select(Copy).Concat(new[] { NewKey(cert) }).ToList(), "adding by PATCH would remove them",
+                    "to add by addKey", cancellationToken),
+                () => ReadAsync(id, displayName, cancellationToken),
+                a => $"Another writer kept replacing the keyCredentials of '{displayName}': after {ConvergingWrite.MaxWrites} writes, certificate {cert.Thumbprint} did not stay. Run the command again when the other change is done.",
+                cancellationToken).ConfigureAwait(false);
+            return Find(done, cert);
+        }
+
         private async Task<Application> ReadAsync(string id, string displayName, CancellationToken cancellationToken) =>
             await _session.Client.Applications[id].GetAsync(r => r.QueryParameters.Select = KeySelect, cancellationToken).ConfigureAwait(false)
             ?? throw new EntraAppKitException(ErrorIds.ApplicationNotFound, EntraErrorCategory.ObjectNotFound, $"'{displayName}' was removed while its certificate was added.");
 
         private static List<KeyCredential> Keys(Application app) => app.KeyCredentials ?? new List<KeyCredential>();
 
-        /// <summary>The app's keyCredential holding <paramref name="cert"/>: its key material, else its thumbprint as customKeyIdentifier.</summary>
-        internal static KeyCredential? Find(Application app, X509Certificate2 cert)
+        /// <summary>The app's keys read with their material (<c>$select=keyCredentials</c> on the single application).</summary>
+        internal Task<Application> ReadKeysAsync(string id, string displayName, CancellationToken cancellationToken) => ReadAsync(id, displayName, cancellationToken);
+
+        /// <summary>
+        /// PATCHes keyCredentials to <paramref name="keys"/> (fresh objects), first refusing (ExistingKeyUnavailable) when any key
+        /// of <paramref name="app"/> came back without its material: the PATCH replaces the collection, so it would be dropped.
+        /// </summary>
+        private Task PatchKeysAsync(Application app, string displayName, List<KeyCredential> keys, string consequence, string byProof,
+            CancellationToken cancellationToken)
         {
-            byte[] der = cert.RawData;
-            byte[] hash = cert.GetCertHash();
-            return Keys(app).FirstOrDefault(k => (k.Key != null && k.Key.SequenceEqual(der)) || (k.Key == null && k.CustomKeyIdentifier != null && k.CustomKeyIdentifier.SequenceEqual(hash)));
+            RequireKeyMaterial(app, displayName, consequence, byProof);
+            // Fresh objects: the SDK's backing store sends only changed values of objects it read.
+            return _session.Client.Applications[app.Id].PatchAsync(new Application { KeyCredentials = keys }, cancellationToken: cancellationToken);
         }
+
+        /// <summary>Throws ExistingKeyUnavailable, before any write, when a key of <paramref name="app"/> came back without its material.</summary>
+        internal static void RequireKeyMaterial(Application app, string displayName, string consequence, string byProof)
+        {
+            var blind = Keys(app).Where(k => k.Key == null || k.Key.Length == 0).ToList();
+            if (blind.Count > 0)
+                throw new EntraAppKitException(ErrorIds.ExistingKeyUnavailable, EntraErrorCategory.InvalidOperation,
+                    $"Nothing was changed: Graph did not return the key material of {blind.Count} existing key(s) of '{displayName}' " +
+                    $"({string.Join(", ", blind.Select(k => k.KeyId))}), and a PATCH of keyCredentials replaces them all, so {consequence}. " +
+                    $"Pass one of the app's valid certificates with -ProofCertificatePath (and -ProofCertificatePassword) {byProof}, which keeps every other key.");
+        }
+
+        /// <summary>
+        /// Refuses a proof certificate Graph would refuse (addKey and removeKey alike: application-rollkey-prooftoken): one without
+        /// its private key, or one that is not a certificate of the app valid now.
+        /// </summary>
+        internal static void DemandProof(Application app, X509Certificate2 proof, DateTimeOffset now, string action)
+        {
+            string name = app.DisplayName ?? app.AppId ?? "";
+            if (!proof.HasPrivateKey)
+                throw new EntraAppKitException(ErrorIds.ProofCertificateNotOnApp, EntraErrorCategory.InvalidArgument,
+                    $"-ProofCertificatePath holds no private key: {action}'s proof must be signed by it. Pass the .pfx of a valid certificate of '{name}' with -ProofCertificatePassword.");
+            var held = Find(app, proof);
+            if (held == null || !(held.StartDateTime <= now && now < held.EndDateTime))
+                throw new EntraAppKitException(ErrorIds.ProofCertificateNotOnApp, EntraErrorCategory.InvalidArgument,
+                    $"The proof certificate {proof.Thumbprint} is not a valid certificate of '{name}' now, so Graph would refuse {action}'s proof. " +
+                    "Pass one of the app's current certificates, or leave -ProofCertificatePath out to write by PATCH.");
+        }
+
+        /// <summary>
+        /// Removes the key <paramref name="keyId"/> from the application <paramref name="app"/> (read by <see cref="ReadKeysAsync"/>)
+        /// and no other: by removeKey (learn.microsoft.com/graph/api/application-removekey) with a proof signed by
+        /// <paramref name="proof"/>, else by a PATCH sending every other key back. False when the key was already gone.
+        /// </summary>
+        internal async Task<bool> RemoveAsync(Application app, Guid keyId, X509Certificate2? proof, CancellationToken cancellationToken)
+        {
+            string id = app.Id!;
+            string name = app.DisplayName ?? app.AppId ?? "";
+            bool Gone(Application a) => Keys(a).All(k => k.KeyId != keyId);
+            if (proof != null)
+            {
+                try
+                {
+                    await _session.Client.Applications[id].RemoveKey.PostAsync(new RemoveKeyPostRequestBody { KeyId = keyId, Proof = Proof(proof, id, _now()) },
+                        cancellationToken: cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+                catch (Exception e) when (!(e is OperationCanceledException) && !(e is EntraAppKitException))
+                {
+                    // Graph answers an unknown keyId with an error: one removed meanwhile is the no-op a re-run is.
+                    if (Gone(await ReadAsync(id, name, cancellationToken).ConfigureAwait(false))) return false;
+                    throw;
+                }
+            }
+            var current = await ReadAsync(id, name, cancellationToken).ConfigureAwait(false);
+            if (Gone(current)) return false;
+            await ConvergingWrite.RunAsync(current, Gone,
+                a => PatchKeysAsync(a, name, Keys(a).Where(k => k.KeyId != keyId).Select(Copy).ToList(), "removing one by PATCH would remove them too",
+                    "to remove it by removeKey", cancellationToken),
+                () => ReadAsync(id, name, cancellationToken),
+                a => $"Another writer kept replacing the keyCredentials of '{name}': after {ConvergingWrite.MaxWrites} writes, key {keyId} was still there. Run the command again when the other change is done.",
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        /// <summary>"certificate 'CN=x' (thumbprint AB12…, expires 2027-11-29, key id …)".</summary>
+        public static string Describe(KeyCredential key) =>
+            $"certificate '{key.DisplayName}' (thumbprint {Thumbprint(key) ?? "unknown"}, {(key.EndDateTime < DateTimeOffset.UtcNow ? "expired" : "expires")} " +
+            $"{key.EndDateTime?.UtcDateTime:yyyy-MM-dd}, key id {key.KeyId})";
+
+        /// <summary>The certificate's SHA-1 thumbprint: Graph's customKeyIdentifier, else computed from the key material.</summary>
+        internal static string? Thumbprint(KeyCredential key)
+        {
+            if (key.CustomKeyIdentifier is { Length: > 0 } id) return BitConverter.ToString(id).Replace("-", "");
+            if (!(key.Key is { Length: > 0 } der)) return null;
+            try
+            {
+                using var cert = new X509Certificate2(der);
+                return cert.Thumbprint;
+            }
+            catch (CryptographicException)
+            {
+                return null;
+            }
+        }
+
+        internal static KeyCredential? Find(Application app, X509Certificate2 cert) => CertificateCredentials.Find(app, cert);
 
         private static KeyCredential NewKey(X509Certificate2 cert) => new KeyCredential
         {
@@ -191,7 +273,7 @@ namespace EntraAppKit.Core.Operations
         }
 
         /// <summary>An RSA certificate of at least 2048 bits, valid now or later: what Entra's certificate credentials take.</summary>
-        private void CheckUsable(X509Certificate2 cert)
+        internal void CheckUsable(X509Certificate2 cert)
         {
             int size = KeySize(cert);
             if (size == 0) throw new EntraAppKitException(ErrorIds.InvalidCertificate, EntraErrorCategory.InvalidArgument, $"Certificate {cert.Thumbprint} has no RSA key; Entra's certificate credentials are RSA.");

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using EntraAppKit.Core.Applications;
@@ -20,7 +21,7 @@ namespace EntraAppKit.Core.Operations
 {
     /// <summary>
     /// Client secrets of existing apps: add one (New-EntraAppSecret), rotate without an outage (Update-EntraAppSecret: add, prove the
-    /// new one signs in, keep the old ones), and remove a credential (Remove-EntraAppCredential), refusing the app's last one unless forced.
+    /// new one signs in, keep the old ones), and remove a credential, a secret or a certificate (Remove-EntraAppCredential), refusing the app's last one unless forced.
     /// Graph's passwordCredentials are immutable (no PATCH shortens one): an overlap ends when the old secret is removed.
     /// </summary>
     public sealed class AppSecretOperations
@@ -28,6 +29,7 @@ namespace EntraAppKit.Core.Operations
         private readonly GraphSession _session;
         private readonly TenantReader _reader;
         private readonly ClientSecretWriter _writer;
+        private readonly AppCertificateOperation _certificates;
 
         public AppSecretOperations(GraphSession session, LagRetryPolicy? retry = null)
         {
@@ -35,6 +37,7 @@ namespace EntraAppKit.Core.Operations
             retry ??= new LagRetryPolicy();
             _reader = new TenantReader(session, retry);
             _writer = new ClientSecretWriter(session, retry);
+            _certificates = new AppCertificateOperation(session);
         }
 
         /// <summary>How often a rotation tries the new secret before it says it could not prove it (Entra may take seconds to accept a new secret).</summary>
@@ -141,47 +144,64 @@ namespace EntraAppKit.Core.Operations
         // ----- Removal -----
 
         /// <summary>
-        /// Plans removing the credential <paramref name="keyId"/> from the app. A key id the app no longer has plans no change (a re-run).
-        /// Removing the app's last credential (secret or certificate) fails with <see cref="ErrorIds.LastCredential"/> unless
-        /// <paramref name="force"/>: nothing could sign in as the app afterwards. Certificates are not removed here.
+        /// Plans removing the credential <paramref name="keyId"/>, a client secret or a certificate, from the app. A key id the app no
+        /// longer has plans no change (a re-run). Removing the app's last credential (secrets and certificates counted) fails with
+        /// <see cref="ErrorIds.LastCredential"/> unless <paramref name="force"/>: nothing could sign in as the app afterwards. A
+        /// certificate goes by removeKey when <paramref name="proof"/> (one of the app's valid certificates) is given, else by a PATCH
+        /// sending every other key back, refused before any write (ExistingKeyUnavailable) when Graph did not return a key's material.
         /// </summary>
-        public Task<CredentialRemovalPlan> PlanRemoveAsync(string clientId, Guid keyId, bool force = false, CancellationToken cancellationToken = default) =>
+        public Task<CredentialRemovalPlan> PlanRemoveAsync(string clientId, Guid keyId, bool force = false, X509Certificate2? proof = null,
+            CancellationToken cancellationToken = default) =>
             GraphErrors.Guard("Reading the app registration", async () =>
             {
                 var tenant = await _reader.ReadTenantAsync(cancellationToken).ConfigureAwait(false);
                 var app = await _reader.RequireApplicationAsync(clientId, tenant, cancellationToken).ConfigureAwait(false);
                 var secrets = app.PasswordCredentials ?? new List<PasswordCredential>();
-                var certificates = app.KeyCredentials ?? new List<KeyCredential>();
                 var secret = secrets.FirstOrDefault(p => p.KeyId == keyId);
-                if (secret == null)
+                KeyCredential? certificate = null;
+                if (secret == null && (app.KeyCredentials ?? new List<KeyCredential>()).Any(k => k.KeyId == keyId))
                 {
-                    var certificate = certificates.FirstOrDefault(k => k.KeyId == keyId);
-                    if (certificate != null)
-                        throw EntraAppKitException.InvalidInput($"The credential {keyId} of '{app.DisplayName}' is a certificate ('{certificate.DisplayName}'); " +
-                            "Remove-EntraAppCredential removes client secrets. Remove the certificate under Certificates & secrets.");
-                    return new CredentialRemovalPlan(app, keyId, null, Array.Empty<PlannedChange>());
+                    // Read again with the keys' material: the PATCH must send every other key back whole.
+                    var keyed = await _certificates.ReadKeysAsync(app.Id!, app.DisplayName ?? clientId, cancellationToken).ConfigureAwait(false);
+                    keyed.PasswordCredentials = secrets;
+                    app = keyed;
+                    certificate = (app.KeyCredentials ?? new List<KeyCredential>()).FirstOrDefault(k => k.KeyId == keyId);
                 }
-                int others = secrets.Count - 1 + certificates.Count;
+                if (secret == null && certificate == null) return new CredentialRemovalPlan(app, keyId, null, null, null, Array.Empty<PlannedChange>());
+                string described = secret != null ? Describe(secret) : AppCertificateOperation.Describe(certificate!);
+                int others = secrets.Count + (app.KeyCredentials ?? new List<KeyCredential>()).Count - 1;
                 if (others == 0 && !force)
                     throw new EntraAppKitException(ErrorIds.LastCredential, EntraErrorCategory.InvalidOperation,
-                        $"{Describe(secret)} is the last credential of '{app.DisplayName}': without it nothing can sign in as the app. " +
-                        "Add another first (New-EntraAppSecret, or rotate with Update-EntraAppSecret), or run with -Force to remove it anyway. Nothing was changed.");
-                return new CredentialRemovalPlan(app, keyId, secret, new[]
+                        $"{Capital(described)} is the last credential of '{app.DisplayName}': without it nothing can sign in as the app. " +
+                        "Add another first (New-EntraAppSecret or New-EntraAppCertificate, or rotate with Update-EntraAppSecret), or run with -Force to remove it anyway. Nothing was changed.");
+                if (certificate != null)
                 {
-                    new PlannedChange($"application '{app.DisplayName}'", "Remove client secret",
-                        $"Remove {Describe(secret)} from '{app.DisplayName}'" + (others == 0 ? ", its last credential" : "")),
+                    if (proof != null) AppCertificateOperation.DemandProof(app, proof, DateTimeOffset.UtcNow, "removeKey");
+                    else AppCertificateOperation.RequireKeyMaterial(app, app.DisplayName ?? clientId, "removing one by PATCH would remove them too", "to remove it by removeKey");
+                }
+                string how = certificate == null ? "" : proof != null ? " by removeKey" : $" by PATCH, keeping its {others} other credential(s)";
+                return new CredentialRemovalPlan(app, keyId, secret, certificate, certificate != null ? proof : null, new[]
+                {
+                    new PlannedChange($"application '{app.DisplayName}'", secret != null ? "Remove client secret" : "Remove certificate",
+                        $"Remove {described} from '{app.DisplayName}'" + (others == 0 ? ", its last credential" : "") + how),
                 });
             });
+
+        private static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s.Substring(1);
 
         /// <summary>"client secret 'name' (hint abc, expires 2027-11-29, key id …)".</summary>
         public static string Describe(PasswordCredential secret) =>
             $"client secret '{secret.DisplayName}' (hint {secret.Hint}, {(secret.EndDateTime < DateTimeOffset.UtcNow ? "expired" : "expires")} " +
             $"{secret.EndDateTime?.UtcDateTime:yyyy-MM-dd}, key id {secret.KeyId})";
 
-        /// <summary>Removes the planned secret (removePassword: learn.microsoft.com/graph/api/application-removepassword); one gone meanwhile is no error.</summary>
+        /// <summary>
+        /// Removes the planned credential, a secret by removePassword (learn.microsoft.com/graph/api/application-removepassword), a
+        /// certificate as <see cref="AppCertificateOperation"/> removes keys; one gone meanwhile is no error.
+        /// </summary>
         public Task<bool> ApplyRemoveAsync(CredentialRemovalPlan plan, CancellationToken cancellationToken = default) =>
-            GraphErrors.Guard("Removing the client secret", async () =>
+            GraphErrors.Guard(plan.Certificate != null ? "Removing the certificate" : "Removing the client secret", async () =>
             {
+                if (plan.Certificate != null) return await _certificates.RemoveAsync(plan.Application, plan.KeyId, plan.Proof, cancellationToken).ConfigureAwait(false);
                 if (plan.Secret == null) return false;
                 try
                 {

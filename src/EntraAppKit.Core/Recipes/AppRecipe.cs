@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Security.Cryptography.X509Certificates;
 using EntraAppKit.Core.Permissions;
 using EntraAppKit.Model.Recipes;
 using Microsoft.Graph.Models;
@@ -80,6 +81,9 @@ namespace EntraAppKit.Core.Recipes
 
         /// <summary>Add a client secret on the first run (or on every run with <see cref="NewSecret"/>).</summary>
         public SecretRequest? Secret { get; set; }
+
+        /// <summary>A certificate credential the app must hold, added (keeping every other key) when it does not; instead of a secret.</summary>
+        public X509Certificate2? Certificate { get; set; }
 
         /// <summary>Add a new secret even when the application already has one.</summary>
         public bool NewSecret { get; set; }

@@ -49,6 +49,12 @@ namespace EntraAppKit.Core.Recipes
         /// <summary>Expiry of the secret added by this run, or else of the latest existing secret.</summary>
         public DateTimeOffset? SecretExpires { get; internal set; }
 
+        /// <summary>The SHA-1 thumbprint of the recipe's certificate, which the app holds; null when the recipe has none.</summary>
+        public string? CertificateThumbprint { get; internal set; }
+
+        /// <summary>When the recipe's certificate expires; null when the recipe has none.</summary>
+        public DateTimeOffset? CertificateExpires { get; internal set; }
+
         public IReadOnlyList<string> Changes { get; internal set; } = Array.Empty<string>();
 
         /// <summary>Things the caller should know (e.g. an existing secret cannot be read back).</summary>

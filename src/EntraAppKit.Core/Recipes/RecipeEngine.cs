@@ -24,6 +24,7 @@ namespace EntraAppKit.Core.Recipes
         private readonly ConsentReconciler _consent;
         private readonly Connections.CloudEnvironment _cloud;
         private readonly GraphSession _session;
+        private readonly Operations.AppCertificateOperation _certificates;
 
         public RecipeEngine(GraphSession session, LagRetryPolicy? retry = null)
         {
@@ -34,6 +35,7 @@ namespace EntraAppKit.Core.Recipes
             _consent = new ConsentReconciler(session, retry);
             _cloud = session.Cloud;
             _session = session;
+            _certificates = new Operations.AppCertificateOperation(session);
         }
 
         /// <summary>Reads the tenant and lists every change the recipe needs. Makes no writes; fails before any write on bad input.</summary>
@@ -68,6 +70,14 @@ namespace EntraAppKit.Core.Recipes
                 : new List<Microsoft.Graph.Models.Application>();
 
             var applicationPlan = _applications.Plan(recipe, tenant, app, permissions, resources, managed);
+            if (recipe.Certificate != null)
+            {
+                _certificates.CheckUsable(recipe.Certificate);
+                // The certificate goes in by a PATCH sending every key back: refuse now, before any write, if one cannot be.
+                if (app != null && applicationPlan.CertificateChange != null && (app.KeyCredentials?.Count ?? 0) > 0)
+                    Operations.AppCertificateOperation.RequireKeyMaterial(await _certificates.ReadKeysAsync(app.Id!, app.DisplayName ?? recipe.DisplayName, cancellationToken).ConfigureAwait(false),
+                        app.DisplayName ?? recipe.DisplayName, "adding the certificate would remove them", "to New-EntraAppCertificate, which adds it by addKey");
+            }
             var consentPlan = await _consent.PlanAsync(recipe.DisplayName, tenant, sp, consent, recipe.ManagesConsent, resources, cancellationToken,
                 managed: recipe.Exclusive ? null : managed).ConfigureAwait(false);
             var caller = await _reader.ReadCallerAsync(cancellationToken).ConfigureAwait(false);
@@ -120,6 +130,11 @@ namespace EntraAppKit.Core.Recipes
             var sp = await _consent.EnsureServicePrincipalAsync(plan.Consent, app.AppId!, cancellationToken).ConfigureAwait(false);
             if (plan.Consent.ConsentChanges.Count > 0) progress($"Granting admin consent to '{name}'");
             await _consent.ApplyAsync(plan.Consent, sp, cancellationToken).ConfigureAwait(false);
+            if (plan.Application.CertificateChange != null)
+            {
+                progress($"Adding the certificate {plan.Recipe.Certificate!.Thumbprint}");
+                await _certificates.AddByPatchAsync(app.Id!, name, plan.Recipe.Certificate, cancellationToken).ConfigureAwait(false);
+            }
             // Last: nothing after it can fail and leave a secret nobody holds.
             if (plan.Application.AddsSecret) progress($"Adding the client secret '{plan.Application.SecretDisplayName}'");
             var (secret, secretExpires) = await _applications.AddSecretAsync(plan.Application, app, cancellationToken).ConfigureAwait(false);
@@ -142,6 +157,8 @@ namespace EntraAppKit.Core.Recipes
                 Cloud = _cloud,
                 ClientSecret = secret,
                 SecretExpires = secretExpires,
+                CertificateThumbprint = recipe.Certificate?.Thumbprint,
+                CertificateExpires = recipe.Certificate == null ? (DateTimeOffset?)null : new DateTimeOffset(recipe.Certificate.NotAfter.ToUniversalTime()),
                 Changes = plan.Changes.Select(c => c.Description).ToList(),
                 Warnings = plan.Warnings,
             };

@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace EntraAppKit.Core.Recipes
 {
     /// <summary>
@@ -20,6 +22,9 @@ namespace EntraAppKit.Core.Recipes
 
         /// <summary>Add a new client secret even when the app already has one (existing secrets are kept).</summary>
         public bool NewSecret { get; set; }
+
+        /// <summary>A certificate credential to give the app instead of a client secret (only its public part is sent).</summary>
+        public X509Certificate2? Certificate { get; set; }
 
         /// <summary>Return the new client secret as plain text instead of a SecureString.</summary>
         public bool AsPlainText { get; set; }
@@ -51,7 +56,8 @@ namespace EntraAppKit.Core.Recipes
                 KeyIsDerived = UniqueName == null,
                 LegacyUniqueName = UniqueName == null ? UniqueNames.Legacy(recipeKey, Name) : null,
                 AdoptClientId = AdoptClientId,
-                Secret = SecretLifetimeMonths.HasValue ? new SecretRequest(secretDisplayName, SecretLifetimeMonths.Value) : null,
+                Secret = Certificate == null && SecretLifetimeMonths.HasValue ? new SecretRequest(secretDisplayName, SecretLifetimeMonths.Value) : null,
+                Certificate = Certificate,
                 NewSecret = NewSecret,
                 Exclusive = Exclusive,
             };

@@ -19,6 +19,7 @@ namespace EntraAppKit.Core.Recipes
             Changes = application.Changes
                 .Concat(consent.ServicePrincipalChange == null ? Enumerable.Empty<PlannedChange>() : new[] { consent.ServicePrincipalChange })
                 .Concat(consent.ConsentChanges)
+                .Concat(application.CertificateChange == null ? Enumerable.Empty<PlannedChange>() : new[] { application.CertificateChange })
                 .Concat(application.SecretChange == null ? Enumerable.Empty<PlannedChange>() : new[] { application.SecretChange })
                 .ToList();
             Warnings = warnings.Concat(application.Warnings).ToList();

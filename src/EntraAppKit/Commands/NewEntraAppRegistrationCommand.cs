@@ -1,5 +1,8 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using EntraAppKit.Core.Authentication;
 using EntraAppKit.Validation;
 using EntraAppKit.Core;
 using EntraAppKit.Core.Recipes.Vendors;
@@ -87,16 +90,40 @@ namespace EntraAppKit.Commands
         [Parameter]
         public SwitchParameter NoSecret { get; set; }
 
+        /// <summary>A certificate the app gets instead of a client secret: a public .cer/.pem, or a .pfx opened with -CertificatePassword.</summary>
+        [Parameter]
+        [ValidateNotBlank]
+        public string? CertificatePath { get; set; }
+
+        /// <summary>The password of a -CertificatePath .pfx.</summary>
+        [Parameter]
+        public SecureString? CertificatePassword { get; set; }
+
+        /// <summary>A certificate object the app gets instead of a client secret (only its public part is sent).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public X509Certificate2? Certificate { get; set; }
+
+        private X509Certificate2? _certificate;
+
         protected override string AppName => Name;
 
         protected override object? ErrorTarget => Name;
 
-        protected override int? SecretLifetime => NoSecret ? (int?)null : SecretLifetimeMonths;
+        protected override int? SecretLifetime => NoSecret || _certificate != null ? (int?)null : SecretLifetimeMonths;
+
+        protected override X509Certificate2? RecipeCertificate => _certificate;
 
         protected override void ExecuteCmdlet()
         {
             if (NoSecret && (NewSecret || MyInvocation.BoundParameters.ContainsKey(nameof(SecretLifetimeMonths))))
                 throw EntraAppKitException.InvalidInput("-NoSecret cannot be combined with -NewSecret or -SecretLifetimeMonths.");
+            if (CertificatePath != null && Certificate != null)
+                throw EntraAppKitException.InvalidInput("Give the certificate with -CertificatePath or -Certificate, not both.");
+            if ((CertificatePath != null || Certificate != null) && (NoSecret || NewSecret || AsPlainText || MyInvocation.BoundParameters.ContainsKey(nameof(SecretLifetimeMonths))))
+                throw EntraAppKitException.InvalidInput("A certificate replaces the client secret: -CertificatePath and -Certificate cannot be combined with -NoSecret, -NewSecret, -SecretLifetimeMonths or -AsPlainText.");
+            _certificate = Certificate ?? (CertificatePath == null ? null
+                : CertificateFiles.Read(SessionState.Path.GetUnresolvedProviderPathFromPSPath(CertificatePath), CertificatePassword));
             var recipe = new General
             {
                 SignInAudience = SignInAudience,

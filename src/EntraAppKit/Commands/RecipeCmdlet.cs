@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Security.Cryptography.X509Certificates;
 using EntraAppKit.Core.Recipes;
 using EntraAppKit.Model.Recipes;
 using EntraAppKit.Validation;
@@ -53,6 +54,9 @@ namespace EntraAppKit.Commands
         /// <summary>-AsPlainText: return the secret as a string.</summary>
         protected virtual bool SecretAsPlainText => false;
 
+        /// <summary>A certificate the app gets instead of a secret (a recipe whose vendor accepts one); null: none.</summary>
+        protected virtual X509Certificate2? RecipeCertificate => null;
+
         /// <summary>
         /// Plans, confirms and applies <paramref name="recipe"/> with the common inputs, and writes the vendor's output, then its
         /// warnings: the object that may carry a new secret goes out before anything that could prompt or stop the command.
@@ -63,6 +67,7 @@ namespace EntraAppKit.Commands
             {
                 Name = AppName, UniqueName = UniqueName, AdoptClientId = ClientId,
                 SecretLifetimeMonths = SecretLifetime, NewSecret = AddNewSecret, AsPlainText = SecretAsPlainText, Exclusive = Exclusive,
+                Certificate = RecipeCertificate,
             };
             var engine = new RecipeEngine(RequireConnection().Session);
             string activity = $"{MyInvocation.MyCommand.Name}: {AppName}";

@@ -254,9 +254,9 @@ if (Test-Path -LiteralPath $Csv) { foreach ($line in [System.IO.File]::ReadLines
     /// A state file holding N applications as the report's tenant does (secrets, certificates, service principals).
     /// snapshot: seeded in memory through the engine's in-process handler, then saved once by the engine's own serializer
     /// (StateFile.Serialize and StateFile.Write, internal, so reached by reflection): the file the server would have written,
-    /// without N×3 whole-file saves (quadratic in N while each write rewrites the file). http: seeded over $batch against a
-    /// server started with --path, every write saved as in use: realistic, but only feasible for small N until saves are
-    /// incremental. A snapshot that cannot be made (the internals changed) falls back to http.
+    /// without N×3 saves of a growing tenant. http: seeded over $batch against a server started with --path, every write
+    /// saved (appended to the journal past 4 MiB) as in use: realistic, and slower by one fsync per write. A snapshot that
+    /// cannot be made (the internals changed) falls back to http.
     /// </summary>
     private static async Task SeedStateFileAsync(string path, int n, int parallel, string mode, string serverDll, TimeSpan budget)
     {
@@ -270,7 +270,7 @@ if (Test-Path -LiteralPath $Csv) { foreach ($line in [System.IO.File]::ReadLines
             {
                 var stateFile = typeof(LocalTenantEngine).Assembly.GetType("EntraAppKit.LocalTenant.Persistence.StateFile", throwOnError: true)!;
                 var store = typeof(LocalTenantEngine).GetProperty("Store", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(engine);
-                var bytes = (byte[])stateFile.GetMethod("Serialize")!.Invoke(null, new[] { store, engine.Schema, new JsonObject() })!;
+                var bytes = (byte[])stateFile.GetMethod("Serialize")!.Invoke(null, new[] { store, engine.Schema, new JsonObject(), Guid.NewGuid().ToString("N") })!;
                 stateFile.GetMethod("Write")!.Invoke(null, new object[] { path, bytes });
                 return;
             }

@@ -78,6 +78,8 @@ namespace EntraAppKit.Core.Recipes.Vendors
         {
             ClientSecret = SecretText.Present(result.ClientSecret, input.AsPlainText),
             SignInAudience = result.SignInAudience,
+            CertificateThumbprint = result.CertificateThumbprint,
+            CertificateExpires = result.CertificateExpires,
         });
 
         private static string Or(string? value, string fallback) => string.IsNullOrWhiteSpace(value) ? fallback : value!;
