@@ -88,6 +88,12 @@ namespace EntraAppKit.Core.Graph
         /// </summary>
         internal bool Created(string appId) => _created.ContainsKey(appId);
 
+        /// <summary>The organization as this session last read it (at connect): a session is one connection's, to one tenant.</summary>
+        internal Tenants.TenantFacts? KnownTenant { get; set; }
+
+        /// <summary>The object id of Microsoft Graph's service principal in the tenant, once read.</summary>
+        internal string? MicrosoftGraphServicePrincipalId { get; set; }
+
         public void Dispose() => _httpClient.Dispose();
     }
 }
