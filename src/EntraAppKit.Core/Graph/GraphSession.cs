@@ -58,7 +58,8 @@ namespace EntraAppKit.Core.Graph
             var httpClient = GraphClientFactory.Create(handlers, "v1.0", "Global", null, target.CreateGraphTransport());
             httpClient.BaseAddress = new Uri(endpoint + "/v1.0/");
             var host = new Uri(endpoint).Host;
-            var auth = new AzureIdentityAuthenticationProvider(credential, new[] { host }, null, false, endpoint + "/.default");
+            Microsoft.Kiota.Abstractions.Authentication.IAuthenticationProvider auth = new AzureIdentityAuthenticationProvider(credential, new[] { host }, null, false, endpoint + "/.default");
+            if (ReferenceEquals(credential, target.BuiltInAdministrator)) auth = new BuiltInAdministratorAuthentication(auth, () => target.BuiltInAdministratorNeedsNoToken);
             var client = new GraphServiceClient(httpClient, auth, endpoint + "/v1.0");
             return new GraphSession(httpClient, client, target, credential);
         }
