@@ -296,24 +296,15 @@ namespace EntraAppKit.LocalTenant
         /// A delegated Microsoft Graph access token for the built-in administrator (Global Administrator, <see cref="AdminScopes"/>),
         /// issued to Microsoft Graph Command Line Tools and signed by the tenant. One hour unless <paramref name="lifetime"/> says otherwise.
         /// </summary>
-        public string IssueAdminToken(TimeSpan? lifetime = null) => AdminToken(lifetime, signed: true);
-
-        /// <summary>
-        /// The claims <see cref="IssueAdminToken"/>'s token would carry, as an unsigned JWT (alg none) that the tenant never
-        /// accepts: what a client shows of its built-in administrator when it sends Graph no token, without making the signing key.
-        /// </summary>
-        public string DescribeAdminToken() => AdminToken(null, signed: false);
-
-        private string AdminToken(TimeSpan? lifetime, bool signed)
+        public string IssueAdminToken(TimeSpan? lifetime = null)
         {
             var span = lifetime ?? TokenIssuer.AccessTokenLifetime;
             if (span <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(lifetime), "A token lifetime is positive.");
             using (_lock.Enter())
             {
-                string client = WellKnownClients.GraphCommandLineTools, name = WellKnownClients.DisplayName(WellKnownClients.GraphCommandLineTools)!;
-                return signed
-                    ? _issuer.MintUserToken(client, name, AdminScopes, GraphTokenResource, v2Endpoint: false, _clock.Now, span, "https://login.microsoftonline.com")
-                    : _issuer.DescribeUserToken(client, name, AdminScopes, GraphTokenResource, v2Endpoint: false, _clock.Now, span, "https://login.microsoftonline.com");
+                return _issuer.MintUserToken(WellKnownClients.GraphCommandLineTools, WellKnownClients.DisplayName(WellKnownClients.GraphCommandLineTools)!,
+                    AdminScopes, GraphTokenResource,
+                    v2Endpoint: false, _clock.Now, span, "https://login.microsoftonline.com");
             }
         }
 

@@ -67,35 +67,31 @@ namespace EntraAppKit.Core.Connections
         {
             if (tenant == null) throw new ArgumentNullException(nameof(tenant));
             Func<HttpMessageHandler> transport = cloud == null ? tenant.CreateHandler : cloud.CreateHandler;
-            // Without a token a request acts as the built-in administrator of the cloud's first tenant only.
-            Func<bool> needsNoToken = cloud == null || ReferenceEquals(cloud.Primary, tenant) ? () => !tenant.RequireAuthentication : (Func<bool>)(() => false);
             // Azure.Identity keeps the login authority's URLs (login.microsoftonline.com) and the handler answers them.
             return new ConnectionTarget(TargetName, CloudEnvironment.Global,
                 graphTransport: transport,
                 identityTransport: new HttpClientTransport(new HttpClient(transport())),
                 tenantId: tenant.TenantId,
                 statePath: tenant.Path,
-                builtInAdministrator: new BuiltInAdministratorCredential(tenant, needsNoToken),
-                builtInAdministratorNeedsNoToken: needsNoToken);
+                builtInAdministrator: new BuiltInAdministratorCredential(tenant),
+                // Without a token a request acts as the built-in administrator of the cloud's first tenant only.
+                builtInAdministratorNeedsNoToken: cloud == null || ReferenceEquals(cloud.Primary, tenant) ? () => !tenant.RequireAuthentication : (Func<bool>?)null);
         }
 
         /// <summary>
         /// The local tenant's built-in administrator, signed in without a prompt: the tenant issues the delegated Graph token a real
         /// sign-in of its Global Administrator would get (upn, scp, wids), so what the connection reads from a token
-        /// (Get-EntraAppKitContext, the permission preflight) is the same as after an interactive sign-in. Where Graph admits the
-        /// administrator without a token (needsNoToken: the session then sends none), the token only describes
-        /// it, unsigned: the tenant makes no signing key for a connection that never presents a token.
+        /// (Get-EntraAppKitContext, the permission preflight) is the same as after an interactive sign-in.
         /// </summary>
         private sealed class BuiltInAdministratorCredential : TokenCredential
         {
             private readonly LocalTenantEngine _tenant;
-            private readonly Func<bool> _needsNoToken;
 
-            public BuiltInAdministratorCredential(LocalTenantEngine tenant, Func<bool> needsNoToken) { _tenant = tenant; _needsNoToken = needsNoToken; }
+            public BuiltInAdministratorCredential(LocalTenantEngine tenant) { _tenant = tenant; }
 
             // Azure.Core's bearer policy keeps the token until shortly before ExpiresOn, then asks again.
             public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-                new AccessToken(_needsNoToken() ? _tenant.DescribeAdminToken() : _tenant.IssueAdminToken(), DateTimeOffset.UtcNow + LocalTenantEngine.AccessTokenLifetime);
+                new AccessToken(_tenant.IssueAdminToken(), DateTimeOffset.UtcNow + LocalTenantEngine.AccessTokenLifetime);
 
             public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
                 new ValueTask<AccessToken>(GetToken(requestContext, cancellationToken));

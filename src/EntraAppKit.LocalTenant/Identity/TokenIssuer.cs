@@ -96,19 +96,7 @@ namespace EntraAppKit.LocalTenant.Identity
         /// role, as Entra writes it (access-token-claims-reference).
         /// </summary>
         public string MintUserToken(string clientAppId, string clientName, IEnumerable<string> scopes, TokenResource resource, bool v2Endpoint, DateTimeOffset now, TimeSpan lifetime,
-            string authority, string? userId = null, string appIdAcr = "0") =>
-            Sign(UserTokenClaims(clientAppId, clientName, scopes, resource, v2Endpoint, now, lifetime, authority, userId, appIdAcr));
-
-        /// <summary>
-        /// What <see cref="MintUserToken"/> would issue, as an unsigned JWT (alg none): for a client to show whom a token would
-        /// name without the tenant's signing key. The tenant never accepts it (Graph checks RS256 and the key id).
-        /// </summary>
-        public string DescribeUserToken(string clientAppId, string clientName, IEnumerable<string> scopes, TokenResource resource, bool v2Endpoint, DateTimeOffset now, TimeSpan lifetime,
-            string authority) =>
-            Jwt.Create(new JsonObject { ["typ"] = "JWT", ["alg"] = "none" }, UserTokenClaims(clientAppId, clientName, scopes, resource, v2Endpoint, now, lifetime, authority, null, "0"), _ => Array.Empty<byte>());
-
-        private JsonObject UserTokenClaims(string clientAppId, string clientName, IEnumerable<string> scopes, TokenResource resource, bool v2Endpoint, DateTimeOffset now, TimeSpan lifetime,
-            string authority, string? userId, string appIdAcr)
+            string authority, string? userId = null, string appIdAcr = "0")
         {
             var user = _store.FindUser(userId ?? _store.AdministratorId);
             string oid = user?.Id ?? _store.AdministratorId;
@@ -148,7 +136,7 @@ namespace EntraAppKit.LocalTenant.Identity
                 wids.Add(BuiltInAdministrator.MemberUserRoleId);
                 payload["wids"] = new JsonArray(wids.Select(w => (JsonNode?)w).ToArray());
             }
-            return payload;
+            return Sign(payload);
         }
 
         /// <summary>The values of the resource's app roles the user is assigned to (not the default access role, which has no value).</summary>
