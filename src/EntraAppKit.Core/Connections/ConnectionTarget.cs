@@ -21,9 +21,12 @@ namespace EntraAppKit.Core.Connections
         /// <param name="tenantId">The tenant this target always is (a local tenant's), or null.</param>
         /// <param name="statePath">The file a local tenant keeps its state in, or null.</param>
         /// <param name="builtInAdministrator">A credential that needs no sign-in (a local tenant's administrator), or null.</param>
+        /// <param name="builtInAdministratorNeedsNoToken">Whether Graph admits the built-in administrator without a token now (an in-process local tenant that does not require authentication).</param>
         public ConnectionTarget(string name, CloudEnvironment environment, Func<HttpMessageHandler>? graphTransport = null,
-            HttpPipelineTransport? identityTransport = null, string? tenantId = null, string? statePath = null, TokenCredential? builtInAdministrator = null)
+            HttpPipelineTransport? identityTransport = null, string? tenantId = null, string? statePath = null, TokenCredential? builtInAdministrator = null,
+            Func<bool>? builtInAdministratorNeedsNoToken = null)
         {
+            _builtInAdministratorNeedsNoToken = builtInAdministratorNeedsNoToken;
             Name = name ?? throw new ArgumentNullException(nameof(name));
             Environment = environment ?? throw new ArgumentNullException(nameof(environment));
             _graphTransport = graphTransport;
@@ -60,6 +63,11 @@ namespace EntraAppKit.Core.Connections
         public string? StatePath { get; }
 
         public TokenCredential? BuiltInAdministrator { get; }
+
+        private readonly Func<bool>? _builtInAdministratorNeedsNoToken;
+
+        /// <summary>Whether the built-in administrator's Graph requests go without a token (then nothing is signed for them).</summary>
+        internal bool BuiltInAdministratorNeedsNoToken => BuiltInAdministrator != null && _builtInAdministratorNeedsNoToken?.Invoke() == true;
 
         /// <summary>Where Graph requests really go, for Get-EntraAppKitContext: the endpoint, or the in-process handler that answers its URLs.</summary>
         public string EndpointDescription => _graphTransport == null

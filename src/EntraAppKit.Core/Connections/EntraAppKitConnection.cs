@@ -86,7 +86,8 @@ namespace EntraAppKit.Core.Connections
                 ? target.BuiltInAdministrator ?? throw EntraAppKitException.InvalidInput($"{target.Name} has no built-in administrator; only a local tenant has one. Choose a sign-in method.")
                 : CredentialFactory.Create(options);
             var connection = new EntraAppKitConnection(target, options.Method, credential);
-            await connection.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            // A built-in administrator cannot fail to sign in: its token is made when something needs one (never, in-process).
+            if (!(options.Method == SignInMethod.BuiltInAdministrator && target.BuiltInAdministratorNeedsNoToken)) await connection.GetTokenAsync(cancellationToken).ConfigureAwait(false);
             connection.Session = GraphSession.Create(target, credential, new GraphSessionOptions { Trace = line => connection.TraceSink?.Invoke(line) });
             connection.Tenant = await new TenantReader(connection.Session, new LagRetryPolicy()).ReadTenantAsync(cancellationToken).ConfigureAwait(false);
             return connection;

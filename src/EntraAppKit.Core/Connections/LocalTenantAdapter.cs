@@ -73,7 +73,9 @@ namespace EntraAppKit.Core.Connections
                 identityTransport: new HttpClientTransport(new HttpClient(transport())),
                 tenantId: tenant.TenantId,
                 statePath: tenant.Path,
-                builtInAdministrator: new BuiltInAdministratorCredential(tenant));
+                builtInAdministrator: new BuiltInAdministratorCredential(tenant),
+                // Without a token a request acts as the built-in administrator of the cloud's first tenant only.
+                builtInAdministratorNeedsNoToken: cloud == null || ReferenceEquals(cloud.Primary, tenant) ? () => !tenant.RequireAuthentication : (Func<bool>?)null);
         }
 
         /// <summary>

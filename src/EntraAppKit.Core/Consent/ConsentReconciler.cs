@@ -48,6 +48,11 @@ namespace EntraAppKit.Core.Consent
                 if (managesConsent || consent.Any(p => p.Request.Type == PermissionType.Application))
                     assignments = (await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value ?? assignments;
             }
+            // Grants and assignments name an API by its object id, which Microsoft Graph's permissions from the shipped catalog lack:
+            // read it only when there is consent to give or to compare.
+            if (consent.Count > 0 || grants.Count > 0 || assignments.Count > 0)
+                foreach (var graph in resources.Values.Where(r => r.Id == null && string.Equals(r.AppId, MicrosoftGraph.AppId, StringComparison.OrdinalIgnoreCase)))
+                    graph.Id = await new TenantReader(_session, _retry).MicrosoftGraphServicePrincipalIdAsync(cancellationToken).ConfigureAwait(false);
             return new ConsentPlan(appName, tenant, servicePrincipal, consent, managesConsent, resources, grants, assignments, managed);
         }
 

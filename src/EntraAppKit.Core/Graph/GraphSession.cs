@@ -58,7 +58,8 @@ namespace EntraAppKit.Core.Graph
             var httpClient = GraphClientFactory.Create(handlers, "v1.0", "Global", null, target.CreateGraphTransport());
             httpClient.BaseAddress = new Uri(endpoint + "/v1.0/");
             var host = new Uri(endpoint).Host;
-            var auth = new AzureIdentityAuthenticationProvider(credential, new[] { host }, null, false, endpoint + "/.default");
+            Microsoft.Kiota.Abstractions.Authentication.IAuthenticationProvider auth = new AzureIdentityAuthenticationProvider(credential, new[] { host }, null, false, endpoint + "/.default");
+            if (ReferenceEquals(credential, target.BuiltInAdministrator)) auth = new BuiltInAdministratorAuthentication(auth, () => target.BuiltInAdministratorNeedsNoToken);
             var client = new GraphServiceClient(httpClient, auth, endpoint + "/v1.0");
             return new GraphSession(httpClient, client, target, credential);
         }
@@ -87,6 +88,12 @@ namespace EntraAppKit.Core.Graph
         /// unknown now, not lagging (an API piped in from New-CmgServerApp in this connection is the case that waits).
         /// </summary>
         internal bool Created(string appId) => _created.ContainsKey(appId);
+
+        /// <summary>The organization as this session last read it (at connect): a session is one connection's, to one tenant.</summary>
+        internal Tenants.TenantFacts? KnownTenant { get; set; }
+
+        /// <summary>The object id of Microsoft Graph's service principal in the tenant, once read.</summary>
+        internal string? MicrosoftGraphServicePrincipalId { get; set; }
 
         public void Dispose() => _httpClient.Dispose();
     }

@@ -44,7 +44,10 @@ namespace EntraAppKit.Core.Recipes
 
         private async Task<RecipePlan> PlanCoreAsync(AppRecipe recipe, CancellationToken cancellationToken)
         {
-            var tenant = await _reader.ReadTenantAsync(cancellationToken).ConfigureAwait(false);
+            var tenant = await _reader.ReadKnownTenantAsync(cancellationToken).ConfigureAwait(false);
+            // A domain verified since the connection read the tenant: look again before refusing it.
+            if (recipe.RequiredVerifiedDomains.Any(d => !tenant.VerifiedDomains.Contains(d, StringComparer.OrdinalIgnoreCase)))
+                tenant = await _reader.ReadTenantAsync(cancellationToken).ConfigureAwait(false);
             // Before anything is read further or written: every value, including those only a follow-up PATCH writes.
             ApplicationRules.Check(recipe, tenant);
             foreach (var domain in recipe.RequiredVerifiedDomains)

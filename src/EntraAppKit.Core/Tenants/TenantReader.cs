@@ -44,14 +44,21 @@ namespace EntraAppKit.Core.Tenants
             {
                 var claims = await ReadCallerAsync(cancellationToken).ConfigureAwait(false);
                 if (claims?.TenantId == null) throw GraphErrors.Wrap(e, "Reading the tenant");
-                return new TenantFacts(claims.TenantId, "", "", new List<string>());
+                return _session.KnownTenant = new TenantFacts(claims.TenantId, "", "", new List<string>());
             }
             catch (Exception e) when (!(e is OperationCanceledException)) { throw GraphErrors.Wrap(e, "Reading the tenant"); }
             var org = orgs?.Value?.FirstOrDefault() ?? throw new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.ObjectNotFound, "Graph returned no organization.");
             var domains = org.VerifiedDomains ?? new List<VerifiedDomain>();
             string initial = domains.FirstOrDefault(d => d.IsInitial == true)?.Name ?? "";
-            return new TenantFacts(org.Id!, org.DisplayName ?? "", initial, domains.Select(d => d.Name!).ToList());
+            return _session.KnownTenant = new TenantFacts(org.Id!, org.DisplayName ?? "", initial, domains.Select(d => d.Name!).ToList());
         }
+
+        /// <summary>
+        /// The tenant as this session's connection last read it (Connect-EntraAppKit reads it), else read now: a recipe's plan
+        /// needs no fresh copy of the organization on every run.
+        /// </summary>
+        public async Task<TenantFacts> ReadKnownTenantAsync(CancellationToken cancellationToken) =>
+            _session.KnownTenant ?? await ReadTenantAsync(cancellationToken).ConfigureAwait(false);
 
         /// <summary>The claims of the caller's token; null for a credential that holds every permission (a local tenant's built-in administrator).</summary>
         public Task<TokenClaims?> ReadCallerAsync(CancellationToken cancellationToken) => _session.GetCallerClaimsAsync(cancellationToken);
@@ -83,13 +90,32 @@ namespace EntraAppKit.Core.Tenants
         public Task<ServicePrincipal?> FindServicePrincipalAsync(string appId, CancellationToken cancellationToken) =>
             GraphErrors.NullWhenNotFound(() => _session.Client.ServicePrincipalsWithAppId(appId).GetAsync(cancellationToken: cancellationToken));
 
-        /// <summary>The APIs behind <paramref name="keys"/> (appIds or display names), each read once.</summary>
+        /// <summary>
+        /// The APIs behind <paramref name="keys"/> (appIds or display names), each read once. Microsoft Graph's permissions come
+        /// from the shipped catalog, without its object id (<see cref="MicrosoftGraphServicePrincipalIdAsync"/> adds it for consent):
+        /// its service principal is the tenant's largest object, and its permission ids are the same in every tenant.
+        /// </summary>
         public async Task<IReadOnlyDictionary<string, ServicePrincipal>> ReadResourcesAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
         {
             var resources = new Dictionary<string, ServicePrincipal>(StringComparer.OrdinalIgnoreCase);
             foreach (var key in keys.Distinct(StringComparer.OrdinalIgnoreCase))
-                resources[key] = await ReadResourceAsync(key, cancellationToken).ConfigureAwait(false);
+                resources[key] = string.Equals(key, MicrosoftGraph.AppId, StringComparison.OrdinalIgnoreCase)
+                    ? GraphPermissionCatalog.MicrosoftGraphServicePrincipal(_session.MicrosoftGraphServicePrincipalId)
+                    : await ReadResourceAsync(key, cancellationToken).ConfigureAwait(false);
             return resources;
+        }
+
+        /// <summary>
+        /// The object id of Microsoft Graph's service principal in this tenant, which grants and app role assignments name:
+        /// read once per session (<c>GET /servicePrincipals(appId='…')?$select=id</c>), as the tenant's copy never changes id.
+        /// </summary>
+        public async Task<string> MicrosoftGraphServicePrincipalIdAsync(CancellationToken cancellationToken)
+        {
+            if (_session.MicrosoftGraphServicePrincipalId is { } known) return known;
+            var sp = await GraphErrors.NullWhenNotFound(() => _session.Client.ServicePrincipalsWithAppId(MicrosoftGraph.AppId).GetAsync(c =>
+                c.QueryParameters.Select = new[] { "id" }, cancellationToken)).ConfigureAwait(false);
+            return _session.MicrosoftGraphServicePrincipalId = sp?.Id ?? throw new EntraAppKitException(ErrorIds.UnknownResource, EntraErrorCategory.ObjectNotFound,
+                $"No service principal with appId '{MicrosoftGraph.AppId}' exists in the tenant, so its permissions cannot be requested or granted.");
         }
 
         /// <summary>A resource service principal by appId, or by display name (which must be unique in the tenant).</summary>

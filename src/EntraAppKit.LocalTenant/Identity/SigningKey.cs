@@ -6,8 +6,8 @@ using System.Text.Json.Nodes;
 namespace EntraAppKit.LocalTenant.Identity
 {
     /// <summary>
-    /// The tenant's token-signing key: RSA 2048, RS256, published in the JWKS under <see cref="KeyId"/>. Created with the tenant
-    /// and kept in its state file, so tokens issued before a reopen still validate after it.
+    /// The tenant's token-signing key: RSA 2048, RS256, published in the JWKS under <see cref="KeyId"/>. Created when the tenant
+    /// first needs it and kept in its state file, so tokens issued before a reopen still validate after it.
     /// </summary>
     internal sealed class SigningKey
     {

@@ -81,7 +81,22 @@ namespace EntraAppKit.LocalTenant.Store
         public string MicrosoftGraphServicePrincipalId { get; internal set; } = "";
         public string AdministratorId { get; internal set; } = "";
         public string IdentityHeader { get; internal set; } = "";
-        public SigningKey SigningKey { get; internal set; } = null!;
+        /// <summary>
+        /// Made when first needed (a token to sign or check, the JWKS, a save): an RSA 2048 key takes a noticeable fraction of a
+        /// second to generate, and an in-memory tenant whose administrator sends no token never needs one. Once made it stays.
+        /// </summary>
+        public SigningKey SigningKey
+        {
+            get
+            {
+                if (_signingKey != null) return _signingKey;
+                lock (_signingKeyLock) return _signingKey ??= SigningKey.Create();
+            }
+            internal set => _signingKey = value;
+        }
+
+        private readonly object _signingKeyLock = new object();
+        private volatile SigningKey? _signingKey;
         public JsonObject AuthorizationPolicy { get; internal set; } = AuthorizationPolicyDefaults.New(true);
         public JsonObject AdminConsentRequestPolicy { get; set; } = AdminConsentRequestPolicyDefaults.New();
 
@@ -123,7 +138,7 @@ namespace EntraAppKit.LocalTenant.Store
         /// <summary>The identity-provider half of a tenant: a signing key, the managed identity secret and the administrator.</summary>
         internal void CreateIdentity()
         {
-            SigningKey = SigningKey.Create();
+            _signingKey = null;
             var bytes = new byte[32];
             using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
             IdentityHeader = Base64Url.Encode(bytes);
@@ -184,7 +199,7 @@ namespace EntraAppKit.LocalTenant.Store
             MicrosoftGraphServicePrincipalId = saved.MicrosoftGraphServicePrincipalId;
             AdministratorId = saved.AdministratorId;
             IdentityHeader = saved.IdentityHeader;
-            SigningKey = saved.SigningKey;
+            _signingKey = saved._signingKey ?? _signingKey; // a copy made before the key was: ours stays
             AuthorizationPolicy = (JsonObject)saved.AuthorizationPolicy.DeepClone();
             AdminConsentRequestPolicy = (JsonObject)saved.AdminConsentRequestPolicy.DeepClone();
             _customDomains.Clear();

@@ -157,9 +157,10 @@ namespace EntraAppKit.Commands
             try
             {
                 var task = Task.Run(() => work(_cancel.Token));
-                while (!task.IsCompleted)
-                    if (pending.TryTake(out var action, 50)) action();
-                while (pending.TryTake(out var rest)) rest();
+                // The pipeline thread sleeps until a stream write is queued or the work ends (Ctrl+C ends it through the
+                // token): no polling interval delays either.
+                task.ContinueWith(_ => Complete(pending), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                foreach (var action in pending.GetConsumingEnumerable()) action();
                 return task.GetAwaiter().GetResult();
             }
             finally
@@ -168,6 +169,13 @@ namespace EntraAppKit.Commands
                 _pipelineWork = null;
                 pending.CompleteAdding();
             }
+        }
+
+        /// <summary>Ends the pipeline thread's wait; a queue already disposed (an action failed and RunCore left) needs nothing.</summary>
+        private static void Complete(BlockingCollection<Action> pending)
+        {
+            try { pending.CompleteAdding(); }
+            catch (ObjectDisposedException) { }
         }
 
         /// <summary>

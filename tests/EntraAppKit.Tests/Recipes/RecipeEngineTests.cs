@@ -50,6 +50,31 @@ namespace EntraAppKit.Tests.Recipes
             Assert.Equal(0, _tenant.RequestLog.Entries.Count(x => x.IsWrite));
         }
 
+        /// <summary>
+        /// Microsoft Graph's names resolve from the shipped catalog: the plan never downloads Graph's service principal, and an
+        /// unknown name fails exactly as it did against the tenant's copy (same text, same suggestions).
+        /// </summary>
+        [Theory]
+        [InlineData("User.Raed", false)]
+        [InlineData("Application.ReadWrite.OwnedBy", false)]
+        [InlineData("Directory.Raed.All", true)]
+        [InlineData("User.Read", true)]
+        public async Task Graph_names_resolve_from_the_catalog_with_the_tenants_own_error(string name, bool application)
+        {
+            using var session = _tenant.Session();
+            var recipe = new General();
+            (application ? recipe.ApplicationPermissions : recipe.DelegatedPermissions).Add(name);
+            var type = application ? EntraAppKit.Core.Permissions.PermissionType.Application : EntraAppKit.Core.Permissions.PermissionType.Delegated;
+            var graph = await session.Client.ServicePrincipalsWithAppId(EntraAppKit.Core.Permissions.MicrosoftGraph.AppId).GetAsync();
+            var expected = Record.Exception(() => EntraAppKit.Core.Permissions.PermissionResolver.Resolve(new EntraAppKit.Core.Permissions.PermissionRequest(name, type), graph!));
+            _tenant.RequestLog.Clear();
+
+            var e = await Assert.ThrowsAsync<EntraAppKitException>(() => Engine(session).PlanAsync(recipe.For("Catalog Names")));
+            Assert.Equal(expected!.Message, e.Message);
+            Assert.Equal(ErrorIds.UnknownPermission, e.ErrorId);
+            Assert.DoesNotContain(_tenant.RequestLog.Entries, x => x.Path.Contains(EntraAppKit.Core.Permissions.MicrosoftGraph.AppId));
+        }
+
         [Fact]
         public async Task Application_only_permission_requested_as_delegated_says_so()
         {

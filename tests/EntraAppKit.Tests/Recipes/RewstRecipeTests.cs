@@ -80,7 +80,7 @@ namespace EntraAppKit.Tests.Recipes
                 Assert.NotNull(result.ClientSecret);
                 // One 404: the lookup by uniqueName before the create.
                 Assert.Equal(new[] { 404 }, _tenant.RequestLog.Entries.Where(e => e.Status >= 300).Select(e => e.Status));
-                Assert.Equal(7, _tenant.RequestLog.RoundTrips);
+                Assert.Equal(6, _tenant.RequestLog.RoundTrips);
             }
             finally
             {
