@@ -45,10 +45,10 @@ namespace EntraAppKit.LocalTenant
 
         /// <summary>
         /// The state file's size from which a write appends what it changed to the file's journal ("{file}.journal") instead
-        /// of writing the file whole (4 MiB, about a thousand applications). The journal is folded into the file once it is as
+        /// of writing the file whole (256 KiB, about 70 applications). The journal is folded into the file once it is as
         /// long as the file.
         /// </summary>
-        internal long JournalAfterBytes { get; set; } = 4L * 1024 * 1024;
+        internal long JournalAfterBytes { get; set; } = 256 * 1024;
 
         /// <summary>
         /// Whether a Graph request without a bearer token gets Graph's 401 (as the server does unless --no-auth). When false
