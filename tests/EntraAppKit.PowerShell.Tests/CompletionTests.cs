@@ -47,6 +47,20 @@ namespace EntraAppKit.PowerShell.Tests
         }
 
         [Fact]
+        public void Key_ids_complete_from_the_app_named_by_ClientId_with_what_each_credential_is()
+        {
+            using var s = new ModuleSession();
+            s.RunClean("Connect-EntraAppKit -LocalTenant | Out-Null");
+            string app = (string)s.RunClean("(New-WriteBackAppRegistration -Name 'Key Completion' -WarningAction SilentlyContinue).ClientId").Single().BaseObject;
+            string second = s.RunClean($"(New-EntraAppSecret -ClientId {app} -DisplayName 'rotation 2').KeyId").Single().BaseObject.ToString()!;
+            var items = Complete(s, $"Remove-EntraAppCredential -ClientId {app} -KeyId ", "ListItemText");
+            Assert.Equal(2, items.Length);
+            Assert.Contains(items, i => i.StartsWith(second + " (secret 'rotation 2", System.StringComparison.Ordinal) && i.Contains(", valid, ends "));
+            Assert.Equal(new[] { second }, Complete(s, $"Remove-EntraAppCredential -ClientId {app} -KeyId {second.Substring(0, 6)}"));
+            Assert.Empty(Complete(s, "Remove-EntraAppCredential -KeyId ")); // no app named yet: nothing to offer
+        }
+
+        [Fact]
         public void Grant_AdminConsent_offers_the_apps_own_permissions_and_Graph_names_complete_with_the_API()
         {
             using var s = new ModuleSession();

@@ -22,6 +22,7 @@ namespace EntraAppKit.Commands
 
         /// <summary>The credential's key id; bound by property name (New-/Update-EntraAppSecret's, New-EntraAppCertificate's and Get-EntraAppCredential's output).</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(Completion.CredentialKeyIdCompleter))]
         public Guid KeyId { get; set; }
 
         /// <summary>Remove the credential even when it is the app's last one.</summary>
