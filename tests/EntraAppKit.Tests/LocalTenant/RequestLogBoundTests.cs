@@ -83,6 +83,26 @@ namespace EntraAppKit.Tests.LocalTenantTests
         }
 
         [Fact]
+        public void A_cloud_kept_in_a_file_gives_every_tenant_the_first_tenants_bound()
+        {
+            string dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "entraappkit-localtenant-tests", Guid.NewGuid().ToString("N"));
+            try
+            {
+                string path = System.IO.Path.Combine(dir, "tenant.json");
+                LocalCloud.Open(path, new[] { new LocalTenantOptions(), LocalTenantOptions.Named("fabrikam") });
+                // Opened again: the further tenant kept in FILE.tenants is not named, and still takes the first tenant's bound.
+                var cloud = LocalCloud.Open(path, new[] { new LocalTenantOptions { RequestLogCapacity = 7 } });
+                Assert.Equal(2, cloud.Tenants.Count);
+                Assert.All(cloud.Tenants, t => Assert.Equal(7, t.RequestLog.Capacity));
+            }
+            finally
+            {
+                try { System.IO.Directory.Delete(dir, true); }
+                catch (System.IO.IOException) { }
+            }
+        }
+
+        [Fact]
         public void The_server_flag_sets_every_tenants_bound()
         {
             var options = ServerOptions.Parse(new[] { "--request-log", "50", "--tenant", "fabrikam" });
