@@ -1,4 +1,5 @@
 // Usage: dotnet run -c Release --project tools/bench/LocalTenantLoad -- [seconds per cell] [clients, e.g. 1,4,16] [apps seeded]
+//        dotnet run -c Release --project tools/bench/LocalTenantLoad -- log [requests]   (the request log's memory)
 // Throughput (requests/s) and p50/p99 latency of the local tenant under 1, 4 and 16 concurrent clients: a read mix (GET by id,
 // GET list $top=5, GET by $filter appId) and a write mix (POST an application, PATCH one), in-process (CreateHandler) and over
 // HTTP to the server on 127.0.0.1, for a tenant in memory and one with a state file. Each client sends its next request when
@@ -18,6 +19,20 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+
+if (args.Length > 0 && args[0] == "log")
+{
+    // The request log's memory: the managed heap after a full collection, before and after N GETs in-process (a tenant in memory).
+    int requests = args.Length > 1 ? int.Parse(args[1]) : 100_000;
+    var logged = LocalTenantEngine.Create();
+    using var client = new HttpClient(logged.CreateHandler());
+    await client.GetAsync("https://graph.microsoft.com/v1.0/organization");
+    long before = GC.GetTotalMemory(true);
+    for (int i = 0; i < requests; i++) (await client.GetAsync("https://graph.microsoft.com/v1.0/organization")).Dispose();
+    long after = GC.GetTotalMemory(true);
+    Console.WriteLine($"{requests} GETs: managed heap +{(after - before) / 1048576.0:0.0} MB, {logged.RequestLog.RoundTrips} round trips counted, {logged.RequestLog.AllEntries.Count} entries kept");
+    return;
+}
 
 double seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 3;
 int[] clientCounts = args.Length > 1 ? args[1].Split(',').Select(int.Parse).ToArray() : new[] { 1, 4, 16 };
