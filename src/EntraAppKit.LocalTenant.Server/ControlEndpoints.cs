@@ -81,7 +81,12 @@ namespace EntraAppKit.LocalTenant.Server
                 ["durationMs"] = Math.Round(e.Duration.TotalMilliseconds, 3), ["requestId"] = e.RequestId, ["inBatch"] = e.InBatch,
             }).ToArray());
             ctx.Response.ContentType = "application/json";
-            return ctx.Response.WriteAsync(new JsonObject { ["value"] = list }.ToJsonString());
+            // The counts cover every request since the last DELETE, also those the bounded log no longer holds.
+            var log = tenant.RequestLog;
+            return ctx.Response.WriteAsync(new JsonObject
+            {
+                ["value"] = list, ["capacity"] = log.Capacity, ["total"] = log.Total, ["roundTrips"] = log.RoundTrips, ["successfulWrites"] = log.SuccessfulWrites,
+            }.ToJsonString());
         }
 
         /// <summary>Reads the whole rule before applying any of it: a refused body changes nothing.</summary>

@@ -31,7 +31,7 @@ Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-
                                [--tenant NAME[:GUID] [--domain DOMAIN]... [--user ...]...]...
                                [--no-auth] [--print-admin-token] [--admin-password PASSWORD]
                                [--https [--tls-dir DIR] [--tls-host NAME]...]
-                               [--trust-proxy]
+                               [--trust-proxy] [--request-log N]
 
   --port N             port on 127.0.0.1 (0, the default, picks a free port; the base URL is printed)
   --path FILE          persist the tenant in FILE (created if missing, owner-only; holds the tenant's signing key;
@@ -64,6 +64,8 @@ Usage: entraappkit-localtenant [--port N] [--path FILE] [--name NAME] [--tenant-
   --tls-host NAME      an extra DNS name in the --https certificate (repeatable), for a host routed here by a hosts entry:
                        login.microsoftonline.com, where MSAL Python (az) sends instance discovery (with --port 443)
   --trust-proxy        build absolute URLs on X-Forwarded-Proto and X-Forwarded-Host (only behind a reverse proxy you run)
+  --request-log N      how many of the newest requests /_localtenant/requests keeps (default 10000); its counts
+                       (roundTrips, successfulWrites, total) count every request since the last DELETE
 
 Graph requests need a bearer token the tenant issued (Graph's 401 without one), unless --no-auth.
 Tokens: POST /{tenant}/oauth2/v2.0/token (client credentials, device code, authorization code, refresh token,
@@ -79,8 +81,8 @@ Tokens for Graph (https://graph.microsoft.com or this server's base URL) and, ap
 for az login --allow-no-subscriptions. Managed identity (App Service protocol):
 IDENTITY_ENDPOINT=<base URL>/msi/token and IDENTITY_HEADER=<printed at start-up>.
 
-Control endpoints (not Graph): GET/DELETE /_localtenant/requests (the request log: every request with its kind, graph,
-identity or resourceManager), POST /_localtenant/devicecode,
+Control endpoints (not Graph): GET/DELETE /_localtenant/requests (the request log: the newest requests, each with its kind,
+graph, identity or resourceManager, and exact counts of all since the last DELETE), POST /_localtenant/devicecode,
 POST /_localtenant/faults with
 JSON such as {""throttle"":{""count"":2,""retryAfterSeconds"":1.5}}, {""fail"":{""count"":1,""status"":503}},
 {""crash"":{""count"":1}}, {""replicationLagMs"":2000}, {""latencyMs"":50} or {""clear"":true}. Unless --no-auth, they need

@@ -45,6 +45,9 @@ namespace EntraAppKit.LocalTenant.Server
         /// <summary>--trust-proxy: absolute URLs follow X-Forwarded-Proto and X-Forwarded-Host (a reverse proxy in front sets them).</summary>
         public bool TrustProxy { get; private set; }
 
+        /// <summary>--request-log N: how many of the newest requests each tenant's log keeps (its counters count them all).</summary>
+        public int RequestLogCapacity { get; private set; } = Diagnostics.RequestLog.DefaultCapacity;
+
         public static ServerOptions Parse(IReadOnlyList<string> args)
         {
             var o = new ServerOptions();
@@ -100,11 +103,17 @@ namespace EntraAppKit.LocalTenant.Server
                         o._tlsHostNames.Add(name.ToLowerInvariant());
                         break;
                     case "--trust-proxy": o.TrustProxy = true; break;
+                    case "--request-log":
+                        if (!int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var kept) || kept < 1)
+                            throw new ArgumentException("--request-log takes how many requests the log keeps, 1 or more.");
+                        o.RequestLogCapacity = kept;
+                        break;
                     case "-h":
                     case "--help": o.Help = true; break;
                     default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
                 }
             }
+            foreach (var t in o.AllTenants) t.RequestLogCapacity = o.RequestLogCapacity;
             foreach (var further in o._furtherTenants)
             {
                 // Runtime settings are the cloud's: every tenant's built-in administrator signs in with --admin-password.

@@ -67,7 +67,7 @@ namespace EntraAppKit.LocalTenant
         /// <summary>
         /// Opens the cloud kept at <paramref name="path"/> (created there if missing): the first of <paramref name="tenants"/>
         /// is the tenant in the file itself, every further tenant lives in FILE.tenants/NAME.json; those already there are
-        /// opened too, after the ones named. Runtime settings (the administrator's password, authentication) are the first's.
+        /// opened too, after the ones named. Runtime settings (the administrator's password, authentication, the request log's bound) are the first's.
         /// </summary>
         public static LocalCloud Open(string path, IEnumerable<LocalTenantOptions>? tenants = null)
         {
@@ -85,6 +85,7 @@ namespace EntraAppKit.LocalTenant
                 options.AdministratorPassword ??= primary.AdministratorPassword;
                 options.RequireAuthentication = primary.RequireAuthentication;
                 options.Clock = primary.Clock;
+                options.RequestLogCapacity = primary.RequestLogCapacity;
                 engines.Add(LocalTenantEngine.Open(CreateFolderFor(FurtherTenantPath(path, name)), options));
             }
             return new LocalCloud(engines);

@@ -29,8 +29,8 @@ namespace EntraAppKit.LocalTenant
     /// <remarks>
     /// A facade: the <see cref="RouteTable"/> lists the routes, <see cref="GraphRouter"/> matches them and asks the
     /// <see cref="GraphAuthorizer"/>, the handlers answer from the <see cref="ITenantStore"/>, and <see cref="IdentityProvider"/>
-    /// answers the identity endpoints. One lock admits one request at a time (across processes, when several open one state file); a successful Graph
-    /// write is saved before it is answered.
+    /// answers the identity endpoints. A write holds the tenant alone (across processes, when several open one state file); reads of a tenant in
+    /// memory share it (<see cref="TenantLock"/>); a successful Graph write is saved before it is answered.
     /// </remarks>
     public sealed class LocalTenantEngine
     {
@@ -68,6 +68,7 @@ namespace EntraAppKit.LocalTenant
             _lock = new TenantLock(persistence);
             _settings = new RuntimeSettings { RequireAuthentication = options.RequireAuthentication, AdministratorPassword = options.AdministratorPassword };
             DeviceCodeIntervalSeconds = options.DeviceCodeIntervalSeconds;
+            RequestLog = new RequestLog(options.RequestLogCapacity);
             _clock = new TenantClock(options.Clock, Faults);
             var schema = GraphSchema.V1;
             var authorizer = new GraphAuthorizer(store);
@@ -142,7 +143,7 @@ namespace EntraAppKit.LocalTenant
         /// </summary>
         internal ForeignApplication? SnapshotMultiTenantApplication(string appId, TimeSpan bound)
         {
-            using (_lock.Enter(bound))
+            using (_lock.EnterRead(bound))
             {
                 var app = _store.FindVisibleApplicationByAppId(appId, _clock.Now);
                 if (app == null || app.SignInAudience == null || app.SignInAudience == "AzureADMyOrg") return null;
@@ -156,13 +157,13 @@ namespace EntraAppKit.LocalTenant
         /// <summary>The key that signs this tenant's tokens (for the common JWKS of its cloud).</summary>
         internal SigningKey SigningKeyFor(TimeSpan bound)
         {
-            using (_lock.Enter(bound)) return _store.SigningKey;
+            using (_lock.EnterRead(bound)) return _store.SigningKey;
         }
 
         /// <summary>Whether <paramref name="domain"/> is one of this tenant's verified domains.</summary>
         internal bool HasVerifiedDomain(string domain, TimeSpan bound)
         {
-            using (_lock.Enter(bound)) return _store.AllDomains.Contains(domain, StringComparer.OrdinalIgnoreCase);
+            using (_lock.EnterRead(bound)) return _store.AllDomains.Contains(domain, StringComparer.OrdinalIgnoreCase);
         }
 
         /// <summary>Whether this tenant is named by <paramref name="segment"/>, a tenant id or a verified domain, as in a sign-in URL.</summary>
@@ -176,7 +177,7 @@ namespace EntraAppKit.LocalTenant
         /// <summary>Whether this tenant registers an application with <paramref name="appId"/> (the local cloud starts its sign-ins at /common here).</summary>
         internal bool RegistersApplication(string appId)
         {
-            using (_lock.Enter(TenantNeighbours.LockBound)) return _store.FindVisibleApplicationByAppId(appId, _clock.Now) != null;
+            using (_lock.EnterRead(TenantNeighbours.LockBound)) return _store.FindVisibleApplicationByAppId(appId, _clock.Now) != null;
         }
 
         /// <summary>The parameters of a pending sign-in, which this tenant gives up to the user's home tenant (<see cref="AuthorizeEndpoint.TakeParameters"/>).</summary>
@@ -208,7 +209,8 @@ namespace EntraAppKit.LocalTenant
 
         public FaultInjection Faults { get; } = new FaultInjection();
 
-        public RequestLog RequestLog { get; } = new RequestLog();
+        /// <summary>The newest requests (<see cref="LocalTenantOptions.RequestLogCapacity"/>) and exact counts of all since its last Clear.</summary>
+        public RequestLog RequestLog { get; }
 
         public GraphSchema Schema => GraphSchema.V1;
 
@@ -439,9 +441,10 @@ namespace EntraAppKit.LocalTenant
                 if (outsideLock != null) response = await _router.DispatchOutsideLockAsync(outsideLock, request, cancellationToken).ConfigureAwait(false);
                 else
                 {
-                    using (await _lock.EnterAsync(cancellationToken).ConfigureAwait(false))
+                    bool write = request.Method != "GET";
+                    // A read of a tenant in memory shares the lock with other reads (TenantLock says why that is safe).
+                    using (await (write ? _lock.EnterAsync(cancellationToken) : _lock.EnterReadAsync(cancellationToken)).ConfigureAwait(false))
                     {
-                        bool write = request.Method != "GET";
                         if (!write) _persistence.ReadOnly();
                         try { response = await _router.DispatchAsync(request, relative, cancellationToken).ConfigureAwait(false); }
                         catch when (write)

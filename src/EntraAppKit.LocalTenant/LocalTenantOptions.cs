@@ -5,7 +5,8 @@ namespace EntraAppKit.LocalTenant
 {
     /// <summary>
     /// How a new local tenant is set up; ignored for a tenant loaded from an existing state file, except the runtime settings
-    /// (<see cref="RequireAuthentication"/>, <see cref="DeviceCodeIntervalSeconds"/>, <see cref="AdministratorPassword"/>, <see cref="Clock"/>).
+    /// (<see cref="RequireAuthentication"/>, <see cref="DeviceCodeIntervalSeconds"/>, <see cref="AdministratorPassword"/>, <see cref="Clock"/>,
+    /// <see cref="RequestLogCapacity"/>).
     /// </summary>
     public sealed class LocalTenantOptions
     {
@@ -65,6 +66,12 @@ namespace EntraAppKit.LocalTenant
         /// runtime setting, never saved with the tenant.
         /// </summary>
         public string? AdministratorPassword { get; set; }
+
+        /// <summary>
+        /// How many of the newest requests the tenant's <see cref="Diagnostics.RequestLog"/> keeps (10,000 by default, about
+        /// 3 MB); its counters count every request whatever the bound. A runtime setting.
+        /// </summary>
+        public int RequestLogCapacity { get; set; } = Diagnostics.RequestLog.DefaultCapacity;
 
         /// <summary>The clock; tests move it to check expiry and lag.</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;

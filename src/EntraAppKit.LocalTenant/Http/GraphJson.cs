@@ -25,7 +25,11 @@ namespace EntraAppKit.LocalTenant.Http
             return node;
         }
 
-        /// <summary>Reads every string once: System.Text.Json otherwise defers the UTF-8/UTF-16 validity check to the first read.</summary>
+        /// <summary>
+        /// Reads every string once: System.Text.Json otherwise defers the UTF-8/UTF-16 validity check to the first read. Enumerating
+        /// each object and array also materialises it (JsonNode.Parse builds children on first access, which is not safe for
+        /// concurrent readers): what the store takes from a client is fully built, so reads may share the tenant (TenantLock).
+        /// </summary>
         private static void CheckStrings(JsonNode? node)
         {
             try
