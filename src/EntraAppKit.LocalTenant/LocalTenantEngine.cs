@@ -302,13 +302,23 @@ namespace EntraAppKit.LocalTenant
         {
             var span = lifetime ?? TokenIssuer.AccessTokenLifetime;
             if (span <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(lifetime), "A token lifetime is positive.");
-            using (_lock.Enter())
-            {
-                return _issuer.MintUserToken(WellKnownClients.GraphCommandLineTools, WellKnownClients.DisplayName(WellKnownClients.GraphCommandLineTools)!,
-                    AdminScopes, GraphTokenResource,
-                    v2Endpoint: false, _clock.Now, span, "https://login.microsoftonline.com");
-            }
+            using (_lock.Enter()) return _issuer.Sign(AdminGrant(span));
         }
+
+        /// <summary>
+        /// The claims (the JWT payload, as JSON) of the token <see cref="IssueAdminToken"/> would issue now, unsigned and so no
+        /// token: what the tenant grants its built-in administrator (upn, scp, wids, exp), for a client that shows it without
+        /// sending a token. No signing key is made for it.
+        /// </summary>
+        public string AdminTokenClaims()
+        {
+            using (_lock.Enter()) return AdminGrant(TokenIssuer.AccessTokenLifetime).ToJsonString();
+        }
+
+        /// <summary>The admin token's claims, read under the lock: one place, so the token and its description cannot differ.</summary>
+        private System.Text.Json.Nodes.JsonObject AdminGrant(TimeSpan lifetime) =>
+            _issuer.UserTokenClaims(WellKnownClients.GraphCommandLineTools, WellKnownClients.DisplayName(WellKnownClients.GraphCommandLineTools)!,
+                AdminScopes, GraphTokenResource, v2Endpoint: false, _clock.Now, lifetime, "https://login.microsoftonline.com");
 
         /// <summary>
         /// Adds a user (as an administrator would with POST /users) with its directory roles, unless a user already has its

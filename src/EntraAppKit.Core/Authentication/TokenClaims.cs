@@ -47,6 +47,18 @@ namespace EntraAppKit.Core.Authentication
             {
                 return null;
             }
+            return Of(payload);
+        }
+
+        /// <summary>
+        /// The claims a target grants without a token (a local tenant's description of its built-in administrator's, a JWT
+        /// payload as JSON), read as a token's would be.
+        /// </summary>
+        public static TokenClaims FromPayload(string json) =>
+            Of(JsonNode.Parse(json) as JsonObject ?? throw new FormatException("Token claims are a JSON object."));
+
+        private static TokenClaims Of(JsonObject payload)
+        {
             string? S(string name) => payload[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
             IReadOnlyList<string> Array(string name) => payload[name] is JsonArray a ? a.Select(x => (string)x!).ToList() : (IReadOnlyList<string>)new string[0];
             return new TokenClaims

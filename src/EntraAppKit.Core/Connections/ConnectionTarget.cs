@@ -2,6 +2,7 @@ using System;
 using System.Net.Http;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using EntraAppKit.Core.Authentication;
 
 namespace EntraAppKit.Core.Connections
 {
@@ -22,11 +23,13 @@ namespace EntraAppKit.Core.Connections
         /// <param name="statePath">The file a local tenant keeps its state in, or null.</param>
         /// <param name="builtInAdministrator">A credential that needs no sign-in (a local tenant's administrator), or null.</param>
         /// <param name="builtInAdministratorNeedsNoToken">Whether Graph admits the built-in administrator without a token now (an in-process local tenant that does not require authentication).</param>
+        /// <param name="builtInAdministratorGrant">What the target grants its built-in administrator: the claims of the token it would issue now, unsigned.</param>
         public ConnectionTarget(string name, CloudEnvironment environment, Func<HttpMessageHandler>? graphTransport = null,
             HttpPipelineTransport? identityTransport = null, string? tenantId = null, string? statePath = null, TokenCredential? builtInAdministrator = null,
-            Func<bool>? builtInAdministratorNeedsNoToken = null)
+            Func<bool>? builtInAdministratorNeedsNoToken = null, Func<TokenClaims>? builtInAdministratorGrant = null)
         {
             _builtInAdministratorNeedsNoToken = builtInAdministratorNeedsNoToken;
+            _builtInAdministratorGrant = builtInAdministratorGrant;
             Name = name ?? throw new ArgumentNullException(nameof(name));
             Environment = environment ?? throw new ArgumentNullException(nameof(environment));
             _graphTransport = graphTransport;
@@ -68,6 +71,14 @@ namespace EntraAppKit.Core.Connections
 
         /// <summary>Whether the built-in administrator's Graph requests go without a token (then nothing is signed for them).</summary>
         internal bool BuiltInAdministratorNeedsNoToken => BuiltInAdministrator != null && _builtInAdministratorNeedsNoToken?.Invoke() == true;
+
+        private readonly Func<TokenClaims>? _builtInAdministratorGrant;
+
+        /// <summary>
+        /// The built-in administrator's grant as the target says it, while its Graph requests go without a token: a token signed
+        /// only to be read would make a local tenant generate its signing key. Null otherwise: then a token says it.
+        /// </summary>
+        internal TokenClaims? BuiltInAdministratorGrantWithoutToken() => _builtInAdministratorGrant != null && BuiltInAdministratorNeedsNoToken ? _builtInAdministratorGrant() : null;
 
         /// <summary>Where Graph requests really go, for Get-EntraAppKitContext: the endpoint, or the in-process handler that answers its URLs.</summary>
         public string EndpointDescription => _graphTransport == null

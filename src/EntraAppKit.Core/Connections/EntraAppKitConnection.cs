@@ -93,9 +93,13 @@ namespace EntraAppKit.Core.Connections
             return connection;
         }
 
-        /// <summary>The current Graph token's claims (Azure.Identity serves it from its in-memory cache or refreshes it); null when not a JWT.</summary>
+        /// <summary>
+        /// The current Graph token's claims (Azure.Identity serves it from its in-memory cache or refreshes it); null when not a JWT.
+        /// A built-in administrator whose requests carry no token has its grant said by the target instead: the claims its token would carry.
+        /// </summary>
         public async Task<TokenClaims?> GetTokenClaimsAsync(CancellationToken cancellationToken = default) =>
-            TokenClaims.Read((await GetTokenAsync(cancellationToken).ConfigureAwait(false)).Token);
+            (ReferenceEquals(Credential, Target.BuiltInAdministrator) ? Target.BuiltInAdministratorGrantWithoutToken() : null)
+            ?? TokenClaims.Read((await GetTokenAsync(cancellationToken).ConfigureAwait(false)).Token);
 
         private async Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken)
         {

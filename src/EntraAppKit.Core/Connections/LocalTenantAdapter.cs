@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using EntraAppKit.Core.Authentication;
 using EntraAppKit.LocalTenant;
 using EntraAppKit.LocalTenant.Persistence;
 
@@ -75,7 +76,8 @@ namespace EntraAppKit.Core.Connections
                 statePath: tenant.Path,
                 builtInAdministrator: new BuiltInAdministratorCredential(tenant),
                 // Without a token a request acts as the built-in administrator of the cloud's first tenant only.
-                builtInAdministratorNeedsNoToken: cloud == null || ReferenceEquals(cloud.Primary, tenant) ? () => !tenant.RequireAuthentication : (Func<bool>?)null);
+                builtInAdministratorNeedsNoToken: cloud == null || ReferenceEquals(cloud.Primary, tenant) ? () => !tenant.RequireAuthentication : (Func<bool>?)null,
+                builtInAdministratorGrant: () => TokenClaims.FromPayload(tenant.AdminTokenClaims()));
         }
 
         /// <summary>

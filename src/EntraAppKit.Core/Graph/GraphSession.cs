@@ -95,6 +95,23 @@ namespace EntraAppKit.Core.Graph
         /// <summary>The object id of Microsoft Graph's service principal in the tenant, once read.</summary>
         internal string? MicrosoftGraphServicePrincipalId { get; set; }
 
+        private Microsoft.Graph.Models.ServicePrincipal? _microsoftGraphServicePrincipal;
+
+        /// <summary>
+        /// Microsoft Graph's service principal from the shipped catalog, made once per session: setting its permission lists on
+        /// a Graph model subscribes Kiota's backing store to each of them, which costs more than the rest of a plan. The object id
+        /// consent fills in is this tenant's, so the session's plans share it.
+        /// </summary>
+        internal Microsoft.Graph.Models.ServicePrincipal MicrosoftGraphServicePrincipal
+        {
+            get
+            {
+                var graph = LazyInitializer.EnsureInitialized(ref _microsoftGraphServicePrincipal, () => Permissions.GraphPermissionCatalog.MicrosoftGraphServicePrincipal())!;
+                if (graph.Id == null && MicrosoftGraphServicePrincipalId is { } id) graph.Id = id;
+                return graph;
+            }
+        }
+
         public void Dispose() => _httpClient.Dispose();
     }
 }

@@ -57,7 +57,8 @@ namespace EntraAppKit.Core.Permissions
 
         /// <summary>
         /// Microsoft Graph's service principal as far as the catalog knows it: its permissions, and the tenant's object id
-        /// <paramref name="id"/> when known (only consent needs it). A new object each time: a plan fills in the id it reads.
+        /// <paramref name="id"/> when known (only consent needs it). A new object each time: consent fills in the id it reads,
+        /// which is one tenant's (a session keeps one, <see cref="Graph.GraphSession.MicrosoftGraphServicePrincipal"/>).
         /// </summary>
         internal static ServicePrincipal MicrosoftGraphServicePrincipal(string? id = null) => new ServicePrincipal
         {

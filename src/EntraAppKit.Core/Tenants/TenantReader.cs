@@ -100,7 +100,7 @@ namespace EntraAppKit.Core.Tenants
             var resources = new Dictionary<string, ServicePrincipal>(StringComparer.OrdinalIgnoreCase);
             foreach (var key in keys.Distinct(StringComparer.OrdinalIgnoreCase))
                 resources[key] = string.Equals(key, MicrosoftGraph.AppId, StringComparison.OrdinalIgnoreCase)
-                    ? GraphPermissionCatalog.MicrosoftGraphServicePrincipal(_session.MicrosoftGraphServicePrincipalId)
+                    ? _session.MicrosoftGraphServicePrincipal
                     : await ReadResourceAsync(key, cancellationToken).ConfigureAwait(false);
             return resources;
         }

@@ -39,7 +39,7 @@ namespace EntraAppKit.LocalTenant.Identity
 
         private string AdministratorUserPrincipalName => BuiltInAdministrator.UserPrincipalName(_store.InitialDomain);
 
-        private string Sign(JsonObject payload, string type = "JWT")
+        public string Sign(JsonObject payload, string type = "JWT")
         {
             var header = new JsonObject { ["typ"] = type, ["alg"] = "RS256", ["kid"] = _store.SigningKey.KeyId };
             return Jwt.Create(header, payload, _store.SigningKey.Sign);
@@ -96,6 +96,14 @@ namespace EntraAppKit.LocalTenant.Identity
         /// role, as Entra writes it (access-token-claims-reference).
         /// </summary>
         public string MintUserToken(string clientAppId, string clientName, IEnumerable<string> scopes, TokenResource resource, bool v2Endpoint, DateTimeOffset now, TimeSpan lifetime,
+            string authority, string? userId = null, string appIdAcr = "0") =>
+            Sign(UserTokenClaims(clientAppId, clientName, scopes, resource, v2Endpoint, now, lifetime, authority, userId, appIdAcr));
+
+        /// <summary>
+        /// The payload <see cref="MintUserToken"/> signs. Alone it is what the tenant grants the user, said without a token
+        /// (<see cref="LocalTenantEngine.AdminTokenClaims"/>), so no signing key is made for it.
+        /// </summary>
+        public JsonObject UserTokenClaims(string clientAppId, string clientName, IEnumerable<string> scopes, TokenResource resource, bool v2Endpoint, DateTimeOffset now, TimeSpan lifetime,
             string authority, string? userId = null, string appIdAcr = "0")
         {
             var user = _store.FindUser(userId ?? _store.AdministratorId);
@@ -136,7 +144,7 @@ namespace EntraAppKit.LocalTenant.Identity
                 wids.Add(BuiltInAdministrator.MemberUserRoleId);
                 payload["wids"] = new JsonArray(wids.Select(w => (JsonNode?)w).ToArray());
             }
-            return Sign(payload);
+            return payload;
         }
 
         /// <summary>The values of the resource's app roles the user is assigned to (not the default access role, which has no value).</summary>

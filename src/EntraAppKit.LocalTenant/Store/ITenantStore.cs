@@ -47,6 +47,9 @@ namespace EntraAppKit.LocalTenant.Store
         /// <summary>Signs every token the tenant issues.</summary>
         SigningKey SigningKey { get; }
 
+        /// <summary>Whether <see cref="SigningKey"/> exists yet: it is made when first needed.</summary>
+        bool HasSigningKey { get; }
+
         /// <summary>
         /// Whether users without an admin role may register applications: the authorization policy's
         /// defaultUserRolePermissions.allowedToCreateApps (learn.microsoft.com/graph/api/resources/defaultuserrolepermissions), true by default.

@@ -95,6 +95,8 @@ namespace EntraAppKit.LocalTenant.Store
             internal set => _signingKey = value;
         }
 
+        public bool HasSigningKey => _signingKey != null;
+
         private readonly object _signingKeyLock = new object();
         private volatile SigningKey? _signingKey;
         public JsonObject AuthorizationPolicy { get; internal set; } = AuthorizationPolicyDefaults.New(true);

@@ -175,6 +175,31 @@ namespace EntraAppKit.Tests.Authentication
             Assert.NotNull(result.ServicePrincipalId);
         }
 
+        /// <summary>
+        /// Connect-EntraAppKit -LocalTenant: the tenant says what it grants its built-in administrator (the claims its admin
+        /// token would carry) and makes no signing key for a token nobody sends; once it requires authentication, a signed token says it.
+        /// </summary>
+        [Fact]
+        public async Task Built_in_administrator_context_is_what_its_token_would_carry_without_a_signing_key()
+        {
+            using var connection = await ConnectAsync(new ConnectOptions { Method = SignInMethod.BuiltInAdministrator });
+            var described = await connection.GetContextAsync();
+            Assert.False(_tenant.Store.HasSigningKey);
+            Assert.Equal("admin@" + _tenant.InitialDomain, described.Account);
+            Assert.Contains("Application.ReadWrite.All", described.Scopes);
+            Assert.Equal(new[] { "Global Administrator" }, described.DirectoryRoles);
+
+            _tenant.RequireAuthentication = true;
+            var signed = await connection.GetContextAsync();
+            Assert.True(_tenant.Store.HasSigningKey);
+            Assert.Equal(signed.Account, described.Account);
+            Assert.Equal(signed.Scopes, described.Scopes);
+            Assert.Equal(signed.Roles, described.Roles);
+            Assert.Equal(signed.DirectoryRoles, described.DirectoryRoles);
+            Assert.InRange(described.TokenExpiresOn!.Value, signed.TokenExpiresOn!.Value.AddMinutes(-1), signed.TokenExpiresOn.Value);
+            Assert.NotNull((await new RecipeEngine(connection.Session).RunAsync(new WriteBack().For(WriteBack.DefaultName))).ServicePrincipalId);
+        }
+
         [Fact]
         public async Task Access_token_is_used_as_is()
         {
