@@ -18,6 +18,8 @@ namespace EntraAppKit.Tests.Module
             string zip = Path.Combine(Root, "out", "EntraAppKit.zip");
             Assert.True(File.Exists(zip), "building src/EntraAppKit assembles out/EntraAppKit.zip");
             Assert.InRange(new FileInfo(zip).Length, 1, 100L * 1024 * 1024);
+            // Our own budget: 5 MB, Microsoft.Graph.dll trimmed (tools/PackageTrimmer); it was 11.9 MB with the whole of Graph.
+            Assert.True(new FileInfo(zip).Length <= 5_000_000, $"out/EntraAppKit.zip is {new FileInfo(zip).Length} bytes, over the 5 MB budget");
             using var archive = ZipFile.OpenRead(zip);
             var names = archive.Entries.Select(e => e.FullName.Replace('\\', '/')).ToList();
             string version = typeof(PackageTests).Assembly.GetName().Version!.ToString(3);
