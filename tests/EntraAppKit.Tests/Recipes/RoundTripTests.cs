@@ -19,13 +19,13 @@ namespace EntraAppKit.Tests.Recipes
     public class RoundTripTests
     {
         [Theory]
-        [InlineData("Rewst", 5, 3, 2)]
-        [InlineData("CmgServer", 5, 3, 4)]
-        [InlineData("CmgServerUserDiscovery", 7, 4, 4)]
-        [InlineData("CmgClient", 9, 5, 5)]
-        [InlineData("WriteBack", 5, 3, 2)]
-        [InlineData("KonnectDcr", 10, 7, 4)]
-        [InlineData("KonnectDcrLeastPrivilege", 8, 5, 4)]
+        [InlineData("Rewst", 3, 3, 2)]
+        [InlineData("CmgServer", 3, 3, 3)]
+        [InlineData("CmgServerUserDiscovery", 4, 4, 3)]
+        [InlineData("CmgClient", 4, 5, 3)]
+        [InlineData("WriteBack", 3, 3, 2)]
+        [InlineData("KonnectDcr", 4, 7, 3)]
+        [InlineData("KonnectDcrLeastPrivilege", 4, 5, 3)]
         public async Task First_run_and_rerun(string recipe, int firstRoundTrips, int firstWrites, int rerunRoundTrips)
         {
             var tenant = LocalTenant.LocalTenantEngine.Create();
