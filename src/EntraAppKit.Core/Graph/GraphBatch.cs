@@ -44,7 +44,7 @@ namespace EntraAppKit.Core.Graph
 
         /// <summary>
         /// Runs <paramref name="operations"/> together, then <paramref name="then"/> once they have all parked or finished and none
-        /// failed. Throws the first failed operation's error, in the order given.
+        /// failed. Throws <paramref name="then"/>'s error when its request left, else the first failed operation's, in the order given.
         /// </summary>
         public static async Task RunAsync(BatchingHandler handler, IReadOnlyList<Func<Task>> operations, Func<Task>? then)
         {
@@ -61,6 +61,10 @@ namespace EntraAppKit.Core.Graph
                 try { await batch._thenTask.ConfigureAwait(false); }
                 catch (Exception e) { thenFailure = e; }
             }
+            // A dependent request that left and failed says what became of what it wrote (a secret's clean-up): its error first.
+            // One that never left (its dependency failed) has nothing to say beyond that dependency's error.
+            if (thenFailure != null && !(thenFailure is RequestNotSentException))
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(thenFailure).Throw();
             foreach (var task in tasks) await task.ConfigureAwait(false);
             if (thenFailure != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(thenFailure).Throw();
         }
@@ -148,7 +152,7 @@ namespace EntraAppKit.Core.Graph
                 }
             }
             if (start != null) _thenTask = RunOperationAsync(start, dependent: true);
-            skip?.Completion.TrySetException(new OperationCanceledException("Not sent: an operation it had to follow failed."));
+            skip?.Completion.TrySetException(new RequestNotSentException("Not sent: an operation it had to follow failed."));
             if (send != null) _ = Task.Run(() => SendAsync(send));
         }
 
