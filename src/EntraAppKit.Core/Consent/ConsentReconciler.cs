@@ -34,29 +34,37 @@ namespace EntraAppKit.Core.Consent
         /// when given (an administrator's other grants stay), all of it when null.
         /// </summary>
         public async Task<ConsentPlan> PlanAsync(string appName, TenantFacts tenant, ServicePrincipal? servicePrincipal, IReadOnlyList<ResolvedPermission> consent,
-            bool managesConsent, IReadOnlyDictionary<string, ServicePrincipal> resources, CancellationToken cancellationToken, IReadOnlyList<ResolvedPermission>? managed = null)
+            bool managesConsent, IReadOnlyDictionary<string, ServicePrincipal> resources, CancellationToken cancellationToken, IReadOnlyList<ResolvedPermission>? managed = null,
+            HeldConsent? held = null)
         {
-            var client = _session.Client;
-            var grants = new List<OAuth2PermissionGrant>();
-            var assignments = new List<AppRoleAssignment>();
+            held ??= new HeldConsent();
             if (servicePrincipal != null && (consent.Count > 0 || managesConsent))
-            {
-                string spId = servicePrincipal.Id!;
-                // Independent reads: one $batch.
-                var reads = new List<Func<Task>>();
-                if (managesConsent || consent.Any(p => p.Request.Type == PermissionType.Delegated))
-                    reads.Add(async () => grants = (await client.Oauth2PermissionGrants.GetAsync(c =>
-                        c.QueryParameters.Filter = $"clientId eq '{spId}' and consentType eq 'AllPrincipals'", cancellationToken).ConfigureAwait(false))?.Value ?? grants);
-                if (managesConsent || consent.Any(p => p.Request.Type == PermissionType.Application))
-                    reads.Add(async () => assignments = (await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value ?? assignments);
-                await _session.BatchAsync(reads).ConfigureAwait(false);
-            }
+                // What was not read already (beside other reads), in one $batch.
+                await _session.BatchAsync(ReadHeldOperations(servicePrincipal.Id!,
+                    held.Grants == null && (managesConsent || consent.Any(p => p.Request.Type == PermissionType.Delegated)),
+                    held.Assignments == null && (managesConsent || consent.Any(p => p.Request.Type == PermissionType.Application)), held, cancellationToken)).ConfigureAwait(false);
+            var grants = held.Grants ?? new List<OAuth2PermissionGrant>();
+            var assignments = held.Assignments ?? new List<AppRoleAssignment>();
             // Grants and assignments name an API by its object id, which Microsoft Graph's permissions from the shipped catalog lack:
             // read it only when there is consent to give or to compare.
             if (consent.Count > 0 || grants.Count > 0 || assignments.Count > 0)
                 foreach (var graph in resources.Values.Where(r => r.Id == null && string.Equals(r.AppId, MicrosoftGraph.AppId, StringComparison.OrdinalIgnoreCase)))
                     graph.Id = await new TenantReader(_session, _retry).MicrosoftGraphServicePrincipalIdAsync(cancellationToken).ConfigureAwait(false);
             return new ConsentPlan(appName, tenant, servicePrincipal, consent, managesConsent, resources, grants, assignments, managed);
+        }
+
+        /// <summary>The reads of what the service principal <paramref name="spId"/> holds, filling <paramref name="held"/>.</summary>
+        public IReadOnlyList<Func<Task>> ReadHeldOperations(string spId, bool grants, bool assignments, HeldConsent held, CancellationToken cancellationToken)
+        {
+            var client = _session.Client;
+            var reads = new List<Func<Task>>();
+            if (grants)
+                reads.Add(async () => held.Grants = (await client.Oauth2PermissionGrants.GetAsync(c =>
+                    c.QueryParameters.Filter = $"clientId eq '{spId}' and consentType eq 'AllPrincipals'", cancellationToken).ConfigureAwait(false))?.Value ?? new List<OAuth2PermissionGrant>());
+            if (assignments)
+                reads.Add(async () => held.Assignments = (await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value
+                    ?? new List<AppRoleAssignment>());
+            return reads;
         }
 
         /// <summary>The app's service principal: the existing one, or created now (a new application may not have replicated yet).</summary>

@@ -55,6 +55,27 @@ namespace EntraAppKit.Tests.Recipes
         }
 
         /// <summary>
+        /// Grant-AdminConsent: the tenant, the app and its service principal (the client id is the appId) in one $batch; the APIs
+        /// and what the service principal holds in another; the grants and assignments in a third. The README's table says so.
+        /// </summary>
+        [Fact]
+        public async Task Grant_admin_consent_reads_in_two_round_trips_and_grants_in_one()
+        {
+            var tenant = LocalTenant.LocalTenantEngine.Create();
+            using var connection = await EntraAppKitConnection.ConnectAsync(new ConnectOptions { Target = LocalTenantAdapter.For(tenant), Method = SignInMethod.BuiltInAdministrator });
+            var app = await new RecipeEngine(connection.Session).RunAsync(new Rewst().For(Rewst.DefaultName));
+            var consent = new EntraAppKit.Core.Operations.AdminConsentOperation(connection.Session);
+
+            tenant.RequestLog.Clear();
+            await consent.ApplyAsync(await consent.PlanAsync(app.ClientId));
+            Assert.Equal((3, 1), (tenant.RequestLog.RoundTrips, tenant.RequestLog.SuccessfulWrites));
+
+            tenant.RequestLog.Clear();
+            await consent.ApplyAsync(await consent.PlanAsync(app.ClientId));
+            Assert.Equal((2, 0), (tenant.RequestLog.RoundTrips, tenant.RequestLog.SuccessfulWrites));
+        }
+
+        /// <summary>
         /// A write on an existing app reads it again just before and once after (ConvergingWrite: collections are replaced whole and
         /// a concurrent writer's values must not be lost), so it costs two reads more than its PATCH: the README's table says so.
         /// </summary>
