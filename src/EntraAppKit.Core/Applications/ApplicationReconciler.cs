@@ -33,7 +33,10 @@ namespace EntraAppKit.Core.Applications
             IReadOnlyDictionary<string, ServicePrincipal> resources, IReadOnlyList<ResolvedPermission> managed) =>
             new ApplicationPlan(recipe, tenant, existing, permissions, resources, managed);
 
-        /// <summary>Creates or updates the application as planned and returns it (its id and appId are what later steps need).</summary>
+        /// <summary>
+        /// Creates or updates the application as planned and returns it (its id and appId are what later steps need). A created
+        /// app's values that embed its new appId are <see cref="SetAppIdValuesAsync"/>'s, which needs nothing else than the app.
+        /// </summary>
         public async Task<Application> ApplyAsync(ApplicationPlan plan, CancellationToken cancellationToken)
         {
             var client = _session.Client;
@@ -60,20 +63,6 @@ namespace EntraAppKit.Core.Applications
                 }
                 if (app == null) throw new EntraAppKitException(ErrorIds.GraphRequestFailed, EntraErrorCategory.InvalidOperation, "Graph created the application but did not return it.");
                 _session.NoteCreated(app.AppId!);
-                // Values that embed the new appId (api://{appId}, the broker redirect URI) need a second call; so does the rest of
-                // the recipe when a concurrent run's app was found instead.
-                var created = app;
-                if (plan.ComputePatch(created, created.AppId, describe: false) != null)
-                {
-                    string id = created.Id!;
-                    await _retry.ExecuteAsync<object>("Setting the values that need the appId", async () =>
-                    {
-                        // A fresh body per attempt: the SDK's backing store sends only "changed" values, so a model serialized
-                        // once goes out empty when a retry serializes it again.
-                        await client.Applications[id].PatchAsync(plan.ComputePatch(created, created.AppId, describe: false)!, cancellationToken: cancellationToken).ConfigureAwait(false);
-                        return id;
-                    }, cancellationToken).ConfigureAwait(false);
-                }
             }
             else if (plan.Updates)
             {
@@ -98,6 +87,26 @@ namespace EntraAppKit.Core.Applications
                     cancellationToken).ConfigureAwait(false);
             }
             return app;
+        }
+
+        /// <summary>Whether a created app still needs <see cref="SetAppIdValuesAsync"/>.</summary>
+        public bool NeedsAppIdValues(ApplicationPlan plan, Application app) =>
+            plan.Existing == null && plan.ComputePatch(app, app.AppId, describe: false) != null;
+
+        /// <summary>
+        /// Values that embed the new appId (api://{appId}, the broker redirect URI) need a second call after the create; so does the
+        /// rest of the recipe when a concurrent run's app was found instead.
+        /// </summary>
+        public Task SetAppIdValuesAsync(ApplicationPlan plan, Application created, CancellationToken cancellationToken)
+        {
+            string id = created.Id!;
+            return _retry.ExecuteAsync<object>("Setting the values that need the appId", async () =>
+            {
+                // A fresh body per attempt: the SDK's backing store sends only "changed" values, so a model serialized
+                // once goes out empty when a retry serializes it again.
+                await _session.Client.Applications[id].PatchAsync(plan.ComputePatch(created, created.AppId, describe: false)!, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return id;
+            }, cancellationToken);
         }
 
         /// <summary>

@@ -34,26 +34,37 @@ namespace EntraAppKit.Core.Consent
         /// when given (an administrator's other grants stay), all of it when null.
         /// </summary>
         public async Task<ConsentPlan> PlanAsync(string appName, TenantFacts tenant, ServicePrincipal? servicePrincipal, IReadOnlyList<ResolvedPermission> consent,
-            bool managesConsent, IReadOnlyDictionary<string, ServicePrincipal> resources, CancellationToken cancellationToken, IReadOnlyList<ResolvedPermission>? managed = null)
+            bool managesConsent, IReadOnlyDictionary<string, ServicePrincipal> resources, CancellationToken cancellationToken, IReadOnlyList<ResolvedPermission>? managed = null,
+            HeldConsent? held = null)
         {
-            var client = _session.Client;
-            var grants = new List<OAuth2PermissionGrant>();
-            var assignments = new List<AppRoleAssignment>();
+            held ??= new HeldConsent();
             if (servicePrincipal != null && (consent.Count > 0 || managesConsent))
-            {
-                string spId = servicePrincipal.Id!;
-                if (managesConsent || consent.Any(p => p.Request.Type == PermissionType.Delegated))
-                    grants = (await client.Oauth2PermissionGrants.GetAsync(c =>
-                        c.QueryParameters.Filter = $"clientId eq '{spId}' and consentType eq 'AllPrincipals'", cancellationToken).ConfigureAwait(false))?.Value ?? grants;
-                if (managesConsent || consent.Any(p => p.Request.Type == PermissionType.Application))
-                    assignments = (await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value ?? assignments;
-            }
+                // What was not read already (beside other reads), in one $batch.
+                await _session.BatchAsync(ReadHeldOperations(servicePrincipal.Id!,
+                    held.Grants == null && (managesConsent || consent.Any(p => p.Request.Type == PermissionType.Delegated)),
+                    held.Assignments == null && (managesConsent || consent.Any(p => p.Request.Type == PermissionType.Application)), held, cancellationToken)).ConfigureAwait(false);
+            var grants = held.Grants ?? new List<OAuth2PermissionGrant>();
+            var assignments = held.Assignments ?? new List<AppRoleAssignment>();
             // Grants and assignments name an API by its object id, which Microsoft Graph's permissions from the shipped catalog lack:
             // read it only when there is consent to give or to compare.
             if (consent.Count > 0 || grants.Count > 0 || assignments.Count > 0)
                 foreach (var graph in resources.Values.Where(r => r.Id == null && string.Equals(r.AppId, MicrosoftGraph.AppId, StringComparison.OrdinalIgnoreCase)))
                     graph.Id = await new TenantReader(_session, _retry).MicrosoftGraphServicePrincipalIdAsync(cancellationToken).ConfigureAwait(false);
             return new ConsentPlan(appName, tenant, servicePrincipal, consent, managesConsent, resources, grants, assignments, managed);
+        }
+
+        /// <summary>The reads of what the service principal <paramref name="spId"/> holds, filling <paramref name="held"/>.</summary>
+        public IReadOnlyList<Func<Task>> ReadHeldOperations(string spId, bool grants, bool assignments, HeldConsent held, CancellationToken cancellationToken)
+        {
+            var client = _session.Client;
+            var reads = new List<Func<Task>>();
+            if (grants)
+                reads.Add(async () => held.Grants = (await client.Oauth2PermissionGrants.GetAsync(c =>
+                    c.QueryParameters.Filter = $"clientId eq '{spId}' and consentType eq 'AllPrincipals'", cancellationToken).ConfigureAwait(false))?.Value ?? new List<OAuth2PermissionGrant>());
+            if (assignments)
+                reads.Add(async () => held.Assignments = (await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value
+                    ?? new List<AppRoleAssignment>());
+            return reads;
         }
 
         /// <summary>The app's service principal: the existing one, or created now (a new application may not have replicated yet).</summary>
@@ -113,63 +124,75 @@ namespace EntraAppKit.Core.Consent
             }
         }
 
-        /// <summary>Makes the planned grants and revocations on <paramref name="servicePrincipal"/>.</summary>
-        public async Task ApplyAsync(ConsentPlan plan, ServicePrincipal servicePrincipal, CancellationToken cancellationToken)
+        /// <summary>Makes the planned grants and revocations on <paramref name="servicePrincipal"/>, together (one $batch).</summary>
+        public Task ApplyAsync(ConsentPlan plan, ServicePrincipal servicePrincipal, CancellationToken cancellationToken) =>
+            _session.BatchAsync(ApplyOperations(plan, servicePrincipal, cancellationToken));
+
+        /// <summary>
+        /// The planned grants and revocations on <paramref name="servicePrincipal"/>, one operation each: they touch different
+        /// grants and assignments (one AllPrincipals grant per API), so none waits for another.
+        /// </summary>
+        public IReadOnlyList<Func<Task>> ApplyOperations(ConsentPlan plan, ServicePrincipal servicePrincipal, CancellationToken cancellationToken)
+        {
+            var operations = new List<Func<Task>>();
+            foreach (var change in plan.DelegatedConsentToApply)
+                operations.Add(() => change.Existing != null
+                    ? ChangeExistingGrantAsync(change, goneIsDone: false, cancellationToken)
+                    : GrantAsync(plan, change, servicePrincipal.Id!, cancellationToken));
+            foreach (var assignment in plan.AssignmentsToRevoke)
+                operations.Add(() => _session.Client.ServicePrincipals[servicePrincipal.Id!].AppRoleAssignments[assignment.Id].DeleteAsync(cancellationToken: cancellationToken));
+            foreach (var role in plan.AppRolesToAssign)
+                operations.Add(() => AssignAsync(role, servicePrincipal.Id!, cancellationToken));
+            return operations;
+        }
+
+        private async Task GrantAsync(ConsentPlan plan, DelegatedGrantChange change, string spId, CancellationToken cancellationToken)
         {
             var client = _session.Client;
-            string spId = servicePrincipal.Id!;
-            foreach (var change in plan.DelegatedConsentToApply)
+            string resourceId = change.ResourceId;
+            string scope = string.Join(" ", change.Scopes);
+            async Task<OAuth2PermissionGrant?> ReadGrant() => (await client.Oauth2PermissionGrants.GetAsync(c => c.QueryParameters.Filter =
+                $"clientId eq '{spId}' and consentType eq 'AllPrincipals' and resourceId eq '{resourceId}'", cancellationToken).ConfigureAwait(false))?.Value?.FirstOrDefault();
+            try
             {
-                string resourceId = change.ResourceId;
-                string scope = string.Join(" ", change.Scopes);
-                if (change.Existing != null)
-                {
-                    await ChangeExistingGrantAsync(change, goneIsDone: false, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-                async Task<OAuth2PermissionGrant?> ReadGrant() => (await client.Oauth2PermissionGrants.GetAsync(c => c.QueryParameters.Filter =
-                    $"clientId eq '{spId}' and consentType eq 'AllPrincipals' and resourceId eq '{resourceId}'", cancellationToken).ConfigureAwait(false))?.Value?.FirstOrDefault();
-                try
-                {
-                    // A grant right after the service principal's creation can answer 404 and still apply: look before posting again.
-                    await _retry.ExecuteAsync($"Granting {change.ResourceName} {scope}",
-                        async () => (await client.Oauth2PermissionGrants.PostAsync(new OAuth2PermissionGrant
-                        {
-                            ClientId = spId, ConsentType = "AllPrincipals", ResourceId = resourceId, Scope = scope,
-                        }, cancellationToken: cancellationToken).ConfigureAwait(false))!,
-                        cancellationToken, ReadGrant).ConfigureAwait(false);
-                }
-                catch (Exception e) when (GraphErrors.IsAlreadyExists(e))
-                {
-                    // A concurrent run made the API's one AllPrincipals grant first: bring that grant to the wanted scopes instead.
-                    var theirs = await ReadGrant().ConfigureAwait(false) ?? throw GraphErrors.Wrap(e, $"Granting {change.ResourceName} {scope}");
-                    var current = ConsentPlan.SplitScopes(theirs.Scope).ToList();
-                    var wanted = plan.ManagesConsent ? change.Scopes : current.Concat(change.Scopes).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                    if (!new HashSet<string>(current, StringComparer.OrdinalIgnoreCase).SetEquals(wanted))
-                        await client.Oauth2PermissionGrants[theirs.Id].PatchAsync(new OAuth2PermissionGrant { Scope = string.Join(" ", wanted) }, cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
+                // A grant right after the service principal's creation can answer 404 and still apply: look before posting again.
+                await _retry.ExecuteAsync($"Granting {change.ResourceName} {scope}",
+                    async () => (await client.Oauth2PermissionGrants.PostAsync(new OAuth2PermissionGrant
+                    {
+                        ClientId = spId, ConsentType = "AllPrincipals", ResourceId = resourceId, Scope = scope,
+                    }, cancellationToken: cancellationToken).ConfigureAwait(false))!,
+                    cancellationToken, ReadGrant).ConfigureAwait(false);
             }
-            foreach (var assignment in plan.AssignmentsToRevoke)
-                await client.ServicePrincipals[spId].AppRoleAssignments[assignment.Id].DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var role in plan.AppRolesToAssign)
+            catch (Exception e) when (GraphErrors.IsAlreadyExists(e))
             {
-                string resourceId = role.Resource.Id!;
-                async Task<AppRoleAssignment?> ReadAssignment() => (await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value?
-                    .FirstOrDefault(a => a.AppRoleId == role.Id && string.Equals(a.ResourceId?.ToString(), resourceId, StringComparison.OrdinalIgnoreCase));
-                try
-                {
-                    await _retry.ExecuteAsync($"Granting {role.Resource.DisplayName} {role.Value}",
-                        async () => (await client.ServicePrincipals[resourceId].AppRoleAssignedTo.PostAsync(new AppRoleAssignment
-                        {
-                            PrincipalId = Guid.Parse(spId), ResourceId = Guid.Parse(resourceId), AppRoleId = role.Id,
-                        }, cancellationToken: cancellationToken).ConfigureAwait(false))!,
-                        cancellationToken, ReadAssignment).ConfigureAwait(false);
-                }
-                catch (Exception e) when (GraphErrors.IsAlreadyExists(e))
-                {
-                    // A concurrent run assigned it first: the wanted state holds. Anything else that answered the same way is a real failure.
-                    if (await ReadAssignment().ConfigureAwait(false) == null) throw GraphErrors.Wrap(e, $"Granting {role.Resource.DisplayName} {role.Value}");
-                }
+                // A concurrent run made the API's one AllPrincipals grant first: bring that grant to the wanted scopes instead.
+                var theirs = await ReadGrant().ConfigureAwait(false) ?? throw GraphErrors.Wrap(e, $"Granting {change.ResourceName} {scope}");
+                var current = ConsentPlan.SplitScopes(theirs.Scope).ToList();
+                var wanted = plan.ManagesConsent ? change.Scopes : current.Concat(change.Scopes).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                if (!new HashSet<string>(current, StringComparer.OrdinalIgnoreCase).SetEquals(wanted))
+                    await client.Oauth2PermissionGrants[theirs.Id].PatchAsync(new OAuth2PermissionGrant { Scope = string.Join(" ", wanted) }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task AssignAsync(ResolvedPermission role, string spId, CancellationToken cancellationToken)
+        {
+            var client = _session.Client;
+            string resourceId = role.Resource.Id!;
+            async Task<AppRoleAssignment?> ReadAssignment() => (await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false))?.Value?
+                .FirstOrDefault(a => a.AppRoleId == role.Id && string.Equals(a.ResourceId?.ToString(), resourceId, StringComparison.OrdinalIgnoreCase));
+            try
+            {
+                await _retry.ExecuteAsync($"Granting {role.Resource.DisplayName} {role.Value}",
+                    async () => (await client.ServicePrincipals[resourceId].AppRoleAssignedTo.PostAsync(new AppRoleAssignment
+                    {
+                        PrincipalId = Guid.Parse(spId), ResourceId = Guid.Parse(resourceId), AppRoleId = role.Id,
+                    }, cancellationToken: cancellationToken).ConfigureAwait(false))!,
+                    cancellationToken, ReadAssignment).ConfigureAwait(false);
+            }
+            catch (Exception e) when (GraphErrors.IsAlreadyExists(e))
+            {
+                // A concurrent run assigned it first: the wanted state holds. Anything else that answered the same way is a real failure.
+                if (await ReadAssignment().ConfigureAwait(false) == null) throw GraphErrors.Wrap(e, $"Granting {role.Resource.DisplayName} {role.Value}");
             }
         }
     }

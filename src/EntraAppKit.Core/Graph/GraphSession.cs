@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
 using System.Threading;
@@ -21,9 +22,12 @@ namespace EntraAppKit.Core.Graph
         private readonly TokenCredential _credential;
         private readonly ConnectionTarget _target;
 
-        private GraphSession(HttpClient httpClient, GraphServiceClient client, ConnectionTarget target, TokenCredential credential)
+        private readonly BatchingHandler _batching;
+
+        private GraphSession(HttpClient httpClient, GraphServiceClient client, ConnectionTarget target, TokenCredential credential, BatchingHandler batching)
         {
             _httpClient = httpClient;
+            _batching = batching;
             _credential = credential;
             _target = target;
             Client = client;
@@ -55,13 +59,16 @@ namespace EntraAppKit.Core.Graph
             if (retryAt < 0) throw new InvalidOperationException("The Graph SDK's default handlers no longer include its RetryHandler; review ThrottleRetryHandler's placement.");
             handlers[retryAt] = new ThrottleRetryHandler();
             handlers.Add(new RequestTracer(options.Trace));
+            // Below the tracer: each item of a $batch is traced as its own call, the $batch itself by the batcher.
+            var batching = new BatchingHandler(options.Trace);
+            handlers.Add(batching);
             var httpClient = GraphClientFactory.Create(handlers, "v1.0", "Global", null, target.CreateGraphTransport());
             httpClient.BaseAddress = new Uri(endpoint + "/v1.0/");
             var host = new Uri(endpoint).Host;
             Microsoft.Kiota.Abstractions.Authentication.IAuthenticationProvider auth = new AzureIdentityAuthenticationProvider(credential, new[] { host }, null, false, endpoint + "/.default");
             if (ReferenceEquals(credential, target.BuiltInAdministrator)) auth = new BuiltInAdministratorAuthentication(auth, () => target.BuiltInAdministratorNeedsNoToken);
             var client = new GraphServiceClient(httpClient, auth, endpoint + "/v1.0");
-            return new GraphSession(httpClient, client, target, credential);
+            return new GraphSession(httpClient, client, target, credential, batching);
         }
 
         /// <summary>
@@ -111,6 +118,13 @@ namespace EntraAppKit.Core.Graph
                 return graph;
             }
         }
+
+        /// <summary>
+        /// Runs independent operations together: the requests they make at the same moment go out as one $batch
+        /// (<see cref="GraphBatch"/>); <paramref name="then"/> starts after them and its request depends on theirs.
+        /// </summary>
+        internal Task BatchAsync(IEnumerable<Func<Task>> operations, Func<Task>? then = null) =>
+            GraphBatch.RunAsync(_batching, operations.ToList(), then);
 
         public void Dispose() => _httpClient.Dispose();
     }

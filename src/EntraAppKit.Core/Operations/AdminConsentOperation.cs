@@ -22,6 +22,7 @@ namespace EntraAppKit.Core.Operations
     {
         private readonly TenantReader _reader;
         private readonly ConsentReconciler _consent;
+        private readonly GraphSession _session;
 
         public AdminConsentOperation(GraphSession session, LagRetryPolicy? retry = null)
         {
@@ -29,7 +30,12 @@ namespace EntraAppKit.Core.Operations
             retry ??= new LagRetryPolicy();
             _reader = new TenantReader(session, retry);
             _consent = new ConsentReconciler(session, retry);
+            _session = session;
         }
+
+        private static EntraAppKitException ApplicationNotFound(string clientId, TenantFacts tenant) =>
+            new EntraAppKitException(ErrorIds.ApplicationNotFound, EntraErrorCategory.ObjectNotFound,
+                $"No application with client id {clientId} exists in tenant {tenant.InitialDomain}.");
 
         private async Task<(Application App, TenantFacts Tenant)> RequireAppAsync(string clientId, CancellationToken cancellationToken)
         {
@@ -45,12 +51,29 @@ namespace EntraAppKit.Core.Operations
         public Task<AdminConsentPlan> PlanAsync(string clientId, IReadOnlyCollection<string>? only = null, CancellationToken cancellationToken = default) =>
             GraphErrors.Guard("Planning admin consent", async () =>
             {
-                var (app, tenant) = await RequireAppAsync(clientId, cancellationToken).ConfigureAwait(false);
-                var (required, resources) = await RequiredPermissionsAsync(app, cancellationToken).ConfigureAwait(false);
+                // The client id is the appId: the app and its service principal are read together, in one $batch with the tenant.
+                TenantFacts? tenant = null;
+                Application? found = null;
+                ServicePrincipal? sp = null;
+                await _session.BatchAsync(new Func<Task>[]
+                {
+                    async () => tenant = await _reader.ReadTenantAsync(cancellationToken).ConfigureAwait(false),
+                    async () => found = await _reader.FindApplicationByClientIdAsync(clientId, cancellationToken).ConfigureAwait(false),
+                    async () => sp = await _reader.FindServicePrincipalAsync(clientId, cancellationToken).ConfigureAwait(false),
+                }).ConfigureAwait(false);
+                var app = found ?? throw ApplicationNotFound(clientId, tenant!);
+                // Then the APIs the app requires and what its service principal holds, together: the held consent is read for each
+                // kind the app requires (what -Permission selects is among them).
+                var held = new HeldConsent();
+                var access = (app.RequiredResourceAccess ?? new List<RequiredResourceAccess>()).SelectMany(r => r.ResourceAccess ?? new List<ResourceAccess>()).ToList();
+                var reads = sp == null ? new List<Func<Task>>() : _consent.ReadHeldOperations(sp.Id!, access.Any(a => a.Type == "Scope"), access.Any(a => a.Type == "Role"), held, cancellationToken).ToList();
+                var apis = new ServicePrincipal?[app.RequiredResourceAccess?.Count ?? 0];
+                reads.AddRange(ReadApisOperations(app, apis, cancellationToken));
+                await _session.BatchAsync(reads).ConfigureAwait(false);
+                var (required, resources) = RequiredPermissions(app, apis);
                 var selected = only == null || only.Count == 0 ? required : SelectPermissions(app, required, only);
-                var sp = await _reader.FindServicePrincipalAsync(app.AppId!, cancellationToken).ConfigureAwait(false);
-                var consent = await _consent.PlanAsync(app.DisplayName ?? "", tenant, sp, selected, managesConsent: false, resources, cancellationToken).ConfigureAwait(false);
-                return new AdminConsentPlan(app, consent, await _reader.ReadCallerAsync(cancellationToken).ConfigureAwait(false), tenant.TenantId);
+                var consent = await _consent.PlanAsync(app.DisplayName ?? "", tenant!, sp, selected, managesConsent: false, resources, cancellationToken, held: held).ConfigureAwait(false);
+                return new AdminConsentPlan(app, consent, await _reader.ReadCallerAsync(cancellationToken).ConfigureAwait(false), tenant!.TenantId);
             });
 
         /// <summary>What the app requires, as -Permission takes it: a bare name for Microsoft Graph, else "API/Permission" (for tab completion).</summary>
@@ -82,11 +105,26 @@ namespace EntraAppKit.Core.Operations
         /// <summary>The app's requiredResourceAccess as named permissions, read from each API's service principal.</summary>
         private async Task<(List<ResolvedPermission> Required, IReadOnlyDictionary<string, ServicePrincipal> Resources)> RequiredPermissionsAsync(Application app, CancellationToken cancellationToken)
         {
+            var apis = new ServicePrincipal?[app.RequiredResourceAccess?.Count ?? 0];
+            await _session.BatchAsync(ReadApisOperations(app, apis, cancellationToken)).ConfigureAwait(false);
+            return RequiredPermissions(app, apis);
+        }
+
+        /// <summary>The reads of the APIs the app requires, one operation each (to go in one $batch), filling <paramref name="apis"/> in order.</summary>
+        private IEnumerable<Func<Task>> ReadApisOperations(Application app, ServicePrincipal?[] apis, CancellationToken cancellationToken) =>
+            (app.RequiredResourceAccess ?? new List<RequiredResourceAccess>()).Select((rra, i) => (Func<Task>)(async () =>
+                apis[i] = await _reader.FindResourceByAppIdAsync(rra.ResourceAppId!, cancellationToken).ConfigureAwait(false))).ToList();
+
+        /// <summary>The app's requiredResourceAccess as named permissions of the APIs read (<see cref="ReadApisOperations"/>).</summary>
+        private static (List<ResolvedPermission> Required, IReadOnlyDictionary<string, ServicePrincipal> Resources) RequiredPermissions(Application app, ServicePrincipal?[] apis)
+        {
             var result = new List<ResolvedPermission>();
             var resources = new Dictionary<string, ServicePrincipal>(StringComparer.OrdinalIgnoreCase);
-            foreach (var rra in app.RequiredResourceAccess ?? new List<RequiredResourceAccess>())
+            var rras = app.RequiredResourceAccess ?? new List<RequiredResourceAccess>();
+            for (int i = 0; i < rras.Count; i++)
             {
-                var sp = await _reader.FindResourceByAppIdAsync(rra.ResourceAppId!, cancellationToken).ConfigureAwait(false)
+                var rra = rras[i];
+                var sp = apis[i]
                     ?? throw new EntraAppKitException(ErrorIds.UnknownResource, EntraErrorCategory.ObjectNotFound,
                         $"'{app.DisplayName}' requires permissions of API {rra.ResourceAppId}, which has no service principal in this tenant.");
                 resources[sp.AppId!] = sp;

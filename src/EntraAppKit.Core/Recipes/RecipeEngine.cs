@@ -57,20 +57,36 @@ namespace EntraAppKit.Core.Recipes
 
             // An API this session made is taken as its run returned it: reading it would wait out its replication lag.
             var known = recipe.KnownResources.Where(k => _session.Created(k.Key)).ToDictionary(k => k.Key, k => k.Value, StringComparer.OrdinalIgnoreCase);
-            var read = await _reader.ReadResourcesAsync(recipe.Permissions.Concat(recipe.Consent).Concat(recipe.ManagedPermissions).Select(p => p.Resource)
-                .Where(key => !known.ContainsKey(key)), cancellationToken).ConfigureAwait(false);
+            var keys = recipe.Permissions.Concat(recipe.Consent).Concat(recipe.ManagedPermissions).Select(p => p.Resource)
+                .Where(key => !known.ContainsKey(key)).ToList();
+            // Independent reads, one $batch: the app by its key, an app of the same name made elsewhere (for the warning; a re-run
+            // uses it not), the APIs, and Microsoft Graph's object id when consent may be given or compared.
+            Microsoft.Graph.Models.Application? app = null;
+            IReadOnlyList<Microsoft.Graph.Models.Application> sameName = new List<Microsoft.Graph.Models.Application>();
+            IReadOnlyDictionary<string, Microsoft.Graph.Models.ServicePrincipal> read = new Dictionary<string, Microsoft.Graph.Models.ServicePrincipal>();
+            var reads = new List<Func<Task>>
+            {
+                async () => app = recipe.AdoptClientId != null
+                    ? await _reader.RequireApplicationAsync(recipe.AdoptClientId, tenant, cancellationToken).ConfigureAwait(false)
+                    : await FindOwnAppAsync(recipe, cancellationToken).ConfigureAwait(false),
+                async () => read = await _reader.ReadResourcesAsync(keys, cancellationToken).ConfigureAwait(false),
+            };
+            if (recipe.AdoptClientId == null)
+                reads.Add(async () => sameName = await _reader.FindApplicationsByDisplayNameAsync(recipe.DisplayName, cancellationToken).ConfigureAwait(false));
+            if ((recipe.Consent.Count > 0 || recipe.ManagesConsent) && _session.MicrosoftGraphServicePrincipalId == null &&
+                recipe.Consent.Concat(recipe.ManagedPermissions).Concat(recipe.Permissions).Any(p => string.Equals(p.Resource, MicrosoftGraph.AppId, StringComparison.OrdinalIgnoreCase)))
+                reads.Add(() => _reader.MicrosoftGraphServicePrincipalIdAsync(cancellationToken));
+            await _session.BatchAsync(reads).ConfigureAwait(false);
+            if (app != null) sameName = new List<Microsoft.Graph.Models.Application>();
             var resources = read.Concat(known).ToDictionary(k => k.Key, k => k.Value, StringComparer.OrdinalIgnoreCase);
+            // Microsoft Graph's catalog entry carries the object id when the batch read it beside.
+            foreach (var graph in resources.Values.Where(r => r.Id == null && string.Equals(r.AppId, MicrosoftGraph.AppId, StringComparison.OrdinalIgnoreCase)))
+                graph.Id = _session.MicrosoftGraphServicePrincipalId;
             var permissions = recipe.Permissions.Select(p => PermissionResolver.Resolve(p, resources[p.Resource])).ToList();
             var consent = recipe.Consent.Select(p => PermissionResolver.Resolve(p, resources[p.Resource])).ToList();
             var managed = recipe.ManagedPermissions.Select(p => PermissionResolver.Resolve(p, resources[p.Resource])).Concat(permissions).ToList();
 
-            var app = recipe.AdoptClientId != null
-                ? await _reader.RequireApplicationAsync(recipe.AdoptClientId, tenant, cancellationToken).ConfigureAwait(false)
-                : await FindOwnAppAsync(recipe, cancellationToken).ConfigureAwait(false);
             var sp = app == null ? null : await _reader.FindServicePrincipalAsync(app.AppId!, cancellationToken).ConfigureAwait(false);
-            var sameName = app == null && recipe.AdoptClientId == null
-                ? await _reader.FindApplicationsByDisplayNameAsync(recipe.DisplayName, cancellationToken).ConfigureAwait(false)
-                : new List<Microsoft.Graph.Models.Application>();
 
             var applicationPlan = _applications.Plan(recipe, tenant, app, permissions, resources, managed);
             if (recipe.Certificate != null)
@@ -129,18 +145,40 @@ namespace EntraAppKit.Core.Recipes
             if (plan.Application.Creates) progress($"Creating the application '{name}'");
             else if (plan.Application.Updates) progress($"Updating the application '{name}'");
             var app = await _applications.ApplyAsync(plan.Application, cancellationToken).ConfigureAwait(false);
-            if (plan.Consent.ServicePrincipalChange != null) progress($"Creating the service principal of '{name}'");
-            var sp = await _consent.EnsureServicePrincipalAsync(plan.Consent, app.AppId!, cancellationToken).ConfigureAwait(false);
+            // What follows the application's write needs only the app (the appId values, the service principal) or also the service
+            // principal (consent): at most two $batch round trips, the secret in the last with dependsOn on the rest, so it is
+            // made only when everything before it succeeded.
+            var sp = plan.Consent.ExistingServicePrincipal;
+            var first = new List<Func<Task>>();
+            if (_applications.NeedsAppIdValues(plan.Application, app)) first.Add(() => _applications.SetAppIdValuesAsync(plan.Application, app, cancellationToken));
+            if (sp == null)
+            {
+                if (plan.Consent.ServicePrincipalChange != null) progress($"Creating the service principal of '{name}'");
+                first.Add(async () => sp = await _consent.EnsureServicePrincipalAsync(plan.Consent, app.AppId!, cancellationToken).ConfigureAwait(false));
+            }
+            System.Security.SecureString? secret = null;
+            DateTimeOffset? secretExpires = null;
+            Func<Task> addSecret = async () => (secret, secretExpires) = await _applications.AddSecretAsync(plan.Application, app, cancellationToken).ConfigureAwait(false);
+            // A certificate goes between consent and the secret, on its own.
+            bool secretWithConsent = plan.Application.CertificateChange == null && plan.Application.AddsSecret;
+            bool consentAfter = sp == null && plan.Consent.ConsentChanges.Count > 0;
             if (plan.Consent.ConsentChanges.Count > 0) progress($"Granting admin consent to '{name}'");
-            await _consent.ApplyAsync(plan.Consent, sp, cancellationToken).ConfigureAwait(false);
+            if (secretWithConsent) progress($"Adding the client secret '{plan.Application.SecretDisplayName}'");
+            if (sp != null) first.AddRange(_consent.ApplyOperations(plan.Consent, sp, cancellationToken));
+            await _session.BatchAsync(first, secretWithConsent && !consentAfter ? addSecret : null).ConfigureAwait(false);
+            if (consentAfter)
+                await _session.BatchAsync(_consent.ApplyOperations(plan.Consent, sp!, cancellationToken), secretWithConsent ? addSecret : null).ConfigureAwait(false);
             if (plan.Application.CertificateChange != null)
             {
                 progress($"Adding the certificate {plan.Recipe.Certificate!.Thumbprint}");
                 await _certificates.AddByPatchAsync(app.Id!, name, plan.Recipe.Certificate, cancellationToken).ConfigureAwait(false);
             }
             // Last: nothing after it can fail and leave a secret nobody holds.
-            if (plan.Application.AddsSecret) progress($"Adding the client secret '{plan.Application.SecretDisplayName}'");
-            var (secret, secretExpires) = await _applications.AddSecretAsync(plan.Application, app, cancellationToken).ConfigureAwait(false);
+            if (!secretWithConsent)
+            {
+                if (plan.Application.AddsSecret) progress($"Adding the client secret '{plan.Application.SecretDisplayName}'");
+                await addSecret().ConfigureAwait(false);
+            }
 
             var recipe = plan.Recipe;
             return new AppRegistrationResult
@@ -148,7 +186,7 @@ namespace EntraAppKit.Core.Recipes
                 DisplayName = recipe.DisplayName,
                 ClientId = app.AppId!,
                 ObjectId = app.Id!,
-                ServicePrincipalId = sp.Id,
+                ServicePrincipalId = sp!.Id,
                 TenantId = plan.Tenant.TenantId,
                 TenantName = plan.Tenant.InitialDomain,
                 UniqueName = plan.UniqueName,

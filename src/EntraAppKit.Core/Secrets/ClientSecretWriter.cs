@@ -43,7 +43,8 @@ namespace EntraAppKit.Core.Secrets
                     PasswordCredential = new PasswordCredential { DisplayName = name, EndDateTime = end },
                 }, cancellationToken: cancellationToken).ConfigureAwait(false))!, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e)
+            // Never sent (what it followed in a $batch failed): no secret exists, nothing to look for.
+            catch (Exception e) when (!(e is RequestNotSentException))
             {
                 string cleanup = await RemoveUnheldSecretsAsync(applicationId, name).ConfigureAwait(false);
                 if (e is OperationCanceledException) throw new OperationCanceledException($"Stopped while adding the client secret '{name}' to '{appDisplayName}'. {cleanup}", e, cancellationToken);

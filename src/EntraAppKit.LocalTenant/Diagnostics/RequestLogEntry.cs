@@ -29,7 +29,8 @@ namespace EntraAppKit.LocalTenant.Diagnostics
         /// <summary>True for a request inside a $batch; the batch itself is the round trip.</summary>
         public bool InBatch { get; }
 
-        public bool IsWrite => Method != "GET";
+        /// <summary>A write to the tenant; a $batch is an envelope (its items are logged and counted on their own).</summary>
+        public bool IsWrite => Method != "GET" && !Path.StartsWith("/$batch", StringComparison.Ordinal);
 
         public override string ToString() =>
             $"{(Kind == RequestKind.Graph ? "" : Kind + " ")}{Method} {Path} {Status} {Duration.TotalMilliseconds:0}ms{(InBatch ? " (in batch)" : "")}";

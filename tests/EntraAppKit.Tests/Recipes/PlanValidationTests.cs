@@ -70,7 +70,7 @@ namespace EntraAppKit.Tests.Recipes
 
             Assert.Equal((ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument), (e.ErrorId, e.Category));
             Assert.Contains(value.Length > 60 ? value.Substring(0, 40) : value, e.Message);
-            Assert.DoesNotContain(tenant.RequestLog.Entries, x => x.Method != "GET");
+            Assert.DoesNotContain(tenant.RequestLog.Entries, x => x.IsWrite);
         }
 
         /// <summary>The same values are what Graph refuses: with the engine's check bypassed, the local tenant refuses each (here as the follow-up PATCH would).</summary>
@@ -143,7 +143,7 @@ namespace EntraAppKit.Tests.Recipes
             var e = await Assert.ThrowsAsync<EntraAppKitException>(() => engine.PlanAsync(g.For("Personal Secrets", newSecret: true)));
             Assert.Equal(ErrorIds.InvalidRecipeInput, e.ErrorId);
             Assert.Contains("2 client secrets", e.Message);
-            Assert.DoesNotContain(tenant.RequestLog.Entries, x => x.Method != "GET");
+            Assert.DoesNotContain(tenant.RequestLog.Entries, x => x.IsWrite);
         }
 
         public static TheoryData<string, string?> BlankElements => new TheoryData<string, string?>
@@ -175,7 +175,7 @@ namespace EntraAppKit.Tests.Recipes
             tenant.RequestLog.Clear();
             var e = await Assert.ThrowsAsync<EntraAppKitException>(async () => await new RecipeEngine(session).PlanAsync(g.For("Blank Elements")));
             Assert.Equal((ErrorIds.InvalidRecipeInput, EntraErrorCategory.InvalidArgument), (e.ErrorId, e.Category));
-            Assert.DoesNotContain(tenant.RequestLog.Entries, x => x.Method != "GET");
+            Assert.DoesNotContain(tenant.RequestLog.Entries, x => x.IsWrite);
         }
     }
 }

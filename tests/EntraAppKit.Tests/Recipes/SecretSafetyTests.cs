@@ -27,8 +27,11 @@ namespace EntraAppKit.Tests.Recipes
 
             protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
             {
+                // addPassword alone, or inside a $batch (the recipe sends it with the service principal's creation).
+                bool addsPassword = request.Method == HttpMethod.Post && (request.RequestUri!.AbsolutePath.EndsWith("/addPassword", StringComparison.Ordinal) ||
+                    request.RequestUri.AbsolutePath.EndsWith("/$batch", StringComparison.Ordinal) && (await request.Content!.ReadAsStringAsync(cancellationToken)).Contains("/addPassword"));
                 var response = await base.SendAsync(request, cancellationToken);
-                if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/addPassword", StringComparison.Ordinal))
+                if (addsPassword)
                     throw new HttpRequestException("The connection was reset before the answer arrived.");
                 return response;
             }
