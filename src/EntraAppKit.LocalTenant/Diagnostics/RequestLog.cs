@@ -69,7 +69,7 @@ namespace EntraAppKit.LocalTenant.Diagnostics
         {
             bool graph = entry.Kind == RequestKind.Graph;
             bool roundTrip = graph && !entry.InBatch;
-            bool write = graph && entry.IsWrite && entry.Status < 300 && !entry.Path.StartsWith("/$batch", StringComparison.Ordinal);
+            bool write = graph && entry.IsWrite && entry.Status < 300;
             lock (_gate)
             {
                 _ring[_next] = entry;
