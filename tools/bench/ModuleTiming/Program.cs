@@ -1,6 +1,7 @@
 // Usage: dotnet run -c Release --project tools/bench/ModuleTiming -- out/EntraAppKit/0.1.0/EntraAppKit.psd1 [runs]
 // Each run is a fresh process (a loaded assembly cannot be unloaded), so first-import costs are measured every time; each
 // process then re-runs the recipe WarmReruns times, the warm re-run (cmdlet time as the PowerShell engine sees it).
+// Last, the cold start: whole pwsh processes (import, connect, Rewst) against pwsh -c exit, as a ratio.
 using System;
 using System.Diagnostics;
 using System.Linq;
@@ -47,3 +48,32 @@ void Report(string name, System.Collections.Generic.IEnumerable<double> samples,
 for (int i = 0; i < names.Length; i++) Report(names[i], rows.Select(r => r[i]), $"{runs} processes");
 // The warm re-run: every New-RewstAppRegistration after the first in a session (the engine and the tenant are warm).
 Report("warm re-run (2nd and later Rewst)", rows.SelectMany(r => r.Skip(3)), $"{runs} processes x {WarmReruns}");
+
+// Cold start as a user meets it: a whole pwsh process that imports, connects and runs a recipe, as a ratio to a pwsh that
+// only starts and exits, both measured alternately in this run (the machine's load moves both alike).
+string pwsh = Environment.GetEnvironmentVariable("ENTRAAPPKIT_PWSH") ?? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "pwsh");
+if (System.IO.File.Exists(pwsh))
+{
+    double Whole(string command)
+    {
+        var watch = Stopwatch.StartNew();
+        using var p = Process.Start(new ProcessStartInfo(pwsh) { ArgumentList = { "-NoProfile", "-NonInteractive", "-c", command }, RedirectStandardOutput = true })!;
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"pwsh -c '{command}' exited with {p.ExitCode}");
+        return watch.Elapsed.TotalMilliseconds;
+    }
+    string recipe = $"Import-Module '{manifest}'; Connect-EntraAppKit -LocalTenant | Out-Null; New-RewstAppRegistration | Out-Null";
+    var bare = new System.Collections.Generic.List<double>();
+    var full = new System.Collections.Generic.List<double>();
+    for (int i = 0; i < runs; i++)
+    {
+        bare.Add(Whole("exit"));
+        full.Add(Whole(recipe));
+    }
+    Report("pwsh -NoProfile -c exit", bare, $"{runs} processes");
+    Report("pwsh: import, connect, Rewst", full, $"{runs} processes");
+    double Median(System.Collections.Generic.List<double> l) => l.OrderBy(v => v).ElementAt(l.Count / 2);
+    Console.WriteLine($"{"cold start ratio",-34} {Median(full) / Median(bare):0.00}x  (median over median)");
+}
+else Console.WriteLine($"(no pwsh at {pwsh}: set ENTRAAPPKIT_PWSH to measure the cold start ratio)");
