@@ -113,7 +113,9 @@ namespace EntraAppKit.Core.Operations
         /// <summary>The reads of the APIs the app requires, one operation each (to go in one $batch), filling <paramref name="apis"/> in order.</summary>
         private IEnumerable<Func<Task>> ReadApisOperations(Application app, ServicePrincipal?[] apis, CancellationToken cancellationToken) =>
             (app.RequiredResourceAccess ?? new List<RequiredResourceAccess>()).Select((rra, i) => (Func<Task>)(async () =>
-                apis[i] = await _reader.FindResourceByAppIdAsync(rra.ResourceAppId!, cancellationToken).ConfigureAwait(false))).ToList();
+                apis[i] = string.Equals(rra.ResourceAppId, Permissions.MicrosoftGraph.AppId, StringComparison.OrdinalIgnoreCase)
+                    ? await _reader.MicrosoftGraphResourceAsync(cancellationToken).ConfigureAwait(false) // the shipped catalog: only its id is read
+                    : await _reader.FindResourceByAppIdAsync(rra.ResourceAppId!, cancellationToken).ConfigureAwait(false))).ToList();
 
         /// <summary>The app's requiredResourceAccess as named permissions of the APIs read (<see cref="ReadApisOperations"/>).</summary>
         private static (List<ResolvedPermission> Required, IReadOnlyDictionary<string, ServicePrincipal> Resources) RequiredPermissions(Application app, ServicePrincipal?[] apis)

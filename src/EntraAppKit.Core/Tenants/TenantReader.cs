@@ -118,6 +118,13 @@ namespace EntraAppKit.Core.Tenants
                 $"No service principal with appId '{MicrosoftGraph.AppId}' exists in the tenant, so its permissions cannot be requested or granted.");
         }
 
+        /// <summary>Microsoft Graph as a resource for consent: the shipped catalog's permissions with the tenant's object id (read once).</summary>
+        public async Task<ServicePrincipal> MicrosoftGraphResourceAsync(CancellationToken cancellationToken)
+        {
+            await MicrosoftGraphServicePrincipalIdAsync(cancellationToken).ConfigureAwait(false);
+            return _session.MicrosoftGraphServicePrincipal;
+        }
+
         /// <summary>A resource service principal by appId, or by display name (which must be unique in the tenant).</summary>
         public async Task<ServicePrincipal> ReadResourceAsync(string key, CancellationToken cancellationToken)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading.Tasks;
 using EntraAppKit.Core.Connections;
 using EntraAppKit.Core.Graph;
@@ -69,6 +70,10 @@ namespace EntraAppKit.Tests.Recipes
             tenant.RequestLog.Clear();
             await consent.ApplyAsync(await consent.PlanAsync(app.ClientId));
             Assert.Equal((3, 1), (tenant.RequestLog.RoundTrips, tenant.RequestLog.SuccessfulWrites));
+            // Microsoft Graph's permissions come from the shipped catalog: of its service principal, the tenant's largest object,
+            // only the id is read.
+            Assert.All(tenant.RequestLog.Entries.Where(e => e.Path.Contains("00000003-0000-0000-c000-000000000000", StringComparison.OrdinalIgnoreCase)),
+                e => Assert.EndsWith("?$select=id", e.Path, StringComparison.Ordinal));
 
             tenant.RequestLog.Clear();
             await consent.ApplyAsync(await consent.PlanAsync(app.ClientId));
