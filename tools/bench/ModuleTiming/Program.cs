@@ -1,7 +1,8 @@
 // Usage: dotnet run -c Release --project tools/bench/ModuleTiming -- out/EntraAppKit/0.1.0/EntraAppKit.psd1 [runs]
 // Each run is a fresh process (a loaded assembly cannot be unloaded), so first-import costs are measured every time; each
 // process then re-runs the recipe WarmReruns times, the warm re-run (cmdlet time as the PowerShell engine sees it).
-// Last, the cold start: whole pwsh processes (import, connect, Rewst) against pwsh -c exit, as a ratio.
+// Then every other recipe's warm re-run in the same processes, and last the cold start: whole pwsh processes (import,
+// connect, Rewst) against pwsh -c exit, as a ratio.
 using System;
 using System.Diagnostics;
 using System.Linq;
@@ -28,16 +29,37 @@ if (args.Length > 1 && args[1] == "--child")
         Time("New-RewstAppRegistration | Out-Null"),
     }.Concat(Enumerable.Range(0, WarmReruns).Select(_ => Time("New-RewstAppRegistration -WarningAction SilentlyContinue | Out-Null")))
      .Select(v => v.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))));
+    // Each other recipe: a first run (untimed), then its warm re-runs.
+    Time("$global:server = (New-CmgServerApp -Name 'CMG Server').ClientId");
+    var recipes = new[]
+    {
+        ("New-CmgServerApp", "New-CmgServerApp -Name 'CMG Server' -WarningAction SilentlyContinue | Out-Null"),
+        ("New-CmgClientApp", "New-CmgClientApp -Name 'CMG Client' -ServerClientId $global:server -WarningAction SilentlyContinue | Out-Null"),
+        ("New-WriteBackAppRegistration", "New-WriteBackAppRegistration -WarningAction SilentlyContinue | Out-Null"),
+        ("New-KonnectDcrApp", "New-KonnectDcrApp -WarningAction SilentlyContinue | Out-Null"),
+    };
+    Console.WriteLine(string.Join("|", recipes.Select(r =>
+    {
+        Time(r.Item2);
+        return r.Item1 + ":" + string.Join(",", Enumerable.Range(0, WarmReruns).Select(_ => Time(r.Item2).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)));
+    })));
     return;
 }
 
 int runs = args.Length > 1 ? int.Parse(args[1]) : 5;
+var others = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.List<double>>();
 var rows = Enumerable.Range(0, runs).Select(_ =>
 {
     var p = Process.Start(new ProcessStartInfo("dotnet", $"\"{typeof(Program).Assembly.Location}\" \"{manifest}\" --child") { RedirectStandardOutput = true })!;
-    string line = p.StandardOutput.ReadToEnd().Trim();
+    var lines = p.StandardOutput.ReadToEnd().Trim().Split('\n');
     p.WaitForExit();
-    return line.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    foreach (var recipe in lines.Length > 1 ? lines[1].Trim().Split('|') : Array.Empty<string>())
+    {
+        var parts = recipe.Split(':');
+        if (!others.ContainsKey(parts[0])) others[parts[0]] = new System.Collections.Generic.List<double>();
+        others[parts[0]].AddRange(parts[1].Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+    return lines[0].Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 }).ToList();
 string[] names = { "Import-Module", "Connect-EntraAppKit -LocalTenant", "first recipe (Rewst)", "re-run (second Rewst)" };
 void Report(string name, System.Collections.Generic.IEnumerable<double> samples, string what)
@@ -48,6 +70,7 @@ void Report(string name, System.Collections.Generic.IEnumerable<double> samples,
 for (int i = 0; i < names.Length; i++) Report(names[i], rows.Select(r => r[i]), $"{runs} processes");
 // The warm re-run: every New-RewstAppRegistration after the first in a session (the engine and the tenant are warm).
 Report("warm re-run (2nd and later Rewst)", rows.SelectMany(r => r.Skip(3)), $"{runs} processes x {WarmReruns}");
+foreach (var other in others) Report("warm re-run: " + other.Key, other.Value, $"{runs} processes x {WarmReruns}");
 
 // Cold start as a user meets it: a whole pwsh process that imports, connects and runs a recipe, as a ratio to a pwsh that
 // only starts and exits, both measured alternately in this run (the machine's load moves both alike).
