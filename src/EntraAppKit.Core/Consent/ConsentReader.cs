@@ -51,9 +51,9 @@ namespace EntraAppKit.Core.Consent
             }
             _servicePrincipals[sp.Id!] = sp;
             string spId = sp.Id!;
-            var grants = await AllAsync(await client.Oauth2PermissionGrants.GetAsync(c => c.QueryParameters.Filter = $"clientId eq '{spId}'", cancellationToken).ConfigureAwait(false),
+            var grants = await GraphPages.AllAsync(await client.Oauth2PermissionGrants.GetAsync(c => c.QueryParameters.Filter = $"clientId eq '{spId}'", cancellationToken).ConfigureAwait(false),
                 p => p.Value, p => p.OdataNextLink, next => client.Oauth2PermissionGrants.WithUrl(next).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
-            var assignments = await AllAsync(await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false),
+            var assignments = await GraphPages.AllAsync(await client.ServicePrincipals[spId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false),
                 p => p.Value, p => p.OdataNextLink, next => client.ServicePrincipals[spId].AppRoleAssignments.WithUrl(next).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
             return (sp, await ToEntriesAsync(tenant, grants, assignments, cancellationToken).ConfigureAwait(false));
         }
@@ -66,9 +66,9 @@ namespace EntraAppKit.Core.Consent
         public async Task<IReadOnlyList<ConsentEntry>> ReadTenantAsync(TenantFacts tenant, CancellationToken cancellationToken)
         {
             var client = _session.Client;
-            var grants = await AllAsync(await client.Oauth2PermissionGrants.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false),
+            var grants = await GraphPages.AllAsync(await client.Oauth2PermissionGrants.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false),
                 p => p.Value, p => p.OdataNextLink, next => client.Oauth2PermissionGrants.WithUrl(next).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
-            var sps = await AllAsync(await client.ServicePrincipals.GetAsync(c =>
+            var sps = await GraphPages.AllAsync(await client.ServicePrincipals.GetAsync(c =>
                 {
                     c.QueryParameters.Select = ServicePrincipalProperties;
                     c.QueryParameters.Top = 999;
@@ -79,7 +79,7 @@ namespace EntraAppKit.Core.Consent
             foreach (var resource in sps.Where(sp => (sp.AppRoles ?? new List<AppRole>()).Any(r => (r.AllowedMemberTypes ?? new List<string>()).Contains("Application"))))
             {
                 string id = resource.Id!;
-                var assignedTo = await AllAsync(await client.ServicePrincipals[id].AppRoleAssignedTo.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false),
+                var assignedTo = await GraphPages.AllAsync(await client.ServicePrincipals[id].AppRoleAssignedTo.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false),
                     p => p.Value, p => p.OdataNextLink, next => client.ServicePrincipals[id].AppRoleAssignedTo.WithUrl(next).GetAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
                 assignments.AddRange(assignedTo.Where(a => string.Equals(a.PrincipalType, "ServicePrincipal", StringComparison.OrdinalIgnoreCase)));
             }
@@ -158,21 +158,6 @@ namespace EntraAppKit.Core.Consent
             var user = await GraphErrors.NullWhenNotFound(() => _session.Client.Users[id].GetAsync(c =>
                 c.QueryParameters.Select = new[] { "id", "userPrincipalName" }, cancellationToken)).ConfigureAwait(false);
             return _users[id!] = user?.UserPrincipalName ?? id;
-        }
-
-        /// <summary>Every item of a collection, following @odata.nextLink.</summary>
-        private static async Task<List<T>> AllAsync<TPage, T>(TPage? page, Func<TPage, List<T>?> items, Func<TPage, string?> nextLink, Func<string, Task<TPage?>> next)
-            where TPage : class
-        {
-            var result = new List<T>();
-            while (page != null)
-            {
-                result.AddRange(items(page) ?? new List<T>());
-                string? link = nextLink(page);
-                if (link == null) break;
-                page = await next(link).ConfigureAwait(false);
-            }
-            return result;
         }
     }
 }

@@ -61,28 +61,21 @@ namespace EntraAppKit.Core.Operations
                 if (clientId != null) await OneAppAsync(clientId, tenant, rows, onRows, cancellationToken).ConfigureAwait(false);
                 else
                 {
-                    var apps = await _session.Client.Applications.GetAsync(c =>
-                    {
-                        c.QueryParameters.Top = PageSize;
-                        c.QueryParameters.Select = Properties;
-                    }, cancellationToken).ConfigureAwait(false);
-                    while (apps != null)
-                    {
-                        await Hand(rows.Of(apps.Value), onRows).ConfigureAwait(false);
-                        if (apps.OdataNextLink == null) break;
-                        apps = await _session.Client.Applications.WithUrl(apps.OdataNextLink).GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                    }
-                    var sps = await _session.Client.ServicePrincipals.GetAsync(c =>
-                    {
-                        c.QueryParameters.Top = PageSize;
-                        c.QueryParameters.Select = Properties;
-                    }, cancellationToken).ConfigureAwait(false);
-                    while (sps != null)
-                    {
-                        await Hand(rows.Of(sps.Value), onRows).ConfigureAwait(false);
-                        if (sps.OdataNextLink == null) break;
-                        sps = await _session.Client.ServicePrincipals.WithUrl(sps.OdataNextLink).GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                    }
+                    var client = _session.Client;
+                    await GraphPages.EachAsync(await client.Applications.GetAsync(c =>
+                        {
+                            c.QueryParameters.Top = PageSize;
+                            c.QueryParameters.Select = Properties;
+                        }, cancellationToken).ConfigureAwait(false),
+                        p => p.Value, p => p.OdataNextLink, next => client.Applications.WithUrl(next).GetAsync(cancellationToken: cancellationToken),
+                        page => Hand(rows.Of(page), onRows)).ConfigureAwait(false);
+                    await GraphPages.EachAsync(await client.ServicePrincipals.GetAsync(c =>
+                        {
+                            c.QueryParameters.Top = PageSize;
+                            c.QueryParameters.Select = Properties;
+                        }, cancellationToken).ConfigureAwait(false),
+                        p => p.Value, p => p.OdataNextLink, next => client.ServicePrincipals.WithUrl(next).GetAsync(cancellationToken: cancellationToken),
+                        page => Hand(rows.Of(page), onRows)).ConfigureAwait(false);
                 }
                 return null;
             });
