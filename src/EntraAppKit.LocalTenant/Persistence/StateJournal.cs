@@ -56,15 +56,19 @@ namespace EntraAppKit.LocalTenant.Persistence
 
         /// <summary>
         /// The records from byte <paramref name="from"/> on (0: the whole journal, header first). Null when the journal belongs
-        /// to another generation than <paramref name="generation"/>. <paramref name="end"/> is where the last whole line ends;
-        /// a damaged line raises <see cref="LocalTenantStateException"/>.
+        /// to another generation than <paramref name="generation"/>; none without a journal. <paramref name="end"/> is where the
+        /// last whole line ends, <paramref name="length"/> the journal's length; a damaged line raises <see cref="LocalTenantStateException"/>.
         /// </summary>
-        public static List<JsonObject>? Read(string statePath, string generation, long from, out long end)
+        public static List<JsonObject>? Read(string statePath, string generation, long from, out long end, out long length)
         {
             string path = PathFor(statePath);
             byte[] bytes;
+            end = from;
+            length = 0;
+            if (!File.Exists(path)) return new List<JsonObject>();
             using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
             {
+                length = stream.Length;
                 stream.Seek(from, SeekOrigin.Begin);
                 bytes = new byte[stream.Length - from];
                 int read = 0;
@@ -77,7 +81,6 @@ namespace EntraAppKit.LocalTenant.Persistence
             }
             var records = new List<JsonObject>();
             int start = 0;
-            end = from;
             bool header = from == 0;
             while (true)
             {

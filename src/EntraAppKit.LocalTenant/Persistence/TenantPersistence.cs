@@ -193,9 +193,8 @@ namespace EntraAppKit.LocalTenant.Persistence
         /// <summary>Applies the journal's lines this process has not applied yet; a stale journal (another generation) is removed.</summary>
         private void CatchUpWithJournal(string? generation)
         {
-            if (StateJournal.LengthOf(Path!) == 0) return;
-            long end = 0;
-            var records = generation == null ? null : StateJournal.Read(Path!, generation, _journalLength, out end);
+            long end = 0, length = 0;
+            var records = generation == null ? null : StateJournal.Read(Path!, generation, _journalLength, out end, out length);
             if (records == null)
             {
                 StateJournal.Delete(Path!);
@@ -204,7 +203,7 @@ namespace EntraAppKit.LocalTenant.Persistence
             }
             foreach (var record in records) StateFile.ApplyRecord(_store, record, Path!, _schema);
             _journalLength = end;
-            if (StateJournal.LengthOf(Path!) > end) StateJournal.Truncate(Path!, end); // a line a crash left unfinished
+            if (length > end) StateJournal.Truncate(Path!, end); // a line a crash left unfinished
         }
 
         /// <summary>
