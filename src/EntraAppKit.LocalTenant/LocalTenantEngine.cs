@@ -455,7 +455,6 @@ namespace EntraAppKit.LocalTenant
                     // A read of a tenant in memory shares the lock with other reads (TenantLock says why that is safe).
                     using (await (write ? _lock.EnterAsync(cancellationToken) : _lock.EnterReadAsync(cancellationToken)).ConfigureAwait(false))
                     {
-                        if (!write) _persistence.ReadOnly();
                         try { response = await _router.DispatchAsync(request, relative, cancellationToken).ConfigureAwait(false); }
                         catch when (write)
                         {

@@ -30,14 +30,16 @@ namespace EntraAppKit.LocalTenant.Persistence
         /// <summary>Whether reads share the tenant: only without a state file, whose catch-up changes the store.</summary>
         private bool ReadsShare => _persistence.Path == null;
 
-        /// <summary>Enters alone, with the store brought up to date with the file; Dispose leaves.</summary>
-        public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
+        /// <summary>Enters alone, with the store brought up to date with the file, recording a write; Dispose leaves.</summary>
+        public Task<IDisposable> EnterAsync(CancellationToken cancellationToken) => EnterAloneAsync(write: true, cancellationToken);
+
+        private async Task<IDisposable> EnterAloneAsync(bool write, CancellationToken cancellationToken)
         {
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 await DrainAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-                return new Held(this, await _persistence.LockAsync(cancellationToken).ConfigureAwait(false));
+                return new Held(this, await _persistence.LockAsync(write, cancellationToken).ConfigureAwait(false));
             }
             catch
             {
@@ -49,7 +51,7 @@ namespace EntraAppKit.LocalTenant.Persistence
         /// <summary>Enters for a request that only reads: shared in memory, alone (as <see cref="EnterAsync"/>) with a state file.</summary>
         public async Task<IDisposable> EnterReadAsync(CancellationToken cancellationToken)
         {
-            if (!ReadsShare) return await EnterAsync(cancellationToken).ConfigureAwait(false);
+            if (!ReadsShare) return await EnterAloneAsync(write: false, cancellationToken).ConfigureAwait(false);
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             return Register();
         }
@@ -61,7 +63,9 @@ namespace EntraAppKit.LocalTenant.Persistence
         /// Enters alone within <paramref name="bound"/>, or throws the state file's 503 (retry): for another tenant of the local
         /// cloud reading this one while it holds its own lock, so that two tenants reading each other cannot wait for ever.
         /// </summary>
-        public IDisposable Enter(TimeSpan bound)
+        public IDisposable Enter(TimeSpan bound) => EnterAlone(bound, write: true);
+
+        private IDisposable EnterAlone(TimeSpan bound, bool write)
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
             if (!_gate.Wait(bound)) throw Busy(bound);
@@ -69,7 +73,7 @@ namespace EntraAppKit.LocalTenant.Persistence
             {
                 var left = bound - watch.Elapsed;
                 if (!DrainAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, CancellationToken.None).GetAwaiter().GetResult()) throw Busy(bound);
-                return new Held(this, _persistence.LockAsync(CancellationToken.None).GetAwaiter().GetResult());
+                return new Held(this, _persistence.LockAsync(write, CancellationToken.None).GetAwaiter().GetResult());
             }
             catch
             {
@@ -81,7 +85,7 @@ namespace EntraAppKit.LocalTenant.Persistence
         /// <summary>As <see cref="Enter(TimeSpan)"/>, for a read: shared in memory.</summary>
         public IDisposable EnterRead(TimeSpan bound)
         {
-            if (!ReadsShare) return Enter(bound);
+            if (!ReadsShare) return EnterAlone(bound, write: false);
             if (!_gate.Wait(bound)) throw Busy(bound);
             return Register();
         }

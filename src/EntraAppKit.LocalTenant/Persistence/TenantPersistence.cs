@@ -107,12 +107,13 @@ namespace EntraAppKit.LocalTenant.Persistence
         }
 
         /// <summary>
-        /// Takes the file's lock for one request, brings the store up to date with what other processes saved, and starts
-        /// recording the request's changes. Dispose releases it. Without a file there is nothing to lock or record. Graph's 503
+        /// Takes the file's lock for one request, brings the store up to date with what other processes saved, and for a
+        /// <paramref name="write"/> starts recording its changes (a read records nothing: a page of 999 objects would be copied
+        /// for an undo it never needs). Dispose releases it. Without a file there is nothing to lock or record. Graph's 503
         /// (with Retry-After) when another process holds the lock too long; 500 when the file was damaged while the tenant ran
         /// (nothing is changed then).
         /// </summary>
-        public async Task<IDisposable> LockAsync(CancellationToken cancellationToken)
+        public async Task<IDisposable> LockAsync(bool write, CancellationToken cancellationToken)
         {
             if (Path == null) return NoLock;
             StateFileLock? held;
@@ -126,7 +127,7 @@ namespace EntraAppKit.LocalTenant.Persistence
             {
                 _store.BeginChanges(record: false);
                 Refresh();
-                _store.BeginChanges(record: true);
+                _store.BeginChanges(record: write);
                 return held;
             }
             catch
@@ -134,15 +135,6 @@ namespace EntraAppKit.LocalTenant.Persistence
                 held.Dispose();
                 throw;
             }
-        }
-
-        /// <summary>
-        /// A read: nothing it looks up is copied for an undo (a page of 999 objects would be). Call it holding the lock, before
-        /// the request touches the store.
-        /// </summary>
-        public void ReadOnly()
-        {
-            if (Path != null) _store.BeginChanges(record: false);
         }
 
         /// <summary>Catches up with another process's saves: its journal lines only, or the whole file when it was rewritten.</summary>
